@@ -1,0 +1,120 @@
+//! Configuration from the environment (and `.env`, loaded by `main`).
+//! Every variable is documented in `.env.example`.
+
+use chrono_tz::Tz;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `HUZHU_DB_PATH`, default `./data/huzhu.db`.
+    pub db_path: PathBuf,
+    /// `HUZHU_SUPER_ADMINS`: comma-separated Telegram user ids.
+    pub super_admins: Vec<i64>,
+    /// `HUZHU_DEFAULT_TZ`, default `Asia/Shanghai`: timezone of new centres.
+    pub default_tz: Tz,
+    /// `RUST_LOG`, default `info`.
+    pub log_level: String,
+}
+
+/// One clear line naming the variable and what it expects.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{var}: {problem} (expected {expected})")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let non_empty = |k: &str| {
+            lookup(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let db_path = non_empty("HUZHU_DB_PATH")
+            .unwrap_or_else(|| "./data/huzhu.db".into())
+            .into();
+        let super_admins = match non_empty("HUZHU_SUPER_ADMINS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<i64>().map_err(|_| ConfigError {
+                        var: "HUZHU_SUPER_ADMINS",
+                        problem: format!("`{s}` is not a Telegram user id"),
+                        expected: "comma-separated numeric user ids, e.g. 123456789,987654321",
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let default_tz = match non_empty("HUZHU_DEFAULT_TZ") {
+            None => chrono_tz::Asia::Shanghai,
+            Some(name) => name.parse::<Tz>().map_err(|_| ConfigError {
+                var: "HUZHU_DEFAULT_TZ",
+                problem: format!("`{name}` is not a known timezone"),
+                expected: "an IANA timezone name such as Asia/Shanghai",
+            })?,
+        };
+        let log_level = non_empty("RUST_LOG").unwrap_or_else(|| "info".into());
+        Ok(Config {
+            db_path,
+            super_admins,
+            default_tz,
+            log_level,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.db_path, PathBuf::from("./data/huzhu.db"));
+        assert!(c.super_admins.is_empty());
+        assert_eq!(c.default_tz, chrono_tz::Asia::Shanghai);
+        assert_eq!(c.log_level, "info");
+    }
+
+    #[test]
+    fn parses_values() {
+        let c = cfg(&[
+            ("HUZHU_SUPER_ADMINS", "1, 22 ,333"),
+            ("HUZHU_DEFAULT_TZ", "Europe/Helsinki"),
+            ("HUZHU_DB_PATH", "/tmp/x.db"),
+        ])
+        .unwrap();
+        assert_eq!(c.super_admins, vec![1, 22, 333]);
+        assert_eq!(c.default_tz, chrono_tz::Europe::Helsinki);
+        assert_eq!(c.db_path, PathBuf::from("/tmp/x.db"));
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let e = cfg(&[("HUZHU_SUPER_ADMINS", "12,abc")]).unwrap_err();
+        assert_eq!(e.var, "HUZHU_SUPER_ADMINS");
+        assert!(e.to_string().contains("abc"));
+        let e = cfg(&[("HUZHU_DEFAULT_TZ", "Mars/Olympus")]).unwrap_err();
+        assert_eq!(e.var, "HUZHU_DEFAULT_TZ");
+    }
+}

@@ -1,0 +1,269 @@
+//! The rota engine's pure rules: age-weighted capacity, waitlist promotion,
+//! understaffing and how many volunteers a shift still needs.
+//!
+//! Invariant kept by callers: a shift's confirmed children always satisfy
+//! `fits(..)` for its caregivers, except when a caregiver drops, which marks
+//! the shift understaffed instead of dropping a child.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{AgeGroup, BookingId};
+use crate::policy::Policy;
+
+/// Children counted per age group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occupancy {
+    pub counts: [u32; 3],
+}
+
+impl Occupancy {
+    pub fn of(groups: impl IntoIterator<Item = AgeGroup>) -> Self {
+        let mut o = Occupancy::default();
+        for g in groups {
+            o.add(g);
+        }
+        o
+    }
+    pub fn add(&mut self, g: AgeGroup) {
+        self.counts[g.index()] += 1;
+    }
+    pub fn with(mut self, g: AgeGroup) -> Self {
+        self.add(g);
+        self
+    }
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+    /// Load units used (integer arithmetic only).
+    pub fn load(&self, policy: &Policy) -> u32 {
+        AgeGroup::ALL
+            .iter()
+            .map(|g| self.counts[g.index()] * policy.load_of(*g))
+            .sum()
+    }
+}
+
+/// Why a child does not fit a shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Misfit {
+    /// Not enough caregivers for the age-weighted load.
+    Ratio,
+    /// The child's age group is at its class-size cap.
+    ClassCap(AgeGroup),
+    /// The room is full.
+    Room,
+}
+
+/// Whether `occ` is allowed with `caregivers` on duty in a room of `capacity`.
+pub fn check(
+    occ: &Occupancy,
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> Result<(), Misfit> {
+    if occ.total() > capacity {
+        return Err(Misfit::Room);
+    }
+    for g in AgeGroup::ALL {
+        if occ.counts[g.index()] > policy.cap_of(g) {
+            return Err(Misfit::ClassCap(g));
+        }
+    }
+    if occ.load(policy) > caregivers.saturating_mul(policy.load_per_caregiver) {
+        return Err(Misfit::Ratio);
+    }
+    Ok(())
+}
+
+/// Whether one more child of `group` fits.
+pub fn can_add(
+    occ: &Occupancy,
+    group: AgeGroup,
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> Result<(), Misfit> {
+    check(&occ.with(group), caregivers, capacity, policy)
+}
+
+/// Promotes the waitlist strictly in order: the longest prefix that fits.
+/// Stopping at the first child that does not fit keeps first-come-first-served fair.
+pub fn promotable(
+    confirmed: Occupancy,
+    waitlist: &[(BookingId, AgeGroup)],
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> Vec<BookingId> {
+    let mut occ = confirmed;
+    let mut out = Vec::new();
+    for (id, g) in waitlist {
+        if can_add(&occ, *g, caregivers, capacity, policy).is_err() {
+            break;
+        }
+        occ.add(*g);
+        out.push(*id);
+    }
+    out
+}
+
+/// Caregivers needed to carry `occ` by load alone.
+pub fn caregivers_for(occ: &Occupancy, policy: &Policy) -> u32 {
+    occ.load(policy).div_ceil(policy.load_per_caregiver.max(1))
+}
+
+/// More confirmed load than the caregivers on duty can carry.
+pub fn is_understaffed(confirmed: &Occupancy, caregivers: u32, policy: &Policy) -> bool {
+    confirmed.load(policy) > caregivers.saturating_mul(policy.load_per_caregiver)
+}
+
+/// How many more children of each group could be confirmed right now, each counted alone.
+pub fn free_places(
+    confirmed: &Occupancy,
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> [u32; 3] {
+    let mut out = [0; 3];
+    for g in AgeGroup::ALL {
+        let mut occ = *confirmed;
+        while can_add(&occ, g, caregivers, capacity, policy).is_ok() {
+            occ.add(g);
+            out[g.index()] += 1;
+        }
+    }
+    out
+}
+
+/// Volunteers still wanted: enough extra caregivers to carry the confirmed children and
+/// every waitlisted child that room and class caps would allow, in waitlist order.
+pub fn volunteers_needed(
+    confirmed: &Occupancy,
+    waitlist: &[AgeGroup],
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> u32 {
+    let mut occ = *confirmed;
+    for g in waitlist {
+        // With unlimited caregivers, only room and class caps stop a child.
+        if check(
+            &occ.with(*g),
+            u32::MAX / policy.load_per_caregiver.max(1),
+            capacity,
+            policy,
+        )
+        .is_err()
+        {
+            break;
+        }
+        occ.add(*g);
+    }
+    caregivers_for(&occ, policy).saturating_sub(caregivers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AgeGroup::*;
+
+    fn p() -> Policy {
+        Policy::default()
+    }
+
+    #[test]
+    fn load_exactly_at_the_limit_fits_one_more_does_not() {
+        let policy = p();
+        // one caregiver: 3 infants = 105 exactly
+        let occ = Occupancy::of([Infant, Infant]);
+        assert_eq!(can_add(&occ, Infant, 1, 20, &policy), Ok(()));
+        let full = occ.with(Infant);
+        assert_eq!(full.load(&policy), 105);
+        assert_eq!(can_add(&full, Older, 1, 20, &policy), Err(Misfit::Ratio));
+        // 5 toddlers = 105, 7 older = 105
+        assert_eq!(check(&Occupancy::of([Toddler; 5]), 1, 20, &policy), Ok(()));
+        assert_eq!(
+            check(&Occupancy::of([Toddler; 6]), 1, 20, &policy),
+            Err(Misfit::Ratio)
+        );
+        assert_eq!(check(&Occupancy::of([Older; 7]), 1, 20, &policy), Ok(()));
+        assert_eq!(
+            check(&Occupancy::of([Older; 8]), 1, 20, &policy),
+            Err(Misfit::Ratio)
+        );
+        // mixed: 1 infant (35) + 2 toddlers (42) + 1 older (15) = 92; +1 older = 107 > 105
+        let mixed = Occupancy::of([Infant, Toddler, Toddler, Older]);
+        assert_eq!(mixed.load(&policy), 92);
+        assert_eq!(can_add(&mixed, Older, 1, 20, &policy), Err(Misfit::Ratio));
+        assert_eq!(can_add(&mixed, Older, 2, 20, &policy), Ok(()));
+    }
+
+    #[test]
+    fn class_caps_and_room() {
+        let policy = p();
+        assert_eq!(check(&Occupancy::of([Infant; 10]), 10, 30, &policy), Ok(()));
+        assert_eq!(
+            check(&Occupancy::of([Infant; 11]), 10, 30, &policy),
+            Err(Misfit::ClassCap(Infant))
+        );
+        assert_eq!(
+            check(&Occupancy::of([Toddler; 16]), 10, 30, &policy),
+            Err(Misfit::ClassCap(Toddler))
+        );
+        assert_eq!(
+            check(&Occupancy::of([Older; 21]), 10, 30, &policy),
+            Err(Misfit::ClassCap(Older))
+        );
+        assert_eq!(check(&Occupancy::of([Older; 4]), 10, 4, &policy), Ok(()));
+        assert_eq!(
+            check(&Occupancy::of([Older; 5]), 10, 4, &policy),
+            Err(Misfit::Room)
+        );
+    }
+
+    #[test]
+    fn promotion_is_strictly_in_order() {
+        let policy = p();
+        let wl = [
+            (BookingId(1), Toddler),
+            (BookingId(2), Infant),
+            (BookingId(3), Older),
+        ];
+        // 1 caregiver, 2 toddlers confirmed (42): toddler -> 63, infant -> 98, older -> 113 no
+        let got = promotable(Occupancy::of([Toddler, Toddler]), &wl, 1, 20, &policy);
+        assert_eq!(got, vec![BookingId(1), BookingId(2)]);
+        // an infant at the head that does not fit blocks those behind it
+        let wl = [(BookingId(1), Infant), (BookingId(2), Older)];
+        let got = promotable(Occupancy::of([Infant, Infant, Older]), &wl, 1, 20, &policy);
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn understaffed_and_volunteers_needed() {
+        let policy = p();
+        let occ = Occupancy::of([Infant, Infant, Infant, Toddler]);
+        assert!(is_understaffed(&occ, 1, &policy));
+        assert!(!is_understaffed(&occ, 2, &policy));
+        assert_eq!(caregivers_for(&occ, &policy), 2);
+        assert_eq!(volunteers_needed(&occ, &[], 1, 20, &policy), 1);
+        assert_eq!(volunteers_needed(&occ, &[], 2, 20, &policy), 0);
+        // waitlist of 3 infants: 6 infants = 210 + 21 = 231 -> 3 caregivers
+        assert_eq!(
+            volunteers_needed(&occ, &[Infant, Infant, Infant], 1, 20, &policy),
+            2
+        );
+        // room cap 5 stops the waitlist after one child
+        assert_eq!(volunteers_needed(&occ, &[Infant, Infant], 2, 5, &policy), 0);
+    }
+
+    #[test]
+    fn free_places_per_group() {
+        let policy = p();
+        let free = free_places(&Occupancy::default(), 1, 12, &policy);
+        assert_eq!(free, [3, 5, 7]);
+        let free = free_places(&Occupancy::of([Older; 6]), 1, 12, &policy);
+        assert_eq!(free, [0, 0, 1]);
+        let free = free_places(&Occupancy::default(), 3, 4, &policy);
+        assert_eq!(free, [4, 4, 4]);
+    }
+}

@@ -1,0 +1,557 @@
+//! Booking care and volunteering: the instant-booking rule, holds, cancellations with
+//! their charges, sign-ups with overlap and no-show checks, drops and swaps.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::records::*;
+use super::schedule::{remove_child_day, remove_volunteer_day};
+use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
+use crate::domain::*;
+use crate::ledger;
+use crate::rota;
+use crate::store::{keys::u64_at, Key, Tx, T};
+
+/// What booking a child would cost, shown before the parent confirms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub shift: Shift,
+    pub child: Child,
+    pub group: AgeGroup,
+    pub cost: i64,
+    pub available: i64,
+    pub available_after: i64,
+    /// Whether the child would be confirmed now (otherwise waitlisted).
+    pub would_confirm: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookResult {
+    pub booking: Booking,
+    pub shift: Shift,
+    pub child_name: String,
+    pub cost: i64,
+    pub available_after: i64,
+    /// Place in the waitlist (1-based) when waitlisted.
+    pub waitlist_position: Option<u32>,
+    /// Volunteers that would let the waitlist in.
+    pub volunteers_needed: u32,
+}
+
+/// Whether `child` may be booked onto `shift` now, and how: its age group, cost, and
+/// whether it would be confirmed.
+fn assess(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &Shift,
+    child: &Child,
+) -> Res<(AgeGroup, i64, bool, u32, usize)> {
+    let policy = &centre.policy;
+    let group = age_group(
+        child.birth_date,
+        shift.date,
+        policy.min_age_months,
+        policy.max_age_months,
+    )
+    .map_err(ServiceError::ChildAge)?;
+    let cost = ledger::care_cost(shift.minutes(), policy).map_err(ServiceError::from)?;
+    for id in day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)? {
+        let other = booking(tx, BookingId(id))?;
+        if other.shift == shift.id {
+            return Err(ServiceError::AlreadyBooked.into());
+        }
+        let other_shift = shift_in(tx, centre.id, other.shift)?;
+        if other_shift.overlaps(shift) {
+            return Err(ServiceError::ChildBusy.into());
+        }
+    }
+    let st = shift_state(tx, shift)?;
+    let caregivers = st.caregivers(shift);
+    let fits = st.waitlist.is_empty()
+        && rota::can_add(&st.occupancy(), group, caregivers, shift.capacity, policy).is_ok();
+    let mut waiting: Vec<AgeGroup> = st.waitlist.iter().map(|b| b.group).collect();
+    if !fits {
+        waiting.push(group);
+    }
+    let occ = if fits {
+        st.occupancy().with(group)
+    } else {
+        st.occupancy()
+    };
+    let needed = rota::volunteers_needed(&occ, &waiting, caregivers, shift.capacity, policy);
+    Ok((group, cost, fits, needed, st.waitlist.len()))
+}
+
+fn available(tx: &Tx, fam: &Family) -> Res<i64> {
+    Ok(balance(tx, AccountId::Family(fam.id))?)
+}
+
+impl Service {
+    /// What booking would cost and whether it would be confirmed. Changes nothing.
+    pub fn quote(
+        &self,
+        user: UserId,
+        shift_id: ShiftId,
+        child_id: ChildId,
+    ) -> Result<Quote, ServiceError> {
+        let now = self.now();
+        self.store
+            .read(|tx| -> Res<Quote> {
+                let m = active_member(tx, user)?;
+                let fam = family_of(tx, &m)?;
+                let centre = centre(tx, m.centre)?;
+                let shift = open_future_shift(tx, &centre, shift_id, now)?;
+                let child = child_in(tx, centre.id, child_id)?;
+                if child.family != fam.id {
+                    return Err(ServiceError::UnknownChild.into());
+                }
+                let (group, cost, fits, _, _) = assess(tx, &centre, &shift, &child)?;
+                let avail = available(tx, &fam)?;
+                Ok(Quote {
+                    shift,
+                    child,
+                    group,
+                    cost,
+                    available: avail,
+                    available_after: avail - cost,
+                    would_confirm: fits,
+                })
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// Books care for a child: confirmed at once if the shift can hold it with the
+    /// caregivers already signed up, otherwise waitlisted. Either way its cost is held.
+    pub fn book(
+        &self,
+        caller: &Caller,
+        shift_id: ShiftId,
+        child_id: ChildId,
+    ) -> Result<Outcome<BookResult>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let mut fam = family_of(tx, &m)?;
+            let centre = centre(tx, m.centre)?;
+            let mut shift = open_future_shift(tx, &centre, shift_id, now)?;
+            let child = child_in(tx, centre.id, child_id)?;
+            if child.family != fam.id {
+                return Err(ServiceError::UnknownChild.into());
+            }
+            let (group, cost, fits, needed, waiting) = assess(tx, &centre, &shift, &child)?;
+            if !fits && waiting as u32 >= centre.policy.max_waitlist {
+                return Err(ServiceError::WaitlistFull.into());
+            }
+            let bal = available(tx, &fam)?;
+            ledger::check_spend(bal, fam.overdraft_limit, cost).map_err(ServiceError::from)?;
+            let id = BookingId(tx.next_id("booking")?);
+            let status = if fits {
+                BookingStatus::Confirmed
+            } else {
+                BookingStatus::Waitlisted
+            };
+            let mut b = Booking {
+                id,
+                centre: centre.id,
+                shift: shift.id,
+                child: child.id,
+                family: fam.id,
+                group,
+                booked_by: caller.user,
+                status,
+                created_at: now,
+                held: 0,
+                charged: 0,
+                marked_present: None,
+            };
+            post(
+                tx,
+                EntryKind::Hold,
+                AccountId::Family(fam.id),
+                AccountId::Escrow(centre.id),
+                cost,
+                Some(shift.id),
+                Some(id),
+                Some(caller.user),
+                now,
+                &child.name,
+            )?;
+            b.held = cost;
+            fam.held += cost;
+            put_booking(tx, &b)?;
+            put_family(tx, &fam)?;
+            shift.bookings.push(id);
+            put_shift(tx, &shift)?;
+            tx.mark(
+                T::BookingsByFamily,
+                Key::new().u64(fam.id.0).date(shift.date).u64(id.0),
+            )?;
+            let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
+            day.push(id.0);
+            set_day_list(
+                tx,
+                T::ChildDay,
+                Key::new().u64(child.id.0),
+                shift.date,
+                &day,
+            )?;
+            let result = BookResult {
+                booking: b,
+                shift,
+                child_name: child.name,
+                cost,
+                available_after: bal - cost,
+                waitlist_position: (!fits).then_some(waiting as u32 + 1),
+                volunteers_needed: needed,
+            };
+            Ok((result, vec![]))
+        })
+    }
+
+    /// Cancels a booking (a guardian of its family, or a coordinator). Waitlisted: released
+    /// in full. Confirmed: free until `free_cancel_hours` before the start, then part is
+    /// charged. The freed place goes to the waitlist in order.
+    pub fn cancel_booking(
+        &self,
+        caller: &Caller,
+        booking_id: BookingId,
+    ) -> Result<Outcome<Booking>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut b = booking_in(tx, centre.id, booking_id)?;
+            if m.family != Some(b.family) && !m.is_coordinator() {
+                return Err(ServiceError::UnknownBooking.into());
+            }
+            if !b.is_live() {
+                return Err(ServiceError::BookingNotLive.into());
+            }
+            let mut shift = shift_in(tx, centre.id, b.shift)?;
+            if shift.status != ShiftStatus::Open {
+                return Err(ServiceError::BookingNotLive.into());
+            }
+            if shift.ends_at(centre.tz()) <= now {
+                return Err(ServiceError::ShiftStarted.into());
+            }
+            let mut fam = family(tx, b.family)?;
+            let charge = if b.status == BookingStatus::Confirmed {
+                ledger::cancellation_charge(
+                    b.held,
+                    shift.starts_at(centre.tz()),
+                    now,
+                    &centre.policy,
+                )
+            } else {
+                0
+            };
+            capture_hold(
+                tx,
+                &mut b,
+                &mut fam,
+                charge,
+                Some(caller.user),
+                now,
+                "cancelled",
+            )?;
+            b.status = BookingStatus::Cancelled;
+            put_booking(tx, &b)?;
+            put_family(tx, &fam)?;
+            remove_child_day(tx, &b, shift.date)?;
+            let mut notes = vec![];
+            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            Ok((b, notes))
+        })
+    }
+
+    /// Signs the caller up to volunteer. Capacity grows, so the waitlist moves up.
+    pub fn volunteer(
+        &self,
+        caller: &Caller,
+        shift_id: ShiftId,
+    ) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let mut m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut shift = open_future_shift(tx, &centre, shift_id, now)?;
+            if is_blocked(&m, &centre, now) {
+                return Err(ServiceError::SignupBlocked.into());
+            }
+            check_volunteer_free(tx, &centre, &shift, caller.user)?;
+            let s = new_signup(tx, &centre, &mut shift, &m, now)?;
+            m.last_volunteered = Some(shift.date);
+            put_member(tx, &m)?;
+            let mut notes = vec![];
+            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            Ok((s, notes))
+        })
+    }
+
+    /// Withdraws a signup (the volunteer, or a coordinator). If confirmed children no
+    /// longer fit, the shift is flagged understaffed and coordinators are told; no child
+    /// is dropped.
+    pub fn drop_signup(
+        &self,
+        caller: &Caller,
+        signup_id: SignupId,
+    ) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut s = signup_in(tx, centre.id, signup_id)?;
+            if s.user != caller.user && !m.is_coordinator() {
+                return Err(ServiceError::UnknownSignup.into());
+            }
+            if !s.is_on_duty() {
+                return Err(ServiceError::SignupNotLive.into());
+            }
+            let mut shift = open_future_shift(tx, &centre, s.shift, now)?;
+            s.status = SignupStatus::Dropped;
+            s.offered_for_swap = false;
+            put_signup(tx, &s)?;
+            remove_volunteer_day(tx, &s, shift.date)?;
+            let mut notes = vec![];
+            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            Ok((s, notes))
+        })
+    }
+
+    /// A volunteer offers their signup for someone else to take (`/swap`).
+    pub fn offer_swap(
+        &self,
+        caller: &Caller,
+        signup_id: SignupId,
+    ) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut s = signup_in(tx, centre.id, signup_id)?;
+            if s.user != caller.user {
+                return Err(ServiceError::UnknownSignup.into());
+            }
+            if !s.is_on_duty() {
+                return Err(ServiceError::SignupNotLive.into());
+            }
+            open_future_shift(tx, &centre, s.shift, now)?;
+            s.offered_for_swap = true;
+            put_signup(tx, &s)?;
+            Ok((s, vec![]))
+        })
+    }
+
+    /// Another member takes over a signup offered for swap; it changes hands only now.
+    pub fn take_swap(
+        &self,
+        caller: &Caller,
+        signup_id: SignupId,
+    ) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let mut m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut old = signup_in(tx, centre.id, signup_id)?;
+            if !old.is_on_duty() || !old.offered_for_swap {
+                return Err(ServiceError::NotOffered.into());
+            }
+            if old.user == caller.user {
+                return Err(ServiceError::AlreadySignedUp.into());
+            }
+            let mut shift = open_future_shift(tx, &centre, old.shift, now)?;
+            if is_blocked(&m, &centre, now) {
+                return Err(ServiceError::SignupBlocked.into());
+            }
+            check_volunteer_free(tx, &centre, &shift, caller.user)?;
+            old.status = SignupStatus::Dropped;
+            old.offered_for_swap = false;
+            put_signup(tx, &old)?;
+            remove_volunteer_day(tx, &old, shift.date)?;
+            let s = new_signup(tx, &centre, &mut shift, &m, now)?;
+            m.last_volunteered = Some(shift.date);
+            put_member(tx, &m)?;
+            let mut notes = vec![Notice {
+                to: old.user,
+                event: Event::SwapTaken {
+                    shift: ShiftBrief::from(&shift),
+                    by: m.name.clone(),
+                    signup: old.id,
+                },
+            }];
+            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            Ok((s, notes))
+        })
+    }
+
+    // ----- queries -----
+
+    /// The family's bookings from `from` on (upcoming ones with `from` = today).
+    pub fn my_bookings(
+        &self,
+        user: UserId,
+        from: NaiveDate,
+    ) -> Result<Vec<(Booking, Shift)>, ServiceError> {
+        let (m, _) = self.my_centre(user)?;
+        let fam = m.family.ok_or(ServiceError::NoFamily)?;
+        let prefix = Key::new().u64(fam.0);
+        let start = Key::new().u64(fam.0).date(from);
+        let mut out = vec![];
+        for k in self
+            .store
+            .index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes())
+        {
+            let k = k?;
+            let Some(id) = u64_at(&k, 12) else { continue };
+            if let Some(b) = self.booking(BookingId(id))? {
+                if let Some(s) = self.shift(b.shift)? {
+                    out.push((b, s));
+                }
+            }
+        }
+        out.sort_by_key(|(b, s)| (s.date, s.start, b.id));
+        Ok(out)
+    }
+
+    /// The caller's signups from `from` on.
+    pub fn my_signups(
+        &self,
+        user: UserId,
+        from: NaiveDate,
+    ) -> Result<Vec<(Signup, Shift)>, ServiceError> {
+        let (_, _) = self.my_centre(user)?;
+        let prefix = Key::new().i64(user.0);
+        let start = Key::new().i64(user.0).date(from);
+        let mut out = vec![];
+        for k in self
+            .store
+            .index_keys(T::SignupsByMember, prefix.bytes(), start.bytes())
+        {
+            let k = k?;
+            let Some(id) = u64_at(&k, 12) else { continue };
+            if let Some(s) = self.signup(SignupId(id))? {
+                if let Some(sh) = self.shift(s.shift)? {
+                    out.push((s, sh));
+                }
+            }
+        }
+        out.sort_by_key(|(s, sh)| (sh.date, sh.start, s.id));
+        Ok(out)
+    }
+
+    /// Open shifts near `shift` (within a week either side, not started) where `child`
+    /// would be confirmed now: what to offer when a shift is full.
+    pub fn alternatives(
+        &self,
+        user: UserId,
+        shift_id: ShiftId,
+        child_id: ChildId,
+        limit: usize,
+    ) -> Result<Vec<Shift>, ServiceError> {
+        let (_, centre) = self.my_centre(user)?;
+        let shift = self
+            .shift(shift_id)?
+            .filter(|s| s.centre == centre.id)
+            .ok_or(ServiceError::UnknownShift)?;
+        let today = self.today(centre.tz());
+        let from = (shift.date - Duration::days(7)).max(today);
+        let mut found: Vec<Shift> = vec![];
+        for id in self.shift_ids_between(centre.id, from, shift.date + Duration::days(7))? {
+            if id == shift_id {
+                continue;
+            }
+            if let Ok(q) = self.quote(user, id, child_id) {
+                if q.would_confirm {
+                    found.push(q.shift);
+                }
+            }
+        }
+        found.sort_by_key(|s| ((s.date - shift.date).num_days().abs(), s.start));
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// Signups offered for swap in the caller's centre over the next `days` days.
+    pub fn swaps_offered(
+        &self,
+        user: UserId,
+        days: u32,
+    ) -> Result<Vec<(Signup, Shift, String)>, ServiceError> {
+        let (_, centre) = self.my_centre(user)?;
+        let today = self.today(centre.tz());
+        let mut out = vec![];
+        for id in self.shift_ids_between(centre.id, today, today + Duration::days(days as i64))? {
+            let Some(shift) = self.shift(id)? else {
+                continue;
+            };
+            if shift.status != ShiftStatus::Open {
+                continue;
+            }
+            for sid in &shift.signups {
+                if let Some(s) = self.signup(*sid)? {
+                    if s.offered_for_swap && s.is_on_duty() {
+                        let name = self.member(s.user)?.map(|m| m.name).unwrap_or_default();
+                        out.push((s, shift.clone(), name));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Two or more no-shows within the window since the last lift block sign-up.
+fn is_blocked(m: &Member, centre: &Centre, now: DateTime<Utc>) -> bool {
+    let since = now - Duration::days(centre.policy.no_show_window_days);
+    let counted = m
+        .no_shows
+        .iter()
+        .filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l))
+        .count();
+    counted as u32 >= centre.policy.no_show_block_count
+}
+
+/// The volunteer is not already on this shift nor on an overlapping one.
+fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
+    for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
+        let other = signup(tx, SignupId(id))?;
+        if other.shift == shift.id {
+            return Err(ServiceError::AlreadySignedUp.into());
+        }
+        let other_shift = shift_in(tx, centre.id, other.shift)?;
+        if other_shift.overlaps(shift) {
+            return Err(ServiceError::VolunteerClash(other_shift.id).into());
+        }
+    }
+    Ok(())
+}
+
+fn new_signup(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &mut Shift,
+    m: &Member,
+    now: DateTime<Utc>,
+) -> Res<Signup> {
+    let s = Signup {
+        id: SignupId(tx.next_id("signup")?),
+        centre: centre.id,
+        shift: shift.id,
+        user: m.user,
+        family: m.family,
+        status: SignupStatus::SignedUp,
+        created_at: now,
+        marked_present: None,
+        offered_for_swap: false,
+    };
+    put_signup(tx, &s)?;
+    shift.signups.push(s.id);
+    tx.mark(
+        T::SignupsByMember,
+        Key::new().i64(m.user.0).date(shift.date).u64(s.id.0),
+    )?;
+    let mut day = day_list(tx, T::VolunteerDay, Key::new().i64(m.user.0), shift.date)?;
+    day.push(s.id.0);
+    set_day_list(
+        tx,
+        T::VolunteerDay,
+        Key::new().i64(m.user.0),
+        shift.date,
+        &day,
+    )?;
+    Ok(s)
+}

@@ -1,0 +1,97 @@
+//! Every way a use case can refuse, as a value the bot turns into a clear message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{AgeProblem, MemberStatus, ShiftId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ServiceError {
+    #[error("you are not a member of a centre yet")]
+    NotRegistered,
+    #[error("your membership is {0:?}")]
+    NotActive(MemberStatus),
+    #[error("only a coordinator may do this")]
+    NotCoordinator,
+    #[error("only staff or coordinators may do this")]
+    NotStaff,
+    #[error("only a deployment administrator may do this")]
+    NotSuperAdmin,
+    #[error("you are not in a family yet")]
+    NoFamily,
+    #[error("you already belong to a centre")]
+    AlreadyMember,
+    #[error("no such invite code")]
+    UnknownInvite,
+    #[error("no such centre")]
+    UnknownCentre,
+    #[error("no such member")]
+    UnknownMember,
+    #[error("no such child")]
+    UnknownChild,
+    #[error("no such shift")]
+    UnknownShift,
+    #[error("no such template")]
+    UnknownTemplate,
+    #[error("no such booking")]
+    UnknownBooking,
+    #[error("no such volunteer signup")]
+    UnknownSignup,
+    #[error("unknown timezone")]
+    UnknownTimezone,
+    #[error("the child's age does not fit: {0:?}")]
+    ChildAge(AgeProblem),
+    #[error("that shift has already started or is over")]
+    ShiftStarted,
+    #[error("that shift has not ended yet")]
+    ShiftNotOver,
+    #[error("that shift is cancelled")]
+    ShiftCancelled,
+    #[error("that shift is already settled")]
+    ShiftSettled,
+    #[error("the date or time is in the past")]
+    InPast,
+    #[error("the end must be after the start")]
+    BadTimes,
+    #[error("places must be between 1 and 100, staff between 0 and 20")]
+    BadCapacity,
+    #[error("the date range is empty or longer than a year")]
+    BadRange,
+    #[error("this child is already booked for this shift")]
+    AlreadyBooked,
+    #[error("this child is booked for an overlapping shift")]
+    ChildBusy,
+    #[error("the waitlist of this shift is full")]
+    WaitlistFull,
+    #[error("you already signed up for this shift")]
+    AlreadySignedUp,
+    #[error("you already volunteer at an overlapping shift ({0})")]
+    VolunteerClash(ShiftId),
+    #[error("sign-up is blocked after repeated no-shows; ask a coordinator")]
+    SignupBlocked,
+    #[error("that booking is no longer active")]
+    BookingNotLive,
+    #[error("that signup is no longer active")]
+    SignupNotLive,
+    #[error("that shift is not offered for swap")]
+    NotOffered,
+    #[error("not enough credits: available {available} min, needed {needed} min")]
+    Insufficient { available: i64, needed: i64 },
+    #[error("the amount is out of range")]
+    BadAmount,
+    #[error("the text is empty or too long (at most {max} characters)")]
+    BadText { max: usize },
+    #[error("too many children in one family")]
+    TooManyChildren,
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+impl From<crate::ledger::LedgerError> for ServiceError {
+    fn from(e: crate::ledger::LedgerError) -> Self {
+        use crate::ledger::LedgerError::*;
+        match e {
+            Insufficient { available, needed } => ServiceError::Insufficient { available, needed },
+            Overflow | NotPositive => ServiceError::BadAmount,
+        }
+    }
+}

@@ -1,0 +1,591 @@
+//! Centres, joining, approval, roles, families and children.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::records::*;
+use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
+use crate::domain::*;
+use crate::policy::Policy;
+use crate::store::{Key, Tx, T};
+
+/// What joining by a code did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum JoinResult {
+    /// Asked to join a centre; a coordinator must approve.
+    Requested { centre_name: String },
+    /// Joined an existing family as another guardian.
+    JoinedFamily {
+        centre_name: String,
+        status: MemberStatus,
+    },
+}
+
+const NAME_MAX: usize = 40;
+const NOTES_MAX: usize = 300;
+const MAX_CHILDREN: usize = 10;
+
+/// A fresh invite code not yet in use: 6 characters without look-alikes (0/O, 1/I).
+fn new_code(tx: &Tx) -> Res<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    loop {
+        let code: String = (0..6)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        if !tx.contains(T::Invites, code.as_bytes())? {
+            return Ok(code);
+        }
+    }
+}
+
+fn new_family(tx: &Tx, centre: CentreId, guardian: UserId) -> Res<Family> {
+    let code = new_code(tx)?;
+    let fam = Family {
+        id: FamilyId(tx.next_id("family")?),
+        centre,
+        guardians: vec![guardian],
+        children: vec![],
+        invite_code: code.clone(),
+        overdraft_limit: 0,
+        held: 0,
+        start_granted: false,
+    };
+    tx.put(T::Invites, code.as_bytes(), &Invite::Family(fam.id))?;
+    put_family(tx, &fam)?;
+    Ok(fam)
+}
+
+impl Service {
+    fn super_admin(&self, user: UserId) -> Result<(), ServiceError> {
+        if self.is_super_admin(user) {
+            Ok(())
+        } else {
+            Err(ServiceError::NotSuperAdmin)
+        }
+    }
+
+    /// A deployment administrator opens a centre.
+    pub fn create_centre(
+        &self,
+        caller: &Caller,
+        name: &str,
+        timezone: Option<&str>,
+    ) -> Result<Outcome<Centre>, ServiceError> {
+        self.super_admin(caller.user)?;
+        let name = clean_text(name, 60)?;
+        let tz: Tz = match timezone {
+            Some(t) => t.parse().map_err(|_| ServiceError::UnknownTimezone)?,
+            None => self.config.default_tz,
+        };
+        self.change(caller, |tx, now| {
+            let code = new_code(tx)?;
+            let centre = Centre {
+                id: CentreId(tx.next_id("centre")?),
+                name: name.clone(),
+                timezone: tz.name().to_string(),
+                invite_code: code.clone(),
+                policy: Policy::default(),
+                created_at: now,
+            };
+            tx.put(T::Centres, Key::new().u64(centre.id.0), &centre)?;
+            tx.put(T::Invites, code.as_bytes(), &Invite::Centre(centre.id))?;
+            Ok((centre, vec![]))
+        })
+    }
+
+    /// A deployment administrator makes someone a coordinator of a centre.
+    pub fn appoint_coordinator(
+        &self,
+        caller: &Caller,
+        target: UserId,
+        centre_id: CentreId,
+        name: &str,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.super_admin(caller.user)?;
+        self.change(caller, |tx, now| {
+            let centre = centre(tx, centre_id)?;
+            let m = match tx.get::<Member>(T::Members, member_key(target))? {
+                Some(m) if m.centre != centre_id && m.status != MemberStatus::Rejected => {
+                    return Err(ServiceError::AlreadyMember.into())
+                }
+                Some(mut m) if m.centre == centre_id => {
+                    m.role = Role::Coordinator;
+                    m.status = MemberStatus::Active;
+                    m
+                }
+                _ => Member {
+                    user: target,
+                    centre: centre_id,
+                    name: name.chars().take(NAME_MAX).collect(),
+                    status: MemberStatus::Active,
+                    role: Role::Coordinator,
+                    family: None,
+                    joined_at: now,
+                    no_shows: vec![],
+                    block_lifted_at: None,
+                    last_volunteered: None,
+                },
+            };
+            put_member(tx, &m)?;
+            set_coordinator(tx, centre_id, target, true)?;
+            let note = Notice {
+                to: target,
+                event: Event::MadeCoordinator {
+                    centre_name: centre.name,
+                },
+            };
+            Ok((m, vec![note]))
+        })
+    }
+
+    /// Joins by a centre invite code (a pending request, a new family) or a family
+    /// invite code (another guardian of that family).
+    pub fn join(
+        &self,
+        caller: &Caller,
+        code: &str,
+        name: &str,
+    ) -> Result<Outcome<JoinResult>, ServiceError> {
+        let code = code.trim().to_uppercase();
+        let name: String = name.trim().chars().take(NAME_MAX).collect();
+        let name = if name.is_empty() {
+            format!("#{}", caller.user)
+        } else {
+            name
+        };
+        self.change(caller, |tx, now| {
+            let invite: Invite = tx
+                .get(T::Invites, code.as_bytes())?
+                .ok_or(ServiceError::UnknownInvite)?;
+            if let Some(existing) = tx.get::<Member>(T::Members, member_key(caller.user))? {
+                if existing.status != MemberStatus::Rejected {
+                    return Err(ServiceError::AlreadyMember.into());
+                }
+            }
+            let mut notes = vec![];
+            match invite {
+                Invite::Centre(cid) => {
+                    let centre = centre(tx, cid)?;
+                    let fam = new_family(tx, cid, caller.user)?;
+                    let m = Member {
+                        user: caller.user,
+                        centre: cid,
+                        name: name.clone(),
+                        status: MemberStatus::Pending,
+                        role: Role::Parent,
+                        family: Some(fam.id),
+                        joined_at: now,
+                        no_shows: vec![],
+                        block_lifted_at: None,
+                        last_volunteered: None,
+                    };
+                    put_member(tx, &m)?;
+                    tell_all(
+                        &mut notes,
+                        &coordinators(tx, cid)?,
+                        Event::JoinRequested {
+                            user: caller.user,
+                            name: name.clone(),
+                        },
+                    );
+                    Ok((
+                        JoinResult::Requested {
+                            centre_name: centre.name,
+                        },
+                        notes,
+                    ))
+                }
+                Invite::Family(fid) => {
+                    let mut fam = family(tx, fid)?;
+                    let centre = centre(tx, fam.centre)?;
+                    // The family's standing is its first guardian's: a pending family stays pending.
+                    let first = member(tx, fam.guardians[0])?;
+                    let status = if first.is_active() {
+                        MemberStatus::Active
+                    } else {
+                        first.status
+                    };
+                    let m = Member {
+                        user: caller.user,
+                        centre: fam.centre,
+                        name: name.clone(),
+                        status,
+                        role: Role::Parent,
+                        family: Some(fid),
+                        joined_at: now,
+                        no_shows: vec![],
+                        block_lifted_at: None,
+                        last_volunteered: None,
+                    };
+                    put_member(tx, &m)?;
+                    tell_family(
+                        &mut notes,
+                        &fam,
+                        Event::GuardianJoined {
+                            user: caller.user,
+                            name: name.clone(),
+                        },
+                    );
+                    fam.guardians.push(caller.user);
+                    put_family(tx, &fam)?;
+                    Ok((
+                        JoinResult::JoinedFamily {
+                            centre_name: centre.name,
+                            status,
+                        },
+                        notes,
+                    ))
+                }
+            }
+        })
+    }
+
+    /// Approves a pending member (or reinstates a suspended one). A family's first
+    /// approval pays its start grant.
+    pub fn approve_member(
+        &self,
+        caller: &Caller,
+        target: UserId,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            if !matches!(m.status, MemberStatus::Pending | MemberStatus::Suspended) {
+                return Err(ServiceError::UnknownMember.into());
+            }
+            let centre = centre(tx, coord.centre)?;
+            m.status = MemberStatus::Active;
+            put_member(tx, &m)?;
+            let mut notes = vec![];
+            if let Some(fid) = m.family {
+                let mut fam = family(tx, fid)?;
+                // Other pending guardians of the family become active with it.
+                for g in fam.guardians.clone() {
+                    if g != target {
+                        let mut other = member(tx, g)?;
+                        if other.status == MemberStatus::Pending {
+                            other.status = MemberStatus::Active;
+                            put_member(tx, &other)?;
+                            notes.push(Notice {
+                                to: g,
+                                event: Event::Approved {
+                                    centre: centre.id,
+                                    centre_name: centre.name.clone(),
+                                },
+                            });
+                        }
+                    }
+                }
+                if !fam.start_granted && centre.policy.start_grant_minutes > 0 {
+                    post(
+                        tx,
+                        EntryKind::StartGrant,
+                        AccountId::Pool(centre.id),
+                        AccountId::Family(fid),
+                        centre.policy.start_grant_minutes,
+                        None,
+                        None,
+                        Some(caller.user),
+                        now,
+                        "start grant",
+                    )?;
+                    fam.start_granted = true;
+                    put_family(tx, &fam)?;
+                }
+            }
+            notes.push(Notice {
+                to: target,
+                event: Event::Approved {
+                    centre: centre.id,
+                    centre_name: centre.name.clone(),
+                },
+            });
+            Ok((m, notes))
+        })
+    }
+
+    pub fn reject_member(
+        &self,
+        caller: &Caller,
+        target: UserId,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            if m.status != MemberStatus::Pending {
+                return Err(ServiceError::UnknownMember.into());
+            }
+            let centre = centre(tx, coord.centre)?;
+            m.status = MemberStatus::Rejected;
+            put_member(tx, &m)?;
+            Ok((
+                m,
+                vec![Notice {
+                    to: target,
+                    event: Event::Rejected {
+                        centre_name: centre.name,
+                    },
+                }],
+            ))
+        })
+    }
+
+    pub fn suspend_member(
+        &self,
+        caller: &Caller,
+        target: UserId,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            if m.status != MemberStatus::Active || target == caller.user {
+                return Err(ServiceError::UnknownMember.into());
+            }
+            let centre = centre(tx, coord.centre)?;
+            m.status = MemberStatus::Suspended;
+            if m.role == Role::Coordinator {
+                set_coordinator(tx, centre.id, target, false)?;
+            }
+            put_member(tx, &m)?;
+            Ok((
+                m,
+                vec![Notice {
+                    to: target,
+                    event: Event::Suspended {
+                        centre_name: centre.name,
+                    },
+                }],
+            ))
+        })
+    }
+
+    /// A coordinator sets a member's role (parent, staff or coordinator).
+    pub fn set_role(
+        &self,
+        caller: &Caller,
+        target: UserId,
+        role: Role,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            if !m.is_active() {
+                return Err(ServiceError::NotActive(m.status).into());
+            }
+            m.role = role;
+            put_member(tx, &m)?;
+            set_coordinator(tx, coord.centre, target, role == Role::Coordinator)?;
+            Ok((m, vec![]))
+        })
+    }
+
+    /// A coordinator lifts a volunteer's no-show block.
+    pub fn lift_block(
+        &self,
+        caller: &Caller,
+        target: UserId,
+    ) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            m.block_lifted_at = Some(now);
+            put_member(tx, &m)?;
+            Ok((m, vec![]))
+        })
+    }
+
+    pub fn add_child(
+        &self,
+        caller: &Caller,
+        name: &str,
+        birth_date: NaiveDate,
+        notes: Option<&str>,
+    ) -> Result<Outcome<Child>, ServiceError> {
+        let name = clean_text(name, NAME_MAX)?;
+        let notes = match notes.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => Some(clean_text(n, NOTES_MAX)?),
+            None => None,
+        };
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let mut fam = family_of(tx, &m)?;
+            let centre = centre(tx, m.centre)?;
+            let today = now.with_timezone(&centre.tz()).date_naive();
+            if birth_date > today {
+                return Err(ServiceError::ChildAge(AgeProblem::NotBorn).into());
+            }
+            if age_in_months(birth_date, today).unwrap_or(0) >= centre.policy.max_age_months {
+                let months = age_in_months(birth_date, today).unwrap_or(0);
+                return Err(ServiceError::ChildAge(AgeProblem::TooOld {
+                    months,
+                    max_months: centre.policy.max_age_months,
+                })
+                .into());
+            }
+            if fam.children.len() >= MAX_CHILDREN {
+                return Err(ServiceError::TooManyChildren.into());
+            }
+            let child = Child {
+                id: ChildId(tx.next_id("child")?),
+                family: fam.id,
+                centre: m.centre,
+                name: name.clone(),
+                birth_date,
+                notes: notes.clone(),
+            };
+            tx.put(T::Children, Key::new().u64(child.id.0), &child)?;
+            fam.children.push(child.id);
+            put_family(tx, &fam)?;
+            Ok((child, vec![]))
+        })
+    }
+
+    pub fn set_language(&self, user: UserId, language: &str) -> Result<Profile, ServiceError> {
+        let caller = Caller::new(user);
+        let language = language.to_string();
+        self.change(&caller, |tx, _| {
+            let key = member_key(user);
+            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile {
+                user,
+                ..Profile::default()
+            });
+            p.language = Some(language.clone());
+            tx.put(T::Profiles, &key, &p)?;
+            Ok((p, vec![]))
+        })
+        .map(|o| o.value)
+    }
+
+    pub fn set_unreachable(&self, user: UserId, unreachable: bool) -> Result<(), ServiceError> {
+        self.change(&Caller::new(user), |tx, _| {
+            let key = member_key(user);
+            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile {
+                user,
+                ..Profile::default()
+            });
+            p.unreachable = unreachable;
+            tx.put(T::Profiles, &key, &p)?;
+            Ok(((), vec![]))
+        })
+        .map(|_| ())
+    }
+
+    // ----- queries -----
+
+    pub fn profile(&self, user: UserId) -> Result<Option<Profile>, ServiceError> {
+        Ok(self.store.get(T::Profiles, member_key(user))?)
+    }
+
+    pub fn member(&self, user: UserId) -> Result<Option<Member>, ServiceError> {
+        Ok(self.store.get(T::Members, member_key(user))?)
+    }
+
+    pub fn centre(&self, id: CentreId) -> Result<Option<Centre>, ServiceError> {
+        Ok(self.store.get(T::Centres, Key::new().u64(id.0))?)
+    }
+
+    pub fn family(&self, id: FamilyId) -> Result<Option<Family>, ServiceError> {
+        Ok(self.store.get(T::Families, Key::new().u64(id.0))?)
+    }
+
+    pub fn child(&self, id: ChildId) -> Result<Option<Child>, ServiceError> {
+        Ok(self.store.get(T::Children, Key::new().u64(id.0))?)
+    }
+
+    /// The caller's active membership and centre.
+    pub fn my_centre(&self, user: UserId) -> Result<(Member, Centre), ServiceError> {
+        let m = self.member(user)?.ok_or(ServiceError::NotRegistered)?;
+        if !m.is_active() {
+            return Err(ServiceError::NotActive(m.status));
+        }
+        let c = self.centre(m.centre)?.ok_or(ServiceError::UnknownCentre)?;
+        Ok((m, c))
+    }
+
+    pub(crate) fn my_coordinated_centre(
+        &self,
+        user: UserId,
+    ) -> Result<(Member, Centre), ServiceError> {
+        let (m, c) = self.my_centre(user)?;
+        if !m.is_coordinator() {
+            return Err(ServiceError::NotCoordinator);
+        }
+        Ok((m, c))
+    }
+
+    pub fn children(&self, user: UserId) -> Result<Vec<Child>, ServiceError> {
+        let (m, _) = self.my_centre(user)?;
+        let fam = self
+            .family(m.family.ok_or(ServiceError::NoFamily)?)?
+            .ok_or(ServiceError::NoFamily)?;
+        fam.children
+            .iter()
+            .filter_map(|c| self.child(*c).transpose())
+            .collect()
+    }
+
+    /// The caller's family, for its invite code.
+    pub fn my_family(&self, user: UserId) -> Result<Family, ServiceError> {
+        let (m, _) = self.my_centre(user)?;
+        self.family(m.family.ok_or(ServiceError::NoFamily)?)?
+            .ok_or(ServiceError::NoFamily)
+    }
+
+    /// Pending join requests of the coordinator's centre.
+    pub fn pending_members(&self, user: UserId) -> Result<Vec<Member>, ServiceError> {
+        let (_, c) = self.my_coordinated_centre(user)?;
+        Ok(self
+            .members_of(c.id)?
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Pending)
+            .collect())
+    }
+
+    /// Every member of a centre (broadcasts, cover search).
+    pub fn members_of(&self, centre: CentreId) -> Result<Vec<Member>, ServiceError> {
+        let prefix = Key::new().u64(centre.0);
+        let mut out = vec![];
+        for k in self
+            .store
+            .index_keys(T::MembersByCentre, prefix.bytes(), &[])
+        {
+            let k = k?;
+            let user = UserId(
+                crate::store::keys::u64_at(&k, 8)
+                    .map(|u| (u ^ (1 << 63)) as i64)
+                    .unwrap_or(0),
+            );
+            if let Some(m) = self.member(user)? {
+                if m.centre == centre {
+                    out.push(m);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A centre by its invite code (for the coordinator's invite link).
+    pub fn coordinators_of(&self, centre: CentreId) -> Result<Vec<UserId>, ServiceError> {
+        Ok(self
+            .store
+            .get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?
+            .unwrap_or_default())
+    }
+
+    pub fn centres(&self) -> Result<Vec<Centre>, ServiceError> {
+        Ok(self
+            .store
+            .scan::<Centre>(T::Centres, &[])?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    /// The coordinator's own centre, for `/invite`.
+    pub fn invite_code(&self, user: UserId) -> Result<Centre, ServiceError> {
+        Ok(self.my_coordinated_centre(user)?.1)
+    }
+}

@@ -1,0 +1,166 @@
+//! The service layer: the only way state changes. One method per use case; each runs
+//! one store transaction, checks who may do it, and returns a typed result plus the
+//! notices it caused (who must be told what). The bot and the reminder loop call it;
+//! tests call it directly.
+//!
+//! Invariants kept here:
+//! - authorisation is checked before anything is written; another centre's ids answer
+//!   exactly like unknown ids;
+//! - a replayed request (same `Caller::request`) returns the first answer and changes nothing;
+//! - the ledger only moves through `records::post`, so all balances sum to zero.
+
+mod booking;
+mod credits;
+mod error;
+mod membership;
+mod notice;
+mod records;
+mod schedule;
+mod settlement;
+
+pub use booking::{BookResult, Quote};
+pub use credits::{BalanceView, EntryView};
+pub use error::ServiceError;
+pub use membership::JoinResult;
+pub use notice::{Event, Notice, ShiftBrief};
+pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
+pub use settlement::{Mark, SettleReport};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{de::DeserializeOwned, Serialize};
+use sled::transaction::ConflictableTransactionError;
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::domain::UserId;
+use crate::store::{Store, StoreError, Tx, WriteError};
+
+pub type Res<T> = Result<T, ConflictableTransactionError<ServiceError>>;
+
+/// Who is asking, and (optionally) a key that makes the request idempotent, such as
+/// the Telegram update id or callback query id that carried it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserId,
+    pub request: Option<String>,
+}
+
+impl Caller {
+    pub fn new(user: UserId) -> Self {
+        Caller {
+            user,
+            request: None,
+        }
+    }
+    pub fn with_request(user: UserId, request: impl Into<String>) -> Self {
+        Caller {
+            user,
+            request: Some(request.into()),
+        }
+    }
+}
+
+/// A change's result, the notices it caused, and whether it was a replay
+/// (a replay's notices were already delivered the first time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome<T> {
+    pub value: T,
+    pub notices: Vec<Notice>,
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub super_admins: Vec<UserId>,
+    pub default_tz: Tz,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            super_admins: Vec::new(),
+            default_tz: chrono_tz::Asia::Shanghai,
+        }
+    }
+}
+
+pub struct Service {
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    config: ServiceConfig,
+}
+
+impl Service {
+    pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, config: ServiceConfig) -> Self {
+        Service {
+            store,
+            clock,
+            config,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn is_super_admin(&self, user: UserId) -> bool {
+        self.config.super_admins.contains(&user)
+    }
+
+    /// Today's date in `tz`.
+    pub fn today(&self, tz: Tz) -> NaiveDate {
+        self.now().with_timezone(&tz).date_naive()
+    }
+
+    /// Runs one change: a transaction that returns a value and notices, remembered under
+    /// the caller's request key.
+    fn change<T>(
+        &self,
+        caller: &Caller,
+        f: impl Fn(&Tx, DateTime<Utc>) -> Res<(T, Vec<Notice>)>,
+    ) -> Result<Outcome<T>, ServiceError>
+    where
+        T: Serialize + DeserializeOwned,
+    {
+        let now = self.now();
+        let request = caller
+            .request
+            .as_ref()
+            .map(|r| format!("{}/{}", caller.user, r));
+        let ((value, notices), replayed) = self
+            .store
+            .write_once(request.as_deref(), |tx| f(tx, now))
+            .map_err(ServiceError::from_write)?;
+        Ok(Outcome {
+            value,
+            notices,
+            replayed,
+        })
+    }
+}
+
+impl ServiceError {
+    fn from_write(e: WriteError<ServiceError>) -> Self {
+        match e {
+            WriteError::Abort(e) => e,
+            WriteError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        ServiceError::Storage(e.to_string())
+    }
+}
+
+impl From<ServiceError> for ConflictableTransactionError<ServiceError> {
+    fn from(e: ServiceError) -> Self {
+        ConflictableTransactionError::Abort(e)
+    }
+}

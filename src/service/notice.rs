@@ -1,0 +1,108 @@
+//! Notices: what a change means for someone other than the caller. The bot renders
+//! them in the recipient's language; they carry what rendering needs.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{BookingId, CentreId, Shift, ShiftId, SignupId, UserId};
+
+/// Enough of a shift to name it in a message (local date and times).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftBrief {
+    pub id: ShiftId,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl From<&Shift> for ShiftBrief {
+    fn from(s: &Shift) -> Self {
+        ShiftBrief {
+            id: s.id,
+            date: s.date,
+            start: s.start,
+            end: s.end,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// To coordinators: someone asked to join.
+    JoinRequested {
+        user: UserId,
+        name: String,
+    },
+    /// To the member.
+    Approved {
+        centre: CentreId,
+        centre_name: String,
+    },
+    Rejected {
+        centre_name: String,
+    },
+    Suspended {
+        centre_name: String,
+    },
+    /// To a new coordinator.
+    MadeCoordinator {
+        centre_name: String,
+    },
+    /// To the other guardians of a family.
+    GuardianJoined {
+        user: UserId,
+        name: String,
+    },
+    /// To every guardian: a waitlisted booking got a place.
+    Promoted {
+        booking: BookingId,
+        shift: ShiftBrief,
+        child: String,
+    },
+    /// To guardians and volunteers of a cancelled shift.
+    ShiftCancelled {
+        shift: ShiftBrief,
+        reason: String,
+        released: i64,
+    },
+    /// To coordinators: confirmed children no longer fit the caregivers.
+    Understaffed {
+        shift: ShiftBrief,
+        missing: u32,
+    },
+    /// To the family: a coordinator granted or corrected credits.
+    CreditsGranted {
+        amount: i64,
+        memo: String,
+        balance: i64,
+    },
+    /// To a volunteer's family: credits earned at settlement.
+    Earned {
+        shift: ShiftBrief,
+        amount: i64,
+    },
+    /// To a volunteer: marked as a no-show.
+    VolunteerNoShow {
+        shift: ShiftBrief,
+        penalty: i64,
+        blocked: bool,
+    },
+    /// To the guardians: a booking was marked as a no-show.
+    ChildNoShow {
+        shift: ShiftBrief,
+        child: String,
+        charged: i64,
+    },
+    /// To the volunteer who offered a shift: someone took it over.
+    SwapTaken {
+        shift: ShiftBrief,
+        by: String,
+        signup: SignupId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub to: UserId,
+    pub event: Event,
+}

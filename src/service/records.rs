@@ -1,0 +1,405 @@
+//! Loading and saving records inside a transaction, with the authorisation and
+//! same-centre checks every use case shares.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Event, Notice, Res, ServiceError, ShiftBrief};
+use crate::domain::*;
+use crate::ledger;
+use crate::rota::{self, Occupancy};
+use crate::store::{Key, Tx, T};
+
+pub fn member_key(user: UserId) -> Key {
+    Key::new().i64(user.0)
+}
+
+pub fn member(tx: &Tx, user: UserId) -> Res<Member> {
+    Ok(tx
+        .get(T::Members, member_key(user))?
+        .ok_or(ServiceError::NotRegistered)?)
+}
+
+pub fn active_member(tx: &Tx, user: UserId) -> Res<Member> {
+    let m = member(tx, user)?;
+    if !m.is_active() {
+        return Err(ServiceError::NotActive(m.status).into());
+    }
+    Ok(m)
+}
+
+pub fn coordinator(tx: &Tx, user: UserId) -> Res<Member> {
+    let m = active_member(tx, user)?;
+    if !m.is_coordinator() {
+        return Err(ServiceError::NotCoordinator.into());
+    }
+    Ok(m)
+}
+
+pub fn staff(tx: &Tx, user: UserId) -> Res<Member> {
+    let m = active_member(tx, user)?;
+    if !m.is_staff() {
+        return Err(ServiceError::NotStaff.into());
+    }
+    Ok(m)
+}
+
+/// An active member of the caller's centre, found by user id.
+pub fn member_in(tx: &Tx, centre: CentreId, user: UserId) -> Res<Member> {
+    match tx.get::<Member>(T::Members, member_key(user))? {
+        Some(m) if m.centre == centre => Ok(m),
+        _ => Err(ServiceError::UnknownMember.into()),
+    }
+}
+
+pub fn put_member(tx: &Tx, m: &Member) -> Res<()> {
+    tx.put(T::Members, member_key(m.user), m)?;
+    tx.mark(T::MembersByCentre, Key::new().u64(m.centre.0).i64(m.user.0))?;
+    Ok(())
+}
+
+pub fn family_of(tx: &Tx, m: &Member) -> Res<Family> {
+    let id = m.family.ok_or(ServiceError::NoFamily)?;
+    Ok(tx
+        .get(T::Families, Key::new().u64(id.0))?
+        .ok_or(ServiceError::NoFamily)?)
+}
+
+pub fn family(tx: &Tx, id: FamilyId) -> Res<Family> {
+    Ok(tx
+        .get(T::Families, Key::new().u64(id.0))?
+        .ok_or(ServiceError::NoFamily)?)
+}
+
+pub fn put_family(tx: &Tx, f: &Family) -> Res<()> {
+    Ok(tx.put(T::Families, Key::new().u64(f.id.0), f)?)
+}
+
+pub fn centre(tx: &Tx, id: CentreId) -> Res<Centre> {
+    Ok(tx
+        .get(T::Centres, Key::new().u64(id.0))?
+        .ok_or(ServiceError::UnknownCentre)?)
+}
+
+pub fn child_in(tx: &Tx, centre: CentreId, id: ChildId) -> Res<Child> {
+    match tx.get::<Child>(T::Children, Key::new().u64(id.0))? {
+        Some(c) if c.centre == centre => Ok(c),
+        _ => Err(ServiceError::UnknownChild.into()),
+    }
+}
+
+pub fn shift_in(tx: &Tx, centre: CentreId, id: ShiftId) -> Res<Shift> {
+    match tx.get::<Shift>(T::Shifts, Key::new().u64(id.0))? {
+        Some(s) if s.centre == centre => Ok(s),
+        _ => Err(ServiceError::UnknownShift.into()),
+    }
+}
+
+/// A shift that can still be changed: open and not yet started.
+pub fn open_future_shift(tx: &Tx, centre: &Centre, id: ShiftId, now: DateTime<Utc>) -> Res<Shift> {
+    let s = shift_in(tx, centre.id, id)?;
+    match s.status {
+        ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
+        ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
+        ShiftStatus::Open => {}
+    }
+    if s.starts_at(centre.tz()) <= now {
+        return Err(ServiceError::ShiftStarted.into());
+    }
+    Ok(s)
+}
+
+pub fn put_shift(tx: &Tx, s: &Shift) -> Res<()> {
+    tx.put(T::Shifts, Key::new().u64(s.id.0), s)?;
+    Ok(())
+}
+
+pub fn booking_in(tx: &Tx, centre: CentreId, id: BookingId) -> Res<Booking> {
+    match tx.get::<Booking>(T::Bookings, Key::new().u64(id.0))? {
+        Some(b) if b.centre == centre => Ok(b),
+        _ => Err(ServiceError::UnknownBooking.into()),
+    }
+}
+
+pub fn booking(tx: &Tx, id: BookingId) -> Res<Booking> {
+    Ok(tx
+        .get(T::Bookings, Key::new().u64(id.0))?
+        .ok_or(ServiceError::UnknownBooking)?)
+}
+
+pub fn put_booking(tx: &Tx, b: &Booking) -> Res<()> {
+    Ok(tx.put(T::Bookings, Key::new().u64(b.id.0), b)?)
+}
+
+pub fn signup_in(tx: &Tx, centre: CentreId, id: SignupId) -> Res<Signup> {
+    match tx.get::<Signup>(T::Signups, Key::new().u64(id.0))? {
+        Some(s) if s.centre == centre => Ok(s),
+        _ => Err(ServiceError::UnknownSignup.into()),
+    }
+}
+
+pub fn signup(tx: &Tx, id: SignupId) -> Res<Signup> {
+    Ok(tx
+        .get(T::Signups, Key::new().u64(id.0))?
+        .ok_or(ServiceError::UnknownSignup)?)
+}
+
+pub fn put_signup(tx: &Tx, s: &Signup) -> Res<()> {
+    Ok(tx.put(T::Signups, Key::new().u64(s.id.0), s)?)
+}
+
+pub fn balance(tx: &Tx, account: AccountId) -> Res<i64> {
+    Ok(tx
+        .get(T::Accounts, Key::new().account(account))?
+        .unwrap_or(0))
+}
+
+/// Moves `amount` (> 0) from one account to another and records the entry.
+#[allow(clippy::too_many_arguments)]
+pub fn post(
+    tx: &Tx,
+    kind: EntryKind,
+    from: AccountId,
+    to: AccountId,
+    amount: i64,
+    shift: Option<ShiftId>,
+    booking: Option<BookingId>,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<EntryId> {
+    let (from_after, to_after) = ledger::transfer(balance(tx, from)?, balance(tx, to)?, amount)
+        .map_err(ServiceError::from)?;
+    tx.put(T::Accounts, Key::new().account(from), &from_after)?;
+    tx.put(T::Accounts, Key::new().account(to), &to_after)?;
+    let id = EntryId(tx.next_id("entry")?);
+    let entry = Entry {
+        id,
+        kind,
+        from,
+        to,
+        amount,
+        shift,
+        booking,
+        by,
+        at,
+        memo: memo.to_string(),
+    };
+    tx.put(T::Ledger, Key::new().u64(id.0), &entry)?;
+    tx.mark(T::LedgerByAccount, Key::new().account(from).u64(id.0))?;
+    tx.mark(T::LedgerByAccount, Key::new().account(to).u64(id.0))?;
+    Ok(id)
+}
+
+/// Releases whatever a booking still holds back to its family.
+pub fn release_hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<i64> {
+    let amount = b.held;
+    if amount > 0 {
+        post(
+            tx,
+            EntryKind::Release,
+            AccountId::Escrow(b.centre),
+            AccountId::Family(b.family),
+            amount,
+            Some(b.shift),
+            Some(b.id),
+            by,
+            at,
+            memo,
+        )?;
+        fam.held -= amount;
+        b.held = 0;
+    }
+    Ok(amount)
+}
+
+/// Captures `amount` of a booking's hold for the centre and releases the rest.
+pub fn capture_hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    amount: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    let amount = amount.clamp(0, b.held);
+    if amount > 0 {
+        post(
+            tx,
+            EntryKind::Capture,
+            AccountId::Escrow(b.centre),
+            AccountId::Pool(b.centre),
+            amount,
+            Some(b.shift),
+            Some(b.id),
+            by,
+            at,
+            memo,
+        )?;
+        b.held -= amount;
+        fam.held -= amount;
+        b.charged += amount;
+    }
+    release_hold(tx, b, fam, by, at, memo)?;
+    Ok(())
+}
+
+/// Every guardian of a family gets `event`.
+pub fn tell_family(notes: &mut Vec<Notice>, fam: &Family, event: Event) {
+    for g in &fam.guardians {
+        notes.push(Notice {
+            to: *g,
+            event: event.clone(),
+        });
+    }
+}
+
+/// Every listed user gets `event`.
+pub fn tell_all(notes: &mut Vec<Notice>, users: &[UserId], event: Event) {
+    for u in users {
+        notes.push(Notice {
+            to: *u,
+            event: event.clone(),
+        });
+    }
+}
+
+/// The coordinators of a centre, kept on a record so transactions need not scan.
+pub fn coordinators(tx: &Tx, centre: CentreId) -> Res<Vec<UserId>> {
+    Ok(tx
+        .get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?
+        .unwrap_or_default())
+}
+
+pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res<()> {
+    let mut list = coordinators(tx, centre)?;
+    list.retain(|u| *u != user);
+    if on {
+        list.push(user);
+    }
+    tx.put(
+        T::Meta,
+        Key::new().str("coordinators/").u64(centre.0),
+        &list,
+    )?;
+    Ok(())
+}
+
+/// The live state of a shift, read from its bookings and signups.
+pub struct ShiftState {
+    pub confirmed: Vec<Booking>,
+    pub waitlist: Vec<Booking>,
+    pub on_duty: Vec<Signup>,
+}
+
+impl ShiftState {
+    pub fn caregivers(&self, shift: &Shift) -> u32 {
+        shift.staff + self.on_duty.len() as u32
+    }
+    pub fn occupancy(&self) -> Occupancy {
+        Occupancy::of(self.confirmed.iter().map(|b| b.group))
+    }
+}
+
+pub fn shift_state(tx: &Tx, shift: &Shift) -> Res<ShiftState> {
+    let mut st = ShiftState {
+        confirmed: vec![],
+        waitlist: vec![],
+        on_duty: vec![],
+    };
+    for id in &shift.bookings {
+        let b = booking(tx, *id)?;
+        match b.status {
+            BookingStatus::Confirmed => st.confirmed.push(b),
+            BookingStatus::Waitlisted => st.waitlist.push(b),
+            _ => {}
+        }
+    }
+    for id in &shift.signups {
+        let s = signup(tx, *id)?;
+        if s.is_on_duty() {
+            st.on_duty.push(s);
+        }
+    }
+    Ok(st)
+}
+
+/// After capacity grew or shrank: promote the waitlist in order as far as it fits, and
+/// flag (and report) the shift as understaffed when confirmed children no longer fit.
+pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<Notice>) -> Res<()> {
+    let st = shift_state(tx, shift)?;
+    let policy = &centre.policy;
+    let caregivers = st.caregivers(shift);
+    let waitlist: Vec<(BookingId, AgeGroup)> =
+        st.waitlist.iter().map(|b| (b.id, b.group)).collect();
+    let promote = rota::promotable(
+        st.occupancy(),
+        &waitlist,
+        caregivers,
+        shift.capacity,
+        policy,
+    );
+    let mut occ = st.occupancy();
+    for b in st.waitlist.iter().filter(|b| promote.contains(&b.id)) {
+        let mut b = b.clone();
+        b.status = BookingStatus::Confirmed;
+        put_booking(tx, &b)?;
+        occ.add(b.group);
+        let fam = family(tx, b.family)?;
+        let child = child_in(tx, centre.id, b.child)?;
+        tell_family(
+            notes,
+            &fam,
+            Event::Promoted {
+                booking: b.id,
+                shift: ShiftBrief::from(&*shift),
+                child: child.name,
+            },
+        );
+    }
+    let under = rota::is_understaffed(&occ, caregivers, policy);
+    if under && !shift.understaffed {
+        let missing = rota::caregivers_for(&occ, policy).saturating_sub(caregivers);
+        tell_all(
+            notes,
+            &coordinators(tx, centre.id)?,
+            Event::Understaffed {
+                shift: ShiftBrief::from(&*shift),
+                missing,
+            },
+        );
+    }
+    shift.understaffed = under;
+    put_shift(tx, shift)
+}
+
+/// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).
+pub fn day_list(tx: &Tx, t: T, who: Key, date: NaiveDate) -> Res<Vec<u64>> {
+    Ok(tx.get(t, who.date(date))?.unwrap_or_default())
+}
+
+pub fn set_day_list(tx: &Tx, t: T, who: Key, date: NaiveDate, list: &[u64]) -> Res<()> {
+    let key = who.date(date);
+    if list.is_empty() {
+        tx.del(t, key)?;
+    } else {
+        tx.put(t, key, &list)?;
+    }
+    Ok(())
+}
+
+/// Text a person typed: trimmed, non-empty, at most `max` characters.
+pub fn clean_text(text: &str, max: usize) -> Result<String, ServiceError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > max {
+        return Err(ServiceError::BadText { max });
+    }
+    Ok(t.to_string())
+}

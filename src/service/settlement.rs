@@ -1,0 +1,315 @@
+//! After a shift: attendance, then settlement. Bookings' holds are captured (attended or
+//! no-show) or released (never got off the waitlist); volunteers earn, or pay the no-show
+//! penalty. A shift nobody settles settles itself `auto_settle_hours` after its end,
+//! with every unmarked child and volunteer counted present.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::records::*;
+use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
+use crate::domain::*;
+use crate::ledger;
+use crate::store::{keys::u64_at, Key, Tx, T};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mark {
+    Child(BookingId, bool),
+    Volunteer(SignupId, bool),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettleReport {
+    pub shift: Shift,
+    pub attended: u32,
+    pub child_no_shows: u32,
+    pub served: u32,
+    pub volunteer_no_shows: u32,
+    /// Credits captured for care.
+    pub captured: i64,
+    /// Credits earned by volunteers.
+    pub earned: i64,
+}
+
+fn settle(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &mut Shift,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Res<(SettleReport, Vec<Notice>)> {
+    let policy = &centre.policy;
+    let brief = ShiftBrief::from(&*shift);
+    let mut notes = vec![];
+    let mut r = SettleReport {
+        shift: shift.clone(),
+        attended: 0,
+        child_no_shows: 0,
+        served: 0,
+        volunteer_no_shows: 0,
+        captured: 0,
+        earned: 0,
+    };
+    for id in &shift.bookings {
+        let mut b = booking(tx, *id)?;
+        let mut fam = family(tx, b.family)?;
+        match b.status {
+            BookingStatus::Confirmed => {
+                let amount = b.held;
+                capture_hold(tx, &mut b, &mut fam, amount, by, now, "care")?;
+                r.captured += amount;
+                if b.marked_present == Some(false) {
+                    b.status = BookingStatus::NoShow;
+                    r.child_no_shows += 1;
+                    let child = child_in(tx, centre.id, b.child)?;
+                    tell_family(
+                        &mut notes,
+                        &fam,
+                        Event::ChildNoShow {
+                            shift: brief.clone(),
+                            child: child.name,
+                            charged: amount,
+                        },
+                    );
+                } else {
+                    b.status = BookingStatus::Attended;
+                    r.attended += 1;
+                }
+            }
+            BookingStatus::Waitlisted => {
+                release_hold(tx, &mut b, &mut fam, by, now, "waitlist not reached")?;
+                b.status = BookingStatus::Cancelled;
+            }
+            _ => continue,
+        }
+        put_booking(tx, &b)?;
+        put_family(tx, &fam)?;
+    }
+    for id in &shift.signups {
+        let mut s = signup(tx, *id)?;
+        if !s.is_on_duty() {
+            continue;
+        }
+        if s.marked_present == Some(false) {
+            s.status = SignupStatus::NoShow;
+            r.volunteer_no_shows += 1;
+            let mut m = member(tx, s.user)?;
+            m.no_shows.push(now);
+            let mut penalty = 0;
+            if let Some(fid) = s.family {
+                let fam = family(tx, fid)?;
+                let bal = balance(tx, AccountId::Family(fid))?;
+                penalty = ledger::payable_penalty(
+                    bal,
+                    fam.overdraft_limit,
+                    policy.volunteer_no_show_penalty,
+                );
+                if penalty > 0 {
+                    post(
+                        tx,
+                        EntryKind::Penalty,
+                        AccountId::Family(fid),
+                        AccountId::Pool(centre.id),
+                        penalty,
+                        Some(shift.id),
+                        None,
+                        by,
+                        now,
+                        "volunteer no-show",
+                    )?;
+                }
+            }
+            let since = now - Duration::days(policy.no_show_window_days);
+            let recent = m
+                .no_shows
+                .iter()
+                .filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l))
+                .count() as u32;
+            put_member(tx, &m)?;
+            notes.push(Notice {
+                to: s.user,
+                event: Event::VolunteerNoShow {
+                    shift: brief.clone(),
+                    penalty,
+                    blocked: recent >= policy.no_show_block_count,
+                },
+            });
+        } else {
+            s.status = SignupStatus::Served;
+            r.served += 1;
+            if let Some(fid) = s.family {
+                let amount = ledger::volunteer_earning(shift.minutes(), policy)
+                    .map_err(ServiceError::from)?;
+                if amount > 0 {
+                    post(
+                        tx,
+                        EntryKind::Earn,
+                        AccountId::Pool(centre.id),
+                        AccountId::Family(fid),
+                        amount,
+                        Some(shift.id),
+                        None,
+                        by,
+                        now,
+                        "volunteered",
+                    )?;
+                    r.earned += amount;
+                    notes.push(Notice {
+                        to: s.user,
+                        event: Event::Earned {
+                            shift: brief.clone(),
+                            amount,
+                        },
+                    });
+                }
+            }
+        }
+        put_signup(tx, &s)?;
+    }
+    shift.status = ShiftStatus::Settled;
+    shift.understaffed = false;
+    put_shift(tx, shift)?;
+    tx.del(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
+    r.shift = shift.clone();
+    Ok((r, notes))
+}
+
+impl Service {
+    /// Staff or a coordinator marks children and volunteers present or absent.
+    pub fn record_attendance(
+        &self,
+        caller: &Caller,
+        shift_id: ShiftId,
+        marks: &[Mark],
+    ) -> Result<Outcome<Shift>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let m = staff(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut shift = shift_in(tx, centre.id, shift_id)?;
+            match shift.status {
+                ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
+                ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
+                ShiftStatus::Open => {}
+            }
+            for mark in marks {
+                match *mark {
+                    Mark::Child(id, present) => {
+                        let mut b = booking_in(tx, centre.id, id)?;
+                        if b.shift != shift.id {
+                            return Err(ServiceError::UnknownBooking.into());
+                        }
+                        if b.status != BookingStatus::Confirmed {
+                            return Err(ServiceError::BookingNotLive.into());
+                        }
+                        b.marked_present = Some(present);
+                        put_booking(tx, &b)?;
+                    }
+                    Mark::Volunteer(id, present) => {
+                        let mut s = signup_in(tx, centre.id, id)?;
+                        if s.shift != shift.id {
+                            return Err(ServiceError::UnknownSignup.into());
+                        }
+                        if !s.is_on_duty() {
+                            return Err(ServiceError::SignupNotLive.into());
+                        }
+                        s.marked_present = Some(present);
+                        put_signup(tx, &s)?;
+                    }
+                }
+            }
+            shift.attendance_taken = true;
+            put_shift(tx, &shift)?;
+            Ok((shift, vec![]))
+        })
+    }
+
+    /// Staff or a coordinator settles a shift that has ended.
+    pub fn settle_shift(
+        &self,
+        caller: &Caller,
+        shift_id: ShiftId,
+    ) -> Result<Outcome<SettleReport>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = staff(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut shift = shift_in(tx, centre.id, shift_id)?;
+            match shift.status {
+                ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
+                ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
+                ShiftStatus::Open => {}
+            }
+            if shift.ends_at(centre.tz()) > now {
+                return Err(ServiceError::ShiftNotOver.into());
+            }
+            settle(tx, &centre, &mut shift, Some(caller.user), now)
+        })
+    }
+
+    /// Settles every open shift whose end is `auto_settle_hours` or more in the past.
+    /// Walks the `Unsettled` index in date order and stops at tomorrow: O(due).
+    pub fn settle_due(&self) -> Result<Vec<Outcome<SettleReport>>, ServiceError> {
+        let now = self.now();
+        // Local dates run at most 14 hours ahead of UTC.
+        let horizon = (now + Duration::hours(14)).date_naive();
+        let mut candidates = vec![];
+        for k in self.store.index_keys(T::Unsettled, &[], &[]) {
+            let k = k?;
+            if k.get(0..4) > Key::new().date(horizon).bytes().get(0..4) {
+                break;
+            }
+            if let Some(id) = u64_at(&k, 4) {
+                candidates.push(ShiftId(id));
+            }
+        }
+        let mut out = vec![];
+        for id in candidates {
+            let settled = self.change(&Caller::new(UserId(0)), |tx, now| {
+                let Some(mut shift) = tx.get::<Shift>(T::Shifts, Key::new().u64(id.0))? else {
+                    return Ok((None, vec![]));
+                };
+                let centre = centre(tx, shift.centre)?;
+                let due =
+                    shift.ends_at(centre.tz()) + Duration::hours(centre.policy.auto_settle_hours);
+                if shift.status != ShiftStatus::Open || due > now {
+                    return Ok((None, vec![]));
+                }
+                let (r, notes) = settle(tx, &centre, &mut shift, None, now)?;
+                Ok((Some(r), notes))
+            })?;
+            if let Outcome {
+                value: Some(report),
+                notices,
+                replayed,
+            } = settled
+            {
+                out.push(Outcome {
+                    value: report,
+                    notices,
+                    replayed,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The earliest time an open shift becomes due for automatic settlement, for the
+    /// reminder loop to sleep until.
+    pub fn next_settlement_due(&self) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        if let Some(k) = self.store.index_keys(T::Unsettled, &[], &[]).next() {
+            let k = k?;
+            if let Some(shift) = u64_at(&k, 4)
+                .map(ShiftId)
+                .map(|id| self.shift(id))
+                .transpose()?
+                .flatten()
+            {
+                if let Some(c) = self.centre(shift.centre)? {
+                    return Ok(Some(
+                        shift.ends_at(c.tz()) + Duration::hours(c.policy.auto_settle_hours),
+                    ));
+                }
+            }
+        }
+        Ok(None)
+    }
+}

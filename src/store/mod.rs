@@ -1,0 +1,432 @@
+//! Durable state on sled: named trees, versioned values, secondary indexes and
+//! one transaction per change.
+//!
+//! Invariants:
+//! - Every value is `[VALUE_VERSION] ++ json`; the db's schema version is checked at open.
+//! - A change is one `write` (one sled transaction across every tree it touches) and is
+//!   flushed to disk before `write` returns when the store is durable.
+//! - Inside a transaction there are no scans (sled cannot scan there): records that a
+//!   change must enumerate keep the ids they need (a shift lists its bookings), and
+//!   index trees (`*By*`) exist for the read-side queries, which scan key ranges.
+
+pub mod keys;
+
+use serde::{de::DeserializeOwned, Serialize};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError,
+};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use keys::Key;
+
+/// Bumped when the layout of keys or values changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+const VALUE_VERSION: u8 = 1;
+
+/// The named trees. The order here is the order of `Store::trees`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T {
+    Meta,
+    Centres,
+    Members,
+    Profiles,
+    Families,
+    Children,
+    Shifts,
+    Templates,
+    Bookings,
+    Signups,
+    Accounts,
+    Ledger,
+    Invites,
+    /// centre ++ date ++ shift -> ()
+    ShiftsByDate,
+    /// family ++ date ++ booking -> ()
+    BookingsByFamily,
+    /// user ++ date ++ signup -> ()
+    SignupsByMember,
+    /// account ++ entry -> ()
+    LedgerByAccount,
+    /// centre ++ user -> ()
+    MembersByCentre,
+    /// child ++ date -> [booking]: a child's live bookings on a day (overlap check)
+    ChildDay,
+    /// user ++ date -> [signup]: a volunteer's live signups on a day (overlap check)
+    VolunteerDay,
+    /// template ++ date -> shift: a template generates a date once
+    TemplateDates,
+    /// request key -> stored result: replays answer the same and change nothing
+    Processed,
+    /// bot dialogue state per chat
+    Dialogues,
+    /// due-time ++ job -> job (reminders)
+    Jobs,
+    /// job key -> due-time key, so a job can be found and moved
+    JobIndex,
+    /// broadcasts and their progress
+    Broadcasts,
+    /// date ++ shift -> (): open shifts not yet settled, for automatic settlement
+    Unsettled,
+}
+
+impl T {
+    pub const ALL: [T; 27] = [
+        T::Meta,
+        T::Centres,
+        T::Members,
+        T::Profiles,
+        T::Families,
+        T::Children,
+        T::Shifts,
+        T::Templates,
+        T::Bookings,
+        T::Signups,
+        T::Accounts,
+        T::Ledger,
+        T::Invites,
+        T::ShiftsByDate,
+        T::BookingsByFamily,
+        T::SignupsByMember,
+        T::LedgerByAccount,
+        T::MembersByCentre,
+        T::ChildDay,
+        T::VolunteerDay,
+        T::TemplateDates,
+        T::Processed,
+        T::Dialogues,
+        T::Jobs,
+        T::JobIndex,
+        T::Broadcasts,
+        T::Unsettled,
+    ];
+
+    fn name(self) -> String {
+        format!("{self:?}").to_lowercase()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error(
+        "database schema version {found} is not the version {expected} this huzhu understands"
+    )]
+    SchemaMismatch { found: u32, expected: u32 },
+    #[error("stored value could not be read: {0}")]
+    Decode(String),
+}
+
+/// The outcome of a transaction that may abort with a caller's error.
+#[derive(Debug)]
+pub enum WriteError<E> {
+    Abort(E),
+    Store(StoreError),
+}
+
+pub type TxResult<T> = Result<T, UnabortableTransactionError>;
+
+pub fn encode<V: Serialize>(v: &V) -> Vec<u8> {
+    let mut out = vec![VALUE_VERSION];
+    // Serializing our own plain data types cannot fail.
+    serde_json::to_writer(&mut out, v).expect("serialize record");
+    out
+}
+
+pub fn decode<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, StoreError> {
+    match bytes.split_first() {
+        Some((&VALUE_VERSION, rest)) => {
+            serde_json::from_slice(rest).map_err(|e| StoreError::Decode(e.to_string()))
+        }
+        Some((v, _)) => Err(StoreError::Decode(format!("unknown value version {v}"))),
+        None => Err(StoreError::Decode("empty value".into())),
+    }
+}
+
+fn tx_decode<V: DeserializeOwned>(bytes: &[u8]) -> TxResult<V> {
+    decode(bytes).map_err(|e| {
+        UnabortableTransactionError::Storage(sled::Error::ReportableBug(e.to_string()))
+    })
+}
+
+/// Typed access to every tree inside one transaction.
+pub struct Tx<'a> {
+    trees: &'a [TransactionalTree],
+}
+
+impl Tx<'_> {
+    fn tree(&self, t: T) -> &TransactionalTree {
+        &self.trees[t as usize]
+    }
+    pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<Option<V>> {
+        match self.tree(t).get(key.as_ref())? {
+            Some(b) => Ok(Some(tx_decode(&b)?)),
+            None => Ok(None),
+        }
+    }
+    pub fn contains(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<bool> {
+        Ok(self.tree(t).get(key.as_ref())?.is_some())
+    }
+    pub fn put<V: Serialize>(&self, t: T, key: impl AsRef<[u8]>, v: &V) -> TxResult<()> {
+        self.tree(t).insert(key.as_ref(), encode(v))?;
+        Ok(())
+    }
+    /// An index entry: the key is the information.
+    pub fn mark(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
+        self.tree(t).insert(key.as_ref(), &[][..])?;
+        Ok(())
+    }
+    pub fn del(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
+        self.tree(t).remove(key.as_ref())?;
+        Ok(())
+    }
+    /// Next short id of a kind ("shift", "booking", ...), starting at 1.
+    pub fn next_id(&self, kind: &str) -> TxResult<u64> {
+        let key = Key::new().str("next_id/").str(kind);
+        let next: u64 = self.get(T::Meta, &key)?.unwrap_or(1);
+        self.put(T::Meta, &key, &(next + 1))?;
+        Ok(next)
+    }
+}
+
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    durable: AtomicBool,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and checks its schema version.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        if let Some(parent) = path.as_ref().parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Sled(e.into()))?;
+            }
+        }
+        Self::from_db(sled::Config::new().path(path).open()?)
+    }
+
+    /// An in-memory database for tests and benchmarks.
+    pub fn temporary() -> Result<Store, StoreError> {
+        Self::from_db(sled::Config::new().temporary(true).open()?)
+    }
+
+    fn from_db(db: sled::Db) -> Result<Store, StoreError> {
+        let trees = T::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = Store {
+            db,
+            trees,
+            durable: AtomicBool::new(true),
+        };
+        let meta = store.tree(T::Meta);
+        match meta.get("schema_version")? {
+            None => {
+                meta.insert("schema_version", encode(&SCHEMA_VERSION))?;
+                store.db.flush()?;
+            }
+            Some(b) => {
+                let found: u32 = decode(&b)?;
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::SchemaMismatch {
+                        found,
+                        expected: SCHEMA_VERSION,
+                    });
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    /// With durability off, writes return before reaching the disk (benchmarks only).
+    pub fn set_durable(&self, durable: bool) {
+        self.durable.store(durable, Ordering::SeqCst);
+    }
+
+    pub fn tree(&self, t: T) -> &sled::Tree {
+        &self.trees[t as usize]
+    }
+
+    /// Runs `f` as one transaction over all trees, then makes it durable.
+    /// `f` may run more than once (on conflict), so it must only act through `tx`.
+    pub fn write<R, E>(
+        &self,
+        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+    ) -> Result<R, WriteError<E>> {
+        let result = self
+            .trees
+            .as_slice()
+            .transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
+        match result {
+            Ok(r) => {
+                self.flush().map_err(WriteError::Store)?;
+                Ok(r)
+            }
+            Err(TransactionError::Abort(e)) => Err(WriteError::Abort(e)),
+            Err(TransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
+        }
+    }
+
+    /// Runs `f` in a transaction that is always rolled back: a consistent read that may
+    /// use the same helpers as changes do.
+    pub fn read<R, E>(
+        &self,
+        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+    ) -> Result<R, WriteError<E>> {
+        let result = self
+            .trees
+            .as_slice()
+            .transaction(|trees: &Vec<TransactionalTree>| {
+                let r = match f(&Tx { trees }) {
+                    Ok(r) => Ok(r),
+                    Err(ConflictableTransactionError::Abort(e)) => Err(e),
+                    Err(ConflictableTransactionError::Storage(e)) => {
+                        return Err(ConflictableTransactionError::Storage(e))
+                    }
+                    Err(ConflictableTransactionError::Conflict) => {
+                        return Err(ConflictableTransactionError::Conflict)
+                    }
+                };
+                Err::<(), _>(ConflictableTransactionError::Abort(r))
+            });
+        match result {
+            Err(TransactionError::Abort(Ok(r))) => Ok(r),
+            Err(TransactionError::Abort(Err(e))) => Err(WriteError::Abort(e)),
+            Err(TransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
+            Ok(()) => unreachable!("read transactions always roll back"),
+        }
+    }
+
+    /// Like `write`, but remembers the result under `request`: a replay of the same request
+    /// returns the first result (with `true`) and changes nothing.
+    pub fn write_once<R, E>(
+        &self,
+        request: Option<&str>,
+        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+    ) -> Result<(R, bool), WriteError<E>>
+    where
+        R: Serialize + DeserializeOwned,
+    {
+        self.write(|tx| {
+            if let Some(req) = request {
+                if let Some(prev) = tx.get::<R>(T::Processed, req)? {
+                    return Ok((prev, true));
+                }
+            }
+            let r = f(tx)?;
+            if let Some(req) = request {
+                tx.put(T::Processed, req, &r)?;
+            }
+            Ok((r, false))
+        })
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        if self.durable.load(Ordering::SeqCst) {
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    pub async fn flush_async(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    pub fn get<V: DeserializeOwned>(
+        &self,
+        t: T,
+        key: impl AsRef<[u8]>,
+    ) -> Result<Option<V>, StoreError> {
+        match self.tree(t).get(key.as_ref())? {
+            Some(b) => Ok(Some(decode(&b)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Keys of an index tree under `prefix`, in order, from `start` (inclusive) on.
+    pub fn index_keys(
+        &self,
+        t: T,
+        prefix: &[u8],
+        start: &[u8],
+    ) -> impl Iterator<Item = Result<sled::IVec, StoreError>> + '_ {
+        let prefix = prefix.to_vec();
+        let mut end = prefix.clone();
+        let from = if start.is_empty() {
+            prefix.clone()
+        } else {
+            start.to_vec()
+        };
+        // Upper bound: the prefix with its last byte incremented (all 0xFF prefixes do not occur).
+        let bounded = increment(&mut end);
+        let iter = if bounded {
+            self.tree(t).range(from..end)
+        } else {
+            self.tree(t).range(from..)
+        };
+        iter.map(|r| r.map(|(k, _)| k).map_err(StoreError::from))
+    }
+
+    /// The last `n` keys under `prefix`, newest (largest) first.
+    pub fn last_index_keys(
+        &self,
+        t: T,
+        prefix: &[u8],
+        n: usize,
+    ) -> Result<Vec<sled::IVec>, StoreError> {
+        self.tree(t)
+            .scan_prefix(prefix)
+            .rev()
+            .take(n)
+            .map(|r| r.map(|(k, _)| k).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// Every value of a tree under `prefix` (small trees and tests only).
+    pub fn scan<V: DeserializeOwned>(
+        &self,
+        t: T,
+        prefix: &[u8],
+    ) -> Result<Vec<(sled::IVec, V)>, StoreError> {
+        self.tree(t)
+            .scan_prefix(prefix)
+            .map(|r| {
+                let (k, v) = r?;
+                Ok((k, decode(&v)?))
+            })
+            .collect()
+    }
+
+    /// A full copy of every tree, for "nothing changed" assertions in tests.
+    pub fn snapshot(&self) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.trees
+            .iter()
+            .map(|t| {
+                t.iter()
+                    .filter_map(Result::ok)
+                    .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+}
+
+fn increment(bytes: &mut Vec<u8>) -> bool {
+    while let Some(last) = bytes.pop() {
+        if last < 0xFF {
+            bytes.push(last + 1);
+            return true;
+        }
+    }
+    false
+}
+
+use sled::Transactional;
