@@ -33,14 +33,8 @@ impl Config {
 
     /// Reads configuration through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let non_empty = |k: &str| {
-            lookup(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let db_path = non_empty("HUZHU_DB_PATH")
-            .unwrap_or_else(|| "./data/huzhu.db".into())
-            .into();
+        let non_empty = |k: &str| lookup(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let db_path = non_empty("HUZHU_DB_PATH").unwrap_or_else(|| "./data/huzhu.db".into()).into();
         let super_admins = match non_empty("HUZHU_SUPER_ADMINS") {
             None => Vec::new(),
             Some(list) => list
@@ -65,12 +59,7 @@ impl Config {
             })?,
         };
         let log_level = non_empty("RUST_LOG").unwrap_or_else(|| "info".into());
-        Ok(Config {
-            db_path,
-            super_admins,
-            default_tz,
-            log_level,
-        })
+        Ok(Config { db_path, super_admins, default_tz, log_level })
     }
 }
 
@@ -80,10 +69,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

@@ -9,3 +9,4 @@ pub mod policy;
 pub mod rota;
 pub mod service;
 pub mod store;
+pub mod testing;

@@ -36,10 +36,7 @@ impl Occupancy {
     }
     /// Load units used (integer arithmetic only).
     pub fn load(&self, policy: &Policy) -> u32 {
-        AgeGroup::ALL
-            .iter()
-            .map(|g| self.counts[g.index()] * policy.load_of(*g))
-            .sum()
+        AgeGroup::ALL.iter().map(|g| self.counts[g.index()] * policy.load_of(*g)).sum()
     }
 }
 
@@ -55,12 +52,7 @@ pub enum Misfit {
 }
 
 /// Whether `occ` is allowed with `caregivers` on duty in a room of `capacity`.
-pub fn check(
-    occ: &Occupancy,
-    caregivers: u32,
-    capacity: u32,
-    policy: &Policy,
-) -> Result<(), Misfit> {
+pub fn check(occ: &Occupancy, caregivers: u32, capacity: u32, policy: &Policy) -> Result<(), Misfit> {
     if occ.total() > capacity {
         return Err(Misfit::Room);
     }
@@ -118,12 +110,7 @@ pub fn is_understaffed(confirmed: &Occupancy, caregivers: u32, policy: &Policy) 
 }
 
 /// How many more children of each group could be confirmed right now, each counted alone.
-pub fn free_places(
-    confirmed: &Occupancy,
-    caregivers: u32,
-    capacity: u32,
-    policy: &Policy,
-) -> [u32; 3] {
+pub fn free_places(confirmed: &Occupancy, caregivers: u32, capacity: u32, policy: &Policy) -> [u32; 3] {
     let mut out = [0; 3];
     for g in AgeGroup::ALL {
         let mut occ = *confirmed;
@@ -147,14 +134,7 @@ pub fn volunteers_needed(
     let mut occ = *confirmed;
     for g in waitlist {
         // With unlimited caregivers, only room and class caps stop a child.
-        if check(
-            &occ.with(*g),
-            u32::MAX / policy.load_per_caregiver.max(1),
-            capacity,
-            policy,
-        )
-        .is_err()
-        {
+        if check(&occ.with(*g), u32::MAX / policy.load_per_caregiver.max(1), capacity, policy).is_err() {
             break;
         }
         occ.add(*g);
@@ -182,15 +162,9 @@ mod tests {
         assert_eq!(can_add(&full, Older, 1, 20, &policy), Err(Misfit::Ratio));
         // 5 toddlers = 105, 7 older = 105
         assert_eq!(check(&Occupancy::of([Toddler; 5]), 1, 20, &policy), Ok(()));
-        assert_eq!(
-            check(&Occupancy::of([Toddler; 6]), 1, 20, &policy),
-            Err(Misfit::Ratio)
-        );
+        assert_eq!(check(&Occupancy::of([Toddler; 6]), 1, 20, &policy), Err(Misfit::Ratio));
         assert_eq!(check(&Occupancy::of([Older; 7]), 1, 20, &policy), Ok(()));
-        assert_eq!(
-            check(&Occupancy::of([Older; 8]), 1, 20, &policy),
-            Err(Misfit::Ratio)
-        );
+        assert_eq!(check(&Occupancy::of([Older; 8]), 1, 20, &policy), Err(Misfit::Ratio));
         // mixed: 1 infant (35) + 2 toddlers (42) + 1 older (15) = 92; +1 older = 107 > 105
         let mixed = Occupancy::of([Infant, Toddler, Toddler, Older]);
         assert_eq!(mixed.load(&policy), 92);
@@ -202,33 +176,17 @@ mod tests {
     fn class_caps_and_room() {
         let policy = p();
         assert_eq!(check(&Occupancy::of([Infant; 10]), 10, 30, &policy), Ok(()));
-        assert_eq!(
-            check(&Occupancy::of([Infant; 11]), 10, 30, &policy),
-            Err(Misfit::ClassCap(Infant))
-        );
-        assert_eq!(
-            check(&Occupancy::of([Toddler; 16]), 10, 30, &policy),
-            Err(Misfit::ClassCap(Toddler))
-        );
-        assert_eq!(
-            check(&Occupancy::of([Older; 21]), 10, 30, &policy),
-            Err(Misfit::ClassCap(Older))
-        );
+        assert_eq!(check(&Occupancy::of([Infant; 11]), 10, 30, &policy), Err(Misfit::ClassCap(Infant)));
+        assert_eq!(check(&Occupancy::of([Toddler; 16]), 10, 30, &policy), Err(Misfit::ClassCap(Toddler)));
+        assert_eq!(check(&Occupancy::of([Older; 21]), 10, 30, &policy), Err(Misfit::ClassCap(Older)));
         assert_eq!(check(&Occupancy::of([Older; 4]), 10, 4, &policy), Ok(()));
-        assert_eq!(
-            check(&Occupancy::of([Older; 5]), 10, 4, &policy),
-            Err(Misfit::Room)
-        );
+        assert_eq!(check(&Occupancy::of([Older; 5]), 10, 4, &policy), Err(Misfit::Room));
     }
 
     #[test]
     fn promotion_is_strictly_in_order() {
         let policy = p();
-        let wl = [
-            (BookingId(1), Toddler),
-            (BookingId(2), Infant),
-            (BookingId(3), Older),
-        ];
+        let wl = [(BookingId(1), Toddler), (BookingId(2), Infant), (BookingId(3), Older)];
         // 1 caregiver, 2 toddlers confirmed (42): toddler -> 63, infant -> 98, older -> 113 no
         let got = promotable(Occupancy::of([Toddler, Toddler]), &wl, 1, 20, &policy);
         assert_eq!(got, vec![BookingId(1), BookingId(2)]);
@@ -248,10 +206,7 @@ mod tests {
         assert_eq!(volunteers_needed(&occ, &[], 1, 20, &policy), 1);
         assert_eq!(volunteers_needed(&occ, &[], 2, 20, &policy), 0);
         // waitlist of 3 infants: 6 infants = 210 + 21 = 231 -> 3 caregivers
-        assert_eq!(
-            volunteers_needed(&occ, &[Infant, Infant, Infant], 1, 20, &policy),
-            2
-        );
+        assert_eq!(volunteers_needed(&occ, &[Infant, Infant, Infant], 1, 20, &policy), 2);
         // room cap 5 stops the waitlist after one child
         assert_eq!(volunteers_needed(&occ, &[Infant, Infant], 2, 5, &policy), 0);
     }

@@ -68,12 +68,7 @@ pub enum AgeProblem {
 
 /// The group a child of `birth` belongs to on `on`, within the centre's accepted range
 /// `[min_months, max_months)`.
-pub fn age_group(
-    birth: NaiveDate,
-    on: NaiveDate,
-    min_months: u32,
-    max_months: u32,
-) -> Result<AgeGroup, AgeProblem> {
+pub fn age_group(birth: NaiveDate, on: NaiveDate, min_months: u32, max_months: u32) -> Result<AgeGroup, AgeProblem> {
     let months = age_in_months(birth, on).ok_or(AgeProblem::NotBorn)?;
     if months < min_months {
         return Err(AgeProblem::TooYoung { months, min_months });
@@ -111,26 +106,14 @@ mod tests {
     fn boundaries_at_6_12_24_36_months() {
         let b = d("2023-03-10");
         let g = |on: &str| age_group(b, d(on), 6, 36);
-        assert_eq!(
-            g("2023-09-09"),
-            Err(AgeProblem::TooYoung {
-                months: 5,
-                min_months: 6
-            })
-        );
+        assert_eq!(g("2023-09-09"), Err(AgeProblem::TooYoung { months: 5, min_months: 6 }));
         assert_eq!(g("2023-09-10"), Ok(AgeGroup::Infant));
         assert_eq!(g("2024-03-09"), Ok(AgeGroup::Infant));
         assert_eq!(g("2024-03-10"), Ok(AgeGroup::Toddler));
         assert_eq!(g("2025-03-09"), Ok(AgeGroup::Toddler));
         assert_eq!(g("2025-03-10"), Ok(AgeGroup::Older));
         assert_eq!(g("2026-03-09"), Ok(AgeGroup::Older));
-        assert_eq!(
-            g("2026-03-10"),
-            Err(AgeProblem::TooOld {
-                months: 36,
-                max_months: 36
-            })
-        );
+        assert_eq!(g("2026-03-10"), Err(AgeProblem::TooOld { months: 36, max_months: 36 }));
         assert_eq!(g("2023-01-01"), Err(AgeProblem::NotBorn));
     }
 

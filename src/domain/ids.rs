@@ -21,9 +21,7 @@ macro_rules! id_type {
 id_type!(CentreId, FamilyId, ChildId, ShiftId, TemplateId, BookingId, SignupId, EntryId);
 
 /// A Telegram user id (the identity of a person).
-#[derive(
-    Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UserId(pub i64);
 

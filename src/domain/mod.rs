@@ -213,10 +213,7 @@ pub struct Booking {
 
 impl Booking {
     pub fn is_live(&self) -> bool {
-        matches!(
-            self.status,
-            BookingStatus::Confirmed | BookingStatus::Waitlisted
-        )
+        matches!(self.status, BookingStatus::Confirmed | BookingStatus::Waitlisted)
     }
 }
 
@@ -247,10 +244,7 @@ pub struct Signup {
 impl Signup {
     /// Counts as a caregiver on duty (signed up or confirmed the reminder).
     pub fn is_on_duty(&self) -> bool {
-        matches!(
-            self.status,
-            SignupStatus::SignedUp | SignupStatus::Confirmed
-        )
+        matches!(self.status, SignupStatus::SignedUp | SignupStatus::Confirmed)
     }
 }
 

@@ -40,20 +40,10 @@ pub struct BookResult {
 
 /// Whether `child` may be booked onto `shift` now, and how: its age group, cost, and
 /// whether it would be confirmed.
-fn assess(
-    tx: &Tx,
-    centre: &Centre,
-    shift: &Shift,
-    child: &Child,
-) -> Res<(AgeGroup, i64, bool, u32, usize)> {
+fn assess(tx: &Tx, centre: &Centre, shift: &Shift, child: &Child) -> Res<(AgeGroup, i64, bool, u32, usize)> {
     let policy = &centre.policy;
-    let group = age_group(
-        child.birth_date,
-        shift.date,
-        policy.min_age_months,
-        policy.max_age_months,
-    )
-    .map_err(ServiceError::ChildAge)?;
+    let group = age_group(child.birth_date, shift.date, policy.min_age_months, policy.max_age_months)
+        .map_err(ServiceError::ChildAge)?;
     let cost = ledger::care_cost(shift.minutes(), policy).map_err(ServiceError::from)?;
     for id in day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)? {
         let other = booking(tx, BookingId(id))?;
@@ -67,17 +57,13 @@ fn assess(
     }
     let st = shift_state(tx, shift)?;
     let caregivers = st.caregivers(shift);
-    let fits = st.waitlist.is_empty()
-        && rota::can_add(&st.occupancy(), group, caregivers, shift.capacity, policy).is_ok();
+    let fits =
+        st.waitlist.is_empty() && rota::can_add(&st.occupancy(), group, caregivers, shift.capacity, policy).is_ok();
     let mut waiting: Vec<AgeGroup> = st.waitlist.iter().map(|b| b.group).collect();
     if !fits {
         waiting.push(group);
     }
-    let occ = if fits {
-        st.occupancy().with(group)
-    } else {
-        st.occupancy()
-    };
+    let occ = if fits { st.occupancy().with(group) } else { st.occupancy() };
     let needed = rota::volunteers_needed(&occ, &waiting, caregivers, shift.capacity, policy);
     Ok((group, cost, fits, needed, st.waitlist.len()))
 }
@@ -88,12 +74,7 @@ fn available(tx: &Tx, fam: &Family) -> Res<i64> {
 
 impl Service {
     /// What booking would cost and whether it would be confirmed. Changes nothing.
-    pub fn quote(
-        &self,
-        user: UserId,
-        shift_id: ShiftId,
-        child_id: ChildId,
-    ) -> Result<Quote, ServiceError> {
+    pub fn quote(&self, user: UserId, shift_id: ShiftId, child_id: ChildId) -> Result<Quote, ServiceError> {
         let now = self.now();
         self.store
             .read(|tx| -> Res<Quote> {
@@ -144,11 +125,7 @@ impl Service {
             let bal = available(tx, &fam)?;
             ledger::check_spend(bal, fam.overdraft_limit, cost).map_err(ServiceError::from)?;
             let id = BookingId(tx.next_id("booking")?);
-            let status = if fits {
-                BookingStatus::Confirmed
-            } else {
-                BookingStatus::Waitlisted
-            };
+            let status = if fits { BookingStatus::Confirmed } else { BookingStatus::Waitlisted };
             let mut b = Booking {
                 id,
                 centre: centre.id,
@@ -181,19 +158,10 @@ impl Service {
             put_family(tx, &fam)?;
             shift.bookings.push(id);
             put_shift(tx, &shift)?;
-            tx.mark(
-                T::BookingsByFamily,
-                Key::new().u64(fam.id.0).date(shift.date).u64(id.0),
-            )?;
+            tx.mark(T::BookingsByFamily, Key::new().u64(fam.id.0).date(shift.date).u64(id.0))?;
             let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
             day.push(id.0);
-            set_day_list(
-                tx,
-                T::ChildDay,
-                Key::new().u64(child.id.0),
-                shift.date,
-                &day,
-            )?;
+            set_day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date, &day)?;
             let result = BookResult {
                 booking: b,
                 shift,
@@ -210,11 +178,7 @@ impl Service {
     /// Cancels a booking (a guardian of its family, or a coordinator). Waitlisted: released
     /// in full. Confirmed: free until `free_cancel_hours` before the start, then part is
     /// charged. The freed place goes to the waitlist in order.
-    pub fn cancel_booking(
-        &self,
-        caller: &Caller,
-        booking_id: BookingId,
-    ) -> Result<Outcome<Booking>, ServiceError> {
+    pub fn cancel_booking(&self, caller: &Caller, booking_id: BookingId) -> Result<Outcome<Booking>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -234,24 +198,11 @@ impl Service {
             }
             let mut fam = family(tx, b.family)?;
             let charge = if b.status == BookingStatus::Confirmed {
-                ledger::cancellation_charge(
-                    b.held,
-                    shift.starts_at(centre.tz()),
-                    now,
-                    &centre.policy,
-                )
+                ledger::cancellation_charge(b.held, shift.starts_at(centre.tz()), now, &centre.policy)
             } else {
                 0
             };
-            capture_hold(
-                tx,
-                &mut b,
-                &mut fam,
-                charge,
-                Some(caller.user),
-                now,
-                "cancelled",
-            )?;
+            capture_hold(tx, &mut b, &mut fam, charge, Some(caller.user), now, "cancelled")?;
             b.status = BookingStatus::Cancelled;
             put_booking(tx, &b)?;
             put_family(tx, &fam)?;
@@ -263,11 +214,7 @@ impl Service {
     }
 
     /// Signs the caller up to volunteer. Capacity grows, so the waitlist moves up.
-    pub fn volunteer(
-        &self,
-        caller: &Caller,
-        shift_id: ShiftId,
-    ) -> Result<Outcome<Signup>, ServiceError> {
+    pub fn volunteer(&self, caller: &Caller, shift_id: ShiftId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let mut m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -288,11 +235,7 @@ impl Service {
     /// Withdraws a signup (the volunteer, or a coordinator). If confirmed children no
     /// longer fit, the shift is flagged understaffed and coordinators are told; no child
     /// is dropped.
-    pub fn drop_signup(
-        &self,
-        caller: &Caller,
-        signup_id: SignupId,
-    ) -> Result<Outcome<Signup>, ServiceError> {
+    pub fn drop_signup(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -315,11 +258,7 @@ impl Service {
     }
 
     /// A volunteer offers their signup for someone else to take (`/swap`).
-    pub fn offer_swap(
-        &self,
-        caller: &Caller,
-        signup_id: SignupId,
-    ) -> Result<Outcome<Signup>, ServiceError> {
+    pub fn offer_swap(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -338,11 +277,7 @@ impl Service {
     }
 
     /// Another member takes over a signup offered for swap; it changes hands only now.
-    pub fn take_swap(
-        &self,
-        caller: &Caller,
-        signup_id: SignupId,
-    ) -> Result<Outcome<Signup>, ServiceError> {
+    pub fn take_swap(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let mut m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -367,11 +302,7 @@ impl Service {
             put_member(tx, &m)?;
             let mut notes = vec![Notice {
                 to: old.user,
-                event: Event::SwapTaken {
-                    shift: ShiftBrief::from(&shift),
-                    by: m.name.clone(),
-                    signup: old.id,
-                },
+                event: Event::SwapTaken { shift: ShiftBrief::from(&shift), by: m.name.clone(), signup: old.id },
             }];
             rebalance(tx, &centre, &mut shift, &mut notes)?;
             Ok((s, notes))
@@ -381,20 +312,13 @@ impl Service {
     // ----- queries -----
 
     /// The family's bookings from `from` on (upcoming ones with `from` = today).
-    pub fn my_bookings(
-        &self,
-        user: UserId,
-        from: NaiveDate,
-    ) -> Result<Vec<(Booking, Shift)>, ServiceError> {
+    pub fn my_bookings(&self, user: UserId, from: NaiveDate) -> Result<Vec<(Booking, Shift)>, ServiceError> {
         let (m, _) = self.my_centre(user)?;
         let fam = m.family.ok_or(ServiceError::NoFamily)?;
         let prefix = Key::new().u64(fam.0);
         let start = Key::new().u64(fam.0).date(from);
         let mut out = vec![];
-        for k in self
-            .store
-            .index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes())
-        {
+        for k in self.store.index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes()) {
             let k = k?;
             let Some(id) = u64_at(&k, 12) else { continue };
             if let Some(b) = self.booking(BookingId(id))? {
@@ -408,19 +332,12 @@ impl Service {
     }
 
     /// The caller's signups from `from` on.
-    pub fn my_signups(
-        &self,
-        user: UserId,
-        from: NaiveDate,
-    ) -> Result<Vec<(Signup, Shift)>, ServiceError> {
+    pub fn my_signups(&self, user: UserId, from: NaiveDate) -> Result<Vec<(Signup, Shift)>, ServiceError> {
         let (_, _) = self.my_centre(user)?;
         let prefix = Key::new().i64(user.0);
         let start = Key::new().i64(user.0).date(from);
         let mut out = vec![];
-        for k in self
-            .store
-            .index_keys(T::SignupsByMember, prefix.bytes(), start.bytes())
-        {
+        for k in self.store.index_keys(T::SignupsByMember, prefix.bytes(), start.bytes()) {
             let k = k?;
             let Some(id) = u64_at(&k, 12) else { continue };
             if let Some(s) = self.signup(SignupId(id))? {
@@ -443,10 +360,7 @@ impl Service {
         limit: usize,
     ) -> Result<Vec<Shift>, ServiceError> {
         let (_, centre) = self.my_centre(user)?;
-        let shift = self
-            .shift(shift_id)?
-            .filter(|s| s.centre == centre.id)
-            .ok_or(ServiceError::UnknownShift)?;
+        let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
         let today = self.today(centre.tz());
         let from = (shift.date - Duration::days(7)).max(today);
         let mut found: Vec<Shift> = vec![];
@@ -466,11 +380,7 @@ impl Service {
     }
 
     /// Signups offered for swap in the caller's centre over the next `days` days.
-    pub fn swaps_offered(
-        &self,
-        user: UserId,
-        days: u32,
-    ) -> Result<Vec<(Signup, Shift, String)>, ServiceError> {
+    pub fn swaps_offered(&self, user: UserId, days: u32) -> Result<Vec<(Signup, Shift, String)>, ServiceError> {
         let (_, centre) = self.my_centre(user)?;
         let today = self.today(centre.tz());
         let mut out = vec![];
@@ -497,11 +407,7 @@ impl Service {
 /// Two or more no-shows within the window since the last lift block sign-up.
 fn is_blocked(m: &Member, centre: &Centre, now: DateTime<Utc>) -> bool {
     let since = now - Duration::days(centre.policy.no_show_window_days);
-    let counted = m
-        .no_shows
-        .iter()
-        .filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l))
-        .count();
+    let counted = m.no_shows.iter().filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l)).count();
     counted as u32 >= centre.policy.no_show_block_count
 }
 
@@ -520,13 +426,7 @@ fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -
     Ok(())
 }
 
-fn new_signup(
-    tx: &Tx,
-    centre: &Centre,
-    shift: &mut Shift,
-    m: &Member,
-    now: DateTime<Utc>,
-) -> Res<Signup> {
+fn new_signup(tx: &Tx, centre: &Centre, shift: &mut Shift, m: &Member, now: DateTime<Utc>) -> Res<Signup> {
     let s = Signup {
         id: SignupId(tx.next_id("signup")?),
         centre: centre.id,
@@ -540,18 +440,9 @@ fn new_signup(
     };
     put_signup(tx, &s)?;
     shift.signups.push(s.id);
-    tx.mark(
-        T::SignupsByMember,
-        Key::new().i64(m.user.0).date(shift.date).u64(s.id.0),
-    )?;
+    tx.mark(T::SignupsByMember, Key::new().i64(m.user.0).date(shift.date).u64(s.id.0))?;
     let mut day = day_list(tx, T::VolunteerDay, Key::new().i64(m.user.0), shift.date)?;
     day.push(s.id.0);
-    set_day_list(
-        tx,
-        T::VolunteerDay,
-        Key::new().i64(m.user.0),
-        shift.date,
-        &day,
-    )?;
+    set_day_list(tx, T::VolunteerDay, Key::new().i64(m.user.0), shift.date, &day)?;
     Ok(s)
 }

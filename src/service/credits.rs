@@ -50,56 +50,25 @@ impl Service {
             let account = AccountId::Family(fam.id);
             let pool = AccountId::Pool(coord.centre);
             if minutes > 0 {
-                post(
-                    tx,
-                    EntryKind::Grant,
-                    pool,
-                    account,
-                    minutes,
-                    None,
-                    None,
-                    Some(caller.user),
-                    now,
-                    &memo,
-                )?;
+                post(tx, EntryKind::Grant, pool, account, minutes, None, None, Some(caller.user), now, &memo)?;
             } else {
                 ledger::check_spend(balance(tx, account)?, fam.overdraft_limit, -minutes)
                     .map_err(ServiceError::from)?;
-                post(
-                    tx,
-                    EntryKind::Grant,
-                    account,
-                    pool,
-                    -minutes,
-                    None,
-                    None,
-                    Some(caller.user),
-                    now,
-                    &memo,
-                )?;
+                post(tx, EntryKind::Grant, account, pool, -minutes, None, None, Some(caller.user), now, &memo)?;
             }
             let after = balance(tx, account)?;
             let mut notes = vec![];
             tell_family(
                 &mut notes,
                 &fam,
-                Event::CreditsGranted {
-                    amount: minutes,
-                    memo: memo.clone(),
-                    balance: after,
-                },
+                Event::CreditsGranted { amount: minutes, memo: memo.clone(), balance: after },
             );
             Ok((after, notes))
         })
     }
 
     /// A coordinator lets a family go below zero by up to `limit` minutes.
-    pub fn set_overdraft(
-        &self,
-        caller: &Caller,
-        target: UserId,
-        limit: i64,
-    ) -> Result<Outcome<Family>, ServiceError> {
+    pub fn set_overdraft(&self, caller: &Caller, target: UserId, limit: i64) -> Result<Outcome<Family>, ServiceError> {
         if !(0..=MAX_GRANT).contains(&limit) {
             return Err(ServiceError::BadAmount);
         }
@@ -120,17 +89,9 @@ impl Service {
     }
 
     /// A coordinator looks at a member's family ledger.
-    pub fn ledger_of(
-        &self,
-        user: UserId,
-        target: UserId,
-        n: usize,
-    ) -> Result<BalanceView, ServiceError> {
+    pub fn ledger_of(&self, user: UserId, target: UserId, n: usize) -> Result<BalanceView, ServiceError> {
         let (_, centre) = self.my_coordinated_centre(user)?;
-        let m = self
-            .member(target)?
-            .filter(|m| m.centre == centre.id)
-            .ok_or(ServiceError::UnknownMember)?;
+        let m = self.member(target)?.filter(|m| m.centre == centre.id).ok_or(ServiceError::UnknownMember)?;
         self.balance_of_family(m.family.ok_or(ServiceError::NoFamily)?, n)
     }
 
@@ -140,17 +101,10 @@ impl Service {
         let prefix = Key::new().account(account);
         let mut recent = vec![];
         // Newest `n` via the account's index: O(log n + n), however long the history.
-        for k in self
-            .store
-            .last_index_keys(T::LedgerByAccount, prefix.bytes(), n)?
-        {
+        for k in self.store.last_index_keys(T::LedgerByAccount, prefix.bytes(), n)? {
             let Some(eid) = u64_at(&k, 9) else { continue };
             if let Some(entry) = self.store.get::<Entry>(T::Ledger, Key::new().u64(eid))? {
-                let signed = if entry.to == account {
-                    entry.amount
-                } else {
-                    -entry.amount
-                };
+                let signed = if entry.to == account { entry.amount } else { -entry.amount };
                 recent.push(EntryView { entry, signed });
             }
         }
@@ -164,19 +118,11 @@ impl Service {
     }
 
     pub fn account_balance(&self, account: AccountId) -> Result<i64, ServiceError> {
-        Ok(self
-            .store
-            .get(T::Accounts, Key::new().account(account))?
-            .unwrap_or(0))
+        Ok(self.store.get(T::Accounts, Key::new().account(account))?.unwrap_or(0))
     }
 
     /// Sum over every account (always zero; for audits and tests). Scans all accounts.
     pub fn ledger_sum(&self) -> Result<i128, ServiceError> {
-        Ok(self
-            .store
-            .scan::<i64>(T::Accounts, &[])?
-            .into_iter()
-            .map(|(_, v)| v as i128)
-            .sum())
+        Ok(self.store.scan::<i64>(T::Accounts, &[])?.into_iter().map(|(_, v)| v as i128).sum())
     }
 }

@@ -17,10 +17,7 @@ pub enum JoinResult {
     /// Asked to join a centre; a coordinator must approve.
     Requested { centre_name: String },
     /// Joined an existing family as another guardian.
-    JoinedFamily {
-        centre_name: String,
-        status: MemberStatus,
-    },
+    JoinedFamily { centre_name: String, status: MemberStatus },
 }
 
 const NAME_MAX: usize = 40;
@@ -32,9 +29,7 @@ fn new_code(tx: &Tx) -> Res<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
     loop {
-        let code: String = (0..6)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-            .collect();
+        let code: String = (0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
         if !tx.contains(T::Invites, code.as_bytes())? {
             return Ok(code);
         }
@@ -131,35 +126,19 @@ impl Service {
             };
             put_member(tx, &m)?;
             set_coordinator(tx, centre_id, target, true)?;
-            let note = Notice {
-                to: target,
-                event: Event::MadeCoordinator {
-                    centre_name: centre.name,
-                },
-            };
+            let note = Notice { to: target, event: Event::MadeCoordinator { centre_name: centre.name } };
             Ok((m, vec![note]))
         })
     }
 
     /// Joins by a centre invite code (a pending request, a new family) or a family
     /// invite code (another guardian of that family).
-    pub fn join(
-        &self,
-        caller: &Caller,
-        code: &str,
-        name: &str,
-    ) -> Result<Outcome<JoinResult>, ServiceError> {
+    pub fn join(&self, caller: &Caller, code: &str, name: &str) -> Result<Outcome<JoinResult>, ServiceError> {
         let code = code.trim().to_uppercase();
         let name: String = name.trim().chars().take(NAME_MAX).collect();
-        let name = if name.is_empty() {
-            format!("#{}", caller.user)
-        } else {
-            name
-        };
+        let name = if name.is_empty() { format!("#{}", caller.user) } else { name };
         self.change(caller, |tx, now| {
-            let invite: Invite = tx
-                .get(T::Invites, code.as_bytes())?
-                .ok_or(ServiceError::UnknownInvite)?;
+            let invite: Invite = tx.get(T::Invites, code.as_bytes())?.ok_or(ServiceError::UnknownInvite)?;
             if let Some(existing) = tx.get::<Member>(T::Members, member_key(caller.user))? {
                 if existing.status != MemberStatus::Rejected {
                     return Err(ServiceError::AlreadyMember.into());
@@ -186,28 +165,16 @@ impl Service {
                     tell_all(
                         &mut notes,
                         &coordinators(tx, cid)?,
-                        Event::JoinRequested {
-                            user: caller.user,
-                            name: name.clone(),
-                        },
+                        Event::JoinRequested { user: caller.user, name: name.clone() },
                     );
-                    Ok((
-                        JoinResult::Requested {
-                            centre_name: centre.name,
-                        },
-                        notes,
-                    ))
+                    Ok((JoinResult::Requested { centre_name: centre.name }, notes))
                 }
                 Invite::Family(fid) => {
                     let mut fam = family(tx, fid)?;
                     let centre = centre(tx, fam.centre)?;
                     // The family's standing is its first guardian's: a pending family stays pending.
                     let first = member(tx, fam.guardians[0])?;
-                    let status = if first.is_active() {
-                        MemberStatus::Active
-                    } else {
-                        first.status
-                    };
+                    let status = if first.is_active() { MemberStatus::Active } else { first.status };
                     let m = Member {
                         user: caller.user,
                         centre: fam.centre,
@@ -221,23 +188,10 @@ impl Service {
                         last_volunteered: None,
                     };
                     put_member(tx, &m)?;
-                    tell_family(
-                        &mut notes,
-                        &fam,
-                        Event::GuardianJoined {
-                            user: caller.user,
-                            name: name.clone(),
-                        },
-                    );
+                    tell_family(&mut notes, &fam, Event::GuardianJoined { user: caller.user, name: name.clone() });
                     fam.guardians.push(caller.user);
                     put_family(tx, &fam)?;
-                    Ok((
-                        JoinResult::JoinedFamily {
-                            centre_name: centre.name,
-                            status,
-                        },
-                        notes,
-                    ))
+                    Ok((JoinResult::JoinedFamily { centre_name: centre.name, status }, notes))
                 }
             }
         })
@@ -245,11 +199,7 @@ impl Service {
 
     /// Approves a pending member (or reinstates a suspended one). A family's first
     /// approval pays its start grant.
-    pub fn approve_member(
-        &self,
-        caller: &Caller,
-        target: UserId,
-    ) -> Result<Outcome<Member>, ServiceError> {
+    pub fn approve_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -271,10 +221,7 @@ impl Service {
                             put_member(tx, &other)?;
                             notes.push(Notice {
                                 to: g,
-                                event: Event::Approved {
-                                    centre: centre.id,
-                                    centre_name: centre.name.clone(),
-                                },
+                                event: Event::Approved { centre: centre.id, centre_name: centre.name.clone() },
                             });
                         }
                     }
@@ -298,20 +245,13 @@ impl Service {
             }
             notes.push(Notice {
                 to: target,
-                event: Event::Approved {
-                    centre: centre.id,
-                    centre_name: centre.name.clone(),
-                },
+                event: Event::Approved { centre: centre.id, centre_name: centre.name.clone() },
             });
             Ok((m, notes))
         })
     }
 
-    pub fn reject_member(
-        &self,
-        caller: &Caller,
-        target: UserId,
-    ) -> Result<Outcome<Member>, ServiceError> {
+    pub fn reject_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, _| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -321,23 +261,11 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             m.status = MemberStatus::Rejected;
             put_member(tx, &m)?;
-            Ok((
-                m,
-                vec![Notice {
-                    to: target,
-                    event: Event::Rejected {
-                        centre_name: centre.name,
-                    },
-                }],
-            ))
+            Ok((m, vec![Notice { to: target, event: Event::Rejected { centre_name: centre.name } }]))
         })
     }
 
-    pub fn suspend_member(
-        &self,
-        caller: &Caller,
-        target: UserId,
-    ) -> Result<Outcome<Member>, ServiceError> {
+    pub fn suspend_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, _| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -350,25 +278,12 @@ impl Service {
                 set_coordinator(tx, centre.id, target, false)?;
             }
             put_member(tx, &m)?;
-            Ok((
-                m,
-                vec![Notice {
-                    to: target,
-                    event: Event::Suspended {
-                        centre_name: centre.name,
-                    },
-                }],
-            ))
+            Ok((m, vec![Notice { to: target, event: Event::Suspended { centre_name: centre.name } }]))
         })
     }
 
     /// A coordinator sets a member's role (parent, staff or coordinator).
-    pub fn set_role(
-        &self,
-        caller: &Caller,
-        target: UserId,
-        role: Role,
-    ) -> Result<Outcome<Member>, ServiceError> {
+    pub fn set_role(&self, caller: &Caller, target: UserId, role: Role) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, _| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -383,11 +298,7 @@ impl Service {
     }
 
     /// A coordinator lifts a volunteer's no-show block.
-    pub fn lift_block(
-        &self,
-        caller: &Caller,
-        target: UserId,
-    ) -> Result<Outcome<Member>, ServiceError> {
+    pub fn lift_block(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -448,10 +359,7 @@ impl Service {
         let language = language.to_string();
         self.change(&caller, |tx, _| {
             let key = member_key(user);
-            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile {
-                user,
-                ..Profile::default()
-            });
+            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile { user, ..Profile::default() });
             p.language = Some(language.clone());
             tx.put(T::Profiles, &key, &p)?;
             Ok((p, vec![]))
@@ -462,10 +370,7 @@ impl Service {
     pub fn set_unreachable(&self, user: UserId, unreachable: bool) -> Result<(), ServiceError> {
         self.change(&Caller::new(user), |tx, _| {
             let key = member_key(user);
-            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile {
-                user,
-                ..Profile::default()
-            });
+            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile { user, ..Profile::default() });
             p.unreachable = unreachable;
             tx.put(T::Profiles, &key, &p)?;
             Ok(((), vec![]))
@@ -505,10 +410,7 @@ impl Service {
         Ok((m, c))
     }
 
-    pub(crate) fn my_coordinated_centre(
-        &self,
-        user: UserId,
-    ) -> Result<(Member, Centre), ServiceError> {
+    pub(crate) fn my_coordinated_centre(&self, user: UserId) -> Result<(Member, Centre), ServiceError> {
         let (m, c) = self.my_centre(user)?;
         if !m.is_coordinator() {
             return Err(ServiceError::NotCoordinator);
@@ -518,46 +420,29 @@ impl Service {
 
     pub fn children(&self, user: UserId) -> Result<Vec<Child>, ServiceError> {
         let (m, _) = self.my_centre(user)?;
-        let fam = self
-            .family(m.family.ok_or(ServiceError::NoFamily)?)?
-            .ok_or(ServiceError::NoFamily)?;
-        fam.children
-            .iter()
-            .filter_map(|c| self.child(*c).transpose())
-            .collect()
+        let fam = self.family(m.family.ok_or(ServiceError::NoFamily)?)?.ok_or(ServiceError::NoFamily)?;
+        fam.children.iter().filter_map(|c| self.child(*c).transpose()).collect()
     }
 
     /// The caller's family, for its invite code.
     pub fn my_family(&self, user: UserId) -> Result<Family, ServiceError> {
         let (m, _) = self.my_centre(user)?;
-        self.family(m.family.ok_or(ServiceError::NoFamily)?)?
-            .ok_or(ServiceError::NoFamily)
+        self.family(m.family.ok_or(ServiceError::NoFamily)?)?.ok_or(ServiceError::NoFamily)
     }
 
     /// Pending join requests of the coordinator's centre.
     pub fn pending_members(&self, user: UserId) -> Result<Vec<Member>, ServiceError> {
         let (_, c) = self.my_coordinated_centre(user)?;
-        Ok(self
-            .members_of(c.id)?
-            .into_iter()
-            .filter(|m| m.status == MemberStatus::Pending)
-            .collect())
+        Ok(self.members_of(c.id)?.into_iter().filter(|m| m.status == MemberStatus::Pending).collect())
     }
 
     /// Every member of a centre (broadcasts, cover search).
     pub fn members_of(&self, centre: CentreId) -> Result<Vec<Member>, ServiceError> {
         let prefix = Key::new().u64(centre.0);
         let mut out = vec![];
-        for k in self
-            .store
-            .index_keys(T::MembersByCentre, prefix.bytes(), &[])
-        {
+        for k in self.store.index_keys(T::MembersByCentre, prefix.bytes(), &[]) {
             let k = k?;
-            let user = UserId(
-                crate::store::keys::u64_at(&k, 8)
-                    .map(|u| (u ^ (1 << 63)) as i64)
-                    .unwrap_or(0),
-            );
+            let user = UserId(crate::store::keys::u64_at(&k, 8).map(|u| (u ^ (1 << 63)) as i64).unwrap_or(0));
             if let Some(m) = self.member(user)? {
                 if m.centre == centre {
                     out.push(m);
@@ -569,19 +454,11 @@ impl Service {
 
     /// A centre by its invite code (for the coordinator's invite link).
     pub fn coordinators_of(&self, centre: CentreId) -> Result<Vec<UserId>, ServiceError> {
-        Ok(self
-            .store
-            .get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?
-            .unwrap_or_default())
+        Ok(self.store.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
     }
 
     pub fn centres(&self) -> Result<Vec<Centre>, ServiceError> {
-        Ok(self
-            .store
-            .scan::<Centre>(T::Centres, &[])?
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect())
+        Ok(self.store.scan::<Centre>(T::Centres, &[])?.into_iter().map(|(_, c)| c).collect())
     }
 
     /// The coordinator's own centre, for `/invite`.

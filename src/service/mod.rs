@@ -48,16 +48,10 @@ pub struct Caller {
 
 impl Caller {
     pub fn new(user: UserId) -> Self {
-        Caller {
-            user,
-            request: None,
-        }
+        Caller { user, request: None }
     }
     pub fn with_request(user: UserId, request: impl Into<String>) -> Self {
-        Caller {
-            user,
-            request: Some(request.into()),
-        }
+        Caller { user, request: Some(request.into()) }
     }
 }
 
@@ -78,10 +72,7 @@ pub struct ServiceConfig {
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        ServiceConfig {
-            super_admins: Vec::new(),
-            default_tz: chrono_tz::Asia::Shanghai,
-        }
+        ServiceConfig { super_admins: Vec::new(), default_tz: chrono_tz::Asia::Shanghai }
     }
 }
 
@@ -93,11 +84,7 @@ pub struct Service {
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, config: ServiceConfig) -> Self {
-        Service {
-            store,
-            clock,
-            config,
-        }
+        Service { store, clock, config }
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -128,19 +115,10 @@ impl Service {
         T: Serialize + DeserializeOwned,
     {
         let now = self.now();
-        let request = caller
-            .request
-            .as_ref()
-            .map(|r| format!("{}/{}", caller.user, r));
-        let ((value, notices), replayed) = self
-            .store
-            .write_once(request.as_deref(), |tx| f(tx, now))
-            .map_err(ServiceError::from_write)?;
-        Ok(Outcome {
-            value,
-            notices,
-            replayed,
-        })
+        let request = caller.request.as_ref().map(|r| format!("{}/{}", caller.user, r));
+        let ((value, notices), replayed) =
+            self.store.write_once(request.as_deref(), |tx| f(tx, now)).map_err(ServiceError::from_write)?;
+        Ok(Outcome { value, notices, replayed })
     }
 }
 

@@ -17,12 +17,7 @@ pub struct ShiftBrief {
 
 impl From<&Shift> for ShiftBrief {
     fn from(s: &Shift) -> Self {
-        ShiftBrief {
-            id: s.id,
-            date: s.date,
-            start: s.start,
-            end: s.end,
-        }
+        ShiftBrief { id: s.id, date: s.date, start: s.start, end: s.end }
     }
 }
 

@@ -14,9 +14,7 @@ pub fn member_key(user: UserId) -> Key {
 }
 
 pub fn member(tx: &Tx, user: UserId) -> Res<Member> {
-    Ok(tx
-        .get(T::Members, member_key(user))?
-        .ok_or(ServiceError::NotRegistered)?)
+    Ok(tx.get(T::Members, member_key(user))?.ok_or(ServiceError::NotRegistered)?)
 }
 
 pub fn active_member(tx: &Tx, user: UserId) -> Res<Member> {
@@ -59,15 +57,11 @@ pub fn put_member(tx: &Tx, m: &Member) -> Res<()> {
 
 pub fn family_of(tx: &Tx, m: &Member) -> Res<Family> {
     let id = m.family.ok_or(ServiceError::NoFamily)?;
-    Ok(tx
-        .get(T::Families, Key::new().u64(id.0))?
-        .ok_or(ServiceError::NoFamily)?)
+    Ok(tx.get(T::Families, Key::new().u64(id.0))?.ok_or(ServiceError::NoFamily)?)
 }
 
 pub fn family(tx: &Tx, id: FamilyId) -> Res<Family> {
-    Ok(tx
-        .get(T::Families, Key::new().u64(id.0))?
-        .ok_or(ServiceError::NoFamily)?)
+    Ok(tx.get(T::Families, Key::new().u64(id.0))?.ok_or(ServiceError::NoFamily)?)
 }
 
 pub fn put_family(tx: &Tx, f: &Family) -> Res<()> {
@@ -75,9 +69,7 @@ pub fn put_family(tx: &Tx, f: &Family) -> Res<()> {
 }
 
 pub fn centre(tx: &Tx, id: CentreId) -> Res<Centre> {
-    Ok(tx
-        .get(T::Centres, Key::new().u64(id.0))?
-        .ok_or(ServiceError::UnknownCentre)?)
+    Ok(tx.get(T::Centres, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownCentre)?)
 }
 
 pub fn child_in(tx: &Tx, centre: CentreId, id: ChildId) -> Res<Child> {
@@ -121,9 +113,7 @@ pub fn booking_in(tx: &Tx, centre: CentreId, id: BookingId) -> Res<Booking> {
 }
 
 pub fn booking(tx: &Tx, id: BookingId) -> Res<Booking> {
-    Ok(tx
-        .get(T::Bookings, Key::new().u64(id.0))?
-        .ok_or(ServiceError::UnknownBooking)?)
+    Ok(tx.get(T::Bookings, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownBooking)?)
 }
 
 pub fn put_booking(tx: &Tx, b: &Booking) -> Res<()> {
@@ -138,9 +128,7 @@ pub fn signup_in(tx: &Tx, centre: CentreId, id: SignupId) -> Res<Signup> {
 }
 
 pub fn signup(tx: &Tx, id: SignupId) -> Res<Signup> {
-    Ok(tx
-        .get(T::Signups, Key::new().u64(id.0))?
-        .ok_or(ServiceError::UnknownSignup)?)
+    Ok(tx.get(T::Signups, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownSignup)?)
 }
 
 pub fn put_signup(tx: &Tx, s: &Signup) -> Res<()> {
@@ -148,9 +136,7 @@ pub fn put_signup(tx: &Tx, s: &Signup) -> Res<()> {
 }
 
 pub fn balance(tx: &Tx, account: AccountId) -> Res<i64> {
-    Ok(tx
-        .get(T::Accounts, Key::new().account(account))?
-        .unwrap_or(0))
+    Ok(tx.get(T::Accounts, Key::new().account(account))?.unwrap_or(0))
 }
 
 /// Moves `amount` (> 0) from one account to another and records the entry.
@@ -167,23 +153,12 @@ pub fn post(
     at: DateTime<Utc>,
     memo: &str,
 ) -> Res<EntryId> {
-    let (from_after, to_after) = ledger::transfer(balance(tx, from)?, balance(tx, to)?, amount)
-        .map_err(ServiceError::from)?;
+    let (from_after, to_after) =
+        ledger::transfer(balance(tx, from)?, balance(tx, to)?, amount).map_err(ServiceError::from)?;
     tx.put(T::Accounts, Key::new().account(from), &from_after)?;
     tx.put(T::Accounts, Key::new().account(to), &to_after)?;
     let id = EntryId(tx.next_id("entry")?);
-    let entry = Entry {
-        id,
-        kind,
-        from,
-        to,
-        amount,
-        shift,
-        booking,
-        by,
-        at,
-        memo: memo.to_string(),
-    };
+    let entry = Entry { id, kind, from, to, amount, shift, booking, by, at, memo: memo.to_string() };
     tx.put(T::Ledger, Key::new().u64(id.0), &entry)?;
     tx.mark(T::LedgerByAccount, Key::new().account(from).u64(id.0))?;
     tx.mark(T::LedgerByAccount, Key::new().account(to).u64(id.0))?;
@@ -254,28 +229,20 @@ pub fn capture_hold(
 /// Every guardian of a family gets `event`.
 pub fn tell_family(notes: &mut Vec<Notice>, fam: &Family, event: Event) {
     for g in &fam.guardians {
-        notes.push(Notice {
-            to: *g,
-            event: event.clone(),
-        });
+        notes.push(Notice { to: *g, event: event.clone() });
     }
 }
 
 /// Every listed user gets `event`.
 pub fn tell_all(notes: &mut Vec<Notice>, users: &[UserId], event: Event) {
     for u in users {
-        notes.push(Notice {
-            to: *u,
-            event: event.clone(),
-        });
+        notes.push(Notice { to: *u, event: event.clone() });
     }
 }
 
 /// The coordinators of a centre, kept on a record so transactions need not scan.
 pub fn coordinators(tx: &Tx, centre: CentreId) -> Res<Vec<UserId>> {
-    Ok(tx
-        .get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?
-        .unwrap_or_default())
+    Ok(tx.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
 }
 
 pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res<()> {
@@ -284,11 +251,7 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     if on {
         list.push(user);
     }
-    tx.put(
-        T::Meta,
-        Key::new().str("coordinators/").u64(centre.0),
-        &list,
-    )?;
+    tx.put(T::Meta, Key::new().str("coordinators/").u64(centre.0), &list)?;
     Ok(())
 }
 
@@ -309,11 +272,7 @@ impl ShiftState {
 }
 
 pub fn shift_state(tx: &Tx, shift: &Shift) -> Res<ShiftState> {
-    let mut st = ShiftState {
-        confirmed: vec![],
-        waitlist: vec![],
-        on_duty: vec![],
-    };
+    let mut st = ShiftState { confirmed: vec![], waitlist: vec![], on_duty: vec![] };
     for id in &shift.bookings {
         let b = booking(tx, *id)?;
         match b.status {
@@ -337,15 +296,8 @@ pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<No
     let st = shift_state(tx, shift)?;
     let policy = &centre.policy;
     let caregivers = st.caregivers(shift);
-    let waitlist: Vec<(BookingId, AgeGroup)> =
-        st.waitlist.iter().map(|b| (b.id, b.group)).collect();
-    let promote = rota::promotable(
-        st.occupancy(),
-        &waitlist,
-        caregivers,
-        shift.capacity,
-        policy,
-    );
+    let waitlist: Vec<(BookingId, AgeGroup)> = st.waitlist.iter().map(|b| (b.id, b.group)).collect();
+    let promote = rota::promotable(st.occupancy(), &waitlist, caregivers, shift.capacity, policy);
     let mut occ = st.occupancy();
     for b in st.waitlist.iter().filter(|b| promote.contains(&b.id)) {
         let mut b = b.clone();
@@ -357,11 +309,7 @@ pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<No
         tell_family(
             notes,
             &fam,
-            Event::Promoted {
-                booking: b.id,
-                shift: ShiftBrief::from(&*shift),
-                child: child.name,
-            },
+            Event::Promoted { booking: b.id, shift: ShiftBrief::from(&*shift), child: child.name },
         );
     }
     let under = rota::is_understaffed(&occ, caregivers, policy);
@@ -370,10 +318,7 @@ pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<No
         tell_all(
             notes,
             &coordinators(tx, centre.id)?,
-            Event::Understaffed {
-                shift: ShiftBrief::from(&*shift),
-                missing,
-            },
+            Event::Understaffed { shift: ShiftBrief::from(&*shift), missing },
         );
     }
     shift.understaffed = under;

@@ -56,12 +56,7 @@ pub struct RosterView {
     pub volunteers: Vec<RosterVolunteer>,
 }
 
-fn check_shift_shape(
-    start: NaiveTime,
-    end: NaiveTime,
-    capacity: u32,
-    staff: u32,
-) -> Result<(), ServiceError> {
+fn check_shift_shape(start: NaiveTime, end: NaiveTime, capacity: u32, staff: u32) -> Result<(), ServiceError> {
     if end <= start {
         return Err(ServiceError::BadTimes);
     }
@@ -73,13 +68,7 @@ fn check_shift_shape(
 
 fn insert_shift(tx: &Tx, shift: &Shift) -> super::Res<()> {
     put_shift(tx, shift)?;
-    tx.mark(
-        T::ShiftsByDate,
-        Key::new()
-            .u64(shift.centre.0)
-            .date(shift.date)
-            .u64(shift.id.0),
-    )?;
+    tx.mark(T::ShiftsByDate, Key::new().u64(shift.centre.0).date(shift.date).u64(shift.id.0))?;
     tx.mark(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
     Ok(())
 }
@@ -188,8 +177,7 @@ impl Service {
             while date <= to {
                 for t in templates.iter().filter(|t| t.weekday == date.weekday()) {
                     let mark = Key::new().u64(t.id.0).date(date);
-                    if tx.contains(T::TemplateDates, &mark)?
-                        || local_to_utc(centre.tz(), date.and_time(t.start)) <= now
+                    if tx.contains(T::TemplateDates, &mark)? || local_to_utc(centre.tz(), date.and_time(t.start)) <= now
                     {
                         continue;
                     }
@@ -255,14 +243,7 @@ impl Service {
                     continue;
                 }
                 let mut fam = family(tx, b.family)?;
-                let released = release_hold(
-                    tx,
-                    &mut b,
-                    &mut fam,
-                    Some(caller.user),
-                    now,
-                    "shift cancelled",
-                )?;
+                let released = release_hold(tx, &mut b, &mut fam, Some(caller.user), now, "shift cancelled")?;
                 b.status = BookingStatus::Cancelled;
                 put_booking(tx, &b)?;
                 put_family(tx, &fam)?;
@@ -270,11 +251,7 @@ impl Service {
                 tell_family(
                     &mut notes,
                     &fam,
-                    Event::ShiftCancelled {
-                        shift: brief.clone(),
-                        reason: reason.clone(),
-                        released,
-                    },
+                    Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released },
                 );
             }
             for id in &shift.signups {
@@ -287,11 +264,7 @@ impl Service {
                 remove_volunteer_day(tx, &s, shift.date)?;
                 notes.push(super::Notice {
                     to: s.user,
-                    event: Event::ShiftCancelled {
-                        shift: brief.clone(),
-                        reason: reason.clone(),
-                        released: 0,
-                    },
+                    event: Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released: 0 },
                 });
             }
             notes.dedup();
@@ -328,10 +301,7 @@ impl Service {
         let prefix = Key::new().u64(centre.0);
         let start = Key::new().u64(centre.0).date(from);
         let mut out = vec![];
-        for k in self
-            .store
-            .index_keys(T::ShiftsByDate, prefix.bytes(), start.bytes())
-        {
+        for k in self.store.index_keys(T::ShiftsByDate, prefix.bytes(), start.bytes()) {
             let k = k?;
             let past_end = k.get(8..12) > Key::new().date(to).bytes().get(0..4);
             if past_end {
@@ -381,15 +351,9 @@ impl Service {
         let caregivers = shift.staff + volunteers;
         let (free, needed) = if shift.status == ShiftStatus::Open {
             // Nobody jumps the queue: while children wait, no place is free.
-            let free = if waitlist.is_empty() {
-                rota::free_places(&occ, caregivers, shift.capacity, policy)
-            } else {
-                [0; 3]
-            };
-            (
-                free,
-                rota::volunteers_needed(&occ, &waitlist, caregivers, shift.capacity, policy),
-            )
+            let free =
+                if waitlist.is_empty() { rota::free_places(&occ, caregivers, shift.capacity, policy) } else { [0; 3] };
+            (free, rota::volunteers_needed(&occ, &waitlist, caregivers, shift.capacity, policy))
         } else {
             ([0; 3], 0)
         };
@@ -408,12 +372,7 @@ impl Service {
 
     /// The schedule of the caller's centre for `days` days from `from` (open and cancelled
     /// shifts; settled ones are history).
-    pub fn schedule(
-        &self,
-        user: UserId,
-        from: NaiveDate,
-        days: u32,
-    ) -> Result<Vec<ShiftView>, ServiceError> {
+    pub fn schedule(&self, user: UserId, from: NaiveDate, days: u32) -> Result<Vec<ShiftView>, ServiceError> {
         let (m, centre) = self.my_centre(user)?;
         let to = from + Duration::days(days.clamp(1, 62) as i64 - 1);
         let mut out = vec![];
@@ -432,10 +391,7 @@ impl Service {
     /// it (children's notes included); parents may not.
     pub fn roster(&self, user: UserId, shift_id: ShiftId) -> Result<RosterView, ServiceError> {
         let (m, centre) = self.my_centre(user)?;
-        let shift = self
-            .shift(shift_id)?
-            .filter(|s| s.centre == centre.id)
-            .ok_or(ServiceError::UnknownShift)?;
+        let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
         let mut volunteers = vec![];
         for id in &shift.signups {
             if let Some(s) = self.signup(*id)? {
@@ -452,10 +408,7 @@ impl Service {
                 });
             }
         }
-        let allowed = m.is_staff()
-            || volunteers
-                .iter()
-                .any(|v| v.user == user && v.status != SignupStatus::Dropped);
+        let allowed = m.is_staff() || volunteers.iter().any(|v| v.user == user && v.status != SignupStatus::Dropped);
         if !allowed {
             return Err(ServiceError::NotStaff);
         }
@@ -485,12 +438,7 @@ impl Service {
                 }
             }
         }
-        Ok(RosterView {
-            shift,
-            children,
-            waitlist,
-            volunteers,
-        })
+        Ok(RosterView { shift, children, waitlist, volunteers })
     }
 }
 

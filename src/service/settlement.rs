@@ -65,11 +65,7 @@ fn settle(
                     tell_family(
                         &mut notes,
                         &fam,
-                        Event::ChildNoShow {
-                            shift: brief.clone(),
-                            child: child.name,
-                            charged: amount,
-                        },
+                        Event::ChildNoShow { shift: brief.clone(), child: child.name, charged: amount },
                     );
                 } else {
                     b.status = BookingStatus::Attended;
@@ -99,11 +95,7 @@ fn settle(
             if let Some(fid) = s.family {
                 let fam = family(tx, fid)?;
                 let bal = balance(tx, AccountId::Family(fid))?;
-                penalty = ledger::payable_penalty(
-                    bal,
-                    fam.overdraft_limit,
-                    policy.volunteer_no_show_penalty,
-                );
+                penalty = ledger::payable_penalty(bal, fam.overdraft_limit, policy.volunteer_no_show_penalty);
                 if penalty > 0 {
                     post(
                         tx,
@@ -120,11 +112,8 @@ fn settle(
                 }
             }
             let since = now - Duration::days(policy.no_show_window_days);
-            let recent = m
-                .no_shows
-                .iter()
-                .filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l))
-                .count() as u32;
+            let recent =
+                m.no_shows.iter().filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l)).count() as u32;
             put_member(tx, &m)?;
             notes.push(Notice {
                 to: s.user,
@@ -138,8 +127,7 @@ fn settle(
             s.status = SignupStatus::Served;
             r.served += 1;
             if let Some(fid) = s.family {
-                let amount = ledger::volunteer_earning(shift.minutes(), policy)
-                    .map_err(ServiceError::from)?;
+                let amount = ledger::volunteer_earning(shift.minutes(), policy).map_err(ServiceError::from)?;
                 if amount > 0 {
                     post(
                         tx,
@@ -154,13 +142,7 @@ fn settle(
                         "volunteered",
                     )?;
                     r.earned += amount;
-                    notes.push(Notice {
-                        to: s.user,
-                        event: Event::Earned {
-                            shift: brief.clone(),
-                            amount,
-                        },
-                    });
+                    notes.push(Notice { to: s.user, event: Event::Earned { shift: brief.clone(), amount } });
                 }
             }
         }
@@ -224,11 +206,7 @@ impl Service {
     }
 
     /// Staff or a coordinator settles a shift that has ended.
-    pub fn settle_shift(
-        &self,
-        caller: &Caller,
-        shift_id: ShiftId,
-    ) -> Result<Outcome<SettleReport>, ServiceError> {
+    pub fn settle_shift(&self, caller: &Caller, shift_id: ShiftId) -> Result<Outcome<SettleReport>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = staff(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
@@ -268,25 +246,15 @@ impl Service {
                     return Ok((None, vec![]));
                 };
                 let centre = centre(tx, shift.centre)?;
-                let due =
-                    shift.ends_at(centre.tz()) + Duration::hours(centre.policy.auto_settle_hours);
+                let due = shift.ends_at(centre.tz()) + Duration::hours(centre.policy.auto_settle_hours);
                 if shift.status != ShiftStatus::Open || due > now {
                     return Ok((None, vec![]));
                 }
                 let (r, notes) = settle(tx, &centre, &mut shift, None, now)?;
                 Ok((Some(r), notes))
             })?;
-            if let Outcome {
-                value: Some(report),
-                notices,
-                replayed,
-            } = settled
-            {
-                out.push(Outcome {
-                    value: report,
-                    notices,
-                    replayed,
-                });
+            if let Outcome { value: Some(report), notices, replayed } = settled {
+                out.push(Outcome { value: report, notices, replayed });
             }
         }
         Ok(out)
@@ -297,16 +265,9 @@ impl Service {
     pub fn next_settlement_due(&self) -> Result<Option<DateTime<Utc>>, ServiceError> {
         if let Some(k) = self.store.index_keys(T::Unsettled, &[], &[]).next() {
             let k = k?;
-            if let Some(shift) = u64_at(&k, 4)
-                .map(ShiftId)
-                .map(|id| self.shift(id))
-                .transpose()?
-                .flatten()
-            {
+            if let Some(shift) = u64_at(&k, 4).map(ShiftId).map(|id| self.shift(id)).transpose()?.flatten() {
                 if let Some(c) = self.centre(shift.centre)? {
-                    return Ok(Some(
-                        shift.ends_at(c.tz()) + Duration::hours(c.policy.auto_settle_hours),
-                    ));
+                    return Ok(Some(shift.ends_at(c.tz()) + Duration::hours(c.policy.auto_settle_hours)));
                 }
             }
         }

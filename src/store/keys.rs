@@ -19,14 +19,12 @@ impl Key {
     }
     pub fn i64(mut self, v: i64) -> Self {
         // flip the sign bit so negatives sort first
-        self.0
-            .extend_from_slice(&((v as u64) ^ (1 << 63)).to_be_bytes());
+        self.0.extend_from_slice(&((v as u64) ^ (1 << 63)).to_be_bytes());
         self
     }
     pub fn date(mut self, d: NaiveDate) -> Self {
         let days = d.num_days_from_ce();
-        self.0
-            .extend_from_slice(&((days as u32) ^ (1 << 31)).to_be_bytes());
+        self.0.extend_from_slice(&((days as u32) ^ (1 << 31)).to_be_bytes());
         self
     }
     pub fn account(mut self, a: AccountId) -> Self {
@@ -59,9 +57,7 @@ impl AsRef<[u8]> for Key {
 
 /// Reads the big-endian u64 at `offset` of a key (ids in index keys).
 pub fn u64_at(key: &[u8], offset: usize) -> Option<u64> {
-    key.get(offset..offset + 8)
-        .and_then(|b| b.try_into().ok())
-        .map(u64::from_be_bytes)
+    key.get(offset..offset + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes)
 }
 
 #[cfg(test)]

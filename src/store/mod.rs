@@ -110,9 +110,7 @@ impl T {
 pub enum StoreError {
     #[error("database error: {0}")]
     Sled(#[from] sled::Error),
-    #[error(
-        "database schema version {found} is not the version {expected} this huzhu understands"
-    )]
+    #[error("database schema version {found} is not the version {expected} this huzhu understands")]
     SchemaMismatch { found: u32, expected: u32 },
     #[error("stored value could not be read: {0}")]
     Decode(String),
@@ -136,18 +134,14 @@ pub fn encode<V: Serialize>(v: &V) -> Vec<u8> {
 
 pub fn decode<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, StoreError> {
     match bytes.split_first() {
-        Some((&VALUE_VERSION, rest)) => {
-            serde_json::from_slice(rest).map_err(|e| StoreError::Decode(e.to_string()))
-        }
+        Some((&VALUE_VERSION, rest)) => serde_json::from_slice(rest).map_err(|e| StoreError::Decode(e.to_string())),
         Some((v, _)) => Err(StoreError::Decode(format!("unknown value version {v}"))),
         None => Err(StoreError::Decode("empty value".into())),
     }
 }
 
 fn tx_decode<V: DeserializeOwned>(bytes: &[u8]) -> TxResult<V> {
-    decode(bytes).map_err(|e| {
-        UnabortableTransactionError::Storage(sled::Error::ReportableBug(e.to_string()))
-    })
+    decode(bytes).map_err(|e| UnabortableTransactionError::Storage(sled::Error::ReportableBug(e.to_string())))
 }
 
 /// Typed access to every tree inside one transaction.
@@ -213,15 +207,8 @@ impl Store {
     }
 
     fn from_db(db: sled::Db) -> Result<Store, StoreError> {
-        let trees = T::ALL
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let store = Store {
-            db,
-            trees,
-            durable: AtomicBool::new(true),
-        };
+        let trees = T::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
+        let store = Store { db, trees, durable: AtomicBool::new(true) };
         let meta = store.tree(T::Meta);
         match meta.get("schema_version")? {
             None => {
@@ -231,10 +218,7 @@ impl Store {
             Some(b) => {
                 let found: u32 = decode(&b)?;
                 if found != SCHEMA_VERSION {
-                    return Err(StoreError::SchemaMismatch {
-                        found,
-                        expected: SCHEMA_VERSION,
-                    });
+                    return Err(StoreError::SchemaMismatch { found, expected: SCHEMA_VERSION });
                 }
             }
         }
@@ -256,10 +240,7 @@ impl Store {
         &self,
         f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
-        let result = self
-            .trees
-            .as_slice()
-            .transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
+        let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
         match result {
             Ok(r) => {
                 self.flush().map_err(WriteError::Store)?;
@@ -276,22 +257,15 @@ impl Store {
         &self,
         f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
-        let result = self
-            .trees
-            .as_slice()
-            .transaction(|trees: &Vec<TransactionalTree>| {
-                let r = match f(&Tx { trees }) {
-                    Ok(r) => Ok(r),
-                    Err(ConflictableTransactionError::Abort(e)) => Err(e),
-                    Err(ConflictableTransactionError::Storage(e)) => {
-                        return Err(ConflictableTransactionError::Storage(e))
-                    }
-                    Err(ConflictableTransactionError::Conflict) => {
-                        return Err(ConflictableTransactionError::Conflict)
-                    }
-                };
-                Err::<(), _>(ConflictableTransactionError::Abort(r))
-            });
+        let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| {
+            let r = match f(&Tx { trees }) {
+                Ok(r) => Ok(r),
+                Err(ConflictableTransactionError::Abort(e)) => Err(e),
+                Err(ConflictableTransactionError::Storage(e)) => return Err(ConflictableTransactionError::Storage(e)),
+                Err(ConflictableTransactionError::Conflict) => return Err(ConflictableTransactionError::Conflict),
+            };
+            Err::<(), _>(ConflictableTransactionError::Abort(r))
+        });
         match result {
             Err(TransactionError::Abort(Ok(r))) => Ok(r),
             Err(TransactionError::Abort(Err(e))) => Err(WriteError::Abort(e)),
@@ -336,11 +310,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn get<V: DeserializeOwned>(
-        &self,
-        t: T,
-        key: impl AsRef<[u8]>,
-    ) -> Result<Option<V>, StoreError> {
+    pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> Result<Option<V>, StoreError> {
         match self.tree(t).get(key.as_ref())? {
             Some(b) => Ok(Some(decode(&b)?)),
             None => Ok(None),
@@ -356,42 +326,20 @@ impl Store {
     ) -> impl Iterator<Item = Result<sled::IVec, StoreError>> + '_ {
         let prefix = prefix.to_vec();
         let mut end = prefix.clone();
-        let from = if start.is_empty() {
-            prefix.clone()
-        } else {
-            start.to_vec()
-        };
+        let from = if start.is_empty() { prefix.clone() } else { start.to_vec() };
         // Upper bound: the prefix with its last byte incremented (all 0xFF prefixes do not occur).
         let bounded = increment(&mut end);
-        let iter = if bounded {
-            self.tree(t).range(from..end)
-        } else {
-            self.tree(t).range(from..)
-        };
+        let iter = if bounded { self.tree(t).range(from..end) } else { self.tree(t).range(from..) };
         iter.map(|r| r.map(|(k, _)| k).map_err(StoreError::from))
     }
 
     /// The last `n` keys under `prefix`, newest (largest) first.
-    pub fn last_index_keys(
-        &self,
-        t: T,
-        prefix: &[u8],
-        n: usize,
-    ) -> Result<Vec<sled::IVec>, StoreError> {
-        self.tree(t)
-            .scan_prefix(prefix)
-            .rev()
-            .take(n)
-            .map(|r| r.map(|(k, _)| k).map_err(StoreError::from))
-            .collect()
+    pub fn last_index_keys(&self, t: T, prefix: &[u8], n: usize) -> Result<Vec<sled::IVec>, StoreError> {
+        self.tree(t).scan_prefix(prefix).rev().take(n).map(|r| r.map(|(k, _)| k).map_err(StoreError::from)).collect()
     }
 
     /// Every value of a tree under `prefix` (small trees and tests only).
-    pub fn scan<V: DeserializeOwned>(
-        &self,
-        t: T,
-        prefix: &[u8],
-    ) -> Result<Vec<(sled::IVec, V)>, StoreError> {
+    pub fn scan<V: DeserializeOwned>(&self, t: T, prefix: &[u8]) -> Result<Vec<(sled::IVec, V)>, StoreError> {
         self.tree(t)
             .scan_prefix(prefix)
             .map(|r| {
@@ -405,12 +353,7 @@ impl Store {
     pub fn snapshot(&self) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
         self.trees
             .iter()
-            .map(|t| {
-                t.iter()
-                    .filter_map(Result::ok)
-                    .map(|(k, v)| (k.to_vec(), v.to_vec()))
-                    .collect()
-            })
+            .map(|t| t.iter().filter_map(Result::ok).map(|(k, v)| (k.to_vec(), v.to_vec())).collect())
             .collect()
     }
 
