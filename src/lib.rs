@@ -1,12 +1,16 @@
 //! huzhu (互助): runs community parent-child mutual-aid childcare centres.
 //! See ARCHITECTURE.md for the code map.
 
+pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod ledger;
 pub mod policy;
 pub mod rota;
+pub mod sandbox;
 pub mod service;
+pub mod standin;
 pub mod store;
 pub mod testing;

@@ -39,7 +39,8 @@ impl Service {
         minutes: i64,
         memo: &str,
     ) -> Result<Outcome<i64>, ServiceError> {
-        if minutes == 0 || minutes.abs() > MAX_GRANT {
+        // `unsigned_abs`: `i64::MIN.abs()` overflows (a panic in debug builds).
+        if minutes == 0 || minutes.unsigned_abs() > MAX_GRANT as u64 {
             return Err(ServiceError::BadAmount);
         }
         let memo = clean_text(memo, 200)?;

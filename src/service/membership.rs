@@ -209,6 +209,10 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             m.status = MemberStatus::Active;
             put_member(tx, &m)?;
+            if m.role == Role::Coordinator {
+                // Suspension took a coordinator off the list; reinstatement puts them back.
+                set_coordinator(tx, centre.id, target, true)?;
+            }
             let mut notes = vec![];
             if let Some(fid) = m.family {
                 let mut fam = family(tx, fid)?;

@@ -1,0 +1,55 @@
+# huzhu — coordinator and administrator text (English)
+
+usage-newshift = Usage: /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES], for example /newshift 2026-12-07 09:00-12:00 10
+usage-template = Usage: /template add wed 09:00-12:00 [PLACES]; /template gen 2026-12-01 2026-12-31
+usage-cancelshift = Usage: /cancelshift SHIFT REASON, for example /cancelshift 12 typhoon warning
+usage-approve = Usage: /approve USER, for example /approve 123456789 (see /pending)
+usage-reject = Usage: /reject USER, for example /reject 123456789
+usage-suspend = Usage: /suspend USER, for example /suspend 123456789
+usage-grant = Usage: /grant USER MINUTES MEMO, for example /grant 123456789 60 event bonus (negative to correct)
+usage-ledger = Usage: /ledger USER, for example /ledger 123456789
+usage-roster = Usage: /roster SHIFT, for example /roster 12
+usage-attendance = Usage: /attendance SHIFT, for example /attendance 12
+usage-settle = Usage: /settle SHIFT, for example /settle 12
+usage-newcenter = Usage: /newcenter NAME, for example /newcenter Liuhe Mutual-Aid Centre
+usage-coordinator = Usage: /coordinator USER CENTRE, for example /coordinator 123456789 1
+
+cmd-pending = Pending join requests
+cmd-newshift = Publish a shift
+cmd-template = Weekly templates
+cmd-cancelshift = Cancel a shift
+cmd-roster = Who comes to a shift
+cmd-attendance = Attendance and settlement
+cmd-grant = Adjust credits
+cmd-ledger = A family's ledger
+cmd-invite = Centre invite link
+cmd-approve = Approve a request
+cmd-suspend = Suspend a member
+
+shift-created = Published shift { $shift } with { $places } places and { $staff } staff.
+template-created = Added weekly template #{ $id }: every { $weekday } { $start }-{ $end }, { $places } places. Create its shifts with /template gen FROM TO.
+template-generated = Created { $count } shifts.
+templates-none = No weekly templates yet.
+templates-title = Weekly templates:
+template-line = #{ $id } every { $weekday } { $start }-{ $end } · { $places } places
+cancelshift-ask-reason = Why is shift #{ $shift } cancelled? (Every family and volunteer will be told.)
+shift-cancelled = Cancelled shift { $shift }; every family and volunteer has been told and held credits returned.
+pending-none = No pending requests.
+pending-title = Pending join requests:
+pending-line = · { $name } (user { $user })
+member-approved = Approved { $name } (user { $user }).
+member-rejected = Rejected { $name } (user { $user }).
+member-suspended = Suspended { $name }.
+granted = Adjusted user { $user } by { $amount } h; available now { $balance } h.
+roster-title = Roster of { $shift } ({ $staff } staff)
+roster-children = Children ({ $count }):
+roster-child = · { $name } · { $group } · { $months } months
+roster-waitlist = Waitlist ({ $count }):
+roster-volunteers = Volunteers ({ $count }):
+attendance-hint = Mark each one present ✅ or absent ❌; unmarked counts as present. Press Settle when done.
+settled = Settled { $shift }: { $attended } attended, { $noshow } absent; { $served } volunteers served, { $vnoshow } absent; { $earned } h earned.
+invite = Invite code of "{ $centre }": { $code }
+    Invite link: { $link }
+    Parents who open it can ask to join; you approve them.
+centre-created = Created centre "{ $name }" (id { $id }, timezone { $timezone }), invite code { $code }. Appoint a coordinator with /coordinator USER { $id }.
+coordinator-appointed = User { $user } is now a coordinator of centre { $centre }.

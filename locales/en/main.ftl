@@ -1,0 +1,243 @@
+# huzhu — parents and general text (English)
+
+welcome = Hello, { $name }! This is huzhu, the assistant of your community mutual-aid childcare centre: parents take turns minding the children and earn free care for their own.
+welcome-stranger = You are not a member of a centre yet. Ask your coordinator for an invite link, or send /join CODE (for example /join ABC234).
+menu-title = { $name } · { $centre }
+    What would you like to do?
+help-everyone = For everyone:
+    /start start and show the menu
+    /join CODE — join a centre or a family
+    /menu main menu
+    /lang zh|en switch language
+    /help this help
+help-parent = For parents:
+    /schedule [YYYY-MM-DD] the next 7 days
+    /book [SHIFT] [CHILD] book care
+    /volunteer [SHIFT] volunteer for a shift
+    /my your bookings and shifts (with cancel buttons)
+    /cancel ID cancel a booking (/cancel vID drops a volunteer shift)
+    /balance your time credits
+    /child your children; /child add NAME YYYY-MM-DD adds one
+    /family your family invite code (for a second parent)
+    /swap [ID] offer or take over a volunteer shift
+help-coordinator = For coordinators:
+    /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES]
+    /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
+    /cancelshift SHIFT REASON
+    /pending, /approve USER, /reject USER, /suspend USER
+    /grant USER MINUTES MEMO (negative to correct), /ledger USER
+    /roster SHIFT, /attendance SHIFT, /settle SHIFT
+    /invite the centre's invite link and QR code
+help-admin = For administrators:
+    /newcenter NAME
+    /coordinator USER CENTRE
+lang-choose = 请选择语言 / Choose a language:
+lang-set = Language set to English.
+not-understood = I didn't understand that. Use the menu below or send /help for the commands.
+send-text = Please send text or a command, for example /menu.
+too-long = That message is too long (at most { $max } characters). Please send something shorter.
+unknown-command = There is no /{ $command } command. Send /help to see what you can do.
+stale-button = That button is no longer valid. Open the menu again: /menu
+dismissed = OK, closed.
+usage-wrong = That didn't look right. { $usage }
+
+usage-join = Usage: /join CODE, for example /join ABC234
+usage-lang = Usage: /lang zh or /lang en
+usage-child = Usage: /child add NAME BIRTHDATE, for example /child add Ming 2025-03-18
+usage-schedule = Usage: /schedule or /schedule 2026-12-07
+usage-book = Usage: /book SHIFT [CHILD], for example /book 12 or /book 12 3
+usage-volunteer = Usage: /volunteer or /volunteer 12
+usage-cancel = Usage: /cancel BOOKING (for example /cancel 7), or /cancel vSIGNUP (for example /cancel v5)
+usage-swap = Usage: /swap lists shifts you can take over; /swap 5 offers your signup 5
+
+cmd-menu = Main menu
+cmd-schedule = See the shifts
+cmd-book = Book care
+cmd-volunteer = Volunteer for a shift
+cmd-my = My bookings and shifts
+cmd-balance = Time credit balance
+cmd-child = My children
+cmd-family = Family invite code
+cmd-swap = Offer or take a shift swap
+cmd-lang = Language
+cmd-help = Help
+
+wd-mon = Mon
+wd-tue = Tue
+wd-wed = Wed
+wd-thu = Thu
+wd-fri = Fri
+wd-sat = Sat
+wd-sun = Sun
+date-format = { $weekday } { $day } { $monthname }
+shift-brief = #{ $id } { $date } { $start }-{ $end }
+unit-hours = h
+
+group-infant = infant (6-12 m)
+group-toddler = toddler (12-24 m)
+group-older = older toddler (24-36 m)
+bstatus-confirmed = confirmed
+bstatus-waitlisted = waitlisted
+bstatus-cancelled = cancelled
+bstatus-attended = attended
+bstatus-noshow = no-show
+vstatus-signedup = signed up
+vstatus-confirmed = confirmed
+vstatus-dropped = dropped
+vstatus-served = served
+vstatus-noshow = no-show
+
+entry-startgrant = welcome credits
+entry-hold = held for booking
+entry-release = released
+entry-capture = care
+entry-earn = volunteering
+entry-penalty = no-show penalty
+entry-grant = coordinator adjustment
+
+btn-schedule = 📅 Schedule
+btn-book = 🧒 Book care
+btn-volunteer = 🙋 Volunteer
+btn-my = 📋 Mine
+btn-balance = ⏱ Balance
+btn-children = 👶 Children
+btn-swaps = 🔁 Swaps
+btn-language = 🌐 Language
+btn-pending = ⏳ Pending
+btn-invite = 🔗 Invite
+btn-menu = Main menu
+btn-back = ↩ Back
+btn-confirm = ✅ Confirm
+btn-approve = ✅ Approve
+btn-approve-name = ✅ Approve { $name }
+btn-reject = ❌ Reject
+btn-cancel-booking = Cancel booking
+btn-cancel-n = Cancel booking #{ $id }
+btn-keep = Keep it
+btn-drop = Drop shift
+btn-drop-n = Drop v{ $id }
+btn-swap-n = Offer v{ $id }
+btn-roster = Open schedule
+btn-settle = Settle
+btn-open-link = Open invite link
+
+join-requested = Your request to join "{ $centre }" has been sent. You'll be told when a coordinator approves it.
+join-family-active = You joined your family at "{ $centre }" and can book right away.
+join-family-pending = You joined your family at "{ $centre }"; the family is still waiting for a coordinator's approval.
+
+children-none = You have not added a child yet.
+children-title = Your children:
+child-line = #{ $id } { $name }, born { $birth } ({ $months } months)
+children-add-hint = Add a child: /child add NAME YYYY-MM-DD
+child-ask-name = What is your child's name?
+child-ask-birth = When was { $name } born? (YYYY-MM-DD, for example 2025-03-18)
+child-bad-birth = The date should look like YYYY-MM-DD, for example 2025-03-18. Please try again:
+child-added = Added { $name } (id { $id }).
+family-invite = Family invite code: { $code }
+    Another parent who opens { $link } joins your family and shares its credits.
+
+schedule-title = Shifts from { $from } to { $to }:
+schedule-empty = No open shifts in that period yet.
+sched-detail =   free: infant { $infant } · toddler { $toddler } · older { $older } | booked { $booked } · waitlist { $waitlist } | volunteers { $volunteers }, { $needed } more needed
+sched-cancelled =  (cancelled)
+sched-mine-booked =  · you booked
+sched-mine-volunteer =  · you volunteer
+
+book-pick-day = Pick a day:
+book-pick-shift = Shifts on { $date } (pick one):
+book-pick-child = Which child?
+book-confirm = Book { $shift } for { $child } ({ $group })?
+    Cost { $cost } h; available { $available } → { $after } h.
+book-confirm-waitlist = { $shift } is full: { $child } ({ $group }) would join the waitlist.
+    { $cost } h would be held (available { $available } → { $after }) and returned in full if no place opens.
+booked = ✅ Booked #{ $booking }: { $child }, { $shift }.
+    { $cost } h held; { $after } h available.
+waitlisted = ⏳ { $shift } is full: { $child } is on the waitlist (position { $position }, booking #{ $booking }).
+    { $needed } more volunteers would let the waitlist in. { $cost } h held, returned in full if no place opens.
+alternatives = Nearby shifts with room:
+
+volunteer-pick = Pick a shift to help with (most needed first):
+volunteer-needed-label = { $shift } · { $needed } needed
+volunteer-ask = Volunteer for { $shift }? You earn { $earn } h once it is settled.
+volunteered = 🙌 Signed up v{ $signup }: { $shift }. Thank you!
+
+balance-title = Time credits:
+balance-line = available { $available } h · held { $held } h
+balance-overdraft = overdraft allowed up to { $limit } h
+balance-recent = Recent entries:
+ledger-title = Family account of user { $user }:
+
+my-title = Your bookings and shifts:
+my-booking = #{ $booking } { $child } · { $shift } · { $status }
+my-signup = v{ $signup } volunteering · { $shift } · { $status }
+my-offered =  · offered for swap
+my-none = Nothing yet. Send /book to book care or /volunteer to help.
+cancel-ask = Cancel booking #{ $booking }? Free until 24 h before the start; later, half is charged.
+cancelled-free = Booking #{ $booking } cancelled; the held credits are all back.
+cancelled-charged = Booking #{ $booking } cancelled. As it was close to the start, { $charged } h was charged and the rest returned.
+drop-ask = Drop volunteer shift v{ $signup }?
+dropped = Dropped volunteer shift v{ $signup }.
+
+swaps-none = Nobody is offering a shift right now.
+swaps-title = Shifts you can take over:
+swap-label = { $shift } · { $name }
+swap-offered = Signup v{ $signup } is offered for swap; it stays yours until someone takes it.
+swap-taken = You took over the volunteer shift of #{ $shift }. Thank you!
+
+note-join-requested = New join request: { $name } (user { $user })
+note-approved = 🎉 You have been approved at "{ $centre }": you can book care and volunteer. Send /menu to start.
+note-rejected = Sorry, "{ $centre }" did not approve your request. Please contact the coordinator if you have questions.
+note-suspended = Your account at "{ $centre }" has been suspended. Please contact the coordinator.
+note-made-coordinator = You are now a coordinator of "{ $centre }". Send /help for the coordinator commands.
+note-guardian-joined = { $name } joined your family.
+note-promoted = 🎉 Good news: { $child } got a place at { $shift } (booking #{ $booking }).
+note-shift-cancelled = ⚠ Shift { $shift } is cancelled: { $reason }. { $released } h returned.
+note-understaffed = ⚠ Shift { $shift } is understaffed: { $missing } more caregivers needed. No confirmed child was dropped.
+note-granted = A coordinator adjusted your credits by { $amount } h ({ $memo }). Available now: { $balance } h.
+note-earned = Thank you for helping at { $shift }! You earned { $amount } h.
+note-volunteer-noshow = You were marked absent for { $shift }; { $penalty } h was deducted.
+note-child-noshow = { $child } was marked absent for { $shift }; { $charged } h was charged.
+note-swap-taken = { $name } took over your volunteer shift at { $shift }.
+
+err-not-registered = You are not a member yet. Ask your coordinator for an invite link, or send /join CODE.
+err-pending = Your request to join is waiting for a coordinator's approval; you'll be told when it's done.
+err-suspended = Your account is suspended. Please contact the coordinator.
+err-not-coordinator = Only coordinators can do that. You can use /schedule, /book, /volunteer, /my and /balance.
+err-not-staff = Only staff, coordinators and this shift's volunteers can see that.
+err-not-admin = Only a deployment administrator can do that.
+err-no-family = You don't have a family account yet.
+err-already-member = You already belong to a centre.
+err-unknown-invite = That invite code is not valid. Check it and try again, for example /join ABC234.
+err-unknown-centre = There is no centre with that id.
+err-unknown-member = No such user, or this doesn't apply to them. Send /pending to see the requests.
+err-unknown-child = No such child. Add one with /child add NAME YYYY-MM-DD, or send /child to see the ids.
+err-unknown-shift = No such shift. Send /schedule to see the shift ids.
+err-unknown-template = No such template. Send /template to see them.
+err-unknown-booking = No such booking. Send /my to see your booking ids.
+err-unknown-signup = No such volunteer signup. Send /my to see the ids.
+err-unknown-timezone = Unknown timezone; use a name like Asia/Shanghai.
+err-too-young = The child is only { $months } months old on that day; the centre takes children from { $min } months.
+err-too-old = The child is { $months } months old on that day; the centre takes children under { $max } months.
+err-not-born = The birth date cannot be in the future.
+err-shift-started = That shift has already started or ended.
+err-shift-not-over = That shift has not ended yet.
+err-shift-cancelled = That shift is cancelled.
+err-shift-settled = That shift is already settled.
+err-in-past = That date and time are in the past.
+err-bad-times = The end must be after the start, for example 09:00-12:00.
+err-bad-capacity = Places must be between 1 and 100.
+err-bad-range = That date range is not valid (at most one year).
+err-already-booked = This child is already booked for that shift.
+err-child-busy = This child already has a booking at an overlapping time.
+err-waitlist-full = The waitlist for that shift is full. Try another shift: /schedule
+err-already-signed-up = You already volunteer at that shift.
+err-volunteer-clash = You already volunteer at the overlapping shift #{ $shift }.
+err-signup-blocked = After repeated no-shows you cannot sign up for now. Please ask a coordinator to lift it.
+err-booking-not-live = That booking is already cancelled or over.
+err-signup-not-live = That volunteer signup is already dropped or over.
+err-not-offered = That shift was already taken over or is no longer offered.
+err-insufficient = Not enough credits: { $available } h available, { $needed } h needed. Volunteering earns credits: /volunteer
+err-bad-amount = That amount is out of range.
+err-bad-text = The text is empty or too long (at most { $max } characters).
+err-too-many-children = A family can register at most 10 children.
+err-internal = Sorry, something went wrong and nothing was changed. Please try again later.

@@ -1,0 +1,154 @@
+//! Button payloads. `callback_data` is at most 64 bytes, so buttons carry short ids and
+//! a tag, never payloads; the service checks the presser may act on those ids.
+
+use chrono::NaiveDate;
+
+use crate::domain::{BookingId, ChildId, ShiftId, SignupId, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    Main,
+    Schedule,
+    Book,
+    Volunteer,
+    Balance,
+    My,
+    Children,
+    Language,
+    Pending,
+    Invite,
+    Swaps,
+}
+
+const MENUS: [(Menu, &str); 11] = [
+    (Menu::Main, "main"),
+    (Menu::Schedule, "sched"),
+    (Menu::Book, "book"),
+    (Menu::Volunteer, "vol"),
+    (Menu::Balance, "bal"),
+    (Menu::My, "my"),
+    (Menu::Children, "kids"),
+    (Menu::Language, "lang"),
+    (Menu::Pending, "pend"),
+    (Menu::Invite, "inv"),
+    (Menu::Swaps, "swaps"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callback {
+    Menu(Menu),
+    SetLang(bool),
+    /// Booking flow: a day was chosen.
+    BookDay(NaiveDate),
+    /// A shift was chosen (pick the child next).
+    BookShift(ShiftId),
+    /// Show cost and ask to confirm.
+    BookAsk(ShiftId, ChildId),
+    /// Book it.
+    BookDo(ShiftId, ChildId),
+    VolunteerAsk(ShiftId),
+    VolunteerDo(ShiftId),
+    CancelAsk(BookingId),
+    CancelDo(BookingId),
+    DropAsk(SignupId),
+    DropDo(SignupId),
+    OfferSwap(SignupId),
+    TakeSwap(SignupId),
+    Approve(UserId),
+    Reject(UserId),
+    MarkChild(ShiftId, BookingId, bool),
+    MarkVolunteer(ShiftId, SignupId, bool),
+    Settle(ShiftId),
+    /// Close a flow.
+    Dismiss,
+}
+
+impl Callback {
+    pub fn encode(&self) -> String {
+        use Callback::*;
+        let s = match self {
+            Menu(m) => format!("m:{}", MENUS.iter().find(|(x, _)| x == m).map(|(_, n)| *n).unwrap_or("main")),
+            SetLang(en) => format!("l:{}", if *en { "en" } else { "zh" }),
+            BookDay(d) => format!("bd:{}", d.format("%Y%m%d")),
+            BookShift(s) => format!("bs:{s}"),
+            BookAsk(s, c) => format!("ba:{s}:{c}"),
+            BookDo(s, c) => format!("bk:{s}:{c}"),
+            VolunteerAsk(s) => format!("va:{s}"),
+            VolunteerDo(s) => format!("vk:{s}"),
+            CancelAsk(b) => format!("ca:{b}"),
+            CancelDo(b) => format!("ck:{b}"),
+            DropAsk(s) => format!("da:{s}"),
+            DropDo(s) => format!("dk:{s}"),
+            OfferSwap(s) => format!("so:{s}"),
+            TakeSwap(s) => format!("st:{s}"),
+            Approve(u) => format!("ap:{u}"),
+            Reject(u) => format!("rj:{u}"),
+            MarkChild(s, b, p) => format!("mc:{s}:{b}:{}", u8::from(*p)),
+            MarkVolunteer(s, v, p) => format!("mv:{s}:{v}:{}", u8::from(*p)),
+            Settle(s) => format!("se:{s}"),
+            Dismiss => "x".into(),
+        };
+        debug_assert!(s.len() <= 64);
+        s
+    }
+
+    pub fn decode(data: &str) -> Option<Callback> {
+        use Callback::*;
+        let parts: Vec<&str> = data.split(':').collect();
+        let n = |i: usize| parts.get(i).and_then(|p| p.parse::<u64>().ok());
+        let flag = |i: usize| parts.get(i).map(|p| *p == "1");
+        Some(match parts[0] {
+            "m" => Menu(MENUS.iter().find(|(_, name)| Some(name) == parts.get(1))?.0),
+            "l" => SetLang(*parts.get(1)? == "en"),
+            "bd" => BookDay(NaiveDate::parse_from_str(parts.get(1)?, "%Y%m%d").ok()?),
+            "bs" => BookShift(ShiftId(n(1)?)),
+            "ba" => BookAsk(ShiftId(n(1)?), ChildId(n(2)?)),
+            "bk" => BookDo(ShiftId(n(1)?), ChildId(n(2)?)),
+            "va" => VolunteerAsk(ShiftId(n(1)?)),
+            "vk" => VolunteerDo(ShiftId(n(1)?)),
+            "ca" => CancelAsk(BookingId(n(1)?)),
+            "ck" => CancelDo(BookingId(n(1)?)),
+            "da" => DropAsk(SignupId(n(1)?)),
+            "dk" => DropDo(SignupId(n(1)?)),
+            "so" => OfferSwap(SignupId(n(1)?)),
+            "st" => TakeSwap(SignupId(n(1)?)),
+            "ap" => Approve(UserId(parts.get(1)?.parse().ok()?)),
+            "rj" => Reject(UserId(parts.get(1)?.parse().ok()?)),
+            "mc" => MarkChild(ShiftId(n(1)?), BookingId(n(2)?), flag(3)?),
+            "mv" => MarkVolunteer(ShiftId(n(1)?), SignupId(n(2)?), flag(3)?),
+            "se" => Settle(ShiftId(n(1)?)),
+            "x" => Dismiss,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_within_64_bytes() {
+        let all = [
+            Callback::Menu(Menu::Swaps),
+            Callback::SetLang(true),
+            Callback::BookDay("2026-12-31".parse().unwrap()),
+            Callback::BookDo(ShiftId(u64::MAX), ChildId(u64::MAX)),
+            Callback::MarkChild(ShiftId(u64::MAX), BookingId(u64::MAX), false),
+            Callback::Approve(UserId(-1001234567890)),
+            Callback::Dismiss,
+        ];
+        for cb in all {
+            let s = cb.encode();
+            assert!(s.len() <= 64, "{s}");
+            assert_eq!(Callback::decode(&s), Some(cb));
+        }
+    }
+
+    #[test]
+    fn garbage_is_rejected() {
+        for bad in ["", "zz:1", "bk:1", "bk:a:b", "m:nope", "bd:20261340", "mc:1:2"] {
+            assert_eq!(Callback::decode(bad), None, "{bad}");
+        }
+    }
+}

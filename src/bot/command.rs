@@ -1,0 +1,320 @@
+//! Parsing typed commands. Pure: text in, a `Command` or the name of the usage line
+//! to show out. Ids are the short numbers the bot shows.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+
+use crate::domain::{BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Start(Option<String>),
+    Join(String),
+    Help,
+    Lang(Option<String>),
+    Menu,
+    Children,
+    /// `/child add NAME YYYY-MM-DD`; without arguments a guided flow.
+    ChildAdd(Option<(String, NaiveDate)>),
+    Family,
+    Schedule(Option<NaiveDate>),
+    Book(Option<ShiftId>, Option<ChildId>),
+    Volunteer(Option<ShiftId>),
+    Balance,
+    My,
+    CancelBooking(BookingId),
+    DropSignup(SignupId),
+    Swap(Option<SignupId>),
+    NewShift {
+        date: NaiveDate,
+        start: NaiveTime,
+        end: NaiveTime,
+        places: Option<u32>,
+    },
+    Templates,
+    TemplateAdd {
+        weekday: Weekday,
+        start: NaiveTime,
+        end: NaiveTime,
+        places: Option<u32>,
+    },
+    TemplateGenerate {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    CancelShift(ShiftId, Option<String>),
+    Pending,
+    Approve(UserId),
+    Reject(UserId),
+    Suspend(UserId),
+    Grant {
+        user: UserId,
+        minutes: i64,
+        memo: String,
+    },
+    Ledger(UserId),
+    Roster(ShiftId),
+    Attendance(ShiftId),
+    Settle(ShiftId),
+    Invite,
+    NewCentre(String),
+    Coordinator(UserId, CentreId),
+}
+
+/// Why a line could not be parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    /// Not a command at all (plain text).
+    NotCommand,
+    /// A command we do not know.
+    Unknown(String),
+    /// Known command, wrong arguments: show the usage line of this command.
+    Usage(&'static str),
+}
+
+/// Longest text a command may carry; Telegram allows 4096, nobody types that on purpose.
+pub const MAX_INPUT: usize = 1000;
+
+pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
+    let text = text.trim();
+    let Some(rest) = text.strip_prefix('/') else { return Err(ParseError::NotCommand) };
+    let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let args = args.trim();
+    // "/book@huzhu_bot 12" in groups
+    let name = match head.split_once('@') {
+        Some((n, bot)) if bot.eq_ignore_ascii_case(bot_username) => n,
+        Some(_) => return Err(ParseError::NotCommand),
+        None => head,
+    }
+    .to_ascii_lowercase();
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let usage = |n: &'static str| ParseError::Usage(n);
+    macro_rules! need {
+        ($e:expr, $u:expr) => {
+            $e.ok_or(usage($u))?
+        };
+    }
+    Ok(match name.as_str() {
+        "start" => Command::Start(words.first().map(|s| s.to_string())),
+        "join" => Command::Join(need!(words.first().filter(|w| w.len() <= 32), "join").to_string()),
+        "help" => Command::Help,
+        "lang" | "language" => Command::Lang(words.first().map(|s| s.to_string())),
+        "menu" => Command::Menu,
+        "child" | "children" => match words.as_slice() {
+            [] => Command::Children,
+            ["add"] => Command::ChildAdd(None),
+            ["add", rest @ ..] if rest.len() >= 2 => {
+                let birth = need!(date(rest[rest.len() - 1]), "child");
+                let name = rest[..rest.len() - 1].join(" ");
+                Command::ChildAdd(Some((name, birth)))
+            }
+            _ => return Err(usage("child")),
+        },
+        "family" => Command::Family,
+        "schedule" => match words.as_slice() {
+            [] => Command::Schedule(None),
+            [d] => Command::Schedule(Some(need!(date(d), "schedule"))),
+            _ => return Err(usage("schedule")),
+        },
+        "book" => match words.as_slice() {
+            [] => Command::Book(None, None),
+            [s] => Command::Book(Some(ShiftId(need!(id(s), "book"))), None),
+            [s, c] => Command::Book(Some(ShiftId(need!(id(s), "book"))), Some(ChildId(need!(id(c), "book")))),
+            _ => return Err(usage("book")),
+        },
+        "volunteer" => match words.as_slice() {
+            [] => Command::Volunteer(None),
+            [s] => Command::Volunteer(Some(ShiftId(need!(id(s), "volunteer")))),
+            _ => return Err(usage("volunteer")),
+        },
+        "balance" => Command::Balance,
+        "my" => Command::My,
+        "cancel" => match words.as_slice() {
+            [w] => match w.strip_prefix(['v', 'V']) {
+                Some(n) => Command::DropSignup(SignupId(need!(id(n), "cancel"))),
+                None => Command::CancelBooking(BookingId(need!(id(w), "cancel"))),
+            },
+            _ => return Err(usage("cancel")),
+        },
+        "swap" => match words.as_slice() {
+            [] => Command::Swap(None),
+            [w] => Command::Swap(Some(SignupId(need!(id(w.trim_start_matches(['v', 'V'])), "swap")))),
+            _ => return Err(usage("swap")),
+        },
+        "newshift" => match words.as_slice() {
+            [d, span] | [d, span, _] => {
+                let (start, end) = need!(span_of(span), "newshift");
+                let places = match words.get(2) {
+                    Some(p) => Some(need!(p.parse::<u32>().ok(), "newshift")),
+                    None => None,
+                };
+                Command::NewShift { date: need!(date(d), "newshift"), start, end, places }
+            }
+            _ => return Err(usage("newshift")),
+        },
+        "template" | "templates" => match words.as_slice() {
+            [] => Command::Templates,
+            ["add", wd, span] | ["add", wd, span, _] => {
+                let (start, end) = need!(span_of(span), "template");
+                let places = match words.get(3) {
+                    Some(p) => Some(need!(p.parse::<u32>().ok(), "template")),
+                    None => None,
+                };
+                Command::TemplateAdd { weekday: need!(weekday(wd), "template"), start, end, places }
+            }
+            ["gen", from, to] => {
+                Command::TemplateGenerate { from: need!(date(from), "template"), to: need!(date(to), "template") }
+            }
+            _ => return Err(usage("template")),
+        },
+        "cancelshift" => match words.as_slice() {
+            [] => return Err(usage("cancelshift")),
+            [s, reason @ ..] => {
+                let reason = (!reason.is_empty()).then(|| reason.join(" "));
+                Command::CancelShift(ShiftId(need!(id(s), "cancelshift")), reason)
+            }
+        },
+        "pending" => Command::Pending,
+        "approve" => Command::Approve(need!(user(&words), "approve")),
+        "reject" => Command::Reject(need!(user(&words), "reject")),
+        "suspend" => Command::Suspend(need!(user(&words), "suspend")),
+        "grant" => match words.as_slice() {
+            [u, m, memo @ ..] if !memo.is_empty() => Command::Grant {
+                user: UserId(need!(u.parse().ok(), "grant")),
+                minutes: need!(m.parse().ok(), "grant"),
+                memo: memo.join(" "),
+            },
+            _ => return Err(usage("grant")),
+        },
+        "ledger" => Command::Ledger(need!(user(&words), "ledger")),
+        "roster" => Command::Roster(ShiftId(need!(single_id(&words), "roster"))),
+        "attendance" => Command::Attendance(ShiftId(need!(single_id(&words), "attendance"))),
+        "settle" => Command::Settle(ShiftId(need!(single_id(&words), "settle"))),
+        "invite" => Command::Invite,
+        "newcenter" | "newcentre" => {
+            if args.is_empty() {
+                return Err(usage("newcenter"));
+            }
+            Command::NewCentre(args.to_string())
+        }
+        "coordinator" => match words.as_slice() {
+            [u, c] => Command::Coordinator(
+                UserId(need!(u.parse().ok(), "coordinator")),
+                CentreId(need!(id(c), "coordinator")),
+            ),
+            _ => return Err(usage("coordinator")),
+        },
+        other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
+    })
+}
+
+/// A short id as shown ("12" or "#12").
+pub fn id(s: &str) -> Option<u64> {
+    s.trim_start_matches('#').parse().ok().filter(|n| *n > 0)
+}
+
+fn single_id(words: &[&str]) -> Option<u64> {
+    match words {
+        [w] => id(w),
+        _ => None,
+    }
+}
+
+fn user(words: &[&str]) -> Option<UserId> {
+    match words {
+        [w] => w.parse().ok().map(UserId),
+        _ => None,
+    }
+}
+
+/// YYYY-MM-DD (also YYYY/MM/DD and YYYY.MM.DD).
+pub fn date(s: &str) -> Option<NaiveDate> {
+    let s = s.replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+}
+
+pub fn time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.replace('：', ":").as_str(), "%H:%M").ok()
+}
+
+/// "09:00-12:00"
+pub fn span_of(s: &str) -> Option<(NaiveTime, NaiveTime)> {
+    let (a, b) = s.split_once(['-', '–', '~'])?;
+    Some((time(a)?, time(b)?))
+}
+
+pub fn weekday(s: &str) -> Option<Weekday> {
+    let s = s.to_lowercase();
+    let zh = ["一", "二", "三", "四", "五", "六", "日"];
+    if let Some(i) = zh.iter().position(|d| s == *d || s == format!("周{d}") || s == format!("星期{d}")) {
+        return Some(Weekday::try_from(i as u8).ok()?);
+    }
+    s.parse::<Weekday>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Command, ParseError> {
+        parse(s, "huzhu_bot")
+    }
+
+    #[test]
+    fn parses_parent_commands() {
+        assert_eq!(p("/book 12 3"), Ok(Command::Book(Some(ShiftId(12)), Some(ChildId(3)))));
+        assert_eq!(p("/book@huzhu_bot #12"), Ok(Command::Book(Some(ShiftId(12)), None)));
+        assert_eq!(p("/BOOK"), Ok(Command::Book(None, None)));
+        assert_eq!(
+            p("/child add Xiao Ming 2025-01-31"),
+            Ok(Command::ChildAdd(Some(("Xiao Ming".into(), date("2025-01-31").unwrap()))))
+        );
+        assert_eq!(p("/cancel 7"), Ok(Command::CancelBooking(BookingId(7))));
+        assert_eq!(p("/cancel v7"), Ok(Command::DropSignup(SignupId(7))));
+        assert_eq!(p("/schedule 2026/12/01"), Ok(Command::Schedule(date("2026-12-01"))));
+        assert_eq!(p("/start ABC123"), Ok(Command::Start(Some("ABC123".into()))));
+    }
+
+    #[test]
+    fn parses_coordinator_commands() {
+        assert_eq!(
+            p("/newshift 2026-12-02 09:00-12:00 8"),
+            Ok(Command::NewShift {
+                date: date("2026-12-02").unwrap(),
+                start: time("09:00").unwrap(),
+                end: time("12:00").unwrap(),
+                places: Some(8)
+            })
+        );
+        assert_eq!(
+            p("/grant 42 -30 fix typo"),
+            Ok(Command::Grant { user: UserId(42), minutes: -30, memo: "fix typo".into() })
+        );
+        assert_eq!(p("/cancelshift 5 台风"), Ok(Command::CancelShift(ShiftId(5), Some("台风".into()))));
+        assert_eq!(
+            p("/template add 周三 09:00-11:30"),
+            Ok(Command::TemplateAdd {
+                weekday: Weekday::Wed,
+                start: time("09:00").unwrap(),
+                end: time("11:30").unwrap(),
+                places: None
+            })
+        );
+        assert_eq!(p("/template add tue 09:00-11:30 6").map(|_| ()), Ok(()));
+        assert_eq!(p("/coordinator 99 1"), Ok(Command::Coordinator(UserId(99), CentreId(1))));
+    }
+
+    #[test]
+    fn malformed_arguments_name_the_usage() {
+        assert_eq!(p("/book twelve"), Err(ParseError::Usage("book")));
+        assert_eq!(p("/book 0"), Err(ParseError::Usage("book")));
+        assert_eq!(p("/newshift 2026-13-02 09:00-12:00"), Err(ParseError::Usage("newshift")));
+        assert_eq!(p("/newshift 2026-12-02 9-12"), Err(ParseError::Usage("newshift")));
+        assert_eq!(p("/grant 42 lots"), Err(ParseError::Usage("grant")));
+        assert_eq!(p("/grant 42 99999999999999999999999 x"), Err(ParseError::Usage("grant")));
+        assert_eq!(p("/approve"), Err(ParseError::Usage("approve")));
+        assert_eq!(p("/child add Ming"), Err(ParseError::Usage("child")));
+        assert_eq!(p("/frobnicate"), Err(ParseError::Unknown("frobnicate".into())));
+        assert_eq!(p("hello"), Err(ParseError::NotCommand));
+        assert_eq!(p("/book@other_bot 1"), Err(ParseError::NotCommand));
+    }
+}

@@ -1,0 +1,89 @@
+//! Where a person is in a guided flow that expects typed text, kept in sled through
+//! teloxide's dialogue `Storage` trait, so a restart mid-flow loses nothing.
+//! (Button flows need no state: each button carries the ids it acts on.)
+
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::types::ChatId;
+
+use crate::domain::ShiftId;
+use crate::store::{Key, Store, StoreError, T};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    #[default]
+    Idle,
+    /// `/child add`: waiting for the child's name.
+    ChildName,
+    /// Then for the birth date.
+    ChildBirth { name: String },
+    /// `/cancelshift N`: waiting for the reason.
+    CancelShiftReason { shift: ShiftId },
+}
+
+/// teloxide dialogue storage on the huzhu sled store; every change is flushed.
+pub struct SledStorage {
+    store: Arc<Store>,
+}
+
+impl SledStorage {
+    pub fn new(store: Arc<Store>) -> Arc<Self> {
+        Arc::new(SledStorage { store })
+    }
+
+    fn key(chat: ChatId) -> Key {
+        Key::new().i64(chat.0)
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<D> Storage<D> for SledStorage
+where
+    D: Serialize + for<'de> Deserialize<'de> + Send + 'static,
+{
+    type Error = StoreError;
+
+    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<Result<(), StoreError>> {
+        Box::pin(async move {
+            self.store.tree(T::Dialogues).remove(Self::key(chat_id))?;
+            self.store.flush_async().await
+        })
+    }
+
+    fn update_dialogue(self: Arc<Self>, chat_id: ChatId, dialogue: D) -> BoxFuture<Result<(), StoreError>> {
+        Box::pin(async move {
+            self.store.tree(T::Dialogues).insert(Self::key(chat_id), crate::store::encode(&dialogue))?;
+            self.store.flush_async().await
+        })
+    }
+
+    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<Result<Option<D>, StoreError>> {
+        Box::pin(async move { self.store.get(T::Dialogues, Self::key(chat_id)) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::dispatching::dialogue::Dialogue;
+
+    #[tokio::test]
+    async fn state_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.db");
+        {
+            let store = Arc::new(Store::open(&path).unwrap());
+            let d: Dialogue<State, SledStorage> = Dialogue::new(SledStorage::new(store), ChatId(42));
+            d.update(State::ChildBirth { name: "小明".into() }).await.unwrap();
+        }
+        let store = Arc::new(Store::open(&path).unwrap());
+        let d: Dialogue<State, SledStorage> = Dialogue::new(SledStorage::new(store), ChatId(42));
+        assert_eq!(d.get().await.unwrap(), Some(State::ChildBirth { name: "小明".into() }));
+        d.exit().await.unwrap();
+        assert_eq!(d.get().await.unwrap(), None);
+    }
+}

@@ -1,0 +1,949 @@
+//! What each command, button and typed answer does: parse -> call the service ->
+//! render. Synchronous (the service is); `mod.rs` runs these off the async executor
+//! and sends what they return. Rules stay in the service.
+
+use chrono::{Duration, NaiveDate};
+use std::sync::Arc;
+
+use super::callback::{Callback, Menu};
+use super::command::{self, Command};
+use super::dialogue::State;
+use super::render::{self, hours, Reply};
+use crate::domain::*;
+use crate::i18n::Lang;
+use crate::service::{Caller, Mark, Notice, Outcome, Service, ServiceError, ShiftBrief};
+use crate::t;
+
+/// Who is talking, in which language, and the request key that makes replays harmless.
+pub struct Ctx {
+    pub svc: Arc<Service>,
+    pub user: UserId,
+    pub name: String,
+    pub lang: Lang,
+    pub request: Option<String>,
+    pub bot_username: String,
+}
+
+/// What handling produced: the reply, notices for others, an optional picture,
+/// and the next dialogue state (None: leave it as it is).
+#[derive(Default)]
+pub struct Handled {
+    pub reply: Reply,
+    pub notices: Vec<Notice>,
+    pub photo: Option<(Vec<u8>, String)>,
+    pub state: Option<State>,
+    /// The reply is a refusal (shown as a short notice for a button press).
+    pub error: bool,
+}
+
+impl From<Reply> for Handled {
+    fn from(reply: Reply) -> Self {
+        Handled { reply, ..Handled::default() }
+    }
+}
+
+impl Ctx {
+    fn caller(&self) -> Caller {
+        Caller { user: self.user, request: self.request.clone() }
+    }
+    fn err(&self, e: &ServiceError) -> Handled {
+        Handled { reply: Reply::text(render::error(self.lang, e)), error: true, ..Handled::default() }
+    }
+    /// A change's reply, plus the notices it caused (not again on a replay).
+    fn done<T>(&self, r: Result<Outcome<T>, ServiceError>, ok: impl FnOnce(&T) -> Reply) -> Handled {
+        match r {
+            Ok(o) => Handled {
+                reply: ok(&o.value),
+                notices: if o.replayed { vec![] } else { o.notices },
+                ..Handled::default()
+            },
+            Err(e) => self.err(&e),
+        }
+    }
+    fn tz(&self) -> chrono_tz::Tz {
+        self.svc.my_centre(self.user).map(|(_, c)| c.tz()).unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+    fn today(&self) -> NaiveDate {
+        self.svc.today(self.tz())
+    }
+    fn l(&self, key: &str) -> String {
+        t!(self.lang, key)
+    }
+}
+
+// ----- typed commands -----
+
+pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
+    let lang = ctx.lang;
+    match cmd {
+        Command::Start(Some(code)) | Command::Join(code) => join(ctx, &code),
+        Command::Start(None) | Command::Menu => main_menu(ctx, true),
+        Command::Help => help(ctx).into(),
+        Command::Lang(Some(l)) => match Lang::parse(&l) {
+            Some(new) => set_lang(ctx, new),
+            None => Reply::text(render::usage(lang, "lang")).into(),
+        },
+        Command::Lang(None) => language_menu(ctx).into(),
+        Command::Children => children(ctx),
+        Command::ChildAdd(None) => match ctx.svc.my_family(ctx.user) {
+            Ok(_) => Handled {
+                reply: Reply::text(ctx.l("child-ask-name")),
+                state: Some(State::ChildName),
+                ..Handled::default()
+            },
+            Err(e) => ctx.err(&e),
+        },
+        Command::ChildAdd(Some((name, birth))) => add_child(ctx, &name, birth),
+        Command::Family => match ctx.svc.my_family(ctx.user) {
+            Ok(f) => Reply::text(t!(
+                lang,
+                "family-invite",
+                code = f.invite_code.as_str(),
+                link = format!("https://t.me/{}?start={}", ctx.bot_username, f.invite_code)
+            ))
+            .into(),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Schedule(from) => schedule(ctx, from.unwrap_or_else(|| ctx.today())),
+        Command::Book(None, _) => book_days(ctx),
+        Command::Book(Some(shift), child) => match child.map(|c| Ok(Some(c))).unwrap_or_else(|| only_child(ctx)) {
+            Ok(Some(child)) => book(ctx, shift, child),
+            Ok(None) => pick_child(ctx, shift),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Volunteer(None) => volunteer_list(ctx),
+        Command::Volunteer(Some(shift)) => volunteer(ctx, shift),
+        Command::Balance => balance(ctx),
+        Command::My => my(ctx),
+        Command::CancelBooking(b) => cancel_booking(ctx, b),
+        Command::DropSignup(s) => drop_signup(ctx, s),
+        Command::Swap(None) => swaps(ctx),
+        Command::Swap(Some(s)) => {
+            ctx.done(ctx.svc.offer_swap(&ctx.caller(), s), |s| Reply::text(t!(lang, "swap-offered", signup = s.id.0)))
+        }
+        Command::NewShift { date, start, end, places } => {
+            ctx.done(ctx.svc.create_shift(&ctx.caller(), date, start, end, places, None), |s| {
+                Reply::text(t!(
+                    lang,
+                    "shift-created",
+                    shift = render::shift(lang, &ShiftBrief::from(s)),
+                    places = s.capacity,
+                    staff = s.staff
+                ))
+            })
+        }
+        Command::Templates => templates(ctx),
+        Command::TemplateAdd { weekday, start, end, places } => {
+            ctx.done(ctx.svc.create_template(&ctx.caller(), weekday, start, end, places, None), |t| {
+                Reply::text(t!(
+                    lang,
+                    "template-created",
+                    id = t.id.0,
+                    weekday = render::weekday(lang, weekday_date(t.weekday)),
+                    start = render::hm(t.start),
+                    end = render::hm(t.end),
+                    places = t.capacity
+                ))
+            })
+        }
+        Command::TemplateGenerate { from, to } => ctx
+            .done(ctx.svc.generate_shifts(&ctx.caller(), None, from, to), |list| {
+                Reply::text(t!(lang, "template-generated", count = list.len()))
+            }),
+        Command::CancelShift(shift, Some(reason)) => cancel_shift(ctx, shift, &reason),
+        Command::CancelShift(shift, None) => match ctx.svc.my_centre(ctx.user) {
+            Ok((m, _)) if m.is_coordinator() => Handled {
+                reply: Reply::text(t!(lang, "cancelshift-ask-reason", shift = shift.0)),
+                state: Some(State::CancelShiftReason { shift }),
+                ..Handled::default()
+            },
+            Ok(_) => ctx.err(&ServiceError::NotCoordinator),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Pending => pending(ctx),
+        Command::Approve(u) => approve(ctx, u),
+        Command::Reject(u) => reject(ctx, u),
+        Command::Suspend(u) => ctx.done(ctx.svc.suspend_member(&ctx.caller(), u), |m| {
+            Reply::text(t!(lang, "member-suspended", name = m.name.as_str()))
+        }),
+        Command::Grant { user, minutes, memo } => ctx.done(ctx.svc.grant(&ctx.caller(), user, minutes, &memo), |bal| {
+            Reply::text(t!(lang, "granted", amount = hours(minutes), user = user.0, balance = hours(*bal)))
+        }),
+        Command::Ledger(u) => match ctx.svc.ledger_of(ctx.user, u, 20) {
+            Ok(view) => Reply::text(balance_text(ctx, &view, Some(u))).into(),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Roster(shift) => roster(ctx, shift),
+        Command::Attendance(shift) => attendance(ctx, shift),
+        Command::Settle(shift) => settle(ctx, shift),
+        Command::Invite => invite(ctx),
+        Command::NewCentre(name) => ctx.done(ctx.svc.create_centre(&ctx.caller(), &name, None), |c| {
+            Reply::text(t!(
+                lang,
+                "centre-created",
+                name = c.name.as_str(),
+                id = c.id.0,
+                code = c.invite_code.as_str(),
+                timezone = c.timezone.as_str()
+            ))
+        }),
+        Command::Coordinator(user, centre) => ctx
+            .done(ctx.svc.appoint_coordinator(&ctx.caller(), user, centre, ""), |_| {
+                Reply::text(t!(lang, "coordinator-appointed", user = user.0, centre = centre.0))
+            }),
+    }
+}
+
+/// Plain text: an answer to a guided flow's question, or a gentle pointer to the menu.
+pub fn text(ctx: &Ctx, state: &State, text: &str) -> Handled {
+    match state {
+        State::Idle => {
+            let mut h: Handled = Reply::text(ctx.l("not-understood")).into();
+            h.reply = h.reply.with_button(ctx.l("btn-menu"), Callback::Menu(Menu::Main));
+            h
+        }
+        State::ChildName => match text.trim() {
+            name if name.is_empty() || name.chars().count() > 40 => {
+                Reply::text(render::error(ctx.lang, &ServiceError::BadText { max: 40 })).into()
+            }
+            name => Handled {
+                reply: Reply::text(t!(ctx.lang, "child-ask-birth", name = name)),
+                state: Some(State::ChildBirth { name: name.to_string() }),
+                ..Handled::default()
+            },
+        },
+        State::ChildBirth { name } => match command::date(text.trim()) {
+            Some(birth) => {
+                let mut h = add_child(ctx, name, birth);
+                if h.notices.is_empty() && !h.reply.text.is_empty() {
+                    h.state = Some(State::Idle);
+                }
+                h
+            }
+            None => Reply::text(t!(ctx.lang, "child-bad-birth")).into(),
+        },
+        State::CancelShiftReason { shift } => {
+            let mut h = cancel_shift(ctx, *shift, text);
+            h.state = Some(State::Idle);
+            h
+        }
+    }
+}
+
+// ----- button presses -----
+
+pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
+    let lang = ctx.lang;
+    match cb {
+        Callback::Menu(m) => menu(ctx, m),
+        Callback::SetLang(en) => set_lang(ctx, if en { Lang::En } else { Lang::Zh }),
+        Callback::BookDay(d) => book_day(ctx, d),
+        Callback::BookShift(s) => match only_child(ctx) {
+            Ok(Some(c)) => book_ask(ctx, s, c),
+            Ok(None) => pick_child(ctx, s),
+            Err(e) => ctx.err(&e),
+        },
+        Callback::BookAsk(s, c) => book_ask(ctx, s, c),
+        Callback::BookDo(s, c) => book(ctx, s, c),
+        Callback::VolunteerAsk(s) => match ctx.svc.shift(s) {
+            Ok(Some(shift)) => Reply::text(t!(
+                lang,
+                "volunteer-ask",
+                shift = render::shift(lang, &ShiftBrief::from(&shift)),
+                earn = hours(shift.minutes() * 2)
+            ))
+            .with_row(vec![
+                (ctx.l("btn-confirm"), Callback::VolunteerDo(s)),
+                (ctx.l("btn-back"), Callback::Menu(Menu::Volunteer)),
+            ])
+            .into(),
+            _ => ctx.err(&ServiceError::UnknownShift),
+        },
+        Callback::VolunteerDo(s) => volunteer(ctx, s),
+        Callback::CancelAsk(b) => Reply::text(t!(lang, "cancel-ask", booking = b.0))
+            .with_row(vec![
+                (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
+                (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
+            ])
+            .into(),
+        Callback::CancelDo(b) => cancel_booking(ctx, b),
+        Callback::DropAsk(s) => Reply::text(t!(lang, "drop-ask", signup = s.0))
+            .with_row(vec![(ctx.l("btn-drop"), Callback::DropDo(s)), (ctx.l("btn-keep"), Callback::Menu(Menu::My))])
+            .into(),
+        Callback::DropDo(s) => drop_signup(ctx, s),
+        Callback::OfferSwap(s) => {
+            ctx.done(ctx.svc.offer_swap(&ctx.caller(), s), |s| Reply::text(t!(lang, "swap-offered", signup = s.id.0)))
+        }
+        Callback::TakeSwap(s) => {
+            ctx.done(ctx.svc.take_swap(&ctx.caller(), s), |s| Reply::text(t!(lang, "swap-taken", shift = s.shift.0)))
+        }
+        Callback::Approve(u) => approve(ctx, u),
+        Callback::Reject(u) => reject(ctx, u),
+        Callback::MarkChild(s, b, present) => mark(ctx, s, Mark::Child(b, present)),
+        Callback::MarkVolunteer(s, v, present) => mark(ctx, s, Mark::Volunteer(v, present)),
+        Callback::Settle(s) => settle(ctx, s),
+        Callback::Dismiss => {
+            Handled { reply: Reply::text(ctx.l("dismissed")), state: Some(State::Idle), ..Handled::default() }
+        }
+    }
+}
+
+fn menu(ctx: &Ctx, m: Menu) -> Handled {
+    match m {
+        Menu::Main => main_menu(ctx, false),
+        Menu::Schedule => schedule(ctx, ctx.today()),
+        Menu::Book => book_days(ctx),
+        Menu::Volunteer => volunteer_list(ctx),
+        Menu::Balance => balance(ctx),
+        Menu::My => my(ctx),
+        Menu::Children => children(ctx),
+        Menu::Language => language_menu(ctx).into(),
+        Menu::Pending => pending(ctx),
+        Menu::Invite => invite(ctx),
+        Menu::Swaps => swaps(ctx),
+    }
+}
+
+// ----- the pieces -----
+
+fn main_menu(ctx: &Ctx, greet: bool) -> Handled {
+    let lang = ctx.lang;
+    let member = ctx.svc.member(ctx.user).ok().flatten();
+    let b = |key: &str, m: Menu| (t!(lang, key), Callback::Menu(m));
+    let mut reply = match &member {
+        Some(m) if m.is_active() => {
+            let centre = ctx.svc.centre(m.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
+            let mut r = Reply::text(t!(lang, "menu-title", name = m.name.as_str(), centre = centre))
+                .with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-book", Menu::Book)])
+                .with_row(vec![b("btn-volunteer", Menu::Volunteer), b("btn-my", Menu::My)])
+                .with_row(vec![b("btn-balance", Menu::Balance), b("btn-children", Menu::Children)])
+                .with_row(vec![b("btn-swaps", Menu::Swaps), b("btn-language", Menu::Language)]);
+            if m.is_coordinator() {
+                r = r.with_row(vec![b("btn-pending", Menu::Pending), b("btn-invite", Menu::Invite)]);
+            }
+            r
+        }
+        Some(m) if m.status == MemberStatus::Pending => {
+            Reply::text(t!(lang, "err-pending")).with_row(vec![b("btn-language", Menu::Language)])
+        }
+        Some(m) if m.status == MemberStatus::Suspended => Reply::text(t!(lang, "err-suspended")),
+        _ => Reply::text(t!(lang, "welcome-stranger")).with_row(vec![b("btn-language", Menu::Language)]),
+    };
+    if greet {
+        reply.text = format!("{}\n\n{}", t!(lang, "welcome", name = ctx.name.as_str()), reply.text);
+    }
+    reply.into()
+}
+
+fn help(ctx: &Ctx) -> Reply {
+    let mut text = ctx.l("help-everyone");
+    let member = ctx.svc.member(ctx.user).ok().flatten();
+    if member.as_ref().is_some_and(|m| m.is_active()) {
+        text.push_str("\n\n");
+        text.push_str(&ctx.l("help-parent"));
+    }
+    if member.as_ref().is_some_and(|m| m.is_coordinator()) {
+        text.push_str("\n\n");
+        text.push_str(&ctx.l("help-coordinator"));
+    }
+    if ctx.svc.is_super_admin(ctx.user) {
+        text.push_str("\n\n");
+        text.push_str(&ctx.l("help-admin"));
+    }
+    Reply::text(text)
+}
+
+fn language_menu(ctx: &Ctx) -> Reply {
+    Reply::text(ctx.l("lang-choose"))
+        .with_row(vec![("中文".into(), Callback::SetLang(false)), ("English".into(), Callback::SetLang(true))])
+}
+
+fn set_lang(ctx: &Ctx, lang: Lang) -> Handled {
+    match ctx.svc.set_language(ctx.user, lang.code()) {
+        Ok(_) => Reply::text(t!(lang, "lang-set")).with_button(t!(lang, "btn-menu"), Callback::Menu(Menu::Main)).into(),
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn join(ctx: &Ctx, code: &str) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.join(&ctx.caller(), code, &ctx.name), |r| match r {
+        crate::service::JoinResult::Requested { centre_name } => {
+            Reply::text(t!(lang, "join-requested", centre = centre_name.as_str()))
+        }
+        crate::service::JoinResult::JoinedFamily { centre_name, status } => {
+            let key = if *status == MemberStatus::Active { "join-family-active" } else { "join-family-pending" };
+            Reply::text(t!(lang, key, centre = centre_name.as_str()))
+                .with_button(t!(lang, "btn-menu"), Callback::Menu(Menu::Main))
+        }
+    })
+}
+
+fn children(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.children(ctx.user) {
+        Ok(list) => {
+            let today = ctx.today();
+            let mut text = if list.is_empty() { ctx.l("children-none") } else { ctx.l("children-title") };
+            for c in &list {
+                let months = age_in_months(c.birth_date, today).unwrap_or(0);
+                text.push_str(&format!(
+                    "\n{}",
+                    t!(
+                        lang,
+                        "child-line",
+                        id = c.id.0,
+                        name = c.name.as_str(),
+                        birth = c.birth_date.to_string(),
+                        months = months
+                    )
+                ));
+            }
+            text.push_str(&format!("\n\n{}", ctx.l("children-add-hint")));
+            Reply::text(text).into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn add_child(ctx: &Ctx, name: &str, birth: NaiveDate) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.add_child(&ctx.caller(), name, birth, None) {
+        Ok(o) => Handled {
+            reply: Reply::text(t!(lang, "child-added", name = o.value.name.as_str(), id = o.value.id.0))
+                .with_button(t!(lang, "btn-book"), Callback::Menu(Menu::Book)),
+            state: Some(State::Idle),
+            ..Handled::default()
+        },
+        Err(e) => {
+            let mut h = ctx.err(&e);
+            h.reply.text.push('\n');
+            h.reply.text.push_str(&t!(lang, "child-bad-birth"));
+            h
+        }
+    }
+}
+
+fn schedule(ctx: &Ctx, from: NaiveDate) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.schedule(ctx.user, from, 7) {
+        Ok(views) => {
+            let mut text = t!(
+                lang,
+                "schedule-title",
+                from = render::date(lang, from),
+                to = render::date(lang, from + Duration::days(6))
+            );
+            if views.is_empty() {
+                text.push('\n');
+                text.push_str(&ctx.l("schedule-empty"));
+            }
+            for v in &views {
+                text.push_str("\n\n");
+                text.push_str(&render::shift_view(lang, v));
+            }
+            Reply::text(text)
+                .with_row(vec![
+                    (ctx.l("btn-book"), Callback::Menu(Menu::Book)),
+                    (ctx.l("btn-volunteer"), Callback::Menu(Menu::Volunteer)),
+                ])
+                .into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// Step 1 of booking: the days of the next two weeks that have open shifts.
+fn book_days(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.schedule(ctx.user, ctx.today(), 14) {
+        Ok(views) => {
+            let mut days: Vec<NaiveDate> =
+                views.iter().filter(|v| v.shift.status == ShiftStatus::Open).map(|v| v.shift.date).collect();
+            days.dedup();
+            if days.is_empty() {
+                return Reply::text(ctx.l("schedule-empty")).into();
+            }
+            let mut r = Reply::text(ctx.l("book-pick-day"));
+            for chunk in days.chunks(3) {
+                r = r.with_row(chunk.iter().map(|d| (render::date(lang, *d), Callback::BookDay(*d))).collect());
+            }
+            r.into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// Step 2: the shifts of that day.
+fn book_day(ctx: &Ctx, day: NaiveDate) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.schedule(ctx.user, day, 1) {
+        Ok(views) => {
+            let open: Vec<_> = views.iter().filter(|v| v.shift.status == ShiftStatus::Open).collect();
+            let mut text = t!(lang, "book-pick-shift", date = render::date(lang, day));
+            let mut r = Reply::default();
+            for v in &open {
+                text.push_str("\n\n");
+                text.push_str(&render::shift_view(lang, v));
+                r = r.with_button(
+                    format!("#{} {}-{}", v.shift.id, render::hm(v.shift.start), render::hm(v.shift.end)),
+                    Callback::BookShift(v.shift.id),
+                );
+            }
+            r.text = text;
+            r.with_button(ctx.l("btn-back"), Callback::Menu(Menu::Book)).into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// The family's only child, or None when there are several to choose from.
+fn only_child(ctx: &Ctx) -> Result<Option<ChildId>, ServiceError> {
+    let kids = ctx.svc.children(ctx.user)?;
+    match kids.as_slice() {
+        [] => Err(ServiceError::UnknownChild),
+        [one] => Ok(Some(one.id)),
+        _ => Ok(None),
+    }
+}
+
+/// Step 3: which child.
+fn pick_child(ctx: &Ctx, shift: ShiftId) -> Handled {
+    match ctx.svc.children(ctx.user) {
+        Ok(kids) => {
+            let mut r = Reply::text(ctx.l("book-pick-child"));
+            for k in kids {
+                r = r.with_button(k.name.clone(), Callback::BookAsk(shift, k.id));
+            }
+            r.into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// Step 4: the cost and the balance after, then confirm.
+fn book_ask(ctx: &Ctx, shift: ShiftId, child: ChildId) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.quote(ctx.user, shift, child) {
+        Ok(q) => {
+            let key = if q.would_confirm { "book-confirm" } else { "book-confirm-waitlist" };
+            Reply::text(t!(
+                lang,
+                key,
+                child = q.child.name.as_str(),
+                group = render::group(lang, q.group),
+                shift = render::shift(lang, &ShiftBrief::from(&q.shift)),
+                cost = hours(q.cost),
+                available = hours(q.available),
+                after = hours(q.available_after)
+            ))
+            .with_row(vec![
+                (ctx.l("btn-confirm"), Callback::BookDo(shift, child)),
+                (ctx.l("btn-back"), Callback::Menu(Menu::Book)),
+            ])
+            .into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn book(ctx: &Ctx, shift: ShiftId, child: ChildId) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.book(&ctx.caller(), shift, child) {
+        Ok(o) => {
+            let r = &o.value;
+            let brief = render::shift(lang, &ShiftBrief::from(&r.shift));
+            let reply = match r.waitlist_position {
+                None => Reply::text(t!(
+                    lang,
+                    "booked",
+                    booking = r.booking.id.0,
+                    child = r.child_name.as_str(),
+                    shift = brief,
+                    cost = hours(r.cost),
+                    after = hours(r.available_after)
+                )),
+                Some(pos) => {
+                    let mut reply = Reply::text(t!(
+                        lang,
+                        "waitlisted",
+                        booking = r.booking.id.0,
+                        child = r.child_name.as_str(),
+                        shift = brief,
+                        position = pos,
+                        needed = r.volunteers_needed,
+                        cost = hours(r.cost)
+                    ));
+                    let alternatives = ctx.svc.alternatives(ctx.user, shift, child, 3).unwrap_or_default();
+                    if !alternatives.is_empty() {
+                        reply.text.push_str(&format!("\n\n{}", t!(lang, "alternatives")));
+                        for s in alternatives {
+                            reply = reply.with_button(
+                                render::shift(lang, &ShiftBrief::from(&s)),
+                                Callback::BookAsk(s.id, child),
+                            );
+                        }
+                    }
+                    reply.with_button(t!(lang, "btn-cancel-booking"), Callback::CancelAsk(r.booking.id))
+                }
+            };
+            Handled { reply, notices: if o.replayed { vec![] } else { o.notices }, ..Handled::default() }
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn volunteer_list(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.schedule(ctx.user, ctx.today(), 14) {
+        Ok(mut views) => {
+            views.retain(|v| v.shift.status == ShiftStatus::Open && !v.i_volunteer);
+            // Shifts that need people first, then by date.
+            views.sort_by_key(|v| (std::cmp::Reverse(v.volunteers_needed), v.shift.date, v.shift.start));
+            if views.is_empty() {
+                return Reply::text(ctx.l("schedule-empty")).into();
+            }
+            let mut r = Reply::text(ctx.l("volunteer-pick"));
+            for v in views.iter().take(8) {
+                let label = if v.volunteers_needed > 0 {
+                    t!(
+                        lang,
+                        "volunteer-needed-label",
+                        shift = render::shift(lang, &ShiftBrief::from(&v.shift)),
+                        needed = v.volunteers_needed
+                    )
+                } else {
+                    render::shift(lang, &ShiftBrief::from(&v.shift))
+                };
+                r = r.with_button(label, Callback::VolunteerAsk(v.shift.id));
+            }
+            r.into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn volunteer(ctx: &Ctx, shift: ShiftId) -> Handled {
+    let lang = ctx.lang;
+    let svc = &ctx.svc;
+    ctx.done(svc.volunteer(&ctx.caller(), shift), |s| {
+        let brief =
+            svc.shift(s.shift).ok().flatten().map(|sh| render::shift(lang, &ShiftBrief::from(&sh))).unwrap_or_default();
+        Reply::text(t!(lang, "volunteered", signup = s.id.0, shift = brief))
+    })
+}
+
+fn balance_text(ctx: &Ctx, v: &crate::service::BalanceView, of: Option<UserId>) -> String {
+    let lang = ctx.lang;
+    let tz = ctx.tz();
+    let mut text = match of {
+        Some(u) => t!(lang, "ledger-title", user = u.0),
+        None => ctx.l("balance-title"),
+    };
+    text.push('\n');
+    text.push_str(&t!(lang, "balance-line", available = hours(v.available), held = hours(v.held)));
+    if v.overdraft_limit > 0 {
+        text.push_str(&format!("\n{}", t!(lang, "balance-overdraft", limit = hours(v.overdraft_limit))));
+    }
+    if !v.recent.is_empty() {
+        text.push_str(&format!("\n\n{}", ctx.l("balance-recent")));
+    }
+    for e in &v.recent {
+        let when = e.entry.at.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+        let kind = t!(lang, &format!("entry-{:?}", e.entry.kind).to_lowercase());
+        let sign = if e.signed > 0 { "+" } else { "" };
+        text.push_str(&format!("\n{when}  {sign}{} {}  {kind}", hours(e.signed), ctx.l("unit-hours")));
+        if !e.entry.memo.is_empty() && matches!(e.entry.kind, EntryKind::Grant) {
+            text.push_str(&format!(" · {}", e.entry.memo));
+        }
+    }
+    text
+}
+
+fn balance(ctx: &Ctx) -> Handled {
+    match ctx.svc.balance(ctx.user, 10) {
+        Ok(v) => Reply::text(balance_text(ctx, &v, None)).into(),
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn my(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    let today = ctx.today();
+    let mut r = Reply::text(ctx.l("my-title"));
+    let mut any = false;
+    match ctx.svc.my_bookings(ctx.user, today) {
+        Ok(list) => {
+            for (b, s) in list.iter().filter(|(b, s)| b.is_live() && s.status == ShiftStatus::Open) {
+                any = true;
+                let child = ctx.svc.child(b.child).ok().flatten().map(|c| c.name).unwrap_or_default();
+                r.text.push_str(&format!(
+                    "\n{}",
+                    t!(
+                        lang,
+                        "my-booking",
+                        booking = b.id.0,
+                        child = child.as_str(),
+                        shift = render::shift(lang, &ShiftBrief::from(s)),
+                        status = render::booking_status(lang, b.status)
+                    )
+                ));
+                r = r.with_button(t!(lang, "btn-cancel-n", id = b.id.0), Callback::CancelAsk(b.id));
+            }
+        }
+        Err(ServiceError::NoFamily) => {}
+        Err(e) => return ctx.err(&e),
+    }
+    if let Ok(list) = ctx.svc.my_signups(ctx.user, today) {
+        for (s, sh) in list.iter().filter(|(s, sh)| s.is_on_duty() && sh.status == ShiftStatus::Open) {
+            any = true;
+            let swap = if s.offered_for_swap { t!(lang, "my-offered") } else { String::new() };
+            r.text.push_str(&format!(
+                "\n{}{swap}",
+                t!(
+                    lang,
+                    "my-signup",
+                    signup = s.id.0,
+                    shift = render::shift(lang, &ShiftBrief::from(sh)),
+                    status = render::signup_status(lang, s.status)
+                )
+            ));
+            r = r.with_row(vec![
+                (t!(lang, "btn-drop-n", id = s.id.0), Callback::DropAsk(s.id)),
+                (t!(lang, "btn-swap-n", id = s.id.0), Callback::OfferSwap(s.id)),
+            ]);
+        }
+    }
+    if !any {
+        r.text.push('\n');
+        r.text.push_str(&ctx.l("my-none"));
+    }
+    r.into()
+}
+
+fn cancel_booking(ctx: &Ctx, b: BookingId) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.cancel_booking(&ctx.caller(), b), |b| {
+        if b.charged > 0 {
+            Reply::text(t!(lang, "cancelled-charged", booking = b.id.0, charged = hours(b.charged)))
+        } else {
+            Reply::text(t!(lang, "cancelled-free", booking = b.id.0))
+        }
+    })
+}
+
+fn drop_signup(ctx: &Ctx, s: SignupId) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.drop_signup(&ctx.caller(), s), |s| Reply::text(t!(lang, "dropped", signup = s.id.0)))
+}
+
+fn swaps(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.swaps_offered(ctx.user, 14) {
+        Ok(list) => {
+            let list: Vec<_> = list.into_iter().filter(|(s, _, _)| s.user != ctx.user).collect();
+            if list.is_empty() {
+                return Reply::text(ctx.l("swaps-none")).into();
+            }
+            let mut r = Reply::text(ctx.l("swaps-title"));
+            for (s, sh, name) in list.iter().take(8) {
+                r = r.with_button(
+                    t!(lang, "swap-label", shift = render::shift(lang, &ShiftBrief::from(sh)), name = name.as_str()),
+                    Callback::TakeSwap(s.id),
+                );
+            }
+            r.into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn templates(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.templates(ctx.user) {
+        Ok(list) => {
+            let mut text = if list.is_empty() { ctx.l("templates-none") } else { ctx.l("templates-title") };
+            for tpl in &list {
+                text.push_str(&format!(
+                    "\n{}",
+                    t!(
+                        lang,
+                        "template-line",
+                        id = tpl.id.0,
+                        weekday = render::weekday(lang, weekday_date(tpl.weekday)),
+                        start = render::hm(tpl.start),
+                        end = render::hm(tpl.end),
+                        places = tpl.capacity
+                    )
+                ));
+            }
+            text.push_str(&format!("\n\n{}", t!(lang, "usage-template")));
+            Reply::text(text).into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// Any date with that weekday, for naming it.
+fn weekday_date(w: chrono::Weekday) -> NaiveDate {
+    NaiveDate::from_isoywd_opt(2026, 10, w).unwrap_or_default()
+}
+
+fn cancel_shift(ctx: &Ctx, shift: ShiftId, reason: &str) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.cancel_shift(&ctx.caller(), shift, reason), |s| {
+        Reply::text(t!(lang, "shift-cancelled", shift = render::shift(lang, &ShiftBrief::from(s))))
+    })
+}
+
+fn pending(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.pending_members(ctx.user) {
+        Ok(list) if list.is_empty() => Reply::text(ctx.l("pending-none")).into(),
+        Ok(list) => {
+            let mut r = Reply::text(ctx.l("pending-title"));
+            for m in list.iter().take(20) {
+                r.text.push_str(&format!("\n{}", t!(lang, "pending-line", name = m.name.as_str(), user = m.user.0)));
+                r = r.with_row(vec![
+                    (t!(lang, "btn-approve-name", name = m.name.as_str()), Callback::Approve(m.user)),
+                    (t!(lang, "btn-reject"), Callback::Reject(m.user)),
+                ]);
+            }
+            r.into()
+        }
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn approve(ctx: &Ctx, u: UserId) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.approve_member(&ctx.caller(), u), |m| {
+        Reply::text(t!(lang, "member-approved", name = m.name.as_str(), user = m.user.0))
+    })
+}
+
+fn reject(ctx: &Ctx, u: UserId) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.reject_member(&ctx.caller(), u), |m| {
+        Reply::text(t!(lang, "member-rejected", name = m.name.as_str(), user = m.user.0))
+    })
+}
+
+fn roster_text(ctx: &Ctx, r: &crate::service::RosterView) -> String {
+    let lang = ctx.lang;
+    let mut text =
+        t!(lang, "roster-title", shift = render::shift(lang, &ShiftBrief::from(&r.shift)), staff = r.shift.staff);
+    text.push_str(&format!("\n\n{}", t!(lang, "roster-children", count = r.children.len())));
+    for c in &r.children {
+        let mark = match c.marked_present {
+            Some(true) => " ✅",
+            Some(false) => " ❌",
+            None => "",
+        };
+        text.push_str(&format!(
+            "\n{}{mark}",
+            t!(lang, "roster-child", name = c.name.as_str(), group = render::group(lang, c.group), months = c.months)
+        ));
+        if let Some(n) = &c.notes {
+            text.push_str(&format!("\n   ⚠ {n}"));
+        }
+    }
+    if !r.waitlist.is_empty() {
+        text.push_str(&format!("\n\n{}", t!(lang, "roster-waitlist", count = r.waitlist.len())));
+        for c in &r.waitlist {
+            text.push_str(&format!(
+                "\n{}",
+                t!(
+                    lang,
+                    "roster-child",
+                    name = c.name.as_str(),
+                    group = render::group(lang, c.group),
+                    months = c.months
+                )
+            ));
+        }
+    }
+    text.push_str(&format!("\n\n{}", t!(lang, "roster-volunteers", count = r.volunteers.len())));
+    for v in &r.volunteers {
+        let mark = match v.marked_present {
+            Some(true) => " ✅",
+            Some(false) => " ❌",
+            None => "",
+        };
+        text.push_str(&format!("\n· {} ({}){mark}", v.name, render::signup_status(lang, v.status)));
+    }
+    text
+}
+
+fn roster(ctx: &Ctx, shift: ShiftId) -> Handled {
+    match ctx.svc.roster(ctx.user, shift) {
+        Ok(r) => Reply::text(roster_text(ctx, &r)).into(),
+        Err(e) => ctx.err(&e),
+    }
+}
+
+/// The roster with a present/absent button pair per child and volunteer, and Settle.
+fn attendance(ctx: &Ctx, shift: ShiftId) -> Handled {
+    let lang = ctx.lang;
+    let is_staff = ctx.svc.my_centre(ctx.user).map(|(m, _)| m.is_staff());
+    match (is_staff, ctx.svc.roster(ctx.user, shift)) {
+        (Ok(true), Ok(r)) => {
+            let mut reply = Reply::text(format!("{}\n\n{}", roster_text(ctx, &r), ctx.l("attendance-hint")));
+            for c in r.children.iter().filter(|c| c.status == BookingStatus::Confirmed) {
+                reply = reply.with_row(vec![
+                    (format!("✅ {}", c.name), Callback::MarkChild(shift, c.booking, true)),
+                    (format!("❌ {}", c.name), Callback::MarkChild(shift, c.booking, false)),
+                ]);
+            }
+            for v in
+                r.volunteers.iter().filter(|v| matches!(v.status, SignupStatus::SignedUp | SignupStatus::Confirmed))
+            {
+                reply = reply.with_row(vec![
+                    (format!("✅ {}", v.name), Callback::MarkVolunteer(shift, v.signup, true)),
+                    (format!("❌ {}", v.name), Callback::MarkVolunteer(shift, v.signup, false)),
+                ]);
+            }
+            reply.with_button(t!(lang, "btn-settle"), Callback::Settle(shift)).into()
+        }
+        (Ok(false), _) => ctx.err(&ServiceError::NotStaff),
+        (Err(e), _) | (_, Err(e)) => ctx.err(&e),
+    }
+}
+
+fn mark(ctx: &Ctx, shift: ShiftId, m: Mark) -> Handled {
+    match ctx.svc.record_attendance(&ctx.caller(), shift, &[m]) {
+        Ok(_) => attendance(ctx, shift),
+        Err(e) => ctx.err(&e),
+    }
+}
+
+fn settle(ctx: &Ctx, shift: ShiftId) -> Handled {
+    let lang = ctx.lang;
+    ctx.done(ctx.svc.settle_shift(&ctx.caller(), shift), |r| {
+        Reply::text(t!(
+            lang,
+            "settled",
+            shift = render::shift(lang, &ShiftBrief::from(&r.shift)),
+            attended = r.attended,
+            noshow = r.child_no_shows,
+            served = r.served,
+            vnoshow = r.volunteer_no_shows,
+            earned = hours(r.earned)
+        ))
+    })
+}
+
+fn invite(ctx: &Ctx) -> Handled {
+    let lang = ctx.lang;
+    match ctx.svc.invite_code(ctx.user) {
+        Ok(c) => {
+            let link = format!("https://t.me/{}?start={}", ctx.bot_username, c.invite_code);
+            let caption =
+                t!(lang, "invite", centre = c.name.as_str(), code = c.invite_code.as_str(), link = link.as_str());
+            let mut reply = Reply::text(caption.clone());
+            reply.link = Some((t!(lang, "btn-open-link"), link.clone()));
+            Handled { reply, photo: super::qr::png(&link).map(|png| (png, caption)), ..Handled::default() }
+        }
+        Err(e) => ctx.err(&e),
+    }
+}

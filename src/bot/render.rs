@@ -1,0 +1,269 @@
+//! Turning service results, errors and notices into localized text and keyboards.
+//! No rules here: only words and layout.
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::callback::Callback;
+use crate::domain::{AgeGroup, AgeProblem, BookingStatus, MemberStatus, SignupStatus};
+use crate::i18n::Lang;
+use crate::ledger::format_hours;
+use crate::service::{Event, ServiceError, ShiftBrief, ShiftView};
+use crate::t;
+
+/// A message to show: text and buttons (rows of label + action).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub buttons: Vec<Vec<(String, Callback)>>,
+    /// A button that opens a link (the invite link).
+    pub link: Option<(String, String)>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Self {
+        Reply { text: text.into(), ..Reply::default() }
+    }
+    pub fn with_row(mut self, row: Vec<(String, Callback)>) -> Self {
+        if !row.is_empty() {
+            self.buttons.push(row);
+        }
+        self
+    }
+    pub fn with_button(self, label: String, cb: Callback) -> Self {
+        self.with_row(vec![(label, cb)])
+    }
+    pub fn keyboard(&self) -> Option<InlineKeyboardMarkup> {
+        if self.buttons.is_empty() && self.link.is_none() {
+            return None;
+        }
+        let mut rows: Vec<Vec<InlineKeyboardButton>> = self
+            .buttons
+            .iter()
+            .map(|row| {
+                row.iter().map(|(label, cb)| InlineKeyboardButton::callback(label.clone(), cb.encode())).collect()
+            })
+            .collect();
+        if let Some((label, url)) = &self.link {
+            if let Ok(url) = url.parse() {
+                rows.push(vec![InlineKeyboardButton::url(label.clone(), url)]);
+            }
+        }
+        Some(InlineKeyboardMarkup::new(rows))
+    }
+}
+
+pub fn hours(minutes: i64) -> String {
+    format_hours(minutes)
+}
+
+pub fn weekday(lang: Lang, d: NaiveDate) -> String {
+    let key = ["wd-mon", "wd-tue", "wd-wed", "wd-thu", "wd-fri", "wd-sat", "wd-sun"]
+        [d.weekday().num_days_from_monday() as usize];
+    t!(lang, key)
+}
+
+/// "12月2日 周三" / "Wed 2 Dec".
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    t!(lang, "date-format", month = d.month(), day = d.day(), weekday = weekday(lang, d), monthname = month_name(d))
+}
+
+fn month_name(d: NaiveDate) -> String {
+    d.format("%b").to_string()
+}
+
+pub fn hm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// "#12 12月2日 周三 09:00-12:00"
+pub fn shift(lang: Lang, s: &ShiftBrief) -> String {
+    t!(lang, "shift-brief", id = s.id.0, date = date(lang, s.date), start = hm(s.start), end = hm(s.end))
+}
+
+pub fn group(lang: Lang, g: AgeGroup) -> String {
+    t!(
+        lang,
+        match g {
+            AgeGroup::Infant => "group-infant",
+            AgeGroup::Toddler => "group-toddler",
+            AgeGroup::Older => "group-older",
+        }
+    )
+}
+
+pub fn booking_status(lang: Lang, s: BookingStatus) -> String {
+    t!(
+        lang,
+        match s {
+            BookingStatus::Confirmed => "bstatus-confirmed",
+            BookingStatus::Waitlisted => "bstatus-waitlisted",
+            BookingStatus::Cancelled => "bstatus-cancelled",
+            BookingStatus::Attended => "bstatus-attended",
+            BookingStatus::NoShow => "bstatus-noshow",
+        }
+    )
+}
+
+pub fn signup_status(lang: Lang, s: SignupStatus) -> String {
+    t!(
+        lang,
+        match s {
+            SignupStatus::SignedUp => "vstatus-signedup",
+            SignupStatus::Confirmed => "vstatus-confirmed",
+            SignupStatus::Dropped => "vstatus-dropped",
+            SignupStatus::Served => "vstatus-served",
+            SignupStatus::NoShow => "vstatus-noshow",
+        }
+    )
+}
+
+/// One schedule line: when, free places per group, waitlist, volunteers still needed.
+pub fn shift_view(lang: Lang, v: &ShiftView) -> String {
+    let mut line = shift(lang, &ShiftBrief::from(&v.shift));
+    if v.shift.status == crate::domain::ShiftStatus::Cancelled {
+        line.push_str(&t!(lang, "sched-cancelled"));
+        return line;
+    }
+    line.push('\n');
+    line.push_str(&t!(
+        lang,
+        "sched-detail",
+        infant = v.free[0],
+        toddler = v.free[1],
+        older = v.free[2],
+        booked = v.confirmed,
+        waitlist = v.waitlist,
+        volunteers = v.volunteers,
+        needed = v.volunteers_needed
+    ));
+    if !v.my_bookings.is_empty() {
+        line.push_str(&t!(lang, "sched-mine-booked"));
+    }
+    if v.i_volunteer {
+        line.push_str(&t!(lang, "sched-mine-volunteer"));
+    }
+    line
+}
+
+pub fn usage(lang: Lang, command: &str) -> String {
+    t!(lang, "usage-wrong", usage = t!(lang, &format!("usage-{command}")))
+}
+
+/// A clear sentence for each refusal, saying what to do instead.
+pub fn error(lang: Lang, e: &ServiceError) -> String {
+    use ServiceError::*;
+    match e {
+        NotRegistered => t!(lang, "err-not-registered"),
+        NotActive(MemberStatus::Pending) => t!(lang, "err-pending"),
+        NotActive(MemberStatus::Suspended) => t!(lang, "err-suspended"),
+        NotActive(_) => t!(lang, "err-not-registered"),
+        NotCoordinator => t!(lang, "err-not-coordinator"),
+        NotStaff => t!(lang, "err-not-staff"),
+        NotSuperAdmin => t!(lang, "err-not-admin"),
+        NoFamily => t!(lang, "err-no-family"),
+        AlreadyMember => t!(lang, "err-already-member"),
+        UnknownInvite => t!(lang, "err-unknown-invite"),
+        UnknownCentre => t!(lang, "err-unknown-centre"),
+        UnknownMember => t!(lang, "err-unknown-member"),
+        UnknownChild => t!(lang, "err-unknown-child"),
+        UnknownShift => t!(lang, "err-unknown-shift"),
+        UnknownTemplate => t!(lang, "err-unknown-template"),
+        UnknownBooking => t!(lang, "err-unknown-booking"),
+        UnknownSignup => t!(lang, "err-unknown-signup"),
+        UnknownTimezone => t!(lang, "err-unknown-timezone"),
+        ChildAge(AgeProblem::TooYoung { months, min_months }) => {
+            t!(lang, "err-too-young", months = *months, min = *min_months)
+        }
+        ChildAge(AgeProblem::TooOld { months, max_months }) => {
+            t!(lang, "err-too-old", months = *months, max = *max_months)
+        }
+        ChildAge(AgeProblem::NotBorn) => t!(lang, "err-not-born"),
+        ShiftStarted => t!(lang, "err-shift-started"),
+        ShiftNotOver => t!(lang, "err-shift-not-over"),
+        ShiftCancelled => t!(lang, "err-shift-cancelled"),
+        ShiftSettled => t!(lang, "err-shift-settled"),
+        InPast => t!(lang, "err-in-past"),
+        BadTimes => t!(lang, "err-bad-times"),
+        BadCapacity => t!(lang, "err-bad-capacity"),
+        BadRange => t!(lang, "err-bad-range"),
+        AlreadyBooked => t!(lang, "err-already-booked"),
+        ChildBusy => t!(lang, "err-child-busy"),
+        WaitlistFull => t!(lang, "err-waitlist-full"),
+        AlreadySignedUp => t!(lang, "err-already-signed-up"),
+        VolunteerClash(s) => t!(lang, "err-volunteer-clash", shift = s.0),
+        SignupBlocked => t!(lang, "err-signup-blocked"),
+        BookingNotLive => t!(lang, "err-booking-not-live"),
+        SignupNotLive => t!(lang, "err-signup-not-live"),
+        NotOffered => t!(lang, "err-not-offered"),
+        Insufficient { available, needed } => {
+            t!(lang, "err-insufficient", available = hours(*available), needed = hours(*needed))
+        }
+        BadAmount => t!(lang, "err-bad-amount"),
+        BadText { max } => t!(lang, "err-bad-text", max = *max),
+        TooManyChildren => t!(lang, "err-too-many-children"),
+        Storage(_) => t!(lang, "err-internal"),
+    }
+}
+
+/// What a notice says to its recipient.
+pub fn notice(lang: Lang, e: &Event) -> Reply {
+    match e {
+        Event::JoinRequested { user, name } => {
+            Reply::text(t!(lang, "note-join-requested", name = name.as_str(), user = user.0)).with_row(vec![
+                (t!(lang, "btn-approve"), Callback::Approve(*user)),
+                (t!(lang, "btn-reject"), Callback::Reject(*user)),
+            ])
+        }
+        Event::Approved { centre_name, .. } => Reply::text(t!(lang, "note-approved", centre = centre_name.as_str()))
+            .with_button(t!(lang, "btn-menu"), Callback::Menu(super::callback::Menu::Main)),
+        Event::Rejected { centre_name } => Reply::text(t!(lang, "note-rejected", centre = centre_name.as_str())),
+        Event::Suspended { centre_name } => Reply::text(t!(lang, "note-suspended", centre = centre_name.as_str())),
+        Event::MadeCoordinator { centre_name } => {
+            Reply::text(t!(lang, "note-made-coordinator", centre = centre_name.as_str()))
+        }
+        Event::GuardianJoined { name, .. } => Reply::text(t!(lang, "note-guardian-joined", name = name.as_str())),
+        Event::Promoted { booking, shift: s, child } => {
+            Reply::text(t!(lang, "note-promoted", child = child.as_str(), shift = shift(lang, s), booking = booking.0))
+        }
+        Event::ShiftCancelled { shift: s, reason, released } => Reply::text(t!(
+            lang,
+            "note-shift-cancelled",
+            shift = shift(lang, s),
+            reason = reason.as_str(),
+            released = hours(*released)
+        )),
+        Event::Understaffed { shift: s, missing } => {
+            Reply::text(t!(lang, "note-understaffed", shift = shift(lang, s), missing = *missing))
+                .with_button(t!(lang, "btn-roster"), Callback::Menu(super::callback::Menu::Schedule))
+        }
+        Event::CreditsGranted { amount, memo, balance } => Reply::text(t!(
+            lang,
+            "note-granted",
+            amount = hours(*amount),
+            memo = memo.as_str(),
+            balance = hours(*balance)
+        )),
+        Event::Earned { shift: s, amount } => {
+            Reply::text(t!(lang, "note-earned", shift = shift(lang, s), amount = hours(*amount)))
+        }
+        Event::VolunteerNoShow { shift: s, penalty, blocked } => {
+            let mut text = t!(lang, "note-volunteer-noshow", shift = shift(lang, s), penalty = hours(*penalty));
+            if *blocked {
+                text.push('\n');
+                text.push_str(&t!(lang, "err-signup-blocked"));
+            }
+            Reply::text(text)
+        }
+        Event::ChildNoShow { shift: s, child, charged } => Reply::text(t!(
+            lang,
+            "note-child-noshow",
+            shift = shift(lang, s),
+            child = child.as_str(),
+            charged = hours(*charged)
+        )),
+        Event::SwapTaken { shift: s, by, .. } => {
+            Reply::text(t!(lang, "note-swap-taken", shift = shift(lang, s), name = by.as_str()))
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! HTTP layer: routing `/bot<token>/<method>` and `/file/bot<token>/<path>`,
+//! decoding parameters from query strings, JSON, url-encoded forms and
+//! multipart bodies, and wrapping results in the Bot API envelope.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Map, Value};
+use tokio::sync::oneshot;
+
+use super::methods::{self, ApiErr, Success};
+use super::{ApiCall, Inner, TOKEN};
+
+/// Telegram accepts uploads up to 50 MB; leave room for multipart overhead.
+const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+pub(crate) async fn serve(listener: tokio::net::TcpListener, inner: Arc<Inner>, stop: oneshot::Receiver<()>) {
+    let app = Router::new().fallback(handle).with_state(inner).layer(DefaultBodyLimit::max(BODY_LIMIT));
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await;
+    if let Err(e) = result {
+        log::error!("stand-in server failed: {e}");
+    }
+}
+
+/// One multipart part (or, for JSON/form requests, nothing).
+pub(crate) struct UploadedFile {
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Decoded request parameters.
+#[derive(Default)]
+pub(crate) struct Params {
+    pub map: Map<String, Value>,
+    /// Multipart parts that carried a file name (uploads), by part name.
+    pub files: HashMap<String, UploadedFile>,
+}
+
+impl Params {
+    pub(crate) fn get(&self, k: &str) -> Option<&Value> {
+        self.map.get(k).filter(|v| !v.is_null())
+    }
+
+    pub(crate) fn has(&self, k: &str) -> bool {
+        self.get(k).is_some()
+    }
+
+    /// A parameter as a string (numbers and booleans are stringified).
+    pub(crate) fn str(&self, k: &str) -> Option<String> {
+        match self.get(k)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    pub(crate) fn i64(&self, k: &str) -> Option<i64> {
+        match self.get(k)? {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn bool(&self, k: &str) -> bool {
+        match self.get(k) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => {
+                matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1")
+            }
+            Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+            _ => false,
+        }
+    }
+
+    /// A JSON-typed parameter; form/multipart clients send these as JSON
+    /// strings. `err` is the description used when it does not parse.
+    pub(crate) fn json(&self, k: &str, err: &str) -> Result<Option<Value>, ApiErr> {
+        match self.get(k) {
+            None => Ok(None),
+            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(|_| ApiErr::bad_request(err)),
+            Some(v) => Ok(Some(v.clone())),
+        }
+    }
+
+    fn record(&self) -> Value {
+        let mut m = self.map.clone();
+        for (name, f) in &self.files {
+            m.insert(name.clone(), json!({ "file_name": f.file_name, "size": f.bytes.len() }));
+        }
+        Value::Object(m)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Shaped like `<digits>:<token chars>` — such tokens get 401, others 404.
+fn token_shaped(token: &str) -> bool {
+    match token.split_once(':') {
+        Some((id, secret)) => {
+            !id.is_empty()
+                && id.bytes().all(|c| c.is_ascii_digit())
+                && !secret.is_empty()
+                && secret.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        }
+        None => false,
+    }
+}
+
+fn envelope(outcome: &Result<Success, ApiErr>) -> (u16, Value) {
+    match outcome {
+        Ok(s) => {
+            let mut body = json!({ "ok": true, "result": s.result });
+            if let Some(d) = s.description {
+                body["description"] = json!(d);
+            }
+            (200, body)
+        }
+        Err(e) => {
+            let mut body = json!({ "ok": false, "error_code": e.code, "description": e.description });
+            if let Some(p) = &e.parameters {
+                body["parameters"] = p.clone();
+            }
+            (e.code, body)
+        }
+    }
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn read_params(req: Request) -> Result<Params, ApiErr> {
+    let mut params = Params::default();
+    if let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(req.uri()) {
+        for (k, v) in pairs {
+            params.map.insert(k, Value::String(v));
+        }
+    }
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        let mut mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| ApiErr::bad_request(&format!("Bad Request: {}", e.body_text())))?;
+        loop {
+            let field = match mp.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(ApiErr::new(413, "Request Entity Too Large"))
+                }
+                Err(e) => return Err(ApiErr::bad_request(&format!("Bad Request: {}", e.body_text()))),
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let part_type = field.content_type().map(str::to_owned);
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiErr::new(413, "Request Entity Too Large")
+                } else {
+                    ApiErr::bad_request(&format!("Bad Request: {}", e.body_text()))
+                }
+            })?;
+            if file_name.is_some() {
+                let file_name = file_name.filter(|n| !n.is_empty());
+                params.files.insert(name, UploadedFile { file_name, content_type: part_type, bytes: bytes.to_vec() });
+            } else {
+                params.map.insert(name, Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        return Ok(params);
+    }
+    let body = Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiErr::new(413, "Request Entity Too Large")
+        } else {
+            ApiErr::bad_request("Bad Request: can't read request body")
+        }
+    })?;
+    if body.is_empty() {
+        return Ok(params);
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let text = String::from_utf8_lossy(&body);
+        for pair in text.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_decode(&s.replace('+', " "));
+            params.map.insert(decode(k), Value::String(decode(v)));
+        }
+        return Ok(params);
+    }
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => {
+            params.map.extend(m);
+            Ok(params)
+        }
+        _ if content_type.starts_with("application/json") => {
+            Err(ApiErr::bad_request("Bad Request: can't parse JSON object"))
+        }
+        // Unknown content type: Telegram ignores bodies it can't decode.
+        _ => Ok(params),
+    }
+}
+
+fn record_call(inner: &Inner, method: String, params: Value, at: Instant) -> usize {
+    let mut st = inner.lock();
+    st.calls.push(ApiCall { method, params, at, status: 0 });
+    st.calls.len() - 1
+}
+
+fn finish_call(inner: &Inner, idx: usize, status: u16) {
+    if let Some(c) = inner.lock().calls.get_mut(idx) {
+        c.status = status;
+    }
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
+    let at = Instant::now();
+    let path = percent_decode(req.uri().path());
+    if let Some(rest) = path.strip_prefix("/file/bot") {
+        return download(&inner, rest, at);
+    }
+    let Some(rest) = path.strip_prefix("/bot") else {
+        let idx = record_call(&inner, String::new(), json!({}), at);
+        let (status, body) = envelope(&Err(ApiErr::not_found()));
+        finish_call(&inner, idx, status);
+        return json_response(status, &body);
+    };
+    let (token, method) = rest.split_once('/').unwrap_or((rest, ""));
+    let method = method.to_ascii_lowercase();
+    let params = read_params(req).await;
+    let recorded = params.as_ref().map(Params::record).unwrap_or_else(|_| json!({}));
+    let idx = record_call(&inner, method.clone(), recorded, at);
+    let outcome = if token != TOKEN {
+        if token_shaped(token) {
+            Err(ApiErr::new(401, "Unauthorized"))
+        } else {
+            Err(ApiErr::not_found())
+        }
+    } else if method.is_empty() || method.contains('/') {
+        Err(ApiErr::not_found())
+    } else {
+        match params {
+            Ok(p) => methods::call(&inner, &method, &p).await,
+            Err(e) => Err(e),
+        }
+    };
+    let (status, body) = envelope(&outcome);
+    finish_call(&inner, idx, status);
+    inner.msgs_notify.notify_waiters();
+    json_response(status, &body)
+}
+
+fn download(inner: &Inner, rest: &str, at: Instant) -> Response {
+    let (token, file_path) = rest.split_once('/').unwrap_or((rest, ""));
+    let idx = record_call(inner, "file".into(), json!({ "file_path": file_path }), at);
+    let found = if token == TOKEN {
+        let st = inner.lock();
+        st.file_paths.get(file_path).and_then(|id| st.files.get(id)).and_then(|f| f.bytes.clone())
+    } else {
+        None
+    };
+    match found {
+        Some(bytes) => {
+            finish_call(inner, idx, 200);
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+        }
+        None => {
+            let (status, body) = envelope(&Err(ApiErr::not_found()));
+            finish_call(inner, idx, status);
+            json_response(status, &body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(percent_decode("a%3Ab%2"), "a:b%2");
+        assert!(token_shaped("1:abc-_D"));
+        assert!(!token_shaped("abc"));
+        assert!(!token_shaped("1:"));
+    }
+}
