@@ -246,7 +246,7 @@ pub fn weekday(s: &str) -> Option<Weekday> {
     let s = s.to_lowercase();
     let zh = ["一", "二", "三", "四", "五", "六", "日"];
     if let Some(i) = zh.iter().position(|d| s == *d || s == format!("周{d}") || s == format!("星期{d}")) {
-        return Some(Weekday::try_from(i as u8).ok()?);
+        return Weekday::try_from(i as u8).ok();
     }
     s.parse::<Weekday>().ok()
 }

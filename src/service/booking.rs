@@ -69,7 +69,7 @@ fn assess(tx: &Tx, centre: &Centre, shift: &Shift, child: &Child) -> Res<(AgeGro
 }
 
 fn available(tx: &Tx, fam: &Family) -> Res<i64> {
-    Ok(balance(tx, AccountId::Family(fam.id))?)
+    balance(tx, AccountId::Family(fam.id))
 }
 
 impl Service {

@@ -183,7 +183,8 @@ fn add_auto_entities(text: &str, entities: &mut Vec<Entity>) {
                 j += 1;
             }
             let cmd_len = j - i - 1;
-            if (1..=64).contains(&cmd_len) {
+            // "/usr/bin" is a path, not a command.
+            if (1..=64).contains(&cmd_len) && chars.get(j) != Some(&'/') {
                 if j < chars.len() && chars[j] == '@' {
                     let mut k = j + 1;
                     while k < chars.len() && (chars[k].is_ascii_alphanumeric() || chars[k] == '_') {
@@ -248,7 +249,7 @@ fn add_auto_entities(text: &str, entities: &mut Vec<Entity>) {
 
 // ---------------------------------------------------------------- HTML ----
 
-const HTML_TAGS: [&str; 17] = [
+const HTML_TAGS: [&str; 16] = [
     "a",
     "b",
     "strong",
@@ -265,7 +266,6 @@ const HTML_TAGS: [&str; 17] = [
     "code",
     "pre",
     "blockquote",
-    "br",
 ];
 
 struct OpenTag {
@@ -367,7 +367,7 @@ pub(crate) fn parse_html(s: &str) -> Result<(String, Vec<Entity>), String> {
                         j += 1;
                     }
                     let name = s[i + 1..j].to_ascii_lowercase();
-                    if !HTML_TAGS.contains(&name.as_str()) || name == "br" {
+                    if !HTML_TAGS.contains(&name.as_str()) {
                         return Err(format!("Unsupported start tag \"{name}\" at byte offset {begin}"));
                     }
                     let mut attrs: Vec<(String, String)> = Vec::new();
@@ -541,6 +541,21 @@ pub(crate) fn parse_markdown_v2(s: &str) -> Result<(String, Vec<Entity>), String
     while k < n {
         let (pos, c) = chars[k];
         let in_code = matches!(stack.last(), Some(o) if o.kind == "code" || o.kind == "pre");
+        if line_start && !in_code {
+            if c == '>' {
+                if quote.is_none() {
+                    quote = Some((out.u16, out.u16));
+                }
+                k += 1;
+                line_start = false;
+                continue;
+            }
+            if let Some((qs, qe)) = quote.take() {
+                if qe > qs {
+                    entities.push(Entity::new("blockquote", qs, qe - qs));
+                }
+            }
+        }
         if c == '\\' {
             if let Some(next) = at(k + 1) {
                 if (1..127).contains(&(next as u32)) {
@@ -569,21 +584,6 @@ pub(crate) fn parse_markdown_v2(s: &str) -> Result<(String, Vec<Entity>), String
             out.push(c);
             k += 1;
             continue;
-        }
-        if line_start {
-            if c == '>' {
-                if quote.is_none() {
-                    quote = Some((out.u16, out.u16));
-                }
-                k += 1;
-                line_start = false;
-                continue;
-            }
-            if let Some((qs, qe)) = quote.take() {
-                if qe > qs {
-                    entities.push(Entity::new("blockquote", qs, qe - qs));
-                }
-            }
         }
         line_start = false;
         if let Some(top) = stack.last() {
@@ -855,6 +855,10 @@ mod tests {
             "Character '.' is reserved and must be escaped with the preceding '\\'"
         );
         assert!(parse_markdown_v2("*x").unwrap_err().starts_with("Can't find end of Bold entity"));
+        let (t, e) = parse_markdown_v2(">a\n>b\nc").unwrap();
+        assert_eq!(t, "a\nb\nc");
+        assert_eq!(kinds(&e), vec![("blockquote", 0, 3)]);
+        assert!(user_text_entities("see /usr/bin").is_empty());
         let (t, e) = parse_markdown_v2("```rust\nfn x()\n```").unwrap();
         assert_eq!(t, "fn x()\n");
         assert_eq!(e[0].extra.get("language"), Some(&json!("rust")));

@@ -359,10 +359,13 @@ fn input_file<'a>(p: &'a Params, field: &str) -> Result<Input<'a>, ApiErr> {
     }
 }
 
+/// The `photo`/`document` value, the stored bytes and the file name.
+type MediaResult = Result<(Value, Option<Vec<u8>>, Option<String>), ApiErr>;
+
 const WRONG_FILE_ID: &str = "Bad Request: wrong file identifier/HTTP URL specified";
 
 /// Builds the `photo` array (and registers its files).
-fn photo_media(st: &mut State, input: &Input) -> Result<(Value, Option<Vec<u8>>, Option<String>), ApiErr> {
+fn photo_media(st: &mut State, input: &Input) -> MediaResult {
     match input {
         Input::Existing(id) => {
             let f = st.files.get(id).ok_or_else(|| ApiErr::bad_request(WRONG_FILE_ID))?;
@@ -423,7 +426,7 @@ fn register_photo(st: &mut State, w: u32, h: u32, bytes: Option<&Vec<u8>>, file_
 }
 
 /// Builds the `document` object (and registers its file).
-fn document_media(st: &mut State, input: &Input) -> Result<(Value, Option<Vec<u8>>, Option<String>), ApiErr> {
+fn document_media(st: &mut State, input: &Input) -> MediaResult {
     match input {
         Input::Existing(id) => {
             let f = st.files.get(id).ok_or_else(|| ApiErr::bad_request(WRONG_FILE_ID))?;

@@ -142,6 +142,9 @@ pub enum Fault {
     ServerError { times: u32 },
 }
 
+/// `(scope, language_code, [(command, description)])`, see [`StandIn::commands`].
+pub type CommandsView = (Value, Option<String>, Vec<(String, String)>);
+
 /// Selects a button for [`StandIn::press`].
 #[derive(Clone, Debug)]
 pub enum ButtonRef {
@@ -249,7 +252,8 @@ impl StandIn {
 
     /// Queues a private-chat text message from `from` (chat id == user id)
     /// and returns its message_id. Commands get a `bot_command` entity, URLs
-    /// and mentions get theirs, like Telegram does.
+    /// and mentions get theirs, like Telegram does. A [`Fault::Blocked`] on
+    /// the chat is cleared, since a user must unblock a bot to write to it.
     pub fn send_text(&self, from: &TestUser, text: &str) -> i64 {
         self.send_text_inner(from, text, None)
     }
@@ -264,6 +268,10 @@ impl StandIn {
         assert!(!text.trim().is_empty(), "Telegram clients cannot send an empty message");
         let mut st = self.inner.lock();
         st.ensure_chat(from);
+        // Writing to a bot requires unblocking it first.
+        if st.faults.get(&from.id) == Some(&Fault::Blocked) {
+            st.faults.remove(&from.id);
+        }
         if let Some(r) = reply_to {
             assert!(st.message(from.id, r).is_some(), "no message {r} in chat {}", from.id);
         }
@@ -432,7 +440,7 @@ impl StandIn {
 
     /// What setMyCommands registered: `(scope, language_code, [(command,
     /// description)])` per scope/language pair.
-    pub fn commands(&self) -> Vec<(Value, Option<String>, Vec<(String, String)>)> {
+    pub fn commands(&self) -> Vec<CommandsView> {
         self.inner
             .lock()
             .commands
