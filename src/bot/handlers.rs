@@ -213,13 +213,8 @@ pub fn text(ctx: &Ctx, state: &State, text: &str) -> Handled {
             },
         },
         State::ChildBirth { name } => match command::date(text.trim()) {
-            Some(birth) => {
-                let mut h = add_child(ctx, name, birth);
-                if h.notices.is_empty() && !h.reply.text.is_empty() {
-                    h.state = Some(State::Idle);
-                }
-                h
-            }
+            // On success the flow ends; on a refusal (too old, ...) it asks again.
+            Some(birth) => add_child(ctx, name, birth),
             None => Reply::text(t!(ctx.lang, "child-bad-birth")).into(),
         },
         State::CancelShiftReason { shift } => {
@@ -417,8 +412,10 @@ fn add_child(ctx: &Ctx, name: &str, birth: NaiveDate) -> Handled {
         },
         Err(e) => {
             let mut h = ctx.err(&e);
-            h.reply.text.push('\n');
-            h.reply.text.push_str(&t!(lang, "child-bad-birth"));
+            if matches!(e, ServiceError::ChildAge(_)) {
+                h.reply.text.push('\n');
+                h.reply.text.push_str(&t!(lang, "child-bad-birth"));
+            }
             h
         }
     }
