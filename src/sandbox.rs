@@ -101,7 +101,8 @@ fn button(standin: &StandIn, chat: i64, n: usize) -> Option<(BotMessage, String)
 
 /// Waits until the bot has been quiet for a moment (or a few seconds passed).
 async fn settle(standin: &StandIn, seq: u64, answers: usize) {
-    let quiet = std::time::Duration::from_millis(350);
+    // Throttle sends at most one message a second to a chat, so wait out that gap.
+    let quiet = std::time::Duration::from_millis(1300);
     let mut last = (standin.current_seq(), standin.callback_answers().len());
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(8);
     // First wait for any reaction at all.

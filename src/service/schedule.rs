@@ -262,12 +262,14 @@ impl Service {
                 s.status = SignupStatus::Dropped;
                 put_signup(tx, &s)?;
                 remove_volunteer_day(tx, &s, shift.date)?;
-                notes.push(super::Notice {
-                    to: s.user,
-                    event: Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released: 0 },
-                });
+                // A volunteer who also booked was already told (with the credits returned).
+                if !notes.iter().any(|n| n.to == s.user) {
+                    notes.push(super::Notice {
+                        to: s.user,
+                        event: Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released: 0 },
+                    });
+                }
             }
-            notes.dedup();
             shift.status = ShiftStatus::Cancelled;
             shift.cancel_reason = Some(reason.clone());
             shift.understaffed = false;
