@@ -67,6 +67,29 @@ pub struct Member {
 }
 
 impl Member {
+    pub fn new(
+        user: UserId,
+        centre: CentreId,
+        name: String,
+        status: MemberStatus,
+        role: Role,
+        family: Option<FamilyId>,
+        joined_at: DateTime<Utc>,
+    ) -> Member {
+        Member {
+            user,
+            centre,
+            name,
+            status,
+            role,
+            family,
+            joined_at,
+            no_shows: vec![],
+            block_lifted_at: None,
+            last_volunteered: None,
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.status == MemberStatus::Active
     }

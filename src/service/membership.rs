@@ -111,18 +111,15 @@ impl Service {
                     m.status = MemberStatus::Active;
                     m
                 }
-                _ => Member {
-                    user: target,
-                    centre: centre_id,
-                    name: name.chars().take(NAME_MAX).collect(),
-                    status: MemberStatus::Active,
-                    role: Role::Coordinator,
-                    family: None,
-                    joined_at: now,
-                    no_shows: vec![],
-                    block_lifted_at: None,
-                    last_volunteered: None,
-                },
+                _ => Member::new(
+                    target,
+                    centre_id,
+                    name.chars().take(NAME_MAX).collect(),
+                    MemberStatus::Active,
+                    Role::Coordinator,
+                    None,
+                    now,
+                ),
             };
             put_member(tx, &m)?;
             set_coordinator(tx, centre_id, target, true)?;
@@ -149,18 +146,15 @@ impl Service {
                 Invite::Centre(cid) => {
                     let centre = centre(tx, cid)?;
                     let fam = new_family(tx, cid, caller.user)?;
-                    let m = Member {
-                        user: caller.user,
-                        centre: cid,
-                        name: name.clone(),
-                        status: MemberStatus::Pending,
-                        role: Role::Parent,
-                        family: Some(fam.id),
-                        joined_at: now,
-                        no_shows: vec![],
-                        block_lifted_at: None,
-                        last_volunteered: None,
-                    };
+                    let m = Member::new(
+                        caller.user,
+                        cid,
+                        name.clone(),
+                        MemberStatus::Pending,
+                        Role::Parent,
+                        Some(fam.id),
+                        now,
+                    );
                     put_member(tx, &m)?;
                     tell_all(
                         &mut notes,

@@ -86,14 +86,19 @@ pub fn shift_in(tx: &Tx, centre: CentreId, id: ShiftId) -> Res<Shift> {
     }
 }
 
+/// Refuses a cancelled or settled shift.
+pub fn ensure_open(s: &Shift) -> Result<(), ServiceError> {
+    match s.status {
+        ShiftStatus::Cancelled => Err(ServiceError::ShiftCancelled),
+        ShiftStatus::Settled => Err(ServiceError::ShiftSettled),
+        ShiftStatus::Open => Ok(()),
+    }
+}
+
 /// A shift that can still be changed: open and not yet started.
 pub fn open_future_shift(tx: &Tx, centre: &Centre, id: ShiftId, now: DateTime<Utc>) -> Res<Shift> {
     let s = shift_in(tx, centre.id, id)?;
-    match s.status {
-        ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
-        ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
-        ShiftStatus::Open => {}
-    }
+    ensure_open(&s)?;
     if s.starts_at(centre.tz()) <= now {
         return Err(ServiceError::ShiftStarted.into());
     }

@@ -66,6 +66,34 @@ fn check_shift_shape(start: NaiveTime, end: NaiveTime, capacity: u32, staff: u32
     Ok(())
 }
 
+/// A new open shift with the next id (not yet stored).
+fn new_shift(
+    tx: &Tx,
+    centre: &Centre,
+    date: NaiveDate,
+    (start, end): (NaiveTime, NaiveTime),
+    capacity: u32,
+    staff: u32,
+    template: Option<TemplateId>,
+) -> super::Res<Shift> {
+    Ok(Shift {
+        id: ShiftId(tx.next_id("shift")?),
+        centre: centre.id,
+        date,
+        start,
+        end,
+        capacity,
+        staff,
+        status: ShiftStatus::Open,
+        bookings: vec![],
+        signups: vec![],
+        template,
+        cancel_reason: None,
+        understaffed: false,
+        attendance_taken: false,
+    })
+}
+
 fn insert_shift(tx: &Tx, shift: &Shift) -> super::Res<()> {
     put_shift(tx, shift)?;
     tx.mark(T::ShiftsByDate, Key::new().u64(shift.centre.0).date(shift.date).u64(shift.id.0))?;
@@ -93,22 +121,7 @@ impl Service {
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
             }
-            let shift = Shift {
-                id: ShiftId(tx.next_id("shift")?),
-                centre: centre.id,
-                date,
-                start,
-                end,
-                capacity,
-                staff,
-                status: ShiftStatus::Open,
-                bookings: vec![],
-                signups: vec![],
-                template: None,
-                cancel_reason: None,
-                understaffed: false,
-                attendance_taken: false,
-            };
+            let shift = new_shift(tx, &centre, date, (start, end), capacity, staff, None)?;
             insert_shift(tx, &shift)?;
             Ok((shift, vec![]))
         })
@@ -181,22 +194,7 @@ impl Service {
                     {
                         continue;
                     }
-                    let shift = Shift {
-                        id: ShiftId(tx.next_id("shift")?),
-                        centre: centre.id,
-                        date,
-                        start: t.start,
-                        end: t.end,
-                        capacity: t.capacity,
-                        staff: t.staff,
-                        status: ShiftStatus::Open,
-                        bookings: vec![],
-                        signups: vec![],
-                        template: Some(t.id),
-                        cancel_reason: None,
-                        understaffed: false,
-                        attendance_taken: false,
-                    };
+                    let shift = new_shift(tx, &centre, date, (t.start, t.end), t.capacity, t.staff, Some(t.id))?;
                     insert_shift(tx, &shift)?;
                     tx.put(T::TemplateDates, &mark, &shift.id)?;
                     created.push(shift);
@@ -230,11 +228,7 @@ impl Service {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
             let mut shift = shift_in(tx, centre.id, shift_id)?;
-            match shift.status {
-                ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
-                ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
-                ShiftStatus::Open => {}
-            }
+            ensure_open(&shift)?;
             let brief = ShiftBrief::from(&shift);
             let mut notes = vec![];
             for id in &shift.bookings {

@@ -168,11 +168,7 @@ impl Service {
             let m = staff(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut shift = shift_in(tx, centre.id, shift_id)?;
-            match shift.status {
-                ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
-                ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
-                ShiftStatus::Open => {}
-            }
+            ensure_open(&shift)?;
             for mark in marks {
                 match *mark {
                     Mark::Child(id, present) => {
@@ -211,11 +207,7 @@ impl Service {
             let m = staff(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut shift = shift_in(tx, centre.id, shift_id)?;
-            match shift.status {
-                ShiftStatus::Cancelled => return Err(ServiceError::ShiftCancelled.into()),
-                ShiftStatus::Settled => return Err(ServiceError::ShiftSettled.into()),
-                ShiftStatus::Open => {}
-            }
+            ensure_open(&shift)?;
             if shift.ends_at(centre.tz()) > now {
                 return Err(ServiceError::ShiftNotOver.into());
             }
