@@ -106,6 +106,23 @@ pub fn lang_of(svc: &Service, user: UserId, telegram_code: Option<&str>) -> Lang
         .unwrap_or_else(|| Lang::guess(telegram_code))
 }
 
+/// The language of someone who wrote to the bot. A guess from Telegram that differs
+/// from the default is remembered: notices carry no Telegram language, and without it
+/// an English-speaking parent would get English replies but Chinese notices.
+fn sender_lang(svc: &Service, user: UserId, telegram_code: Option<&str>) -> Lang {
+    let chosen = svc.profile(user).ok().flatten().and_then(|p| p.language).and_then(|l| Lang::parse(&l));
+    if let Some(lang) = chosen {
+        return lang;
+    }
+    let guess = Lang::guess(telegram_code);
+    if guess != Lang::default() {
+        if let Err(e) = tokio::task::block_in_place(|| svc.set_language(user, guess.code())) {
+            log::warn!("remembering the language of {}: {e}", user.0);
+        }
+    }
+    guess
+}
+
 fn user_name(u: &teloxide::types::User) -> String {
     match &u.last_name {
         Some(last) => format!("{} {last}", u.first_name),
@@ -147,7 +164,7 @@ async fn on_message(
         return Ok(());
     }
     let user = UserId(from.id.0 as i64);
-    let lang = lang_of(&svc, user, from.language_code.as_deref());
+    let lang = sender_lang(&svc, user, from.language_code.as_deref());
     let ctx = Ctx {
         svc: svc.clone(),
         user,
@@ -203,7 +220,7 @@ async fn on_callback(
         return Ok(());
     }
     let user = UserId(q.from.id.0 as i64);
-    let lang = lang_of(&svc, user, q.from.language_code.as_deref());
+    let lang = sender_lang(&svc, user, q.from.language_code.as_deref());
     let Some(cb) = q.data.as_deref().and_then(Callback::decode) else {
         let _ = bot.answer_callback_query(q.id.clone()).text(t!(lang, "stale-button")).await;
         mark_seen(&svc, &update).await;

@@ -193,7 +193,8 @@ impl Service {
             if shift.status != ShiftStatus::Open {
                 return Err(ServiceError::BookingNotLive.into());
             }
-            if shift.ends_at(centre.tz()) <= now {
+            // Once the shift has begun, not coming is a no-show for the staff to mark.
+            if shift.starts_at(centre.tz()) <= now {
                 return Err(ServiceError::ShiftStarted.into());
             }
             let mut fam = family(tx, b.family)?;

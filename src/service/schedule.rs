@@ -229,6 +229,10 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             let mut shift = shift_in(tx, centre.id, shift_id)?;
             ensure_open(&shift)?;
+            // A typhoon may stop a shift midway; one that has ended is settled instead.
+            if shift.ends_at(centre.tz()) <= now {
+                return Err(ServiceError::ShiftStarted.into());
+            }
             let brief = ShiftBrief::from(&shift);
             let mut notes = vec![];
             for id in &shift.bookings {

@@ -1,0 +1,745 @@
+//! Every rule edge of DESIGN.md sections 2-5, exercised through the real service.
+
+use std::cell::Cell;
+use std::ops::Deref;
+use std::sync::{Arc, Barrier};
+
+use chrono::{DateTime, Duration, Utc, Weekday};
+use huzhu::domain::*;
+use huzhu::service::*;
+use huzhu::store::T;
+use huzhu::testing::{date, time, Fixture, COORD};
+
+/// Born so that on the December 2026 shift dates the child is in each group.
+const INFANT: &str = "2026-03-01";
+const TODDLER: &str = "2025-06-01";
+const OLDER: &str = "2024-06-01";
+/// The default shift day: Thursday 2026-12-03 (the fixture's clock is Tuesday 12-01 09:00).
+const DAY: &str = "2026-12-03";
+
+type Snapshot = Vec<Vec<(Vec<u8>, Vec<u8>)>>;
+
+/// A fixture that hands out fresh user ids.
+struct W {
+    f: Fixture,
+    next_user: Cell<i64>,
+}
+
+impl Deref for W {
+    type Target = Fixture;
+    fn deref(&self) -> &Fixture {
+        &self.f
+    }
+}
+
+fn as_(user: UserId) -> Caller {
+    Caller::new(user)
+}
+
+impl W {
+    fn new() -> W {
+        W { f: Fixture::new(), next_user: Cell::new(100) }
+    }
+
+    fn user(&self) -> i64 {
+        let u = self.next_user.get();
+        self.next_user.set(u + 1);
+        u
+    }
+
+    /// An approved family with a single guardian.
+    fn family(&self) -> UserId {
+        self.f.family(self.user(), "parent")
+    }
+
+    /// A second guardian of `first`'s family, joined with the family invite code.
+    fn guardian(&self, first: UserId) -> UserId {
+        let u = UserId(self.user());
+        let code = self.svc.my_family(first).unwrap().invite_code;
+        let joined = self.svc.join(&as_(u), &code, "second").unwrap().value;
+        assert!(matches!(joined, JoinResult::JoinedFamily { status: MemberStatus::Active, .. }));
+        u
+    }
+
+    fn child(&self, parent: UserId, birth: &str) -> ChildId {
+        self.f.child(parent, "kid", birth)
+    }
+
+    /// `n` children born `birth`, spread over as many new families as needed (10 per family).
+    fn children(&self, n: usize, birth: &str) -> Vec<(UserId, ChildId)> {
+        let mut out = vec![];
+        let mut parent = self.family();
+        for i in 0..n {
+            if i > 0 && i % 10 == 0 {
+                parent = self.family();
+            }
+            out.push((parent, self.child(parent, birth)));
+        }
+        out
+    }
+
+    fn shift_on(&self, day: &str, start: &str, end: &str, capacity: u32, staff: u32) -> ShiftId {
+        let s = self.svc.create_shift(&self.coord(), date(day), time(start), time(end), Some(capacity), Some(staff));
+        s.expect("create shift").value.id
+    }
+
+    fn book(&self, parent: UserId, shift: ShiftId, child: ChildId) -> Outcome<BookResult> {
+        self.svc.book(&as_(parent), shift, child).expect("book")
+    }
+
+    fn status(&self, b: BookingId) -> BookingStatus {
+        self.booking(b).status
+    }
+
+    fn booking(&self, b: BookingId) -> Booking {
+        self.svc.booking(b).unwrap().expect("booking exists")
+    }
+
+    fn shift_rec(&self, s: ShiftId) -> Shift {
+        self.svc.shift(s).unwrap().expect("shift exists")
+    }
+
+    fn avail(&self, user: UserId) -> i64 {
+        self.svc.balance(user, 0).unwrap().available
+    }
+
+    fn starts(&self, s: ShiftId) -> DateTime<Utc> {
+        self.shift_rec(s).starts_at(self.centre.tz())
+    }
+
+    fn ends(&self, s: ShiftId) -> DateTime<Utc> {
+        self.shift_rec(s).ends_at(self.centre.tz())
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        self.svc.store().snapshot()
+    }
+
+    /// Asserts the call fails with `want` and changes nothing.
+    fn refuses<R: std::fmt::Debug>(&self, want: ServiceError, call: impl FnOnce(&Service) -> Result<R, ServiceError>) {
+        let before = self.snapshot();
+        let got = call(&self.svc);
+        assert_eq!(got.err(), Some(want));
+        assert_unchanged(&before, &self.snapshot());
+    }
+}
+
+fn assert_unchanged(before: &Snapshot, after: &Snapshot) {
+    let changed: Vec<T> =
+        T::ALL.iter().zip(before.iter().zip(after)).filter(|(_, (a, b))| a != b).map(|(t, _)| *t).collect();
+    assert!(changed.is_empty(), "trees changed: {changed:?}");
+}
+
+/// Recipients of notices matching `pred`, sorted.
+fn told(notices: &[Notice], pred: impl Fn(&Event) -> bool) -> Vec<UserId> {
+    let mut to: Vec<UserId> = notices.iter().filter(|n| pred(&n.event)).map(|n| n.to).collect();
+    to.sort();
+    to
+}
+
+fn sorted(mut users: Vec<UserId>) -> Vec<UserId> {
+    users.sort();
+    users
+}
+
+// ----- ages -----
+
+#[test]
+fn age_is_taken_on_the_shift_date_at_exactly_6_12_24_36_months() {
+    let w = W::new();
+    let p = w.family();
+    let shift = w.shift_on("2026-12-10", "09:00", "09:30", 20, 5);
+    let cases: [(&str, Result<AgeGroup, AgeProblem>); 8] = [
+        ("2026-06-11", Err(AgeProblem::TooYoung { months: 5, min_months: 6 })),
+        ("2026-06-10", Ok(AgeGroup::Infant)),
+        ("2025-12-11", Ok(AgeGroup::Infant)),
+        ("2025-12-10", Ok(AgeGroup::Toddler)),
+        ("2024-12-11", Ok(AgeGroup::Toddler)),
+        ("2024-12-10", Ok(AgeGroup::Older)),
+        ("2023-12-11", Ok(AgeGroup::Older)),
+        ("2023-12-10", Err(AgeProblem::TooOld { months: 36, max_months: 36 })),
+    ];
+    for (birth, want) in cases {
+        let child = w.child(p, birth);
+        match want {
+            Ok(group) => {
+                let b = w.book(p, shift, child).value.booking;
+                assert_eq!((b.group, b.status), (group, BookingStatus::Confirmed), "born {birth}");
+            }
+            Err(problem) => w.refuses(ServiceError::ChildAge(problem), |s| s.book(&as_(p), shift, child)),
+        }
+    }
+}
+
+// ----- capacity -----
+
+#[test]
+fn load_exactly_at_the_limit_then_a_volunteer_promotes_the_waitlist() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "10:00", 12, 1);
+    let kids = w.children(3, INFANT);
+    for (p, c) in &kids {
+        let r = w.book(*p, shift, *c).value;
+        assert_eq!((r.booking.status, r.waitlist_position), (BookingStatus::Confirmed, None));
+    }
+    // 3 x 35 = 105 = one caregiver: the fourth infant waits.
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let fourth = w.child(g2, INFANT);
+    let r = w.book(g2, shift, fourth).value;
+    assert_eq!(r.booking.status, BookingStatus::Waitlisted);
+    assert_eq!((r.waitlist_position, r.volunteers_needed), (Some(1), 1));
+    assert_eq!(r.available_after, 360 - 60, "a waitlisted booking holds its cost too");
+    let view = &w.svc.schedule(g1, date(DAY), 1).unwrap()[0];
+    assert_eq!((view.confirmed, view.waitlist, view.volunteers_needed, view.free), (3, 1, 1, [0, 0, 0]));
+
+    let v = w.family();
+    let out = w.svc.volunteer(&as_(v), shift).unwrap();
+    assert_eq!(w.status(r.booking.id), BookingStatus::Confirmed);
+    let promoted = told(&out.notices, |e| matches!(e, Event::Promoted { booking, .. } if *booking == r.booking.id));
+    assert_eq!(promoted, sorted(vec![g1, g2]), "every guardian of the family is told");
+    assert_eq!(out.notices.len(), 2);
+    assert!(!w.shift_rec(shift).understaffed);
+}
+
+#[test]
+fn class_caps_hold_however_many_caregivers() {
+    for (birth, cap) in [(INFANT, 10), (TODDLER, 15), (OLDER, 20)] {
+        let w = W::new();
+        let shift = w.shift_on(DAY, "09:00", "09:30", 30, 20);
+        let kids = w.children(cap + 1, birth);
+        for (i, (p, c)) in kids.iter().enumerate() {
+            let want = if i < cap { BookingStatus::Confirmed } else { BookingStatus::Waitlisted };
+            assert_eq!(w.book(*p, shift, *c).value.booking.status, want, "{birth}: child {}", i + 1);
+        }
+    }
+}
+
+#[test]
+fn room_capacity_holds_however_many_caregivers() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "10:00", 2, 5);
+    let kids = w.children(3, OLDER);
+    let statuses: Vec<BookingStatus> = kids.iter().map(|(p, c)| w.book(*p, shift, *c).value.booking.status).collect();
+    assert_eq!(statuses, [BookingStatus::Confirmed, BookingStatus::Confirmed, BookingStatus::Waitlisted]);
+    let r = w.book(kids[0].0, shift, w.child(kids[0].0, INFANT)).value;
+    assert_eq!((r.waitlist_position, r.volunteers_needed), (Some(2), 0), "more volunteers would not help");
+}
+
+#[test]
+fn a_new_booking_never_jumps_the_waitlist() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "10:00", 12, 1);
+    let p = w.family();
+    let first: Vec<BookingId> =
+        [INFANT, INFANT, OLDER].iter().map(|b| w.book(p, shift, w.child(p, b)).value.booking.id).collect();
+    // 35 + 35 + 15 = 85: another infant (120) waits; an older toddler (100) would fit, but queues behind it.
+    let (q, r) = (w.family(), w.family());
+    let infant = w.book(q, shift, w.child(q, INFANT)).value.booking;
+    let older = w.book(r, shift, w.child(r, OLDER)).value.booking;
+    assert_eq!([infant.status, older.status], [BookingStatus::Waitlisted; 2]);
+    let out = w.svc.cancel_booking(&as_(p), first[0]).unwrap();
+    assert_eq!([w.status(infant.id), w.status(older.id)], [BookingStatus::Confirmed; 2], "promoted in order");
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::Promoted { .. })), sorted(vec![q, r]));
+}
+
+// ----- cancellation and charges -----
+
+#[test]
+fn cancelling_exactly_24h_before_is_free_one_second_later_costs_half() {
+    let w = W::new();
+    let p = w.family();
+    let c = w.child(p, TODDLER);
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let deadline = w.starts(shift) - Duration::hours(24);
+
+    let b = w.book(p, shift, c).value.booking;
+    assert_eq!((b.held, w.avail(p)), (180, 180));
+    w.clock.set(deadline);
+    let cancelled = w.svc.cancel_booking(&as_(p), b.id).unwrap().value;
+    assert_eq!((cancelled.status, cancelled.held, cancelled.charged), (BookingStatus::Cancelled, 0, 0));
+    assert_eq!(w.avail(p), 360);
+
+    w.clock.set(deadline + Duration::seconds(1));
+    let b = w.book(p, shift, c).value.booking;
+    let cancelled = w.svc.cancel_booking(&as_(p), b.id).unwrap().value;
+    assert_eq!((cancelled.held, cancelled.charged), (0, 90));
+    assert_eq!(w.avail(p), 270);
+    assert_eq!(w.svc.family(cancelled.family).unwrap().unwrap().held, 0);
+    assert_eq!(w.svc.ledger_sum().unwrap(), 0);
+}
+
+#[test]
+fn a_waitlisted_cancellation_is_always_free_and_a_late_cancellation_promotes() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 1, 1);
+    let (a, b, c) = (w.family(), w.family(), w.family());
+    let first = w.book(a, shift, w.child(a, OLDER)).value.booking;
+    let second = w.book(b, shift, w.child(b, OLDER)).value.booking;
+    let third = w.book(c, shift, w.child(c, OLDER)).value.booking;
+    assert_eq!([second.status, third.status], [BookingStatus::Waitlisted; 2]);
+
+    w.clock.set(w.starts(shift) - Duration::minutes(1));
+    let out = w.svc.cancel_booking(&as_(b), second.id).unwrap();
+    assert_eq!((out.value.charged, out.value.held, w.avail(b)), (0, 0, 360));
+    assert!(out.notices.is_empty());
+
+    let out = w.svc.cancel_booking(&as_(a), first.id).unwrap();
+    assert_eq!((out.value.charged, w.avail(a)), (90, 270));
+    assert_eq!(w.status(third.id), BookingStatus::Confirmed);
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::Promoted { .. })), vec![c]);
+}
+
+#[test]
+fn a_no_show_child_is_charged_in_full() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let (p, q) = (w.family(), w.family());
+    let q2 = w.guardian(q);
+    let here = w.book(p, shift, w.child(p, OLDER)).value.booking;
+    let absent = w.book(q, shift, w.child(q, OLDER)).value.booking;
+    let marks = [Mark::Child(here.id, true), Mark::Child(absent.id, false)];
+    assert!(w.svc.record_attendance(&w.coord(), shift, &marks).unwrap().value.attendance_taken);
+    w.refuses(ServiceError::ShiftNotOver, |s| s.settle_shift(&w.coord(), shift));
+
+    w.clock.set(w.ends(shift));
+    let out = w.svc.settle_shift(&w.coord(), shift).unwrap();
+    let r = &out.value;
+    assert_eq!((r.attended, r.child_no_shows, r.captured, r.shift.status), (1, 1, 360, ShiftStatus::Settled));
+    let nb = w.booking(absent.id);
+    assert_eq!((nb.status, nb.held, nb.charged), (BookingStatus::NoShow, 0, 180));
+    assert_eq!(w.booking(here.id).status, BookingStatus::Attended);
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::ChildNoShow { charged: 180, .. })), sorted(vec![q, q2]));
+    assert_eq!((w.avail(p), w.avail(q)), (180, 180));
+    assert_eq!(w.svc.balance(q, 0).unwrap().held, 0);
+    w.refuses(ServiceError::ShiftSettled, |s| s.settle_shift(&w.coord(), shift));
+}
+
+// ----- settlement -----
+
+#[test]
+fn an_unmarked_shift_settles_itself_12h_after_its_end() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let (p, v) = (w.family(), w.family());
+    let b = w.book(p, shift, w.child(p, TODDLER)).value.booking;
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+
+    w.clock.set(w.ends(shift) + Duration::hours(12) - Duration::seconds(1));
+    let before = w.snapshot();
+    assert!(w.svc.settle_due().unwrap().is_empty());
+    assert_unchanged(&before, &w.snapshot());
+    assert_eq!(w.shift_rec(shift).status, ShiftStatus::Open);
+
+    w.clock.advance(Duration::seconds(1));
+    let done = w.svc.settle_due().unwrap();
+    assert_eq!(done.len(), 1);
+    let r = &done[0].value;
+    assert_eq!((r.attended, r.served, r.captured, r.earned), (1, 1, 180, 360), "2 min per minute served");
+    assert_eq!(w.status(b.id), BookingStatus::Attended);
+    assert_eq!(w.svc.signup(s.id).unwrap().unwrap().status, SignupStatus::Served);
+    assert_eq!((w.avail(p), w.avail(v)), (180, 720));
+    assert_eq!(told(&done[0].notices, |e| matches!(e, Event::Earned { amount: 360, .. })), vec![v]);
+    assert!(w.svc.settle_due().unwrap().is_empty(), "settled once");
+    assert_eq!(w.svc.ledger_sum().unwrap(), 0);
+}
+
+#[test]
+fn a_waitlisted_booking_is_released_at_settlement() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 1, 1);
+    let (p, q) = (w.family(), w.family());
+    w.book(p, shift, w.child(p, OLDER));
+    let waiting = w.book(q, shift, w.child(q, OLDER)).value.booking;
+    w.clock.set(w.ends(shift) + Duration::hours(12));
+    assert_eq!(w.svc.settle_due().unwrap().len(), 1);
+    let b = w.booking(waiting.id);
+    assert_eq!((b.status, b.held, b.charged, w.avail(q)), (BookingStatus::Cancelled, 0, 0, 360));
+}
+
+/// Volunteers at a shift on each of the next `n` days, all marked absent and settled.
+fn no_shows(w: &W, v: UserId, days: std::ops::Range<i64>) -> Vec<Outcome<SettleReport>> {
+    days.map(|d| {
+        let day = (w.svc.today(w.centre.tz()) + Duration::days(d)).to_string();
+        let shift = w.shift_on(&day, "09:00", "12:00", 12, 1);
+        let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+        w.svc.record_attendance(&w.coord(), shift, &[Mark::Volunteer(s.id, false)]).unwrap();
+        w.clock.set(w.ends(shift));
+        let out = w.svc.settle_shift(&w.coord(), shift).unwrap();
+        assert_eq!(w.svc.signup(s.id).unwrap().unwrap().status, SignupStatus::NoShow);
+        out
+    })
+    .collect()
+}
+
+fn no_show_notice(out: &Outcome<SettleReport>) -> (i64, bool) {
+    match out.notices.as_slice() {
+        [Notice { event: Event::VolunteerNoShow { penalty, blocked, .. }, .. }] => (*penalty, *blocked),
+        other => panic!("expected one VolunteerNoShow notice, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_volunteer_no_shows_cost_60_each_and_block_until_lifted() {
+    let w = W::new();
+    let v = w.family();
+    let outs = no_shows(&w, v, 1..3);
+    assert_eq!(outs.iter().map(no_show_notice).collect::<Vec<_>>(), [(60, false), (60, true)]);
+    assert_eq!(outs[1].value.earned, 0);
+    assert_eq!(w.avail(v), 240);
+
+    let next = w.shift_on("2026-12-20", "09:00", "12:00", 12, 1);
+    w.refuses(ServiceError::SignupBlocked, |s| s.volunteer(&as_(v), next));
+    let p = w.family();
+    w.refuses(ServiceError::NotCoordinator, |s| s.lift_block(&as_(p), v));
+    w.svc.lift_block(&w.coord(), v).unwrap();
+    w.svc.volunteer(&as_(v), next).unwrap();
+}
+
+#[test]
+fn no_shows_older_than_90_days_do_not_block() {
+    let w = W::new();
+    let v = w.family();
+    let outs = no_shows(&w, v, 1..3);
+    let first = outs[0].value.shift.ends_at(w.centre.tz());
+    w.clock.set(first + Duration::days(90));
+    let day = (w.svc.today(w.centre.tz()) + Duration::days(2)).to_string();
+    let shift = w.shift_on(&day, "09:00", "12:00", 12, 1);
+    w.refuses(ServiceError::SignupBlocked, |s| s.volunteer(&as_(v), shift));
+    w.clock.advance(Duration::seconds(1));
+    w.svc.volunteer(&as_(v), shift).expect("the first no-show is out of the window");
+}
+
+#[test]
+fn a_no_show_penalty_never_takes_a_family_below_its_floor() {
+    let w = W::new();
+    let v = w.family();
+    w.svc.grant(&w.coord(), v, -330, "correction").unwrap();
+    let outs = no_shows(&w, v, 1..2);
+    assert_eq!(no_show_notice(&outs[0]), (30, false));
+    assert_eq!(w.avail(v), 0);
+}
+
+// ----- volunteers -----
+
+#[test]
+fn a_volunteer_dropping_leaves_every_child_and_alerts_every_coordinator() {
+    let w = W::new();
+    let second_coord = w.family();
+    w.svc.set_role(&w.coord(), second_coord, Role::Coordinator).unwrap();
+    let shift = w.shift_on(DAY, "09:00", "10:00", 12, 1);
+    let (v, v2) = (w.family(), w.family());
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+    // Two caregivers carry 6 infants (6 x 35 = 210).
+    let kids = w.children(6, INFANT);
+    let ids: Vec<BookingId> = kids.iter().map(|(p, c)| w.book(*p, shift, *c).value.booking.id).collect();
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed));
+
+    let out = w.svc.drop_signup(&as_(v), s.id).unwrap();
+    assert_eq!(out.value.status, SignupStatus::Dropped);
+    let alerted = told(&out.notices, |e| matches!(e, Event::Understaffed { missing: 1, shift: b } if b.id == shift));
+    assert_eq!(alerted, sorted(vec![COORD, second_coord]));
+    assert_eq!(out.notices.len(), 2);
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed), "no child is dropped");
+    assert!(w.shift_rec(shift).understaffed);
+    assert_eq!(w.svc.schedule(v, date(DAY), 1).unwrap()[0].volunteers_needed, 1);
+
+    let out = w.svc.volunteer(&as_(v2), shift).unwrap();
+    assert!(out.notices.is_empty());
+    assert!(!w.shift_rec(shift).understaffed);
+}
+
+#[test]
+fn a_reinstated_coordinator_is_told_again() {
+    let w = W::new();
+    let other = w.family();
+    w.svc.set_role(&w.coord(), other, Role::Coordinator).unwrap();
+    w.svc.suspend_member(&w.coord(), other).unwrap();
+    assert_eq!(w.svc.coordinators_of(w.centre.id).unwrap(), vec![COORD]);
+    w.svc.approve_member(&w.coord(), other).unwrap();
+    assert_eq!(sorted(w.svc.coordinators_of(w.centre.id).unwrap()), sorted(vec![COORD, other]));
+    let shift = w.shift_on(DAY, "09:00", "10:00", 12, 0);
+    let v = w.family();
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+    w.book(v, shift, w.child(v, OLDER));
+    let out = w.svc.drop_signup(&as_(v), s.id).unwrap();
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::Understaffed { .. })), sorted(vec![COORD, other]));
+}
+
+#[test]
+fn a_volunteer_cannot_be_at_two_overlapping_shifts() {
+    let w = W::new();
+    let v = w.family();
+    let a = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let b = w.shift_on(DAY, "11:00", "13:00", 12, 1);
+    let c = w.shift_on(DAY, "12:00", "13:00", 12, 1);
+    let s = w.svc.volunteer(&as_(v), a).unwrap().value;
+    w.refuses(ServiceError::AlreadySignedUp, |svc| svc.volunteer(&as_(v), a));
+    w.refuses(ServiceError::VolunteerClash(a), |svc| svc.volunteer(&as_(v), b));
+    let sc = w.svc.volunteer(&as_(v), c).expect("back-to-back is no clash").value;
+    w.svc.drop_signup(&as_(v), s.id).unwrap();
+    w.refuses(ServiceError::VolunteerClash(c), |svc| svc.volunteer(&as_(v), b));
+    w.svc.drop_signup(&as_(v), sc.id).unwrap();
+    w.svc.volunteer(&as_(v), b).expect("free again after dropping");
+}
+
+#[test]
+fn a_signup_offered_for_swap_changes_hands_only_when_taken() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let (v1, v2) = (w.family(), w.family());
+    let s = w.svc.volunteer(&as_(v1), shift).unwrap().value;
+    w.refuses(ServiceError::NotOffered, |svc| svc.take_swap(&as_(v2), s.id));
+    w.refuses(ServiceError::UnknownSignup, |svc| svc.offer_swap(&as_(v2), s.id));
+    assert!(w.svc.offer_swap(&as_(v1), s.id).unwrap().value.offered_for_swap);
+    let offered = w.svc.swaps_offered(v2, 7).unwrap();
+    assert_eq!(offered.iter().map(|(o, sh, _)| (o.id, sh.id)).collect::<Vec<_>>(), vec![(s.id, shift)]);
+    assert_eq!(w.svc.schedule(v1, date(DAY), 1).unwrap()[0].volunteers, 1, "still on duty until taken");
+    w.refuses(ServiceError::AlreadySignedUp, |svc| svc.take_swap(&as_(v1), s.id));
+
+    let out = w.svc.take_swap(&as_(v2), s.id).unwrap();
+    assert_eq!((out.value.user, out.value.status), (v2, SignupStatus::SignedUp));
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::SwapTaken { signup, .. } if *signup == s.id)), vec![v1]);
+    assert_eq!(w.svc.signup(s.id).unwrap().unwrap().status, SignupStatus::Dropped);
+    let view = &w.svc.schedule(v2, date(DAY), 1).unwrap()[0];
+    assert_eq!((view.volunteers, view.i_volunteer), (1, true));
+    w.refuses(ServiceError::NotOffered, |svc| svc.take_swap(&as_(v1), s.id));
+}
+
+// ----- families -----
+
+#[test]
+fn two_guardians_booking_at_the_same_time_share_one_account() {
+    let w = W::new();
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let kids = [w.child(g1, OLDER), w.child(g2, TODDLER), w.child(g1, INFANT)];
+    let shift = w.shift_on(DAY, "09:00", "11:00", 12, 2);
+    let race = |jobs: [(UserId, ChildId); 2]| -> Vec<Result<Outcome<BookResult>, ServiceError>> {
+        let barrier = Arc::new(Barrier::new(2));
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|(g, c)| {
+                let (svc, barrier) = (w.svc.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    svc.book(&as_(g), shift, c)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    };
+    // The same child from both phones: booked once.
+    let same = race([(g1, kids[0]), (g2, kids[0])]);
+    assert_eq!(same.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(same.iter().any(|r| r.as_ref().err() == Some(&ServiceError::AlreadyBooked)));
+    // Two children, 120 min each, 120 available: exactly one more fits the account.
+    w.svc.grant(&w.coord(), g1, -120, "leave room for one").unwrap();
+    let two = race([(g1, kids[1]), (g2, kids[2])]);
+    assert_eq!(two.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(two.iter().any(|r| matches!(r, Err(ServiceError::Insufficient { available: 0, needed: 120 }))));
+    let bal = w.svc.balance(g2, 10).unwrap();
+    assert_eq!((bal.available, bal.held), (0, 240));
+    assert_eq!(bal.family, w.svc.my_family(g1).unwrap().id);
+    assert_eq!(w.svc.ledger_sum().unwrap(), 0);
+}
+
+#[test]
+fn the_start_grant_is_paid_once_per_family() {
+    let w = W::new();
+    let g1 = w.family();
+    let out = w.svc.join(&as_(UserId(w.user())), &w.svc.my_family(g1).unwrap().invite_code, "g2").unwrap();
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::GuardianJoined { .. })), vec![g1]);
+    w.svc.suspend_member(&w.coord(), g1).unwrap();
+    w.svc.approve_member(&w.coord(), g1).unwrap();
+    let bal = w.svc.balance(g1, 50).unwrap();
+    let grants: Vec<i64> =
+        bal.recent.iter().filter(|e| e.entry.kind == EntryKind::StartGrant).map(|e| e.signed).collect();
+    assert_eq!((grants, bal.available), (vec![360], 360));
+
+    // A pending family whose second guardian is approved first: one grant, both active.
+    let p = UserId(w.user());
+    w.svc.join(&as_(p), &w.centre.invite_code, "pending").unwrap();
+    let family = w.svc.member(p).unwrap().unwrap().family.unwrap();
+    let code = w.svc.family(family).unwrap().unwrap().invite_code;
+    let q = UserId(w.user());
+    let joined = w.svc.join(&as_(q), &code, "q").unwrap().value;
+    assert!(matches!(joined, JoinResult::JoinedFamily { status: MemberStatus::Pending, .. }));
+    let out = w.svc.approve_member(&w.coord(), q).unwrap();
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::Approved { .. })), sorted(vec![p, q]));
+    assert_eq!((w.avail(p), w.avail(q)), (360, 360));
+    w.refuses(ServiceError::UnknownMember, |s| s.approve_member(&w.coord(), p));
+}
+
+#[test]
+fn grants_corrections_and_the_floor() {
+    let w = W::new();
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let out = w.svc.grant(&w.coord(), g1, 100, "thanks for painting").unwrap();
+    assert_eq!(out.value, 460);
+    let granted = told(&out.notices, |e| matches!(e, Event::CreditsGranted { amount: 100, balance: 460, .. }));
+    assert_eq!(granted, sorted(vec![g1, g2]));
+    assert_eq!(w.svc.grant(&w.coord(), g2, -460, "correction").unwrap().value, 0);
+    w.refuses(ServiceError::Insufficient { available: 0, needed: 1 }, |s| s.grant(&w.coord(), g1, -1, "too much"));
+    w.refuses(ServiceError::NotCoordinator, |s| s.grant(&as_(g1), g1, 100, "self-service"));
+    let entries = w.svc.balance(g1, 3).unwrap().recent;
+    assert_eq!(
+        entries.iter().map(|e| (e.entry.kind, e.signed)).collect::<Vec<_>>(),
+        [(EntryKind::Grant, -460), (EntryKind::Grant, 100), (EntryKind::StartGrant, 360)]
+    );
+}
+
+#[test]
+fn an_overdraft_lets_a_family_go_below_zero_up_to_its_limit() {
+    let w = W::new();
+    let p = w.family();
+    let long = w.shift_on(DAY, "08:00", "17:00", 12, 1);
+    let short = w.shift_on("2026-12-04", "09:00", "09:30", 12, 1);
+    let (c1, c2) = (w.child(p, OLDER), w.child(p, TODDLER));
+    w.refuses(ServiceError::Insufficient { available: 360, needed: 540 }, |s| s.book(&as_(p), long, c1));
+    assert_eq!(w.svc.set_overdraft(&w.coord(), p, 200).unwrap().value.overdraft_limit, 200);
+    assert_eq!(w.book(p, long, c1).value.available_after, -180);
+    w.refuses(ServiceError::Insufficient { available: 20, needed: 30 }, |s| s.book(&as_(p), short, c2));
+    assert_eq!(w.svc.grant(&w.coord(), p, -20, "fine").unwrap().value, -200);
+    w.refuses(ServiceError::Insufficient { available: 0, needed: 1 }, |s| s.grant(&w.coord(), p, -1, "x"));
+    let bal = w.svc.balance(p, 0).unwrap();
+    assert_eq!((bal.available, bal.held, bal.overdraft_limit), (-200, 540, 200));
+}
+
+// ----- shifts -----
+
+#[test]
+fn cancelling_a_shift_releases_every_hold_and_tells_everyone() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 1, 1);
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let (p, v) = (w.family(), w.family());
+    let c1 = w.child(g1, OLDER);
+    let confirmed = w.book(g1, shift, c1).value.booking;
+    let waiting = w.book(p, shift, w.child(p, OLDER)).value.booking;
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+    assert_eq!(w.status(waiting.id), BookingStatus::Waitlisted, "the room holds one child");
+
+    let out = w.svc.cancel_shift(&w.coord(), shift, "typhoon").unwrap();
+    assert_eq!((out.value.status, out.value.cancel_reason.as_deref()), (ShiftStatus::Cancelled, Some("typhoon")));
+    let released = |amount: i64| {
+        told(&out.notices, |e| matches!(e, Event::ShiftCancelled { released, .. } if *released == amount))
+    };
+    assert_eq!(released(180), sorted(vec![g1, g2, p]));
+    assert_eq!(released(0), vec![v]);
+    for b in [confirmed.id, waiting.id] {
+        let b = w.booking(b);
+        assert_eq!((b.status, b.held, b.charged), (BookingStatus::Cancelled, 0, 0));
+    }
+    assert_eq!(w.svc.signup(s.id).unwrap().unwrap().status, SignupStatus::Dropped);
+    assert_eq!((w.avail(g1), w.avail(p)), (360, 360));
+    assert_eq!(w.svc.account_balance(AccountId::Escrow(w.centre.id)).unwrap(), 0);
+    w.refuses(ServiceError::ShiftCancelled, |svc| svc.book(&as_(g1), shift, c1));
+    // The child and the volunteer are free for an overlapping shift again.
+    let other = w.shift_on(DAY, "10:00", "11:00", 12, 1);
+    w.book(g1, other, c1);
+    w.svc.volunteer(&as_(v), other).unwrap();
+}
+
+#[test]
+fn generating_from_a_template_twice_creates_nothing_more() {
+    let w = W::new();
+    let t = w.svc.create_template(&w.coord(), Weekday::Thu, time("09:00"), time("12:00"), None, None).unwrap().value;
+    assert_eq!((t.capacity, t.staff), (12, 1), "the centre's defaults");
+    let (from, to) = (date("2026-11-01"), date("2026-12-31"));
+    let made = w.svc.generate_shifts(&w.coord(), None, from, to).unwrap().value;
+    let dates: Vec<String> = made.iter().map(|s| s.date.to_string()).collect();
+    assert_eq!(dates, ["2026-12-03", "2026-12-10", "2026-12-17", "2026-12-24", "2026-12-31"], "past dates skipped");
+    assert!(made.iter().all(|s| s.template == Some(t.id) && s.start == time("09:00")));
+
+    let before = w.snapshot();
+    assert!(w.svc.generate_shifts(&w.coord(), Some(t.id), from, to).unwrap().value.is_empty());
+    assert_unchanged(&before, &w.snapshot());
+    assert_eq!(w.svc.schedule(COORD, date("2026-12-01"), 31).unwrap().len(), 5);
+}
+
+// ----- visibility -----
+
+#[test]
+fn a_roster_shows_notes_to_the_shifts_volunteers_and_staff_only() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let elsewhere = w.shift_on("2026-12-04", "09:00", "12:00", 12, 1);
+    let (p, v, other, staff) = (w.family(), w.family(), w.family(), w.family());
+    w.svc.set_role(&w.coord(), staff, Role::Staff).unwrap();
+    let c = w.svc.add_child(&as_(p), "Mei", date(OLDER), Some("peanut allergy")).unwrap().value;
+    w.book(p, shift, c.id);
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+    w.svc.volunteer(&as_(other), elsewhere).unwrap();
+
+    for u in [p, other] {
+        assert_eq!(w.svc.roster(u, shift).unwrap_err(), ServiceError::NotStaff);
+    }
+    for u in [v, staff, COORD] {
+        let r = w.svc.roster(u, shift).unwrap();
+        let kids: Vec<(&str, Option<&str>)> =
+            r.children.iter().map(|k| (k.name.as_str(), k.notes.as_deref())).collect();
+        assert_eq!(kids, [("Mei", Some("peanut allergy"))]);
+        assert_eq!(r.children[0].months, 30);
+        assert_eq!(r.volunteers.iter().map(|x| x.user).collect::<Vec<_>>(), [v]);
+    }
+    w.svc.drop_signup(&as_(v), s.id).unwrap();
+    assert_eq!(w.svc.roster(v, shift).unwrap_err(), ServiceError::NotStaff);
+}
+
+// ----- idempotence -----
+
+#[test]
+fn a_replayed_request_answers_the_same_and_changes_nothing() {
+    let w = W::new();
+    let p = w.family();
+    let c = w.child(p, OLDER);
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let req = Caller::with_request(p, "update-1");
+    let first = w.svc.book(&req, shift, c).unwrap();
+    assert!(!first.replayed);
+    let before = w.snapshot();
+    let again = w.svc.book(&req, shift, c).unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.value, first.value);
+    assert_unchanged(&before, &w.snapshot());
+    assert_eq!(w.avail(p), 180);
+
+    // Without the key the same press is a new request, and the child is booked already.
+    w.refuses(ServiceError::AlreadyBooked, |s| s.book(&as_(p), shift, c));
+    // Another user's request with the same key is not a replay of this one.
+    let q = w.family();
+    let other = w.svc.book(&Caller::with_request(q, "update-1"), shift, w.child(q, OLDER)).unwrap();
+    assert!(!other.replayed);
+    assert_ne!(other.value.booking.id, first.value.booking.id);
+
+    let cancel = Caller::with_request(p, "callback-7");
+    w.clock.set(w.starts(shift) - Duration::hours(1));
+    assert_eq!(w.svc.cancel_booking(&cancel, first.value.booking.id).unwrap().value.charged, 90);
+    let before = w.snapshot();
+    let again = w.svc.cancel_booking(&cancel, first.value.booking.id).unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.value.charged, 90);
+    assert_unchanged(&before, &w.snapshot());
+    assert_eq!(w.avail(p), 270);
+}
+
+#[test]
+fn no_cancelling_a_booking_once_the_shift_began_nor_a_shift_once_it_ended() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 10, 1);
+    let (parent, child) = w.children(1, INFANT)[0];
+    let b = w.book(parent, shift, child).value.booking.id;
+    w.clock.set(w.starts(shift));
+    w.refuses(ServiceError::ShiftStarted, |s| s.cancel_booking(&as_(parent), b));
+    assert_eq!(w.status(b), BookingStatus::Confirmed);
+    // Midway a typhoon may still stop the shift...
+    let other = w.shift_on("2026-12-04", "09:00", "12:00", 10, 1);
+    w.clock.set(w.starts(other) + Duration::hours(1));
+    assert!(w.svc.cancel_shift(&w.coord(), other, "typhoon").is_ok());
+    // ...but one that has ended is settled, not cancelled.
+    w.clock.set(w.ends(shift));
+    w.refuses(ServiceError::ShiftStarted, |s| s.cancel_shift(&w.coord(), shift, "too late"));
+}
