@@ -1,8 +1,13 @@
 //! Benchmark of huzhu's core: booking, the week's schedule and a family's balance with
 //! history, on generated centres of two sizes built through the real service.
 //!
-//! - `10k`:  200 families, 10 weekly templates (~520 shifts over a year), ~10,400 bookings;
-//! - `100k`: 2,000 families, 98 weekly templates (14 shifts a day, ~5,110 shifts), ~102,200 bookings.
+//! - `10k`:  200 families, 10 weekly templates (522 shifts over a year), 10,682 bookings;
+//! - `100k`: 2,000 families, 98 weekly templates (14 shifts a day, 5,110 shifts), 102,442 bookings.
+//!
+//! Each family is approved, has one child (12-18 months old now, 24-30 at the year's end) and
+//! 10,000,000 credits. Shifts are 3 hours, room for 30, 4 staff. Both sizes also have one
+//! "history" family (242 bookings, every other one cancelled: 365 ledger entries) and 8
+//! fresh bench families. Generation runs with durability off, on a store in a temp dir.
 //!
 //! Both have the same per-shift state (20 rotation bookings a shift) and per-family history
 //! (~52 bookings a family), so only the total amount of data differs (10x). The issue asks
@@ -280,15 +285,20 @@ impl Record {
     fn add(&self, id: &str, iters: u64, time: Duration) {
         self.runs.borrow_mut().entry(id.to_string()).or_default().push((iters, time));
     }
-    /// Mean time per call over the measured samples (the last `SAMPLE_SIZE` runs).
-    fn per_call(&self, id: &str) -> Option<(Duration, u64)> {
+    /// Time per call over the measured samples (the last `SAMPLE_SIZE` runs): the mean, and
+    /// the median of the samples' per-call times (robust against a sample disturbed by
+    /// other work on the machine); and how many calls were made, warm-up included.
+    fn per_call(&self, id: &str) -> Option<(Duration, Duration, u64)> {
         let runs = self.runs.borrow();
         let v = runs.get(id)?;
         let measured = &v[v.len().saturating_sub(SAMPLE_SIZE)..];
         let iters: u64 = measured.iter().map(|r| r.0).sum();
         let time: Duration = measured.iter().map(|r| r.1).sum();
+        let mut per: Vec<Duration> = measured.iter().map(|r| r.1 / r.0.max(1) as u32).collect();
+        per.sort();
+        let median = per[per.len() / 2];
         let total: u64 = v.iter().map(|r| r.0).sum();
-        Some((time / iters.max(1) as u32, total))
+        Some((time / iters.max(1) as u32, median, total))
     }
 }
 
@@ -365,6 +375,36 @@ fn bench_reads(c: &mut Criterion, sets: &[&Dataset], rec: &Record) {
     g.finish();
 }
 
+/// A paired check of the scaling claim that is robust against other work on the machine:
+/// blocks of `block` timed bookings alternate between the two datasets (order swapped every
+/// round), and the median over rounds of the 100k/10k ratio is reported with the medians of
+/// each side's per-call time.
+fn paired_check(small: &Dataset, big: &Dataset, durable: bool, rounds: usize, block: usize) -> (f64, f64, f64) {
+    let mut per = [vec![], vec![]];
+    let mut ratios = vec![];
+    let mut ok = 0;
+    for round in 0..rounds {
+        let mut this = [0.0; 2];
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for side in order {
+            let ds = [small, big][side];
+            let mut total = Duration::ZERO;
+            for k in 0..block {
+                total += ds.timed_book(round * block + k, durable, &mut ok);
+            }
+            ds.store().set_durable(false);
+            this[side] = total.as_secs_f64() * 1e6 / block as f64;
+            per[side].push(this[side]);
+        }
+        ratios.push(this[1] / this[0]);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(&mut per[0]), median(&mut per[1]), median(&mut ratios))
+}
+
 /// Diagnostic, not a criterion benchmark: what `book` costs on a shift that has seen many
 /// book/cancel cycles (its record keeps every cancelled booking id).
 fn churn_check(ds: &Dataset) -> Vec<(usize, Duration)> {
@@ -431,6 +471,10 @@ fn main() {
     bench_book(&mut c, &refs, &rec, &confirmed);
     bench_reads(&mut c, &refs, &rec);
 
+    let paired = [
+        (false, paired_check(&sets[0], &sets[1], false, 15, 200)),
+        (true, paired_check(&sets[0], &sets[1], true, 15, 100)),
+    ];
     let after: Vec<_> = sets.iter().map(Dataset::sizes).collect();
     let churn = churn_check(&sets[1]);
 
@@ -449,7 +493,10 @@ fn main() {
             after,
         );
     }
-    println!("{:<28} {:>12} {:>14} {:>10}", "case", "per call", "calls/s", "iters");
+    println!(
+        "{:<24} {:>11} {:>11} {:>11} {:>13} {:>9}",
+        "case", "mean/call", "calls/s", "median/call", "calls/s (med)", "calls"
+    );
     let ids = [
         "book/durable_off/10k",
         "book/durable_off/100k",
@@ -460,27 +507,48 @@ fn main() {
         "balance_history/10k",
         "balance_history/100k",
     ];
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
     for id in ids {
-        if let Some((per, total)) = rec.per_call(id) {
-            println!("{:<28} {:>9.1} µs {:>14.0} {:>10}", id, per.as_secs_f64() * 1e6, rate(per), total);
+        if let Some((mean, median, total)) = rec.per_call(id) {
+            println!(
+                "{:<24} {:>8.1} µs {:>11.0} {:>8.1} µs {:>13.0} {:>9}",
+                id,
+                us(mean),
+                rate(mean),
+                us(median),
+                rate(median),
+                total
+            );
         }
     }
     for ds in &sets {
-        if let Some((per, _)) = rec.per_call(&format!("schedule_week/{}", ds.label)) {
+        if let Some((mean, median, _)) = rec.per_call(&format!("schedule_week/{}", ds.label)) {
             println!(
-                "schedule_week/{:<14} {} shifts in the week: {:.1} µs per listed shift",
+                "schedule_week/{:<5} lists {:>2} shifts: {:.1} µs (median {:.1} µs) per listed shift",
                 ds.label,
                 ds.week_shifts,
-                per.as_secs_f64() * 1e6 / ds.week_shifts as f64
+                us(mean) / ds.week_shifts as f64,
+                us(median) / ds.week_shifts as f64
             );
         }
     }
     for name in ["durable_off", "durable_on"] {
-        if let (Some((a, _)), Some((b, _))) =
+        if let (Some((a, am, _)), Some((b, bm, _))) =
             (rec.per_call(&format!("book/{name}/10k")), rec.per_call(&format!("book/{name}/100k")))
         {
-            println!("book/{name}: 100k / 10k per-call cost = {:.2}x", b.as_secs_f64() / a.as_secs_f64());
+            println!(
+                "book/{name}: per-call cost at 100k / at 10k = {:.2}x (medians {:.2}x)",
+                b.as_secs_f64() / a.as_secs_f64(),
+                bm.as_secs_f64() / am.as_secs_f64()
+            );
         }
+    }
+    for (durable, (a, b, r)) in paired {
+        let name = if durable { "durable_on" } else { "durable_off" };
+        println!(
+            "paired check book/{name}: alternating blocks, median per call 10k {a:.1} µs, 100k {b:.1} µs; \
+             median ratio 100k/10k = {r:.2}x"
+        );
     }
     let (ok, all) = *confirmed.borrow();
     println!("timed bookings confirmed: {ok} of {all}");

@@ -157,9 +157,11 @@ pub struct Shift {
     /// Professional staff on duty.
     pub staff: u32,
     pub status: ShiftStatus,
-    /// Every booking ever made for this shift, in arrival order (the waitlist order).
+    /// Its bookings in arrival order (the waitlist order). A booking cancelled while the
+    /// shift is open leaves the list (it stays in its family's history), so booking and
+    /// cancelling again and again cannot make the record grow.
     pub bookings: Vec<BookingId>,
-    /// Every volunteer signup, in arrival order.
+    /// Its volunteer signups in arrival order; dropped ones leave the list likewise.
     pub signups: Vec<SignupId>,
     pub template: Option<TemplateId>,
     pub cancel_reason: Option<String>,

@@ -208,6 +208,8 @@ impl Service {
             put_booking(tx, &b)?;
             put_family(tx, &fam)?;
             remove_child_day(tx, &b, shift.date)?;
+            // Cancelled bookings leave the shift's list, so its record stays bounded.
+            shift.bookings.retain(|id| *id != b.id);
             let mut notes = vec![];
             rebalance(tx, &centre, &mut shift, &mut notes)?;
             Ok((b, notes))
@@ -252,6 +254,7 @@ impl Service {
             s.offered_for_swap = false;
             put_signup(tx, &s)?;
             remove_volunteer_day(tx, &s, shift.date)?;
+            shift.signups.retain(|id| *id != s.id);
             let mut notes = vec![];
             rebalance(tx, &centre, &mut shift, &mut notes)?;
             Ok((s, notes))
@@ -298,6 +301,7 @@ impl Service {
             old.offered_for_swap = false;
             put_signup(tx, &old)?;
             remove_volunteer_day(tx, &old, shift.date)?;
+            shift.signups.retain(|id| *id != old.id);
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;

@@ -100,6 +100,11 @@ impl Service {
         name: &str,
     ) -> Result<Outcome<Member>, ServiceError> {
         self.super_admin(caller.user)?;
+        // Appointed by id alone: a name people can read until they say theirs.
+        let name: String = match name.trim() {
+            "" => format!("#{target}"),
+            n => n.chars().take(NAME_MAX).collect(),
+        };
         self.change(caller, |tx, now| {
             let centre = centre(tx, centre_id)?;
             let m = match tx.get::<Member>(T::Members, member_key(target))? {
