@@ -1,0 +1,34 @@
+//! `huzhu sandbox --script`: the README's "run" command plays a script of demo users'
+//! lines through the real bot and the stand-in, and prints the transcript.
+
+use std::process::Command;
+
+#[test]
+fn a_script_plays_through_the_demo_centre_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("demo.txt");
+    std::fs::write(
+        &script,
+        "# a parent, in Chinese\n/start\n/balance\n!as anna\n/book\n!1\n!1\n!1\n!as coord\n/pending\n!as new\n/newshift 2030-01-01 09:00-12:00\n!quit\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_huzhu"))
+        .args(["sandbox", "--script"])
+        .arg(&script)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run huzhu sandbox");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "sandbox failed: {}\n{text}", String::from_utf8_lossy(&out.stderr));
+    // mum reads Chinese: greeting, menu buttons numbered, balance with the start grant.
+    assert!(text.contains("您好，妈妈李"), "{text}");
+    assert!(text.contains("[1] 📅 时段"), "{text}");
+    assert!(text.contains("可用 6 小时"), "{text}");
+    // anna books through the buttons in English: day -> shift -> confirm.
+    assert!(text.contains("Pick a day:"), "{text}");
+    assert!(text.contains("Cost 3 h; available 6 → 3 h."), "{text}");
+    assert!(text.contains("✅ Booked #1: Leo"), "{text}");
+    // the coordinator has nothing pending; a stranger cannot publish shifts.
+    assert!(text.contains("没有待审批的申请"), "{text}");
+    assert!(text.contains("您还不是成员"), "{text}");
+}
