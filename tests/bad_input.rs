@@ -389,3 +389,13 @@ fn a_failed_request_is_not_remembered() {
     assert!(!retried.replayed, "the failure was not stored as the answer");
     assert_eq!(retried.value.available_after, 0);
 }
+
+#[test]
+fn volunteer_quote_earns_by_policy_and_hides_other_centres() {
+    let w = W::new();
+    // 09:00-12:00 at 2 credit minutes per minute served.
+    let (shift, earn) = w.svc().volunteer_quote(w.q, w.shift).unwrap();
+    assert_eq!((shift.id, earn), (w.shift, 360));
+    w.alike(ServiceError::UnknownShift, w.other.shift.0, |s, id| s.volunteer_quote(w.q, ShiftId(id)));
+    w.refuses(ServiceError::NotRegistered, |s| s.volunteer_quote(UserId(4242), w.shift));
+}

@@ -700,3 +700,92 @@ async fn chinese_parent_switches_language() {
     let r = h.say(&li, &format!("/child add 小明 {}", born_months_ago(18))).await;
     assert!(r.text.starts_with("已添加 小明（编号 "), "{:?}", r.text);
 }
+
+/// The coordinator's tools: invite link and QR code, weekly templates, the roster,
+/// attendance buttons (Settle refused before the end), grants and the ledger; and a
+/// volunteer who signs up through the buttons, then hands the shift over with /swap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_tools_and_a_swap() {
+    let h = Harness::start().await;
+    let coord = en(2007, "Wang");
+    let rosa = en(1701, "Rosa");
+    let sam = en(1702, "Sam");
+    let (_, code) = h.bootstrap(&coord, "Oak Centre").await;
+    for p in [&rosa, &sam] {
+        h.join_approved(&coord, p, &code).await;
+    }
+
+    // Invite: the link as text, then the same link as a QR code picture.
+    let before = h.seq();
+    let r = h.say(&coord, "/invite").await;
+    assert_has(&r, &format!("Invite code of \"Oak Centre\": {code}"));
+    assert_has(&r, &format!("?start={code}"));
+    let photo = h
+        .standin
+        .wait_for_message(coord.id, before, |m| m.kind == huzhu::standin::MessageKind::Photo, WAIT)
+        .await
+        .unwrap_or_else(|| h.fail(&coord, "got no QR code picture"));
+    assert!(photo.file_bytes.as_deref().is_some_and(|b| b.starts_with(b"\x89PNG")), "not a PNG");
+
+    // Weekly template: every Wednesday, generated for the next two weeks (two Wednesdays).
+    let r = h.say(&coord, "/template add wed 09:00-12:00 8").await;
+    assert!(r.text.starts_with("Added weekly template #1 every Wed 09:00-12:00 · 8 places."), "{:?}", r.text);
+    let r = h.say(&coord, &format!("/template gen {} {}", day(1), day(14))).await;
+    assert_eq!(r.text, "Created 2 shifts.");
+    let r = h.say(&coord, &format!("/template gen {} {}", day(1), day(14))).await;
+    assert_eq!(r.text, "Created 0 shifts.");
+    let r = h.say(&coord, "/template").await;
+    assert_has(&r, "#1 every Wed 09:00-12:00 · 8 places");
+
+    // Rosa books; Sam volunteers through the guided buttons.
+    h.add_child(&rosa, "Ria", born_months_ago(9)).await;
+    let shift = h.new_shift(&coord, day(2), "14:00-17:00", None).await;
+    let r = h.say(&rosa, &format!("/book {shift}")).await;
+    assert!(r.text.starts_with("✅ Booked #"), "{:?}", r.text);
+    let r = h.say(&sam, "/volunteer").await;
+    assert_has(&r, "Pick a shift to help with");
+    let r = h.press(&sam, &format!("#{shift} ")).await;
+    assert_has(&r, "You earn 6 h once it is settled.");
+    let r = h.press(&sam, "✅ Confirm").await;
+    assert!(r.text.starts_with("🙌 Signed up v"), "{:?}", r.text);
+    let signup = number_after(&r.text, "Signed up v");
+
+    // The roster is for the coordinator (and the shift's volunteers), not for parents.
+    let r = h.say(&coord, &format!("/roster {shift}")).await;
+    assert_has(&r, "· Ria · infant (6-12 m) · 9 months");
+    assert_has(&r, "· Sam (signed up)");
+    let r = h.say(&rosa, &format!("/roster {shift}")).await;
+    assert_eq!(r.text, "Only staff, coordinators and this shift's volunteers can see that.");
+
+    // Attendance: mark Ria absent with a button; Settle is refused until the shift ends.
+    let r = h.say(&coord, &format!("/attendance {shift}")).await;
+    assert_eq!(labels(&r), ["✅ Ria", "❌ Ria", "✅ Sam", "❌ Sam", "Settle"]);
+    let r = h.press(&coord, "❌ Ria").await;
+    assert_has(&r, "· Ria · infant (6-12 m) · 9 months ❌");
+    let (msg, data) = h.find_button(&coord, "Settle");
+    let toast = h.press_for_toast(&coord, msg.message_id, &data).await;
+    assert_eq!(toast.as_deref(), Some("That shift has not ended yet."));
+
+    // Grant and ledger: Rosa had 6 h, 3 h are held for Ria, plus 1.5 h.
+    let before = h.seq();
+    let r = h.say(&coord, &format!("/grant {} 90 bonus", rosa.id)).await;
+    assert_eq!(r.text, format!("Adjusted user {} by 1.5 h; available now 4.5 h.", rosa.id));
+    h.expect(&rosa, before, "A coordinator adjusted your credits by 1.5 h (bonus). Available now: 4.5 h.").await;
+    let r = h.say(&coord, &format!("/ledger {}", rosa.id)).await;
+    assert_has(&r, "available 4.5 h · held 3 h");
+    assert_has(&r, "coordinator adjustment · bonus");
+
+    // Sam offers the shift; Rosa takes it over; Sam is told.
+    let r = h.say(&sam, "/my").await;
+    assert_has(&r, &format!("v{signup} volunteering"));
+    let r = h.press(&sam, &format!("Offer v{signup}")).await;
+    assert_eq!(r.text, format!("Signup v{signup} is offered for swap; it stays yours until someone takes it."));
+    let before = h.seq();
+    let r = h.say(&rosa, "/swap").await;
+    assert_has(&r, "Shifts you can take over:");
+    let r = h.press(&rosa, "· Sam").await;
+    assert_eq!(r.text, format!("You took over the volunteer shift of #{shift}. Thank you!"));
+    h.expect(&sam, before, "Rosa took over your volunteer shift").await;
+    let r = h.say(&sam, "/my").await;
+    assert_has(&r, "Nothing yet.");
+}

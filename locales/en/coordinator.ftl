@@ -27,7 +27,7 @@ cmd-approve = Approve a request
 cmd-suspend = Suspend a member
 
 shift-created = Published shift { $shift } with { $places } places and { $staff } staff.
-template-created = Added weekly template #{ $id }: every { $weekday } { $start }-{ $end }, { $places } places. Create its shifts with /template gen FROM TO.
+template-created = Added weekly template { $template }. Create its shifts with /template gen FROM TO.
 template-generated = Created { $count } shifts.
 templates-none = No weekly templates yet.
 templates-title = Weekly templates:

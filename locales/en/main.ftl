@@ -32,6 +32,8 @@ help-admin = For administrators:
     /newcenter NAME
     /coordinator USER CENTRE
 lang-choose = 请选择语言 / Choose a language:
+lang-name-zh = 中文
+lang-name-en = English
 lang-set = Language set to English.
 not-understood = I didn't understand that. Use the menu below or send /help for the commands.
 send-text = Please send text or a command, for example /menu.

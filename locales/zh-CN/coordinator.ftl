@@ -27,7 +27,7 @@ cmd-approve = 通过申请
 cmd-suspend = 暂停成员
 
 shift-created = 已发布时段 { $shift }，{ $places } 个名额，专业人员 { $staff } 名。
-template-created = 已添加每周模板 #{ $id }：每{ $weekday } { $start }-{ $end }，{ $places } 个名额。用 /template gen 开始日期 结束日期 生成时段。
+template-created = 已添加每周模板 { $template }。用 /template gen 开始日期 结束日期 生成时段。
 template-generated = 已生成 { $count } 个时段。
 templates-none = 还没有每周模板。
 templates-title = 每周模板：

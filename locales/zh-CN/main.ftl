@@ -32,6 +32,8 @@ help-admin = 管理员命令：
     /newcenter 名称
     /coordinator 用户 中心编号
 lang-choose = 请选择语言 / Choose a language:
+lang-name-zh = 中文
+lang-name-en = English
 lang-set = 已切换为中文。
 not-understood = 没看懂这句话。请点下面的菜单，或发送 /help 查看命令。
 send-text = 请发送文字或命令，例如 /menu。

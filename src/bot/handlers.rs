@@ -61,7 +61,7 @@ impl Ctx {
         }
     }
     fn tz(&self) -> chrono_tz::Tz {
-        self.svc.my_centre(self.user).map(|(_, c)| c.tz()).unwrap_or(chrono_tz::Asia::Shanghai)
+        self.svc.my_centre(self.user).map(|(_, c)| c.tz()).unwrap_or_else(|_| self.svc.default_tz())
     }
     fn today(&self) -> NaiveDate {
         self.svc.today(self.tz())
@@ -133,19 +133,10 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
             })
         }
         Command::Templates => templates(ctx),
-        Command::TemplateAdd { weekday, start, end, places } => {
-            ctx.done(ctx.svc.create_template(&ctx.caller(), weekday, start, end, places, None), |t| {
-                Reply::text(t!(
-                    lang,
-                    "template-created",
-                    id = t.id.0,
-                    weekday = render::weekday(lang, weekday_date(t.weekday)),
-                    start = render::hm(t.start),
-                    end = render::hm(t.end),
-                    places = t.capacity
-                ))
-            })
-        }
+        Command::TemplateAdd { weekday, start, end, places } => ctx
+            .done(ctx.svc.create_template(&ctx.caller(), weekday, start, end, places, None), |t| {
+                Reply::text(t!(lang, "template-created", template = render::template(lang, t)))
+            }),
         Command::TemplateGenerate { from, to } => ctx
             .done(ctx.svc.generate_shifts(&ctx.caller(), None, from, to), |list| {
                 Reply::text(t!(lang, "template-generated", count = list.len()))
@@ -240,19 +231,19 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         },
         Callback::BookAsk(s, c) => book_ask(ctx, s, c),
         Callback::BookDo(s, c) => book(ctx, s, c),
-        Callback::VolunteerAsk(s) => match ctx.svc.shift(s) {
-            Ok(Some(shift)) => Reply::text(t!(
+        Callback::VolunteerAsk(s) => match ctx.svc.volunteer_quote(ctx.user, s) {
+            Ok((shift, earn)) => Reply::text(t!(
                 lang,
                 "volunteer-ask",
                 shift = render::shift(lang, &ShiftBrief::from(&shift)),
-                earn = hours(shift.minutes() * 2)
+                earn = hours(earn)
             ))
             .with_row(vec![
                 (ctx.l("btn-confirm"), Callback::VolunteerDo(s)),
                 (ctx.l("btn-back"), Callback::Menu(Menu::Volunteer)),
             ])
             .into(),
-            _ => ctx.err(&ServiceError::UnknownShift),
+            Err(e) => ctx.err(&e),
         },
         Callback::VolunteerDo(s) => volunteer(ctx, s),
         Callback::CancelAsk(b) => Reply::text(t!(lang, "cancel-ask", booking = b.0))
@@ -349,8 +340,10 @@ fn help(ctx: &Ctx) -> Reply {
 }
 
 fn language_menu(ctx: &Ctx) -> Reply {
-    Reply::text(ctx.l("lang-choose"))
-        .with_row(vec![("中文".into(), Callback::SetLang(false)), ("English".into(), Callback::SetLang(true))])
+    Reply::text(ctx.l("lang-choose")).with_row(vec![
+        (ctx.l("lang-name-zh"), Callback::SetLang(false)),
+        (ctx.l("lang-name-en"), Callback::SetLang(true)),
+    ])
 }
 
 fn set_lang(ctx: &Ctx, lang: Lang) -> Handled {
@@ -761,29 +754,14 @@ fn templates(ctx: &Ctx) -> Handled {
         Ok(list) => {
             let mut text = if list.is_empty() { ctx.l("templates-none") } else { ctx.l("templates-title") };
             for tpl in &list {
-                text.push_str(&format!(
-                    "\n{}",
-                    t!(
-                        lang,
-                        "template-line",
-                        id = tpl.id.0,
-                        weekday = render::weekday(lang, weekday_date(tpl.weekday)),
-                        start = render::hm(tpl.start),
-                        end = render::hm(tpl.end),
-                        places = tpl.capacity
-                    )
-                ));
+                text.push('\n');
+                text.push_str(&render::template(lang, tpl));
             }
             text.push_str(&format!("\n\n{}", t!(lang, "usage-template")));
             Reply::text(text).into()
         }
         Err(e) => ctx.err(&e),
     }
-}
-
-/// Any date with that weekday, for naming it.
-fn weekday_date(w: chrono::Weekday) -> NaiveDate {
-    NaiveDate::from_isoywd_opt(2026, 10, w).unwrap_or_default()
 }
 
 fn cancel_shift(ctx: &Ctx, shift: ShiftId, reason: &str) -> Handled {

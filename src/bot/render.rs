@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::Callback;
-use crate::domain::{AgeGroup, AgeProblem, BookingStatus, MemberStatus, SignupStatus};
+use crate::domain::{AgeGroup, AgeProblem, BookingStatus, MemberStatus, SignupStatus, Template};
 use crate::i18n::Lang;
 use crate::ledger::format_hours;
 use crate::service::{Event, ServiceError, ShiftBrief, ShiftView};
@@ -144,6 +144,21 @@ pub fn shift_view(lang: Lang, v: &ShiftView) -> String {
         line.push_str(&t!(lang, "sched-mine-volunteer"));
     }
     line
+}
+
+/// "#1 every Wed 09:00-12:00 · 8 places"
+pub fn template(lang: Lang, t: &Template) -> String {
+    // Any date with that weekday names it.
+    let day = NaiveDate::from_isoywd_opt(2026, 10, t.weekday).unwrap_or_default();
+    t!(
+        lang,
+        "template-line",
+        id = t.id.0,
+        weekday = weekday(lang, day),
+        start = hm(t.start),
+        end = hm(t.end),
+        places = t.capacity
+    )
 }
 
 pub fn usage(lang: Lang, command: &str) -> String {

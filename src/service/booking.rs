@@ -101,6 +101,21 @@ impl Service {
             .map_err(ServiceError::from_write)
     }
 
+    /// What volunteering at a shift would earn, shown before the member confirms.
+    /// Changes nothing.
+    pub fn volunteer_quote(&self, user: UserId, shift_id: ShiftId) -> Result<(Shift, i64), ServiceError> {
+        let now = self.now();
+        self.store
+            .read(|tx| -> Res<(Shift, i64)> {
+                let m = active_member(tx, user)?;
+                let centre = centre(tx, m.centre)?;
+                let shift = open_future_shift(tx, &centre, shift_id, now)?;
+                let earn = ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?;
+                Ok((shift, earn))
+            })
+            .map_err(ServiceError::from_write)
+    }
+
     /// Books care for a child: confirmed at once if the shift can hold it with the
     /// caregivers already signed up, otherwise waitlisted. Either way its cost is held.
     pub fn book(

@@ -455,7 +455,7 @@ impl Service {
         Ok(out)
     }
 
-    /// A centre by its invite code (for the coordinator's invite link).
+    /// The active coordinators of a centre.
     pub fn coordinators_of(&self, centre: CentreId) -> Result<Vec<UserId>, ServiceError> {
         Ok(self.store.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
     }

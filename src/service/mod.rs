@@ -95,6 +95,11 @@ impl Service {
         self.clock.now()
     }
 
+    /// Timezone of new centres, and of people who belong to none.
+    pub fn default_tz(&self) -> Tz {
+        self.config.default_tz
+    }
+
     pub fn is_super_admin(&self, user: UserId) -> bool {
         self.config.super_admins.contains(&user)
     }
