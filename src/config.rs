@@ -14,6 +14,9 @@ pub struct Config {
     pub default_tz: Tz,
     /// `RUST_LOG`, default `info`.
     pub log_level: String,
+    /// `HUZHU_CLOCK_START` (RFC 3339, tests only): the clock starts at this instant and
+    /// runs at normal speed, so tests can run the real binary "the evening before".
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One clear line naming the variable and what it expects.
@@ -59,7 +62,15 @@ impl Config {
             })?,
         };
         let log_level = non_empty("RUST_LOG").unwrap_or_else(|| "info".into());
-        Ok(Config { db_path, super_admins, default_tz, log_level })
+        let clock_start = match non_empty("HUZHU_CLOCK_START") {
+            None => None,
+            Some(s) => Some(chrono::DateTime::parse_from_rfc3339(&s).map(|t| t.to_utc()).map_err(|_| ConfigError {
+                var: "HUZHU_CLOCK_START",
+                problem: format!("`{s}` is not an RFC 3339 time"),
+                expected: "a time such as 2026-12-01T09:00:00+08:00 (tests only; leave unset)",
+            })?),
+        };
+        Ok(Config { db_path, super_admins, default_tz, log_level, clock_start })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod i18n;
 pub mod ledger;
 pub mod policy;
+pub mod reminders;
 pub mod rota;
 pub mod sandbox;
 pub mod service;

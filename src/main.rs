@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use huzhu::clock::SystemClock;
+use huzhu::clock::{OffsetClock, SystemClock};
 use huzhu::config::Config;
 use huzhu::domain::UserId;
 use huzhu::service::{Service, ServiceConfig};
@@ -97,9 +97,16 @@ async fn run_bot(config: Config) -> ExitCode {
         config.default_tz,
         config.super_admins.len()
     );
+    let clock: Arc<dyn huzhu::clock::Clock> = match config.clock_start {
+        Some(start) => {
+            log::warn!("HUZHU_CLOCK_START is set: the clock starts at {start} (for tests only)");
+            Arc::new(OffsetClock::starting_at(start))
+        }
+        None => Arc::new(SystemClock),
+    };
     let svc = Arc::new(Service::new(
         store,
-        Arc::new(SystemClock),
+        clock,
         ServiceConfig {
             super_admins: config.super_admins.iter().map(|u| UserId(*u)).collect(),
             default_tz: config.default_tz,

@@ -156,6 +156,8 @@ impl Harness {
     }
 
     /// Sends `text` as `user` and returns the bot's next message (or edit) to them.
+    /// The reply to `text` (reminders, digests and asks for cover that the bot sends on
+    /// its own at the same time are skipped).
     async fn say(&self, user: &TestUser, text: &str) -> BotMessage {
         let before = self.seq();
         self.standin.send_text(user, text);
@@ -164,7 +166,7 @@ impl Harness {
 
     /// The first message to `user` sent or edited after `after`.
     async fn next_to(&self, user: &TestUser, after: u64, what: &str) -> BotMessage {
-        match self.standin.wait_for_message(user.id, after, |_| true, WAIT).await {
+        match self.standin.wait_for_message(user.id, after, |m| !is_automatic(m), WAIT).await {
             Some(m) => m,
             None => self.fail(user, &format!("got no {what} within {WAIT:?}")),
         }
@@ -788,4 +790,10 @@ async fn coordinator_tools_and_a_swap() {
     h.expect(&sam, before, "Rosa took over your volunteer shift").await;
     let r = h.say(&sam, "/my").await;
     assert_has(&r, "Nothing yet.");
+}
+
+/// Messages the bot sends on its own (reminders, digests, asks for cover, broadcasts),
+/// which may arrive between a command and its reply.
+fn is_automatic(m: &BotMessage) -> bool {
+    ["⏰", "📋", "🙋", "📢"].iter().any(|p| m.text.starts_with(p))
 }

@@ -53,3 +53,22 @@ invite = Invite code of "{ $centre }": { $code }
     Parents who open it can ask to join; you approve them.
 centre-created = Created centre "{ $name }" (id { $id }, timezone { $timezone }), invite code { $code }. Appoint a coordinator with /coordinator USER { $id }.
 coordinator-appointed = User { $user } is now a coordinator of centre { $centre }.
+
+usage-broadcast = Usage: /broadcast TEXT (everyone); /broadcast SHIFT TEXT (that shift's families and volunteers); /broadcast waitlist SHIFT TEXT. For example /broadcast 12 Please bring sun hats tomorrow
+usage-moveshift = Usage: /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM, for example /moveshift 12 2026-12-08 14:00-17:00
+cmd-broadcast = Message many members
+cmd-moveshift = Move a shift
+broadcast-confirm = Send this message to { $count } people?
+
+    { $text }
+btn-broadcast-send = 📢 Send
+btn-broadcast-cancel = Cancel
+broadcast-cancelled = Broadcast cancelled; nothing was sent.
+broadcast-progress = 📢 Sending… sent { $sent } / { $total }
+broadcast-done = 📢 Broadcast finished: { $total } recipients, { $delivered } delivered, { $blocked } blocked the bot, { $failed } failed.
+broadcast-blocked-list = Blocked the bot (marked unreachable): { $names }
+broadcast-failed-list = Not delivered: { $names }
+digest-title = 📋 Tomorrow, { $date }:
+digest-shift = { $shift }: infants { $infants }, toddlers { $toddlers }, older { $older }; waitlist { $waitlist }; staff { $staff }; volunteers: { $volunteers }
+digest-gap =   ⚠ { $missing } more caregiver(s) needed; asking members to cover.
+shift-moved = Moved shift { $shift }; its families and volunteers have been told.

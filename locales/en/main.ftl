@@ -23,7 +23,8 @@ help-parent = For parents:
 help-coordinator = For coordinators:
     /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES]
     /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
-    /cancelshift SHIFT REASON
+    /cancelshift SHIFT REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
+    /broadcast TEXT, /broadcast SHIFT TEXT, /broadcast waitlist SHIFT TEXT
     /pending, /approve USER, /reject USER, /suspend USER
     /grant USER MINUTES MEMO (negative to correct), /ledger USER
     /roster SHIFT, /attendance SHIFT, /settle SHIFT
@@ -243,3 +244,22 @@ err-bad-amount = That amount is out of range.
 err-bad-text = The text is empty or too long (at most { $max } characters).
 err-too-many-children = A family can register at most 10 children.
 err-internal = Sorry, something went wrong and nothing was changed. Please try again later.
+
+# reminders, asks for cover, broadcasts
+remind-volunteer = ⏰ Reminder: you volunteer at { $shift } (in about { $hours } h). { $children } children are booked so far. Will you be there?
+btn-attend = ✅ I'll be there
+btn-cant-come = ❌ I can't make it
+attend-confirmed = Thank you! You're confirmed for { $shift }.
+cant-come-done = Thanks for telling us. Your signup for { $shift } is dropped; we are looking for someone to cover.
+remind-family = ⏰ Tomorrow: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
+remind-family-waitlisted = ⏰ Tomorrow: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.
+cover-ask = 🙋 Can you help? Shift { $shift } needs { $missing } more volunteer(s). You would earn { $earn } h.
+btn-take-cover = 🙋 Take this shift
+cover-taken-ok = Thank you! You volunteer at { $shift } now. You'll get a reminder before it.
+broadcast-header = 📢 { $centre }:
+    { $text }
+err-cover-taken = Someone else has already taken that shift. Thank you for offering!
+err-move-clash = A child or volunteer of that shift has another shift at the new time; nothing was moved.
+err-broadcast-closed = That broadcast was already sent or cancelled.
+err-no-recipients = Nobody would receive that message (no members match).
+note-shift-moved = 📅 Shift { $from } has moved to { $date } { $start }-{ $end }. Your booking or signup moves with it; if the new time doesn't suit you, cancel via /my.

@@ -53,3 +53,22 @@ invite = 「{ $centre }」邀请码：{ $code }
     家长打开链接即可申请加入，您审批后生效。
 centre-created = 已创建中心「{ $name }」（编号 { $id }，时区 { $timezone }），邀请码 { $code }。用 /coordinator 用户编号 { $id } 指定协调员。
 coordinator-appointed = 已将用户 { $user } 设为中心 { $centre } 的协调员。
+
+usage-broadcast = 用法：/broadcast 内容（全体成员）；/broadcast 时段编号 内容（该时段的家庭和志愿者）；/broadcast waitlist 时段编号 内容。例如 /broadcast 12 明天请带遮阳帽
+usage-moveshift = 用法：/moveshift 时段编号 YYYY-MM-DD HH:MM-HH:MM，例如 /moveshift 12 2026-12-08 14:00-17:00
+cmd-broadcast = 群发通知
+cmd-moveshift = 调整时段
+broadcast-confirm = 将这条消息发给 { $count } 人？
+
+    { $text }
+btn-broadcast-send = 📢 发送
+btn-broadcast-cancel = 取消
+broadcast-cancelled = 已取消群发，没有发送任何消息。
+broadcast-progress = 📢 发送中…… 已发 { $sent } / { $total }
+broadcast-done = 📢 群发完成：共 { $total } 人，送达 { $delivered }，屏蔽机器人 { $blocked }，失败 { $failed }。
+broadcast-blocked-list = 已屏蔽机器人（已标记为无法联系）：{ $names }
+broadcast-failed-list = 未送达：{ $names }
+digest-title = 📋 明天 { $date }：
+digest-shift = { $shift }：婴儿 { $infants }，幼儿 { $toddlers }，大童 { $older }；候补 { $waitlist }；专业人员 { $staff }；志愿者：{ $volunteers }
+digest-gap =   ⚠ 还缺 { $missing } 位照护人，正在请成员顶班。
+shift-moved = 已调整时段 { $shift }，已通知相关家庭和志愿者。

@@ -23,7 +23,8 @@ help-parent = 家长命令：
 help-coordinator = 协调员命令：
     /newshift YYYY-MM-DD HH:MM-HH:MM [名额]
     /template、/template add 周三 09:00-12:00 [名额]、/template gen 开始日期 结束日期
-    /cancelshift 时段 原因
+    /cancelshift 时段 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
+    /broadcast 内容、/broadcast 时段 内容、/broadcast waitlist 时段 内容
     /pending、/approve 用户、/reject 用户、/suspend 用户
     /grant 用户 分钟 备注（负数为更正）、/ledger 用户
     /roster 时段、/attendance 时段、/settle 时段
@@ -243,3 +244,22 @@ err-bad-amount = 数额超出范围。
 err-bad-text = 文字为空或太长（最多 { $max } 个字）。
 err-too-many-children = 每个家庭最多登记 10 个孩子。
 err-internal = 抱歉，出了点问题，您的操作没有生效。请稍后再试。
+
+# 提醒、求助顶班、群发
+remind-volunteer = ⏰ 提醒：您报名了 { $shift } 的帮带（约 { $hours } 小时后）。目前已有 { $children } 个孩子预约。您能来吗？
+btn-attend = ✅ 我会到
+btn-cant-come = ❌ 我来不了
+attend-confirmed = 谢谢！已确认您参加 { $shift }。
+cant-come-done = 谢谢告知。已取消您在 { $shift } 的帮带报名，我们正在找人顶班。
+remind-family = ⏰ 明天：{ $child } 在 { $shift } 托育。请在 { $start } 前到达，带好换洗衣物、尿不湿、水杯和需要的药品（请告诉工作人员）。如需取消：/my
+remind-family-waitlisted = ⏰ 明天：{ $child } 仍在 { $shift } 的候补第 { $position } 位。一有空位会立即通知您；若没有空位，冻结的时间会退回。
+cover-ask = 🙋 能帮忙吗？时段 { $shift } 还缺 { $missing } 位志愿者。参加可获得 { $earn } 小时。
+btn-take-cover = 🙋 我来顶班
+cover-taken-ok = 谢谢！您已报名 { $shift } 的帮带，开始前会提醒您。
+broadcast-header = 📢 { $centre }：
+    { $text }
+err-cover-taken = 这个时段已经有人顶上了，谢谢您的热心！
+err-move-clash = 该时段的孩子或志愿者在新时间已有其他时段，未做任何更改。
+err-broadcast-closed = 这条群发已经发送或取消。
+err-no-recipients = 没有符合条件的接收人。
+note-shift-moved = 📅 时段 { $from } 已改到 { $date } { $start }-{ $end }。您的预约或报名随之改动；如新时间不合适，可在 /my 取消。

@@ -59,6 +59,14 @@ pub enum Callback {
     MarkChild(ShiftId, BookingId, bool),
     MarkVolunteer(ShiftId, SignupId, bool),
     Settle(ShiftId),
+    /// From a volunteer's reminder: "I'll be there" / "I can't make it".
+    Attend(SignupId),
+    CantCome(SignupId),
+    /// From an ask for cover: "Take this shift".
+    TakeCover(ShiftId),
+    /// Confirm or drop a drafted broadcast.
+    BroadcastSend(u64),
+    BroadcastCancel(u64),
     /// Close a flow.
     Dismiss,
 }
@@ -86,6 +94,11 @@ impl Callback {
             MarkChild(s, b, p) => format!("mc:{s}:{b}:{}", u8::from(*p)),
             MarkVolunteer(s, v, p) => format!("mv:{s}:{v}:{}", u8::from(*p)),
             Settle(s) => format!("se:{s}"),
+            Attend(s) => format!("at:{s}"),
+            CantCome(s) => format!("cc:{s}"),
+            TakeCover(s) => format!("tc:{s}"),
+            BroadcastSend(b) => format!("bb:{b}"),
+            BroadcastCancel(b) => format!("bx:{b}"),
             Dismiss => "x".into(),
         };
         debug_assert!(s.len() <= 64);
@@ -117,6 +130,11 @@ impl Callback {
             "mc" => MarkChild(ShiftId(n(1)?), BookingId(n(2)?), flag(3)?),
             "mv" => MarkVolunteer(ShiftId(n(1)?), SignupId(n(2)?), flag(3)?),
             "se" => Settle(ShiftId(n(1)?)),
+            "at" => Attend(SignupId(n(1)?)),
+            "cc" => CantCome(SignupId(n(1)?)),
+            "tc" => TakeCover(ShiftId(n(1)?)),
+            "bb" => BroadcastSend(n(1)?),
+            "bx" => BroadcastCancel(n(1)?),
             "x" => Dismiss,
             _ => return None,
         })
@@ -136,6 +154,11 @@ mod tests {
             Callback::BookDo(ShiftId(u64::MAX), ChildId(u64::MAX)),
             Callback::MarkChild(ShiftId(u64::MAX), BookingId(u64::MAX), false),
             Callback::Approve(UserId(-1001234567890)),
+            Callback::Attend(SignupId(u64::MAX)),
+            Callback::CantCome(SignupId(u64::MAX)),
+            Callback::TakeCover(ShiftId(u64::MAX)),
+            Callback::BroadcastSend(u64::MAX),
+            Callback::BroadcastCancel(u64::MAX),
             Callback::Dismiss,
         ];
         for cb in all {

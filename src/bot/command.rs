@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
-use crate::domain::{BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
+use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -42,6 +42,13 @@ pub enum Command {
         to: NaiveDate,
     },
     CancelShift(ShiftId, Option<String>),
+    MoveShift {
+        shift: ShiftId,
+        date: NaiveDate,
+        start: NaiveTime,
+        end: NaiveTime,
+    },
+    Broadcast(Audience, String),
     Pending,
     Approve(UserId),
     Reject(UserId),
@@ -173,6 +180,42 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                 Command::CancelShift(ShiftId(need!(id(s), "cancelshift")), reason)
             }
         },
+        "moveshift" => match words.as_slice() {
+            [s, d, span] => {
+                let (start, end) = need!(span_of(span), "moveshift");
+                Command::MoveShift {
+                    shift: ShiftId(need!(id(s), "moveshift")),
+                    date: need!(date(d), "moveshift"),
+                    start,
+                    end,
+                }
+            }
+            _ => return Err(usage("moveshift")),
+        },
+        // `/broadcast TEXT`, `/broadcast all TEXT`, `/broadcast SHIFT TEXT`,
+        // `/broadcast waitlist SHIFT TEXT`. The text keeps its line breaks.
+        "broadcast" => {
+            let rest = |n: usize| {
+                let mut s = args;
+                for _ in 0..n {
+                    s = s.split_once(char::is_whitespace).map(|(_, r)| r.trim_start()).unwrap_or("");
+                }
+                s.trim().to_string()
+            };
+            let (audience, text) = match words.as_slice() {
+                [] => return Err(usage("broadcast")),
+                [w, s, ..] if w.eq_ignore_ascii_case("waitlist") => {
+                    (Audience::Waitlist(ShiftId(need!(id(s), "broadcast"))), rest(2))
+                }
+                [w, ..] if w.eq_ignore_ascii_case("all") => (Audience::All, rest(1)),
+                [w, ..] if id(w).is_some() => (Audience::Shift(ShiftId(need!(id(w), "broadcast"))), rest(1)),
+                _ => (Audience::All, args.to_string()),
+            };
+            if text.is_empty() {
+                return Err(usage("broadcast"));
+            }
+            Command::Broadcast(audience, text)
+        }
         "pending" => Command::Pending,
         "approve" => Command::Approve(need!(user(&words), "approve")),
         "reject" => Command::Reject(need!(user(&words), "reject")),
@@ -290,6 +333,29 @@ mod tests {
             Ok(Command::Grant { user: UserId(42), minutes: -30, memo: "fix typo".into() })
         );
         assert_eq!(p("/cancelshift 5 台风"), Ok(Command::CancelShift(ShiftId(5), Some("台风".into()))));
+        assert_eq!(p("/broadcast 明天停水\n请带水"), Ok(Command::Broadcast(Audience::All, "明天停水\n请带水".into())));
+        assert_eq!(p("/broadcast all 3 things"), Ok(Command::Broadcast(Audience::All, "3 things".into())));
+        assert_eq!(
+            p("/broadcast 12 bring hats"),
+            Ok(Command::Broadcast(Audience::Shift(ShiftId(12)), "bring hats".into()))
+        );
+        assert_eq!(
+            p("/broadcast waitlist 12 a place may open"),
+            Ok(Command::Broadcast(Audience::Waitlist(ShiftId(12)), "a place may open".into()))
+        );
+        assert_eq!(p("/broadcast"), Err(ParseError::Usage("broadcast")));
+        assert_eq!(p("/broadcast 12"), Err(ParseError::Usage("broadcast")));
+        assert_eq!(p("/broadcast waitlist x hi"), Err(ParseError::Usage("broadcast")));
+        assert_eq!(
+            p("/moveshift 3 2026-12-08 10:00-12:00"),
+            Ok(Command::MoveShift {
+                shift: ShiftId(3),
+                date: "2026-12-08".parse().unwrap(),
+                start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(12, 0, 0).unwrap()
+            })
+        );
+        assert_eq!(p("/moveshift 3 tomorrow"), Err(ParseError::Usage("moveshift")));
         assert_eq!(
             p("/template add 周三 09:00-11:30"),
             Ok(Command::TemplateAdd {

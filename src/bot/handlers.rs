@@ -22,6 +22,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub request: Option<String>,
     pub bot_username: String,
+    /// The message whose button was pressed (a broadcast's progress is edited into it).
+    pub message: Option<i32>,
 }
 
 /// What handling produced: the reply, notices for others, an optional picture,
@@ -151,6 +153,13 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
             Ok(_) => ctx.err(&ServiceError::NotCoordinator),
             Err(e) => ctx.err(&e),
         },
+        Command::MoveShift { shift, date, start, end } => ctx
+            .done(ctx.svc.move_shift(&ctx.caller(), shift, date, start, end), |s| {
+                Reply::text(t!(lang, "shift-moved", shift = render::shift(lang, &ShiftBrief::from(s))))
+            }),
+        Command::Broadcast(audience, text) => {
+            ctx.done(ctx.svc.draft_broadcast(&ctx.caller(), audience, &text), |b| render::broadcast_draft(lang, b))
+        }
         Command::Pending => pending(ctx),
         Command::Approve(u) => approve(ctx, u),
         Command::Reject(u) => reject(ctx, u),
@@ -268,6 +277,21 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::MarkChild(s, b, present) => mark(ctx, s, Mark::Child(b, present)),
         Callback::MarkVolunteer(s, v, present) => mark(ctx, s, Mark::Volunteer(v, present)),
         Callback::Settle(s) => settle(ctx, s),
+        Callback::Attend(s) => ctx.done(ctx.svc.confirm_signup(&ctx.caller(), s), |s| {
+            Reply::text(t!(lang, "attend-confirmed", shift = signup_shift(ctx, s)))
+        }),
+        Callback::CantCome(s) => ctx.done(ctx.svc.drop_signup(&ctx.caller(), s), |s| {
+            Reply::text(t!(lang, "cant-come-done", shift = signup_shift(ctx, s)))
+        }),
+        Callback::TakeCover(shift) => ctx.done(ctx.svc.take_cover(&ctx.caller(), shift), |s| {
+            Reply::text(t!(lang, "cover-taken-ok", shift = signup_shift(ctx, s)))
+        }),
+        Callback::BroadcastSend(id) => ctx.done(ctx.svc.start_broadcast(&ctx.caller(), id, ctx.message), |b| {
+            Reply::text(render::broadcast_progress(lang, b))
+        }),
+        Callback::BroadcastCancel(id) => {
+            ctx.done(ctx.svc.cancel_broadcast(&ctx.caller(), id), |_| Reply::text(ctx.l("broadcast-cancelled")))
+        }
         Callback::Dismiss => {
             Handled { reply: Reply::text(ctx.l("dismissed")), state: Some(State::Idle), ..Handled::default() }
         }
@@ -920,5 +944,13 @@ fn invite(ctx: &Ctx) -> Handled {
             Handled { reply, photo: super::qr::png(&link).map(|png| (png, caption)), ..Handled::default() }
         }
         Err(e) => ctx.err(&e),
+    }
+}
+
+/// "#12 12月2日 周三 09:00-12:00" for a signup's shift.
+fn signup_shift(ctx: &Ctx, s: &Signup) -> String {
+    match ctx.svc.shift(s.shift) {
+        Ok(Some(shift)) => render::shift(ctx.lang, &ShiftBrief::from(&shift)),
+        _ => format!("#{}", s.shift.0),
     }
 }

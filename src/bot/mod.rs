@@ -8,10 +8,12 @@
 //!   update (or callback query) id as their request key;
 //! - every outgoing message goes through `Throttle`; a 403 marks the user unreachable.
 
+pub mod broadcaster;
 pub mod callback;
 pub mod command;
 pub mod dialogue;
 pub mod handlers;
+pub mod outbox;
 pub mod qr;
 pub mod render;
 
@@ -63,9 +65,19 @@ pub async fn run(bot: Bot, svc: Arc<Service>) -> Result<(), RequestError> {
             }
         }
     });
-    let settler = tokio::spawn(settle_loop(dispatcher_bot, svc.clone()));
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let settler = tokio::spawn(settle_loop(dispatcher_bot.clone(), svc.clone()));
+    let outbox = tokio::spawn(outbox::outbox_loop(dispatcher_bot.clone(), svc.clone(), stop.clone()));
+    let broadcasts = tokio::spawn(broadcaster::broadcast_loop(dispatcher_bot, svc.clone(), stop));
     dispatcher.dispatch().await;
     settler.abort();
+    // The loops stop between sends, so a graceful stop never leaves a send unrecorded.
+    let _ = stop_tx.send(true);
+    for task in [outbox, broadcasts] {
+        if tokio::time::timeout(std::time::Duration::from_secs(10), task).await.is_err() {
+            log::warn!("a background loop did not stop in time");
+        }
+    }
     if let Err(e) = svc.store().flush_async().await {
         log::error!("final flush failed: {e}");
     }
@@ -165,6 +177,10 @@ async fn on_message(
     }
     let user = UserId(from.id.0 as i64);
     let lang = sender_lang(&svc, user, from.language_code.as_deref());
+    // Someone who writes to the bot can be reached again.
+    if svc.profile(user).ok().flatten().is_some_and(|p| p.unreachable) {
+        let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, false));
+    }
     let ctx = Ctx {
         svc: svc.clone(),
         user,
@@ -172,6 +188,7 @@ async fn on_message(
         lang,
         request: Some(format!("u{}", update.id.0)),
         bot_username: me.username().to_string(),
+        message: None,
     };
     let dialogue: Dialogue<State, SledStorage> = Dialogue::new(storage, msg.chat.id);
     let state = dialogue.get().await.unwrap_or_else(|e| {
@@ -233,6 +250,7 @@ async fn on_callback(
         lang,
         request: Some(format!("c{}", q.id)),
         bot_username: me.username().to_string(),
+        message: q.regular_message().map(|m| m.id.0),
     };
     let handled = handle_blocking(|| handlers::callback(&ctx, cb), lang);
     let chat = ChatId(user.0);
@@ -325,20 +343,72 @@ pub async fn send(
     text: &str,
     markup: Option<teloxide::types::InlineKeyboardMarkup>,
 ) -> Option<Message> {
-    let mut req = bot.send_message(chat, text);
-    if let Some(m) = markup {
-        req = req.reply_markup(m);
-    }
-    match req.await {
-        Ok(m) => Some(m),
-        Err(RequestError::Api(ApiError::BotBlocked)) => {
-            log::info!("user {} blocked the bot", chat.0);
+    match send_retrying(bot, chat, text, markup).await {
+        SendResult::Sent(m) => Some(*m),
+        SendResult::Blocked => {
             let _ = tokio::task::block_in_place(|| svc.set_unreachable(UserId(chat.0), true));
             None
         }
-        Err(e) => {
-            log::warn!("sendMessage to {} failed: {e}", chat.0);
-            None
+        SendResult::Failed => None,
+    }
+}
+
+/// How a send ended after retries.
+pub enum SendResult {
+    Sent(Box<Message>),
+    /// 403: the user blocked the bot (or is gone). Not retried.
+    Blocked,
+    /// Still failing after the bounded retries, or refused for good (chat not found).
+    Failed,
+}
+
+/// Retries of a send that failed with a 5xx, a timeout or a network error.
+const SEND_RETRIES: u32 = 3;
+
+/// Sends one message through `Throttle` (30/s overall, 1/s per chat). A 429 is waited
+/// out for its `retry_after` and sent again (Throttle does this itself; the arm below
+/// covers an answer that still gets through); a 403 is final; 5xx answers, timeouts
+/// and network errors are retried with exponential backoff, `SEND_RETRIES` times.
+pub async fn send_retrying(
+    bot: &Tg,
+    chat: ChatId,
+    text: &str,
+    markup: Option<teloxide::types::InlineKeyboardMarkup>,
+) -> SendResult {
+    let mut failures = 0;
+    loop {
+        let mut req = bot.send_message(chat, text);
+        if let Some(m) = markup.clone() {
+            req = req.reply_markup(m);
+        }
+        let err = match req.await {
+            Ok(m) => return SendResult::Sent(Box::new(m)),
+            Err(e) => e,
+        };
+        match &err {
+            RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked) => {
+                log::info!("user {} blocked the bot", chat.0);
+                return SendResult::Blocked;
+            }
+            RequestError::RetryAfter(after) => {
+                tokio::time::sleep(after.duration()).await;
+                continue;
+            }
+            RequestError::Network(_)
+            | RequestError::Io(_)
+            | RequestError::InvalidJson { .. }
+            | RequestError::Api(ApiError::Unknown(_))
+                if failures < SEND_RETRIES =>
+            {
+                failures += 1;
+                let backoff = std::time::Duration::from_millis(500 << failures);
+                log::warn!("sendMessage to {} failed ({err}); retry {failures} in {backoff:?}", chat.0);
+                tokio::time::sleep(backoff).await;
+            }
+            _ => {
+                log::warn!("sendMessage to {} failed: {err}", chat.0);
+                return SendResult::Failed;
+            }
         }
     }
 }
@@ -362,6 +432,8 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "newshift",
     "template",
     "cancelshift",
+    "moveshift",
+    "broadcast",
     "roster",
     "attendance",
     "grant",

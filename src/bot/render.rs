@@ -5,10 +5,10 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::Callback;
-use crate::domain::{AgeGroup, AgeProblem, BookingStatus, MemberStatus, SignupStatus, Template};
+use crate::domain::{AgeGroup, AgeProblem, BookingStatus, Broadcast, MemberStatus, SignupStatus, Template};
 use crate::i18n::Lang;
 use crate::ledger::format_hours;
-use crate::service::{Event, ServiceError, ShiftBrief, ShiftView};
+use crate::service::{Event, Reminder, ServiceError, ShiftBrief, ShiftView};
 use crate::t;
 
 /// A message to show: text and buttons (rows of label + action).
@@ -217,6 +217,10 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         BadAmount => t!(lang, "err-bad-amount"),
         BadText { max } => t!(lang, "err-bad-text", max = *max),
         TooManyChildren => t!(lang, "err-too-many-children"),
+        CoverTaken => t!(lang, "err-cover-taken"),
+        MoveClash => t!(lang, "err-move-clash"),
+        BroadcastClosed => t!(lang, "err-broadcast-closed"),
+        NoRecipients => t!(lang, "err-no-recipients"),
         Storage(_) => t!(lang, "err-internal"),
     }
 }
@@ -277,8 +281,107 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
             child = child.as_str(),
             charged = hours(*charged)
         )),
+        Event::ShiftMoved { from, to } => Reply::text(t!(
+            lang,
+            "note-shift-moved",
+            from = shift(lang, from),
+            date = date(lang, to.date),
+            start = hm(to.start),
+            end = hm(to.end)
+        )),
         Event::SwapTaken { shift: s, by, .. } => {
             Reply::text(t!(lang, "note-swap-taken", shift = shift(lang, s), name = by.as_str()))
         }
     }
+}
+
+/// A due reminder or ask, in the recipient's language.
+pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
+    match r {
+        Reminder::Volunteer { shift: s, signup, hours: h, confirmed, children } => {
+            let text = t!(lang, "remind-volunteer", shift = shift(lang, s), hours = *h, children = *children);
+            if *confirmed {
+                Reply::text(text)
+            } else {
+                Reply::text(text).with_row(vec![
+                    (t!(lang, "btn-attend"), Callback::Attend(*signup)),
+                    (t!(lang, "btn-cant-come"), Callback::CantCome(*signup)),
+                ])
+            }
+        }
+        Reminder::Family { shift: s, child, waitlist_position: None } => {
+            Reply::text(t!(lang, "remind-family", shift = shift(lang, s), child = child.as_str(), start = hm(s.start)))
+        }
+        Reminder::Family { shift: s, child, waitlist_position: Some(p) } => Reply::text(t!(
+            lang,
+            "remind-family-waitlisted",
+            shift = shift(lang, s),
+            child = child.as_str(),
+            position = *p
+        )),
+        Reminder::Digest { date: d, shifts } => {
+            let mut text = t!(lang, "digest-title", date = date(lang, *d));
+            for ds in shifts {
+                text.push('\n');
+                text.push_str(&t!(
+                    lang,
+                    "digest-shift",
+                    shift = shift(lang, &ds.shift),
+                    infants = ds.children[0],
+                    toddlers = ds.children[1],
+                    older = ds.children[2],
+                    waitlist = ds.waitlist,
+                    staff = ds.staff,
+                    volunteers = if ds.volunteers.is_empty() { "-".to_string() } else { ds.volunteers.join(", ") }
+                ));
+                if ds.missing > 0 || ds.understaffed {
+                    text.push('\n');
+                    text.push_str(&t!(lang, "digest-gap", missing = ds.missing));
+                }
+            }
+            Reply::text(text)
+        }
+        Reminder::CoverAsk { shift: s, earn, missing } => {
+            Reply::text(t!(lang, "cover-ask", shift = shift(lang, s), missing = *missing, earn = hours(*earn)))
+                .with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
+        }
+    }
+}
+
+/// "Send this to N people?" with Send / Cancel.
+pub fn broadcast_draft(lang: Lang, b: &Broadcast) -> Reply {
+    Reply::text(t!(lang, "broadcast-confirm", count = b.recipients.len(), text = b.text.as_str())).with_row(vec![
+        (t!(lang, "btn-broadcast-send"), Callback::BroadcastSend(b.id)),
+        (t!(lang, "btn-broadcast-cancel"), Callback::BroadcastCancel(b.id)),
+    ])
+}
+
+/// What members receive: who it is from, then the coordinator's words.
+pub fn broadcast_message(lang: Lang, centre: &str, text: &str) -> String {
+    t!(lang, "broadcast-header", centre = centre, text = text)
+}
+
+pub fn broadcast_progress(lang: Lang, b: &Broadcast) -> String {
+    t!(lang, "broadcast-progress", sent = b.handled(), total = b.recipients.len())
+}
+
+/// The final count, naming who was not reached.
+pub fn broadcast_report(lang: Lang, b: &Broadcast, blocked: &[String], failed: &[String]) -> String {
+    let mut text = t!(
+        lang,
+        "broadcast-done",
+        total = b.recipients.len(),
+        delivered = b.delivered,
+        blocked = b.blocked.len(),
+        failed = b.failed.len() + b.uncertain.len()
+    );
+    if !blocked.is_empty() {
+        text.push('\n');
+        text.push_str(&t!(lang, "broadcast-blocked-list", names = blocked.join(", ")));
+    }
+    if !failed.is_empty() {
+        text.push('\n');
+        text.push_str(&t!(lang, "broadcast-failed-list", names = failed.join(", ")));
+    }
+    text
 }

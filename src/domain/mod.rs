@@ -4,9 +4,11 @@
 
 mod age;
 mod ids;
+mod messaging;
 
 pub use age::{age_group, age_in_months, AgeGroup, AgeProblem};
 pub use ids::*;
+pub use messaging::*;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;

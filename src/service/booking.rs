@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::jobs::{cancel_owner, cover_needed, plan_booking, plan_signup, review_cover};
 use super::records::*;
 use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
@@ -177,6 +178,11 @@ impl Service {
             let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
             day.push(id.0);
             set_day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date, &day)?;
+            plan_booking(tx, &centre, &shift, id, now)?;
+            if !fits {
+                // A waitlist that one more volunteer would let in: ask for help.
+                review_cover(tx, &centre, &shift, now)?;
+            }
             let result = BookResult {
                 booking: b,
                 shift,
@@ -223,29 +229,47 @@ impl Service {
             put_booking(tx, &b)?;
             put_family(tx, &fam)?;
             remove_child_day(tx, &b, shift.date)?;
+            cancel_owner(tx, JobOwner::Booking(b.id))?;
             // Cancelled bookings leave the shift's list, so its record stays bounded.
             shift.bookings.retain(|id| *id != b.id);
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((b, notes))
         })
     }
 
     /// Signs the caller up to volunteer. Capacity grows, so the waitlist moves up.
     pub fn volunteer(&self, caller: &Caller, shift_id: ShiftId) -> Result<Outcome<Signup>, ServiceError> {
+        self.sign_up(caller, shift_id, false)
+    }
+
+    /// "Take this shift" from an ask for cover: a sign-up that only succeeds while the
+    /// shift still lacks a volunteer, so of two members pressing at once for the last
+    /// gap, exactly one gets it and the other is told it is taken.
+    pub fn take_cover(&self, caller: &Caller, shift_id: ShiftId) -> Result<Outcome<Signup>, ServiceError> {
+        self.sign_up(caller, shift_id, true)
+    }
+
+    fn sign_up(&self, caller: &Caller, shift_id: ShiftId, cover: bool) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let mut m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut shift = open_future_shift(tx, &centre, shift_id, now)?;
+            if cover && cover_needed(tx, &centre, &shift)? == 0 {
+                // Already signed up counts as taken by you, not by someone else.
+                check_volunteer_free(tx, &centre, &shift, caller.user)?;
+                return Err(ServiceError::CoverTaken.into());
+            }
             if is_blocked(&m, &centre, now) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
+            plan_signup(tx, &centre, &shift, s.id, now)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -269,10 +293,33 @@ impl Service {
             s.offered_for_swap = false;
             put_signup(tx, &s)?;
             remove_volunteer_day(tx, &s, shift.date)?;
+            cancel_owner(tx, JobOwner::Signup(s.id))?;
             shift.signups.retain(|id| *id != s.id);
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
+        })
+    }
+
+    /// "I'll be there": the volunteer confirms a signup from the reminder. Confirming
+    /// again changes nothing.
+    pub fn confirm_signup(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let m = active_member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut s = signup_in(tx, centre.id, signup_id)?;
+            if s.user != caller.user {
+                return Err(ServiceError::UnknownSignup.into());
+            }
+            if !s.is_on_duty() {
+                return Err(ServiceError::SignupNotLive.into());
+            }
+            open_future_shift(tx, &centre, s.shift, now)?;
+            if s.status != SignupStatus::Confirmed {
+                s.status = SignupStatus::Confirmed;
+                put_signup(tx, &s)?;
+            }
+            Ok((s, vec![]))
         })
     }
 
@@ -316,15 +363,17 @@ impl Service {
             old.offered_for_swap = false;
             put_signup(tx, &old)?;
             remove_volunteer_day(tx, &old, shift.date)?;
+            cancel_owner(tx, JobOwner::Signup(old.id))?;
             shift.signups.retain(|id| *id != old.id);
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
+            plan_signup(tx, &centre, &shift, s.id, now)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;
             let mut notes = vec![Notice {
                 to: old.user,
                 event: Event::SwapTaken { shift: ShiftBrief::from(&shift), by: m.name.clone(), signup: old.id },
             }];
-            rebalance(tx, &centre, &mut shift, &mut notes)?;
+            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -425,14 +474,14 @@ impl Service {
 }
 
 /// Two or more no-shows within the window since the last lift block sign-up.
-fn is_blocked(m: &Member, centre: &Centre, now: DateTime<Utc>) -> bool {
+pub(super) fn is_blocked(m: &Member, centre: &Centre, now: DateTime<Utc>) -> bool {
     let since = now - Duration::days(centre.policy.no_show_window_days);
     let counted = m.no_shows.iter().filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l)).count();
     counted as u32 >= centre.policy.no_show_block_count
 }
 
 /// The volunteer is not already on this shift nor on an overlapping one.
-fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
+pub(super) fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
     for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
         let other = signup(tx, SignupId(id))?;
         if other.shift == shift.id {

@@ -82,6 +82,14 @@ pub enum ServiceError {
     BadText { max: usize },
     #[error("too many children in one family")]
     TooManyChildren,
+    #[error("someone else has already taken that shift")]
+    CoverTaken,
+    #[error("a child or volunteer of this shift has another shift at the new time")]
+    MoveClash,
+    #[error("that broadcast was already sent or cancelled")]
+    BroadcastClosed,
+    #[error("nobody would receive that broadcast")]
+    NoRecipients,
     #[error("storage error: {0}")]
     Storage(String),
 }

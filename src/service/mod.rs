@@ -10,8 +10,10 @@
 //! - the ledger only moves through `records::post`, so all balances sum to zero.
 
 mod booking;
+mod broadcast;
 mod credits;
 mod error;
+mod jobs;
 mod membership;
 mod notice;
 mod records;
@@ -19,8 +21,10 @@ mod schedule;
 mod settlement;
 
 pub use booking::{BookResult, Quote};
+pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
+pub use jobs::{DigestShift, JobStep, Reminder};
 pub use membership::JoinResult;
 pub use notice::{Event, Notice, ShiftBrief};
 pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
@@ -76,15 +80,28 @@ impl Default for ServiceConfig {
     }
 }
 
+/// Wake-ups for the background loops: a change may have planned an earlier job, or a
+/// broadcast was confirmed. (A permit is kept if nobody waits, so none is lost.)
+#[derive(Default)]
+pub struct Signals {
+    pub jobs: tokio::sync::Notify,
+    pub broadcasts: tokio::sync::Notify,
+}
+
 pub struct Service {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
     config: ServiceConfig,
+    signals: Signals,
 }
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, config: ServiceConfig) -> Self {
-        Service { store, clock, config }
+        Service { store, clock, config, signals: Signals::default() }
+    }
+
+    pub fn signals(&self) -> &Signals {
+        &self.signals
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -123,6 +140,10 @@ impl Service {
         let request = caller.request.as_ref().map(|r| format!("{}/{}", caller.user, r));
         let ((value, notices), replayed) =
             self.store.write_once(request.as_deref(), |tx| f(tx, now)).map_err(ServiceError::from_write)?;
+        if !replayed {
+            // The change may have planned a job earlier than the loop's next wake-up.
+            self.signals.jobs.notify_one();
+        }
         Ok(Outcome { value, notices, replayed })
     }
 }

@@ -88,6 +88,11 @@ pub enum Event {
         child: String,
         charged: i64,
     },
+    /// To the families and volunteers of a shift a coordinator moved.
+    ShiftMoved {
+        from: ShiftBrief,
+        to: ShiftBrief,
+    },
     /// To the volunteer who offered a shift: someone took it over.
     SwapTaken {
         shift: ShiftBrief,

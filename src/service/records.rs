@@ -49,7 +49,19 @@ pub fn member_in(tx: &Tx, centre: CentreId, user: UserId) -> Res<Member> {
     }
 }
 
+/// The cover-search order: active members of a centre, least recently volunteered first.
+fn cover_order_key(m: &Member) -> Key {
+    let since = m.last_volunteered.unwrap_or(NaiveDate::MIN);
+    Key::new().u64(m.centre.0).date(since).i64(m.user.0)
+}
+
 pub fn put_member(tx: &Tx, m: &Member) -> Res<()> {
+    if let Some(old) = tx.get::<Member>(T::Members, member_key(m.user))? {
+        tx.del(T::CoverOrder, cover_order_key(&old))?;
+    }
+    if m.is_active() {
+        tx.mark(T::CoverOrder, cover_order_key(m))?;
+    }
     tx.put(T::Members, member_key(m.user), m)?;
     tx.mark(T::MembersByCentre, Key::new().u64(m.centre.0).i64(m.user.0))?;
     Ok(())
@@ -296,8 +308,9 @@ pub fn shift_state(tx: &Tx, shift: &Shift) -> Res<ShiftState> {
 }
 
 /// After capacity grew or shrank: promote the waitlist in order as far as it fits, and
-/// flag (and report) the shift as understaffed when confirmed children no longer fit.
-pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<Notice>) -> Res<()> {
+/// flag (and report) the shift as understaffed when confirmed children no longer fit;
+/// then start or stop the search for cover.
+pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, now: DateTime<Utc>, notes: &mut Vec<Notice>) -> Res<()> {
     let st = shift_state(tx, shift)?;
     let policy = &centre.policy;
     let caregivers = st.caregivers(shift);
@@ -327,7 +340,8 @@ pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, notes: &mut Vec<No
         );
     }
     shift.understaffed = under;
-    put_shift(tx, shift)
+    put_shift(tx, shift)?;
+    super::jobs::review_cover(tx, centre, shift, now)
 }
 
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).

@@ -4,6 +4,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::jobs::{cancel_shift_jobs, plan_digest, replan_shift, review_cover};
 use super::records::*;
 use super::{Caller, Event, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
@@ -101,6 +102,12 @@ fn insert_shift(tx: &Tx, shift: &Shift) -> super::Res<()> {
     Ok(())
 }
 
+/// A new shift gets its day's digest, and a search for cover if nobody could mind children.
+fn plan_new_shift(tx: &Tx, centre: &Centre, shift: &Shift, now: chrono::DateTime<chrono::Utc>) -> super::Res<()> {
+    plan_digest(tx, centre, shift.date, now)?;
+    review_cover(tx, centre, shift, now)
+}
+
 impl Service {
     /// A coordinator publishes one shift. `capacity` and `staff` default to the centre's policy.
     pub fn create_shift(
@@ -123,6 +130,7 @@ impl Service {
             }
             let shift = new_shift(tx, &centre, date, (start, end), capacity, staff, None)?;
             insert_shift(tx, &shift)?;
+            plan_new_shift(tx, &centre, &shift, now)?;
             Ok((shift, vec![]))
         })
     }
@@ -196,6 +204,7 @@ impl Service {
                     }
                     let shift = new_shift(tx, &centre, date, (t.start, t.end), t.capacity, t.staff, Some(t.id))?;
                     insert_shift(tx, &shift)?;
+                    plan_new_shift(tx, &centre, &shift, now)?;
                     tx.put(T::TemplateDates, &mark, &shift.id)?;
                     created.push(shift);
                 }
@@ -235,6 +244,7 @@ impl Service {
             }
             let brief = ShiftBrief::from(&shift);
             let mut notes = vec![];
+            cancel_shift_jobs(tx, &shift)?;
             for id in &shift.bookings {
                 let mut b = booking(tx, *id)?;
                 if !b.is_live() {
@@ -274,6 +284,81 @@ impl Service {
             put_shift(tx, &shift)?;
             tx.del(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
             Ok((shift, notes))
+        })
+    }
+
+    /// A coordinator moves a shift to another date or time. Its bookings and volunteers
+    /// move with it (if one of them has an overlapping shift there, nothing moves),
+    /// everyone on it is told, and its reminders are planned anew.
+    pub fn move_shift(
+        &self,
+        caller: &Caller,
+        shift_id: ShiftId,
+        date: NaiveDate,
+        start: NaiveTime,
+        end: NaiveTime,
+    ) -> Result<Outcome<Shift>, ServiceError> {
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let centre = centre(tx, coord.centre)?;
+            let old = open_future_shift(tx, &centre, shift_id, now)?;
+            check_shift_shape(start, end, old.capacity, old.staff)?;
+            if local_to_utc(centre.tz(), date.and_time(start)) <= now {
+                return Err(ServiceError::InPast.into());
+            }
+            let mut moved = old.clone();
+            (moved.date, moved.start, moved.end) = (date, start, end);
+            let st = shift_state(tx, &old)?;
+            let bookings: Vec<&Booking> = st.confirmed.iter().chain(&st.waitlist).collect();
+            for b in &bookings {
+                for id in day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)? {
+                    let other = shift_in(tx, centre.id, booking(tx, BookingId(id))?.shift)?;
+                    if other.id != old.id && other.overlaps(&moved) {
+                        return Err(ServiceError::MoveClash.into());
+                    }
+                }
+            }
+            for s in &st.on_duty {
+                for id in day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)? {
+                    let other = shift_in(tx, centre.id, signup(tx, SignupId(id))?.shift)?;
+                    if other.id != old.id && other.overlaps(&moved) {
+                        return Err(ServiceError::MoveClash.into());
+                    }
+                }
+            }
+            // Every date-keyed index follows the shift to its new date.
+            let mut notes = vec![];
+            let event = Event::ShiftMoved { from: ShiftBrief::from(&old), to: ShiftBrief::from(&moved) };
+            for b in &bookings {
+                remove_child_day(tx, b, old.date)?;
+                let mut day = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
+                day.push(b.id.0);
+                set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &day)?;
+                tx.del(T::BookingsByFamily, Key::new().u64(b.family.0).date(old.date).u64(b.id.0))?;
+                tx.mark(T::BookingsByFamily, Key::new().u64(b.family.0).date(date).u64(b.id.0))?;
+                let fam = family(tx, b.family)?;
+                for g in &fam.guardians {
+                    if !notes.iter().any(|n: &super::Notice| n.to == *g) {
+                        notes.push(super::Notice { to: *g, event: event.clone() });
+                    }
+                }
+            }
+            for s in &st.on_duty {
+                remove_volunteer_day(tx, s, old.date)?;
+                let mut day = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
+                day.push(s.id.0);
+                set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &day)?;
+                tx.del(T::SignupsByMember, Key::new().i64(s.user.0).date(old.date).u64(s.id.0))?;
+                tx.mark(T::SignupsByMember, Key::new().i64(s.user.0).date(date).u64(s.id.0))?;
+                if !notes.iter().any(|n| n.to == s.user) {
+                    notes.push(super::Notice { to: s.user, event: event.clone() });
+                }
+            }
+            tx.del(T::ShiftsByDate, Key::new().u64(centre.id.0).date(old.date).u64(old.id.0))?;
+            tx.del(T::Unsettled, Key::new().date(old.date).u64(old.id.0))?;
+            insert_shift(tx, &moved)?;
+            replan_shift(tx, &centre, &moved, now)?;
+            Ok((moved, notes))
         })
     }
 

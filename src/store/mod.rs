@@ -60,18 +60,24 @@ pub enum T {
     Processed,
     /// bot dialogue state per chat
     Dialogues,
-    /// due-time ++ job -> job (reminders)
+    /// due time (ms) ++ job id -> Job: automatic messages, in due order
     Jobs,
-    /// job key -> due-time key, so a job can be found and moved
+    /// owner -> [job keys]: the jobs of a booking, signup, digest or cover search
     JobIndex,
-    /// broadcasts and their progress
+    /// broadcast id -> Broadcast: drafts and deliveries in progress
     Broadcasts,
     /// date ++ shift -> (): open shifts not yet settled, for automatic settlement
     Unsettled,
+    /// job id ++ user -> Telegram message id (or none): a reminder went out to this person
+    Sent,
+    /// centre ++ last-volunteered date ++ user -> (): active members, least recent first
+    CoverOrder,
+    /// shift -> CoverCall: who was asked to cover it
+    CoverCalls,
 }
 
 impl T {
-    pub const ALL: [T; 27] = [
+    pub const ALL: [T; 30] = [
         T::Meta,
         T::Centres,
         T::Members,
@@ -99,6 +105,9 @@ impl T {
         T::JobIndex,
         T::Broadcasts,
         T::Unsettled,
+        T::Sent,
+        T::CoverOrder,
+        T::CoverCalls,
     ];
 
     fn name(self) -> String {

@@ -1,0 +1,106 @@
+//! Delivers confirmed broadcasts, one recipient at a time through `Throttle`, editing
+//! the coordinator's progress message as it goes and ending with a count of who was
+//! reached. Each recipient is claimed durably before the send (see
+//! `service::broadcast`), so after a restart the broadcast resumes and nobody gets it
+//! twice.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, MessageId};
+use tokio::sync::watch;
+
+use super::render;
+use super::{lang_of, send, send_retrying, SendResult, Tg};
+use crate::service::{Delivery, Service};
+
+/// How often the progress message is edited at most.
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
+pub async fn broadcast_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    loop {
+        match tokio::task::block_in_place(|| svc.sending_broadcasts()) {
+            Ok(list) => {
+                for b in list {
+                    if !run_broadcast(&bot, &svc, b.id, &stop).await {
+                        return;
+                    }
+                }
+            }
+            Err(e) => log::error!("reading broadcasts: {e}"),
+        }
+        tokio::select! {
+            _ = svc.signals().broadcasts.notified() => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Sends one broadcast to everyone not yet claimed. Returns false when asked to stop.
+pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Receiver<bool>) -> bool {
+    let Ok(Some(b)) = tokio::task::block_in_place(|| svc.broadcast(id)) else { return true };
+    let centre = svc.centre(b.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
+    let coordinator = ChatId(b.by.0);
+    let coord_lang = lang_of(svc, b.by, None);
+    let mut last_edit: Option<Instant> = None;
+    loop {
+        if *stop.borrow() {
+            return false;
+        }
+        let user = match tokio::task::block_in_place(|| svc.broadcast_claim(id)) {
+            Ok(Some(u)) => u,
+            Ok(None) => break,
+            Err(e) => {
+                log::error!("broadcast {id}: claiming the next recipient failed: {e}");
+                return true;
+            }
+        };
+        let lang = lang_of(svc, user, None);
+        let text = render::broadcast_message(lang, &centre, &b.text);
+        let result = match send_retrying(bot, ChatId(user.0), &text, None).await {
+            SendResult::Sent(_) => Delivery::Delivered,
+            SendResult::Blocked => Delivery::Blocked,
+            SendResult::Failed => Delivery::Failed,
+        };
+        let now = match tokio::task::block_in_place(|| svc.broadcast_report(id, user, result)) {
+            Ok(b) => b,
+            Err(e) => {
+                log::error!("broadcast {id}: recording the send to {} failed: {e}", user.0);
+                return true;
+            }
+        };
+        if last_edit.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+            edit_progress(bot, coordinator, now.progress_message, &render::broadcast_progress(coord_lang, &now)).await;
+            last_edit = Some(Instant::now());
+        }
+    }
+    let done = match tokio::task::block_in_place(|| svc.finish_broadcast(id)) {
+        Ok(b) => b,
+        Err(e) => {
+            log::error!("broadcast {id}: finishing failed: {e}");
+            return true;
+        }
+    };
+    edit_progress(bot, coordinator, done.progress_message, &render::broadcast_progress(coord_lang, &done)).await;
+    let blocked = svc.names_of(&done.blocked).unwrap_or_default();
+    let mut failed = done.failed.clone();
+    failed.extend(&done.uncertain);
+    let failed = svc.names_of(&failed).unwrap_or_default();
+    let report = render::broadcast_report(coord_lang, &done, &blocked, &failed);
+    send(bot, svc, coordinator, &report, None).await;
+    log::info!(
+        "broadcast {id} done: {} delivered, {} blocked, {} failed",
+        done.delivered,
+        done.blocked.len(),
+        done.failed.len() + done.uncertain.len()
+    );
+    true
+}
+
+async fn edit_progress(bot: &Tg, chat: ChatId, message: Option<i32>, text: &str) {
+    let Some(id) = message else { return };
+    match bot.edit_message_text(chat, MessageId(id), text).await {
+        Ok(_) | Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
+        Err(e) => log::debug!("progress edit failed: {e}"),
+    }
+}

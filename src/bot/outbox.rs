@@ -1,0 +1,99 @@
+//! The reminder loop: sends due jobs (reminders, digests, asks for cover) and sleeps
+//! until the next one is due or a change wakes it. Never a fixed poll.
+//!
+//! Delivery is at least once per recipient: the send comes first, then `job_sent`
+//! records the Telegram message id in one flushed transaction. A crash between the two
+//! repeats that one message after the restart; it never skips one. (ARCHITECTURE.md
+//! says why.) Jobs go out one at a time, in due order.
+
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::types::ChatId;
+use tokio::sync::watch;
+
+use super::render;
+use super::{lang_of, send_retrying, SendResult, Tg};
+use crate::domain::Job;
+use crate::service::{JobStep, Service};
+
+/// At most this many due jobs are read per pass (the rest on the next pass).
+const BATCH: usize = 64;
+/// The longest sleep: a safety net, not a poll (every change also wakes the loop).
+const MAX_SLEEP: Duration = Duration::from_secs(3600);
+
+pub async fn outbox_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match tokio::task::block_in_place(|| svc.due_jobs(BATCH)) {
+            Ok(jobs) if !jobs.is_empty() => {
+                for job in jobs {
+                    if *stop.borrow() {
+                        return;
+                    }
+                    run_job(&bot, &svc, &job).await;
+                }
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => log::error!("reading due jobs: {e}"),
+        }
+        let now = svc.now();
+        let wait = match svc.next_job_due() {
+            Ok(Some(t)) => (t - now).to_std().unwrap_or_default().min(MAX_SLEEP),
+            Ok(None) => MAX_SLEEP,
+            Err(_) => Duration::from_secs(5),
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = svc.signals().jobs.notified() => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Sends one job to each recipient it has not reached yet, then removes it.
+pub async fn run_job(bot: &Tg, svc: &Service, job: &Job) {
+    let step = tokio::task::block_in_place(|| svc.prepare_job(job));
+    match step {
+        Err(e) => {
+            log::warn!("job {} cannot run ({e}); dropping it", job.id);
+            let _ = tokio::task::block_in_place(|| svc.finish_job(job));
+        }
+        Ok(JobStep::Drop) => {
+            if let Err(e) = tokio::task::block_in_place(|| svc.finish_job(job)) {
+                log::error!("finishing job {}: {e}", job.id);
+            }
+        }
+        Ok(JobStep::CoverRound) => match tokio::task::block_in_place(|| svc.run_cover_round(job)) {
+            Ok(asked) => log::info!("cover round for {:?}: asking {} members", job.kind, asked.len()),
+            Err(e) => {
+                log::warn!("cover round {} failed ({e}); dropping it", job.id);
+                let _ = tokio::task::block_in_place(|| svc.finish_job(job));
+            }
+        },
+        Ok(JobStep::Send { to, reminder }) => {
+            for user in to {
+                let lang = lang_of(svc, user, None);
+                let reply = render::reminder(lang, &reminder);
+                let message = match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard()).await {
+                    SendResult::Sent(m) => Some(m.id.0),
+                    SendResult::Blocked => {
+                        let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, true));
+                        None
+                    }
+                    // Given up after bounded retries: recorded, so the loop moves on.
+                    SendResult::Failed => None,
+                };
+                if let Err(e) = tokio::task::block_in_place(|| svc.job_sent(job, user, message)) {
+                    log::error!("recording job {} sent to {}: {e}", job.id, user.0);
+                    return;
+                }
+            }
+            if let Err(e) = tokio::task::block_in_place(|| svc.finish_job(job)) {
+                log::error!("finishing job {}: {e}", job.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Records of the automatic side: reminder jobs, calls for cover, and broadcasts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{BookingId, CentreId, ShiftId, SignupId, UserId};
+
+/// What a due job does. Reminders and asks are rendered from the live records when they
+/// go out, so they always say what is true then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobKind {
+    /// Remind a volunteer `hours` before their shift (with attend / can't buttons).
+    Volunteer { signup: SignupId, hours: i64 },
+    /// Remind a booking's family the evening before.
+    Family { booking: BookingId },
+    /// Tell the centre's coordinators about `date`'s shifts.
+    Digest { centre: CentreId, date: NaiveDate },
+    /// Pick the next members to ask to cover a shift.
+    CoverRound { shift: ShiftId },
+    /// Ask one member to take a shift that lacks volunteers.
+    CoverAsk { shift: ShiftId, user: UserId },
+}
+
+impl JobKind {
+    /// The record a job belongs to: cancelling or moving that record finds its jobs here.
+    pub fn owner(&self) -> JobOwner {
+        match self {
+            JobKind::Volunteer { signup, .. } => JobOwner::Signup(*signup),
+            JobKind::Family { booking } => JobOwner::Booking(*booking),
+            JobKind::Digest { centre, date } => JobOwner::Digest(*centre, *date),
+            JobKind::CoverRound { shift } | JobKind::CoverAsk { shift, .. } => JobOwner::Cover(*shift),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobOwner {
+    Signup(SignupId),
+    Booking(BookingId),
+    Digest(CentreId, NaiveDate),
+    Cover(ShiftId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: u64,
+    pub kind: JobKind,
+    pub due: DateTime<Utc>,
+}
+
+/// The search for cover of one shift: who has been asked, so nobody is asked twice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverCall {
+    pub asked: Vec<UserId>,
+    pub rounds: u32,
+}
+
+/// Who a broadcast goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Audience {
+    /// Every active member of the centre.
+    All,
+    /// The families (confirmed and waitlisted) and volunteers of one shift.
+    Shift(ShiftId),
+    /// The families on one shift's waitlist.
+    Waitlist(ShiftId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BroadcastStatus {
+    /// Waiting for the coordinator to confirm.
+    Draft,
+    Sending,
+    Done,
+    Cancelled,
+}
+
+/// A coordinator's message to many members, and how far its delivery got. Each
+/// recipient is claimed (durably) before the send, so a restart never sends twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Broadcast {
+    pub id: u64,
+    pub centre: CentreId,
+    pub by: UserId,
+    pub audience: Audience,
+    pub text: String,
+    pub recipients: Vec<UserId>,
+    /// Index of the next recipient to claim.
+    pub next: usize,
+    /// Claimed and not yet reported: a crash left its fate unknown.
+    pub in_flight: Option<UserId>,
+    pub delivered: u32,
+    pub blocked: Vec<UserId>,
+    pub failed: Vec<UserId>,
+    /// Claimed before a crash and never confirmed: maybe delivered, not sent again.
+    pub uncertain: Vec<UserId>,
+    pub status: BroadcastStatus,
+    /// The coordinator's message that shows the progress (chat is `by`).
+    pub progress_message: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Broadcast {
+    pub fn handled(&self) -> usize {
+        self.delivered as usize + self.blocked.len() + self.failed.len() + self.uncertain.len()
+    }
+}

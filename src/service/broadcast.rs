@@ -1,0 +1,222 @@
+//! Broadcasts: a coordinator's message to the whole centre, one shift, or its waitlist.
+//! Drafted (with its recipient list fixed), confirmed, then delivered one recipient at a
+//! time by the bot. Each recipient is claimed in a flushed transaction before the send
+//! and reported after it, so a restart resumes where it stopped and never sends anyone
+//! a second copy: a claim that a crash left unreported counts as "uncertain".
+
+use serde::{Deserialize, Serialize};
+
+use super::records::*;
+use super::{Caller, Outcome, Res, Service, ServiceError};
+use crate::domain::*;
+use crate::store::{Key, T};
+
+/// Longest broadcast text (Telegram allows 4096 characters with our header).
+pub const MAX_BROADCAST: usize = 3500;
+
+/// How one send of a broadcast ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    Delivered,
+    /// The member blocked the bot (Telegram 403): marked unreachable, not retried.
+    Blocked,
+    /// Still failing after the bounded retries.
+    Failed,
+}
+
+fn key(id: u64) -> Key {
+    Key::new().u64(id)
+}
+
+fn load(tx: &crate::store::Tx, id: u64) -> Res<Broadcast> {
+    Ok(tx.get(T::Broadcasts, key(id))?.ok_or(ServiceError::BroadcastClosed)?)
+}
+
+impl Service {
+    /// A coordinator drafts a broadcast. Nothing is sent until `start_broadcast`; the
+    /// draft says how many people it would reach.
+    pub fn draft_broadcast(
+        &self,
+        caller: &Caller,
+        audience: Audience,
+        text: &str,
+    ) -> Result<Outcome<Broadcast>, ServiceError> {
+        let text = clean_text(text, MAX_BROADCAST)?;
+        let (_, home) = self.my_coordinated_centre(caller.user)?;
+        // Everyone in the centre: an index range read before the transaction.
+        let everyone: Vec<UserId> = match audience {
+            Audience::All => self.members_of(home.id)?.into_iter().filter(|m| m.is_active()).map(|m| m.user).collect(),
+            _ => vec![],
+        };
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let centre = centre(tx, coord.centre)?;
+            let mut recipients: Vec<UserId> = match audience {
+                Audience::All => everyone.clone(),
+                Audience::Shift(id) | Audience::Waitlist(id) => {
+                    let shift = shift_in(tx, centre.id, id)?;
+                    ensure_open(&shift)?;
+                    let st = shift_state(tx, &shift)?;
+                    let waitlist_only = matches!(audience, Audience::Waitlist(_));
+                    let bookings = st.waitlist.iter().chain(st.confirmed.iter().filter(|_| !waitlist_only));
+                    let mut users = vec![];
+                    for b in bookings {
+                        users.extend(family(tx, b.family)?.guardians);
+                    }
+                    if !waitlist_only {
+                        users.extend(st.on_duty.iter().map(|s| s.user));
+                    }
+                    users
+                }
+            };
+            let mut seen = std::collections::HashSet::new();
+            recipients.retain(|u| *u != caller.user && seen.insert(*u));
+            if recipients.is_empty() {
+                return Err(ServiceError::NoRecipients.into());
+            }
+            let b = Broadcast {
+                id: tx.next_id("broadcast")?,
+                centre: centre.id,
+                by: caller.user,
+                audience,
+                text: text.clone(),
+                recipients,
+                next: 0,
+                in_flight: None,
+                delivered: 0,
+                blocked: vec![],
+                failed: vec![],
+                uncertain: vec![],
+                status: BroadcastStatus::Draft,
+                progress_message: None,
+                created_at: now,
+            };
+            tx.put(T::Broadcasts, key(b.id), &b)?;
+            Ok((b, vec![]))
+        })
+    }
+
+    /// The coordinator confirms: delivery starts. `progress_message` is the message that
+    /// will show "sent N / M". Confirming twice is refused.
+    pub fn start_broadcast(
+        &self,
+        caller: &Caller,
+        id: u64,
+        progress_message: Option<i32>,
+    ) -> Result<Outcome<Broadcast>, ServiceError> {
+        let o = self.set_draft(caller, id, BroadcastStatus::Sending, progress_message)?;
+        self.signals.broadcasts.notify_one();
+        Ok(o)
+    }
+
+    pub fn cancel_broadcast(&self, caller: &Caller, id: u64) -> Result<Outcome<Broadcast>, ServiceError> {
+        self.set_draft(caller, id, BroadcastStatus::Cancelled, None)
+    }
+
+    fn set_draft(
+        &self,
+        caller: &Caller,
+        id: u64,
+        status: BroadcastStatus,
+        progress_message: Option<i32>,
+    ) -> Result<Outcome<Broadcast>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut b = load(tx, id)?;
+            if b.centre != coord.centre || b.status != BroadcastStatus::Draft {
+                return Err(ServiceError::BroadcastClosed.into());
+            }
+            b.status = status;
+            b.progress_message = progress_message;
+            tx.put(T::Broadcasts, key(id), &b)?;
+            Ok((b, vec![]))
+        })
+    }
+
+    pub fn broadcast(&self, id: u64) -> Result<Option<Broadcast>, ServiceError> {
+        Ok(self.store.get(T::Broadcasts, key(id))?)
+    }
+
+    /// Broadcasts confirmed and not finished (to resume after a restart).
+    pub fn sending_broadcasts(&self) -> Result<Vec<Broadcast>, ServiceError> {
+        Ok(self
+            .store
+            .scan::<Broadcast>(T::Broadcasts, &[])?
+            .into_iter()
+            .map(|(_, b)| b)
+            .filter(|b| b.status == BroadcastStatus::Sending)
+            .collect())
+    }
+
+    /// Claims the next recipient, durably, before it is sent to. A claim left
+    /// unreported by a crash becomes "uncertain" and is not sent again. `None`: all
+    /// recipients have been claimed.
+    pub fn broadcast_claim(&self, id: u64) -> Result<Option<UserId>, ServiceError> {
+        self.store
+            .write(|tx| -> Res<Option<UserId>> {
+                let mut b = load(tx, id)?;
+                if b.status != BroadcastStatus::Sending {
+                    return Ok(None);
+                }
+                if let Some(u) = b.in_flight.take() {
+                    b.uncertain.push(u);
+                }
+                let next = b.recipients.get(b.next).copied();
+                if let Some(u) = next {
+                    b.next += 1;
+                    b.in_flight = Some(u);
+                }
+                tx.put(T::Broadcasts, key(id), &b)?;
+                Ok(next)
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// Reports how the send to a claimed recipient ended. A member who blocked the bot
+    /// is marked unreachable in the same transaction.
+    pub fn broadcast_report(&self, id: u64, user: UserId, result: Delivery) -> Result<Broadcast, ServiceError> {
+        self.store
+            .write(|tx| -> Res<Broadcast> {
+                let mut b = load(tx, id)?;
+                if b.in_flight != Some(user) {
+                    return Ok(b);
+                }
+                b.in_flight = None;
+                match result {
+                    Delivery::Delivered => b.delivered += 1,
+                    Delivery::Failed => b.failed.push(user),
+                    Delivery::Blocked => {
+                        b.blocked.push(user);
+                        let pkey = member_key(user);
+                        let mut p: Profile =
+                            tx.get(T::Profiles, &pkey)?.unwrap_or(Profile { user, ..Profile::default() });
+                        p.unreachable = true;
+                        tx.put(T::Profiles, &pkey, &p)?;
+                    }
+                }
+                tx.put(T::Broadcasts, key(id), &b)?;
+                Ok(b)
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// Marks a broadcast whose recipients have all been claimed as done.
+    pub fn finish_broadcast(&self, id: u64) -> Result<Broadcast, ServiceError> {
+        self.store
+            .write(|tx| -> Res<Broadcast> {
+                let mut b = load(tx, id)?;
+                if let Some(u) = b.in_flight.take() {
+                    b.uncertain.push(u);
+                }
+                b.status = BroadcastStatus::Done;
+                tx.put(T::Broadcasts, key(id), &b)?;
+                Ok(b)
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// Display names of members (for the coordinator's report of who was not reached).
+    pub fn names_of(&self, users: &[UserId]) -> Result<Vec<String>, ServiceError> {
+        users.iter().map(|u| Ok(self.member(*u)?.map(|m| m.name).unwrap_or_else(|| u.to_string()))).collect()
+    }
+}
