@@ -271,7 +271,7 @@ impl Service {
                 let step = match &job.kind {
                     JobKind::Volunteer { signup: id, hours } => volunteer_step(tx, job, *id, *hours, now)?,
                     JobKind::Family { booking: id } => family_step(tx, *id, now)?,
-                    JobKind::Digest { centre, date } => digest_step(tx, *centre, *date, &day_shifts)?,
+                    JobKind::Digest { centre, date } => digest_step(tx, *centre, *date, &day_shifts, now)?,
                     JobKind::CoverRound { shift } => {
                         let s = shift_of(tx, *shift)?;
                         let c = centre(tx, s.centre)?;
@@ -458,12 +458,14 @@ fn family_step(tx: &Tx, id: BookingId, now: DateTime<Utc>) -> Res<JobStep> {
     })
 }
 
-fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId]) -> Res<JobStep> {
+fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], now: DateTime<Utc>) -> Res<JobStep> {
     let centre = centre(tx, centre_id)?;
     let mut shifts = vec![];
     for id in ids {
         let shift = shift_of(tx, *id)?;
-        if shift.status != ShiftStatus::Open || shift.date != date {
+        // Open shifts of the day that have not started (a digest sent late after downtime
+        // leaves out what is already under way).
+        if shift.status != ShiftStatus::Open || shift.date != date || shift.starts_at(centre.tz()) <= now {
             continue;
         }
         let st = shift_state(tx, &shift)?;

@@ -140,6 +140,10 @@ pub enum Fault {
     /// The next `times` requests targeting the chat get `502 Bad Gateway`.
     /// (teloxide sleeps 10 s after any 5xx response.)
     ServerError { times: u32 },
+    /// Sends to the chat hang, unanswered and undelivered, until the fault is cleared;
+    /// then they fail with `504 Gateway Timeout`. Models a request lost on the way
+    /// (a test can kill the bot while it waits).
+    Hang,
 }
 
 /// `(scope, language_code, [(command, description)])`, see [`StandIn::commands`].

@@ -262,6 +262,13 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     let params = read_params(req).await;
     let recorded = params.as_ref().map(Params::record).unwrap_or_else(|_| json!({}));
     let idx = record_call(&inner, method.clone(), recorded, at);
+    if let Ok(p) = &params {
+        if method.starts_with("send") && hang(&inner, p).await {
+            let (status, body) = envelope(&Err(ApiErr::new(504, "Gateway Timeout")));
+            finish_call(&inner, idx, status);
+            return json_response(status, &body);
+        }
+    }
     let outcome = if token != TOKEN {
         if token_shaped(token) {
             Err(ApiErr::new(401, "Unauthorized"))
@@ -280,6 +287,19 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     finish_call(&inner, idx, status);
     inner.msgs_notify.notify_waiters();
     json_response(status, &body)
+}
+
+/// Waits while the target chat has a [`Fault::Hang`]; true if it had one.
+async fn hang(inner: &Inner, p: &Params) -> bool {
+    let Some(chat) = p.i64("chat_id") else { return false };
+    let hung = || inner.lock().faults.get(&chat) == Some(&super::Fault::Hang);
+    if !hung() {
+        return false;
+    }
+    while hung() {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    true
 }
 
 fn download(inner: &Inner, rest: &str, at: Instant) -> Response {
