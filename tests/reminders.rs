@@ -57,8 +57,7 @@ fn run_job(fx: &Fixture, job: &Job, log: &mut Vec<Out>) {
 
 /// Moves the clock from job to job (never backwards) until `end`, running each when due.
 fn run_until(fx: &Fixture, end: DateTime<Utc>, log: &mut Vec<Out>) {
-    loop {
-        let Some(next) = fx.svc.next_job_due().expect("next") else { break };
+    while let Some(next) = fx.svc.next_job_due().expect("next") {
         if next > end {
             break;
         }
@@ -78,7 +77,7 @@ fn kind(r: &Reminder) -> String {
     match r {
         Reminder::Volunteer { shift, hours, .. } => format!("volunteer #{} {hours}h", shift.id),
         Reminder::Family { shift, child, .. } => format!("family #{} {child}", shift.id),
-        Reminder::Digest { date, shifts } => format!("digest {date} {}", shifts.len()),
+        Reminder::Digest { date, shifts, .. } => format!("digest {date} {}", shifts.len()),
         Reminder::CoverAsk { shift, .. } => format!("cover #{}", shift.id),
     }
 }
@@ -416,6 +415,8 @@ fn broadcast_recipients_claims_and_resume() {
     let second = fx.svc.broadcast_claim(b.id).expect("claim").expect("someone");
     // Crash: `second` was claimed, maybe sent, never reported. On resume it is not sent
     // again; it counts as uncertain.
+    let resumed = fx.svc.broadcast_resume(b.id).expect("resume");
+    assert_eq!((resumed.uncertain.clone(), resumed.in_flight.len()), (vec![second], 0));
     let mut rest = vec![];
     while let Some(u) = fx.svc.broadcast_claim(b.id).expect("claim") {
         fx.svc

@@ -72,3 +72,4 @@ digest-title = 📋 Tomorrow, { $date }:
 digest-shift = { $shift }: infants { $infants }, toddlers { $toddlers }, older { $older }; waitlist { $waitlist }; staff { $staff }; volunteers: { $volunteers }
 digest-gap =   ⚠ { $missing } more caregiver(s) needed; asking members to cover.
 shift-moved = Moved shift { $shift }; its families and volunteers have been told.
+digest-title-today = 📋 Today, { $date }:

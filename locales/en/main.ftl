@@ -263,3 +263,5 @@ err-move-clash = A child or volunteer of that shift has another shift at the new
 err-broadcast-closed = That broadcast was already sent or cancelled.
 err-no-recipients = Nobody would receive that message (no members match).
 note-shift-moved = 📅 Shift { $from } has moved to { $date } { $start }-{ $end }. Your booking or signup moves with it; if the new time doesn't suit you, cancel via /my.
+remind-family-today = ⏰ Today: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
+remind-family-waitlisted-today = ⏰ Today: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.

@@ -72,3 +72,4 @@ digest-title = 📋 明天 { $date }：
 digest-shift = { $shift }：婴儿 { $infants }，幼儿 { $toddlers }，大童 { $older }；候补 { $waitlist }；专业人员 { $staff }；志愿者：{ $volunteers }
 digest-gap =   ⚠ 还缺 { $missing } 位照护人，正在请成员顶班。
 shift-moved = 已调整时段 { $shift }，已通知相关家庭和志愿者。
+digest-title-today = 📋 今天 { $date }：

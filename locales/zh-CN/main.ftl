@@ -263,3 +263,5 @@ err-move-clash = 该时段的孩子或志愿者在新时间已有其他时段，
 err-broadcast-closed = 这条群发已经发送或取消。
 err-no-recipients = 没有符合条件的接收人。
 note-shift-moved = 📅 时段 { $from } 已改到 { $date } { $start }-{ $end }。您的预约或报名随之改动；如新时间不合适，可在 /my 取消。
+remind-family-today = ⏰ 今天：{ $child } 在 { $shift } 托育。请在 { $start } 前到达，带好换洗衣物、尿不湿、水杯和需要的药品（请告诉工作人员）。如需取消：/my
+remind-family-waitlisted-today = ⏰ 今天：{ $child } 仍在 { $shift } 的候补第 { $position } 位。一有空位会立即通知您；若没有空位，冻结的时间会退回。

@@ -1,9 +1,10 @@
-//! Delivers confirmed broadcasts, one recipient at a time through `Throttle`, editing
+//! Delivers confirmed broadcasts, a window of recipients at a time through `Throttle`, editing
 //! the coordinator's progress message as it goes and ending with a count of who was
 //! reached. Each recipient is claimed durably before the send (see
 //! `service::broadcast`), so after a restart the broadcast resumes and nobody gets it
 //! twice.
 
+use futures::stream::{FuturesUnordered, StreamExt};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use teloxide::prelude::*;
@@ -16,6 +17,8 @@ use crate::service::{Delivery, Service};
 
 /// How often the progress message is edited at most.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+/// Sends of one broadcast in flight at once: about one second of Throttle's 30/s.
+const WINDOW: usize = 30;
 
 pub async fn broadcast_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
     loop {
@@ -36,43 +39,61 @@ pub async fn broadcast_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receive
     }
 }
 
-/// Sends one broadcast to everyone not yet claimed. Returns false when asked to stop.
+/// Sends one broadcast to everyone not yet claimed, up to `WINDOW` sends at a time (the
+/// Throttle releases queued sends in ticks, so one at a time would crawl). Returns false
+/// when asked to stop.
 pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Receiver<bool>) -> bool {
-    let Ok(Some(b)) = tokio::task::block_in_place(|| svc.broadcast(id)) else { return true };
+    let b = match tokio::task::block_in_place(|| svc.broadcast_resume(id)) {
+        Ok(b) => b,
+        Err(e) => {
+            log::error!("broadcast {id}: cannot resume: {e}");
+            return true;
+        }
+    };
     let centre = svc.centre(b.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
     let coordinator = ChatId(b.by.0);
     let coord_lang = lang_of(svc, b.by, None);
-    let mut last_edit: Option<Instant> = None;
+    // The confirm press already showed "sent 0 / N"; edits follow every few seconds.
+    let mut last_edit = Instant::now();
+    let mut sending = FuturesUnordered::new();
+    let mut all_claimed = false;
     loop {
-        if *stop.borrow() {
-            return false;
-        }
-        let user = match tokio::task::block_in_place(|| svc.broadcast_claim(id)) {
-            Ok(Some(u)) => u,
-            Ok(None) => break,
-            Err(e) => {
-                log::error!("broadcast {id}: claiming the next recipient failed: {e}");
-                return true;
+        while !all_claimed && sending.len() < WINDOW && !*stop.borrow() {
+            match tokio::task::block_in_place(|| svc.broadcast_claim(id)) {
+                Ok(Some(user)) => {
+                    let text = render::broadcast_message(lang_of(svc, user, None), &centre, &b.text);
+                    let bot = bot.clone();
+                    sending.push(async move {
+                        let result = match send_retrying(&bot, ChatId(user.0), &text, None).await {
+                            SendResult::Sent(_) => Delivery::Delivered,
+                            SendResult::Blocked => Delivery::Blocked,
+                            SendResult::Failed => Delivery::Failed,
+                        };
+                        (user, result)
+                    });
+                }
+                Ok(None) => all_claimed = true,
+                Err(e) => {
+                    log::error!("broadcast {id}: claiming the next recipient failed: {e}");
+                    all_claimed = true;
+                }
             }
-        };
-        let lang = lang_of(svc, user, None);
-        let text = render::broadcast_message(lang, &centre, &b.text);
-        let result = match send_retrying(bot, ChatId(user.0), &text, None).await {
-            SendResult::Sent(_) => Delivery::Delivered,
-            SendResult::Blocked => Delivery::Blocked,
-            SendResult::Failed => Delivery::Failed,
-        };
+        }
+        let Some((user, result)) = sending.next().await else { break };
         let now = match tokio::task::block_in_place(|| svc.broadcast_report(id, user, result)) {
             Ok(b) => b,
             Err(e) => {
                 log::error!("broadcast {id}: recording the send to {} failed: {e}", user.0);
-                return true;
+                continue;
             }
         };
-        if last_edit.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+        if last_edit.elapsed() >= PROGRESS_EVERY {
             edit_progress(bot, coordinator, now.progress_message, &render::broadcast_progress(coord_lang, &now)).await;
-            last_edit = Some(Instant::now());
+            last_edit = Instant::now();
         }
+    }
+    if *stop.borrow() {
+        return false;
     }
     let done = match tokio::task::block_in_place(|| svc.finish_broadcast(id)) {
         Ok(b) => b,

@@ -309,18 +309,22 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
                 ])
             }
         }
-        Reminder::Family { shift: s, child, waitlist_position: None } => {
-            Reply::text(t!(lang, "remind-family", shift = shift(lang, s), child = child.as_str(), start = hm(s.start)))
-        }
-        Reminder::Family { shift: s, child, waitlist_position: Some(p) } => Reply::text(t!(
+        Reminder::Family { shift: s, child, waitlist_position: None, today } => Reply::text(t!(
             lang,
-            "remind-family-waitlisted",
+            if *today { "remind-family-today" } else { "remind-family" },
+            shift = shift(lang, s),
+            child = child.as_str(),
+            start = hm(s.start)
+        )),
+        Reminder::Family { shift: s, child, waitlist_position: Some(p), today } => Reply::text(t!(
+            lang,
+            if *today { "remind-family-waitlisted-today" } else { "remind-family-waitlisted" },
             shift = shift(lang, s),
             child = child.as_str(),
             position = *p
         )),
-        Reminder::Digest { date: d, shifts } => {
-            let mut text = t!(lang, "digest-title", date = date(lang, *d));
+        Reminder::Digest { date: d, shifts, today } => {
+            let mut text = t!(lang, if *today { "digest-title-today" } else { "digest-title" }, date = date(lang, *d));
             for ds in shifts {
                 text.push('\n');
                 text.push_str(&t!(

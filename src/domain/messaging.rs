@@ -76,7 +76,8 @@ pub enum BroadcastStatus {
 }
 
 /// A coordinator's message to many members, and how far its delivery got. Each
-/// recipient is claimed (durably) before the send, so a restart never sends twice.
+/// recipient is claimed (durably) before the send, so a restart never sends twice;
+/// claims a crash left unreported become `uncertain`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Broadcast {
     pub id: u64,
@@ -87,8 +88,8 @@ pub struct Broadcast {
     pub recipients: Vec<UserId>,
     /// Index of the next recipient to claim.
     pub next: usize,
-    /// Claimed and not yet reported: a crash left its fate unknown.
-    pub in_flight: Option<UserId>,
+    /// Claimed and not yet reported (sends run a few at a time).
+    pub in_flight: Vec<UserId>,
     pub delivered: u32,
     pub blocked: Vec<UserId>,
     pub failed: Vec<UserId>,

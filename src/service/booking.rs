@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{cancel_owner, cover_needed, plan_booking, plan_signup, review_cover};
+use super::jobs::{cancel_owner, cover_needed, note_declined, plan_booking, plan_signup, review_cover};
 use super::records::*;
 use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
@@ -294,6 +294,7 @@ impl Service {
             put_signup(tx, &s)?;
             remove_volunteer_day(tx, &s, shift.date)?;
             cancel_owner(tx, JobOwner::Signup(s.id))?;
+            note_declined(tx, shift.id, s.user)?;
             shift.signups.retain(|id| *id != s.id);
             let mut notes = vec![];
             rebalance(tx, &centre, &mut shift, now, &mut notes)?;

@@ -1,8 +1,8 @@
 //! Broadcasts: a coordinator's message to the whole centre, one shift, or its waitlist.
 //! Drafted (with its recipient list fixed), confirmed, then delivered one recipient at a
-//! time by the bot. Each recipient is claimed in a flushed transaction before the send
-//! and reported after it, so a restart resumes where it stopped and never sends anyone
-//! a second copy: a claim that a crash left unreported counts as "uncertain".
+//! a few at a time by the bot. Each recipient is claimed in a flushed transaction before
+//! the send and reported after it, so a restart resumes where it stopped and never sends
+//! anyone a second copy: a claim that a crash left unreported counts as "uncertain".
 
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +82,7 @@ impl Service {
                 text: text.clone(),
                 recipients,
                 next: 0,
-                in_flight: None,
+                in_flight: vec![],
                 delivered: 0,
                 blocked: vec![],
                 failed: vec![],
@@ -148,9 +148,23 @@ impl Service {
             .collect())
     }
 
-    /// Claims the next recipient, durably, before it is sent to. A claim left
-    /// unreported by a crash becomes "uncertain" and is not sent again. `None`: all
-    /// recipients have been claimed.
+    /// Starts (or resumes) delivery: claims that a crash left unreported become
+    /// "uncertain" (maybe delivered) and are never sent again. Call once per run, before
+    /// the first claim.
+    pub fn broadcast_resume(&self, id: u64) -> Result<Broadcast, ServiceError> {
+        self.store
+            .write(|tx| -> Res<Broadcast> {
+                let mut b = load(tx, id)?;
+                let lost = std::mem::take(&mut b.in_flight);
+                b.uncertain.extend(lost);
+                tx.put(T::Broadcasts, key(id), &b)?;
+                Ok(b)
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// Claims the next recipient, durably, before it is sent to. `None`: every
+    /// recipient has been claimed (or the broadcast is not being sent).
     pub fn broadcast_claim(&self, id: u64) -> Result<Option<UserId>, ServiceError> {
         self.store
             .write(|tx| -> Res<Option<UserId>> {
@@ -158,15 +172,12 @@ impl Service {
                 if b.status != BroadcastStatus::Sending {
                     return Ok(None);
                 }
-                if let Some(u) = b.in_flight.take() {
-                    b.uncertain.push(u);
-                }
                 let next = b.recipients.get(b.next).copied();
                 if let Some(u) = next {
                     b.next += 1;
-                    b.in_flight = Some(u);
+                    b.in_flight.push(u);
+                    tx.put(T::Broadcasts, key(id), &b)?;
                 }
-                tx.put(T::Broadcasts, key(id), &b)?;
                 Ok(next)
             })
             .map_err(ServiceError::from_write)
@@ -178,10 +189,10 @@ impl Service {
         self.store
             .write(|tx| -> Res<Broadcast> {
                 let mut b = load(tx, id)?;
-                if b.in_flight != Some(user) {
+                if !b.in_flight.contains(&user) {
                     return Ok(b);
                 }
-                b.in_flight = None;
+                b.in_flight.retain(|u| *u != user);
                 match result {
                     Delivery::Delivered => b.delivered += 1,
                     Delivery::Failed => b.failed.push(user),
@@ -205,9 +216,8 @@ impl Service {
         self.store
             .write(|tx| -> Res<Broadcast> {
                 let mut b = load(tx, id)?;
-                if let Some(u) = b.in_flight.take() {
-                    b.uncertain.push(u);
-                }
+                let lost = std::mem::take(&mut b.in_flight);
+                b.uncertain.extend(lost);
                 b.status = BroadcastStatus::Done;
                 tx.put(T::Broadcasts, key(id), &b)?;
                 Ok(b)

@@ -23,10 +23,30 @@ use crate::store::{keys::u64_at, Key, Tx, T};
 /// What a due job should send, rendered by the bot in each recipient's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reminder {
-    Volunteer { shift: ShiftBrief, signup: SignupId, hours: i64, confirmed: bool, children: u32 },
-    Family { shift: ShiftBrief, child: String, waitlist_position: Option<u32> },
-    Digest { date: NaiveDate, shifts: Vec<DigestShift> },
-    CoverAsk { shift: ShiftBrief, earn: i64, missing: u32 },
+    Volunteer {
+        shift: ShiftBrief,
+        signup: SignupId,
+        hours: i64,
+        confirmed: bool,
+        children: u32,
+    },
+    /// `today`: sent on the shift's own day (after downtime), so it says "today".
+    Family {
+        shift: ShiftBrief,
+        child: String,
+        waitlist_position: Option<u32>,
+        today: bool,
+    },
+    Digest {
+        date: NaiveDate,
+        shifts: Vec<DigestShift>,
+        today: bool,
+    },
+    CoverAsk {
+        shift: ShiftBrief,
+        earn: i64,
+        missing: u32,
+    },
 }
 
 /// One shift in the coordinators' digest.
@@ -211,6 +231,17 @@ pub fn review_cover(tx: &Tx, centre: &Centre, shift: &Shift, now: DateTime<Utc>)
     let searching = owner_pending(tx, owner)?.iter().any(|j| matches!(j.kind, JobKind::CoverRound { .. }));
     if !searching {
         schedule(tx, JobKind::CoverRound { shift: shift.id }, now)?;
+    }
+    Ok(())
+}
+
+/// Someone who just dropped a shift is not asked to cover it.
+pub fn note_declined(tx: &Tx, shift: ShiftId, user: UserId) -> Res<()> {
+    let key = Key::new().u64(shift.0);
+    let mut call: CoverCall = tx.get(T::CoverCalls, &key)?.unwrap_or_default();
+    if !call.asked.contains(&user) {
+        call.asked.push(user);
+        tx.put(T::CoverCalls, &key, &call)?;
     }
     Ok(())
 }
@@ -452,9 +483,10 @@ fn family_step(tx: &Tx, id: BookingId, now: DateTime<Utc>) -> Res<JobStep> {
     };
     let child = child_in(tx, centre.id, b.child)?;
     let fam = family(tx, b.family)?;
+    let today = now.with_timezone(&centre.tz()).date_naive() >= shift.date;
     Ok(JobStep::Send {
         to: fam.guardians.clone(),
-        reminder: Reminder::Family { shift: ShiftBrief::from(&shift), child: child.name, waitlist_position },
+        reminder: Reminder::Family { shift: ShiftBrief::from(&shift), child: child.name, waitlist_position, today },
     })
 }
 
@@ -491,7 +523,8 @@ fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], n
         return Ok(JobStep::Drop);
     }
     shifts.sort_by_key(|s| s.shift.start);
-    Ok(JobStep::Send { to: coordinators(tx, centre_id)?, reminder: Reminder::Digest { date, shifts } })
+    let today = now.with_timezone(&centre.tz()).date_naive() >= date;
+    Ok(JobStep::Send { to: coordinators(tx, centre_id)?, reminder: Reminder::Digest { date, shifts, today } })
 }
 
 fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) -> Res<JobStep> {
