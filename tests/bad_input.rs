@@ -399,3 +399,37 @@ fn volunteer_quote_earns_by_policy_and_hides_other_centres() {
     w.alike(ServiceError::UnknownShift, w.other.shift.0, |s, id| s.volunteer_quote(w.q, ShiftId(id)));
     w.refuses(ServiceError::NotRegistered, |s| s.volunteer_quote(UserId(4242), w.shift));
 }
+
+#[test]
+fn the_automatic_sides_calls_refuse_bad_input_and_change_nothing() {
+    let w = W::new();
+    let (p, v, coord, o) = (as_(w.p), as_(w.v), w.coord(), &w.other);
+    // Moving: another centre's shift, the past, backwards times, a parent, a clash.
+    let (d, start, end) = (date("2026-12-04"), time("09:00"), time("12:00"));
+    w.alike(ServiceError::UnknownShift, o.shift.0, |s, id| s.move_shift(&coord, ShiftId(id), d, start, end));
+    w.refuses(ServiceError::InPast, |s| s.move_shift(&coord, w.shift, date("2026-11-30"), start, end));
+    w.refuses(ServiceError::BadTimes, |s| s.move_shift(&coord, w.shift, d, end, start));
+    w.refuses(ServiceError::NotCoordinator, |s| s.move_shift(&p, w.shift, d, start, end));
+    let clash = w.f.shift("2026-12-04", "10:00", "11:00", 5);
+    w.f.svc.volunteer(&v, clash).unwrap();
+    w.refuses(ServiceError::MoveClash, |s| s.move_shift(&coord, w.shift, d, start, end));
+    // Reminder buttons: someone else's signup, another centre's, a dropped one.
+    w.refuses(ServiceError::UnknownSignup, |s| s.confirm_signup(&p, w.signup));
+    w.alike(ServiceError::UnknownSignup, o.signup.0, |s, id| s.confirm_signup(&v, SignupId(id)));
+    // Cover: not needed (staff and a volunteer carry one child), another centre's shift.
+    w.refuses(ServiceError::CoverTaken, |s| s.take_cover(&p, w.shift));
+    w.alike(ServiceError::UnknownShift, o.shift.0, |s, id| s.take_cover(&p, ShiftId(id)));
+    // Broadcasts: a parent, another centre's shift, empty text, a closed broadcast.
+    w.refuses(ServiceError::NotCoordinator, |s| s.draft_broadcast(&p, Audience::All, "hi"));
+    w.alike(ServiceError::UnknownShift, o.shift.0, |s, id| {
+        s.draft_broadcast(&coord, Audience::Shift(ShiftId(id)), "hi")
+    });
+    w.refuses(ServiceError::BadText { max: MAX_BROADCAST }, |s| s.draft_broadcast(&coord, Audience::All, " "));
+    let b = w.f.svc.draft_broadcast(&coord, Audience::All, "hello").unwrap().value;
+    w.refuses(ServiceError::NotCoordinator, |s| s.start_broadcast(&p, b.id, None));
+    w.refuses(ServiceError::BroadcastClosed, |s| s.start_broadcast(&as_(o.coord), b.id, None));
+    w.refuses(ServiceError::BroadcastClosed, |s| s.start_broadcast(&coord, MISSING, None));
+    w.f.svc.cancel_broadcast(&coord, b.id).unwrap();
+    w.refuses(ServiceError::BroadcastClosed, |s| s.start_broadcast(&coord, b.id, None));
+    assert_eq!(w.f.svc.broadcast_claim(b.id), Ok(None), "a cancelled broadcast sends nothing");
+}

@@ -640,6 +640,54 @@ fn check_shifts(m: &Model, st: &State) {
     }
 }
 
+/// Reminder jobs follow the data: none belongs to a cancelled booking, a dropped signup
+/// or a closed shift; every job is listed under its owner and every listed job exists;
+/// a future open shift is being covered exactly when it lacks caregivers.
+fn check_jobs(w: &World, st: &State) {
+    let jobs = w.svc().pending_jobs().unwrap();
+    let now = w.svc().now();
+    for j in &jobs {
+        match &j.kind {
+            JobKind::Volunteer { signup, .. } => {
+                let s = &st.signups[signup];
+                assert!(s.is_on_duty() && st.shifts[&s.shift].status == ShiftStatus::Open, "job {j:?} for {s:?}");
+            }
+            JobKind::Family { booking } => assert!(st.bookings[booking].is_live(), "job {j:?}"),
+            JobKind::CoverRound { shift } | JobKind::CoverAsk { shift, .. } => {
+                assert_eq!(st.shifts[shift].status, ShiftStatus::Open, "job {j:?}")
+            }
+            JobKind::Digest { .. } => {}
+        }
+    }
+    let index = w.svc().store().tree(T::JobIndex);
+    let mut listed = 0;
+    for entry in index.iter() {
+        let (_, v) = entry.unwrap();
+        let keys: Vec<Vec<u8>> = huzhu::store::decode(&v).unwrap();
+        assert!(!keys.is_empty(), "an empty owner list is removed");
+        for k in keys {
+            assert!(w.svc().store().tree(T::Jobs).contains_key(&k).unwrap(), "listed job missing");
+            listed += 1;
+        }
+    }
+    assert_eq!(listed, jobs.len(), "every job is listed under its owner");
+    for s in st.shifts.values() {
+        let centre = &st.centres[&s.centre];
+        if s.status != ShiftStatus::Open || s.starts_at(centre.tz()) <= now {
+            continue;
+        }
+        let bookings = s.bookings.iter().map(|b| &st.bookings[b]);
+        let occ = Occupancy::of(bookings.clone().filter(|b| b.status == BookingStatus::Confirmed).map(|b| b.group));
+        let waiting: Vec<AgeGroup> =
+            bookings.filter(|b| b.status == BookingStatus::Waitlisted).map(|b| b.group).collect();
+        let caregivers = s.staff + s.signups.iter().filter(|id| st.signups[id].is_on_duty()).count() as u32;
+        let needed = rota::volunteers_needed(&occ, &waiting, caregivers, s.capacity, &centre.policy);
+        let lacking = needed > 0 || caregivers == 0;
+        let searching = jobs.iter().any(|j| j.kind == JobKind::CoverRound { shift: s.id });
+        assert_eq!(searching, lacking, "cover search of shift {} (needed {needed}, caregivers {caregivers})", s.id);
+    }
+}
+
 /// Everyone a change concerns was told: promoted families, coordinators of a shift gone short.
 fn check_notices(w: &World, before: &State, st: &State, notices: &[Notice]) {
     for b in st.bookings.values() {
@@ -716,6 +764,7 @@ fn step(w: &World, m: &mut Model, before: &State, op: &Op, index: usize) -> Stat
     check_notices(w, before, &st, notices);
     m.learn(w.f.centre.id, before, &st, &call, ran.created);
     check_shifts(m, &st);
+    check_jobs(w, &st);
     let keyed = !matches!(call, Call::SettleDue | Call::Advance(_));
     if keyed && replay_of.is_none() {
         let answer = ran.result.as_ref().ok().map(|o| o.value.clone());

@@ -28,6 +28,22 @@ fn key(id: u64) -> Key {
     Key::new().u64(id)
 }
 
+/// Ids of the broadcasts being sent, so resuming reads a short list, not every
+/// broadcast ever sent.
+fn sending_key() -> Key {
+    Key::new().str("broadcasts_sending")
+}
+
+fn set_sending(tx: &crate::store::Tx, id: u64, on: bool) -> Res<()> {
+    let mut ids: Vec<u64> = tx.get(T::Meta, sending_key())?.unwrap_or_default();
+    ids.retain(|i| *i != id);
+    if on {
+        ids.push(id);
+    }
+    tx.put(T::Meta, sending_key(), &ids)?;
+    Ok(())
+}
+
 fn load(tx: &crate::store::Tx, id: u64) -> Res<Broadcast> {
     Ok(tx.get(T::Broadcasts, key(id))?.ok_or(ServiceError::BroadcastClosed)?)
 }
@@ -129,6 +145,7 @@ impl Service {
             b.status = status;
             b.progress_message = progress_message;
             tx.put(T::Broadcasts, key(id), &b)?;
+            set_sending(tx, id, status == BroadcastStatus::Sending)?;
             Ok((b, vec![]))
         })
     }
@@ -139,13 +156,14 @@ impl Service {
 
     /// Broadcasts confirmed and not finished (to resume after a restart).
     pub fn sending_broadcasts(&self) -> Result<Vec<Broadcast>, ServiceError> {
-        Ok(self
-            .store
-            .scan::<Broadcast>(T::Broadcasts, &[])?
-            .into_iter()
-            .map(|(_, b)| b)
-            .filter(|b| b.status == BroadcastStatus::Sending)
-            .collect())
+        let ids: Vec<u64> = self.store.get(T::Meta, sending_key())?.unwrap_or_default();
+        let mut out = vec![];
+        for id in ids {
+            if let Some(b) = self.broadcast(id)? {
+                out.push(b);
+            }
+        }
+        Ok(out)
     }
 
     /// Starts (or resumes) delivery: claims that a crash left unreported become
@@ -220,6 +238,7 @@ impl Service {
                 b.uncertain.extend(lost);
                 b.status = BroadcastStatus::Done;
                 tx.put(T::Broadcasts, key(id), &b)?;
+                set_sending(tx, id, false)?;
                 Ok(b)
             })
             .map_err(ServiceError::from_write)

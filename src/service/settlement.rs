@@ -149,6 +149,8 @@ fn settle(
         put_signup(tx, &s)?;
     }
     shift.status = ShiftStatus::Settled;
+    // Whatever reminders or asks were still pending have nothing left to say.
+    super::jobs::cancel_shift_jobs(tx, shift)?;
     shift.understaffed = false;
     put_shift(tx, shift)?;
     tx.del(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
