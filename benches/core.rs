@@ -25,6 +25,10 @@
 //! dataset. The summary prints record counts before and after, and, as a diagnostic, what
 //! `book` costs on a shift that has seen N book/cancel cycles.
 //!
+//! Every booking also plans its family's reminder, so the datasets hold about 10k and 100k
+//! pending reminder jobs; `due_jobs/*` times the reminder loop's reads (the 20 due jobs
+//! and the next due time) and should not grow with them either.
+//!
 //! Run: `cargo bench --bench core`.
 
 use std::cell::RefCell;
@@ -375,6 +379,37 @@ fn bench_reads(c: &mut Criterion, sets: &[&Dataset], rec: &Record) {
     g.finish();
 }
 
+/// The reminder loop's two reads: what is due now (a range from the start of the
+/// due-time order, at most 20) and when the next job falls due. Measured at 20:00 the
+/// evening before the first shifts, when the first family reminders are due; the
+/// datasets hold one pending reminder per booking (about 10x more in `100k`).
+fn bench_jobs(c: &mut Criterion, sets: &[&Dataset], rec: &Record) {
+    let mut g = c.benchmark_group("due_jobs");
+    g.sample_size(SAMPLE_SIZE).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    g.throughput(Throughput::Elements(1));
+    for ds in sets {
+        let id = format!("due_jobs/{}", ds.label);
+        let evening = t0() + Days::hours(11); // 2026-12-01 20:00 in Asia/Shanghai
+        ds.fx.clock.set(evening);
+        let due = ds.fx.svc.due_jobs(20).expect("due jobs").len();
+        assert_eq!(due, 20, "the first shifts' family reminders are due");
+        g.bench_function(BenchmarkId::from_parameter(ds.label), |b| {
+            b.iter_custom(|iters| {
+                let t = Instant::now();
+                for _ in 0..iters {
+                    std::hint::black_box(ds.fx.svc.due_jobs(20).expect("due"));
+                    std::hint::black_box(ds.fx.svc.next_job_due().expect("next"));
+                }
+                let e = t.elapsed();
+                rec.add(&id, iters, e);
+                e
+            })
+        });
+        ds.fx.clock.set(t0());
+    }
+    g.finish();
+}
+
 /// A paired check of the scaling claim that is robust against other work on the machine:
 /// blocks of `block` timed bookings alternate between the two datasets (order swapped every
 /// round), and the median over rounds of the 100k/10k ratio is reported with the medians of
@@ -470,6 +505,8 @@ fn main() {
     let confirmed = RefCell::new((0u64, 0u64));
     bench_book(&mut c, &refs, &rec, &confirmed);
     bench_reads(&mut c, &refs, &rec);
+    let pending: Vec<usize> = sets.iter().map(|ds| ds.store().tree(T::Jobs).len()).collect();
+    bench_jobs(&mut c, &refs, &rec);
 
     let paired = [
         (false, paired_check(&sets[0], &sets[1], false, 15, 200)),
@@ -506,6 +543,8 @@ fn main() {
         "schedule_week/100k",
         "balance_history/10k",
         "balance_history/100k",
+        "due_jobs/10k",
+        "due_jobs/100k",
     ];
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     for id in ids {
@@ -549,6 +588,9 @@ fn main() {
             "paired check book/{name}: alternating blocks, median per call 10k {a:.1} µs, 100k {b:.1} µs; \
              median ratio 100k/10k = {r:.2}x"
         );
+    }
+    for (ds, n) in sets.iter().zip(&pending) {
+        println!("due_jobs/{:<5} with {n} pending reminder jobs: 20 due ones and the next due time per call", ds.label);
     }
     let (ok, all) = *confirmed.borrow();
     println!("timed bookings confirmed: {ok} of {all}");

@@ -431,3 +431,21 @@ fn broadcast_recipients_claims_and_resume() {
     assert!(fx.svc.profile(rest[0]).expect("profile").expect("exists").unreachable, "403 marks unreachable");
     assert_eq!(fx.svc.broadcast_claim(b.id), Ok(None));
 }
+
+#[test]
+fn swap_by_shift_offers_the_callers_own_signup_and_it_changes_hands_only_when_taken() {
+    let fx = Fixture::new();
+    let (v, other, taker) = (fx.family(20, "Vol"), fx.family(21, "Other"), fx.family(22, "Taker"));
+    let s = fx.shift("2026-12-03", "09:00", "12:00", 5);
+    let mine = fx.svc.volunteer(&as_(v), s).expect("volunteer").value;
+    // Someone with no signup on the shift has nothing to offer.
+    assert_eq!(fx.svc.offer_swap_on_shift(&as_(other), s).map(|_| ()), Err(ServiceError::UnknownSignup));
+    let offered = fx.svc.offer_swap_on_shift(&as_(v), s).expect("offer").value;
+    assert_eq!((offered.id, offered.offered_for_swap), (mine.id, true));
+    assert_eq!(fx.svc.shift(s).unwrap().unwrap().signups, vec![mine.id], "still the volunteer's");
+    let taken = fx.svc.take_swap(&as_(taker), mine.id).expect("take").value;
+    assert_eq!(fx.svc.shift(s).unwrap().unwrap().signups, vec![taken.id]);
+    // The reminders moved to the new volunteer.
+    let owners: Vec<JobOwner> = fx.svc.pending_jobs().unwrap().iter().map(|j| j.kind.owner()).collect();
+    assert!(owners.contains(&JobOwner::Signup(taken.id)) && !owners.contains(&JobOwner::Signup(mine.id)));
+}

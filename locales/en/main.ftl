@@ -19,7 +19,7 @@ help-parent = For parents:
     /balance your time credits
     /child your children; /child add NAME YYYY-MM-DD adds one
     /family your family invite code (for a second parent)
-    /swap [ID] offer or take over a volunteer shift
+    /swap [SHIFT] offer your volunteer shift, or take over one offered
 help-coordinator = For coordinators:
     /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES]
     /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
@@ -51,7 +51,7 @@ usage-schedule = Usage: /schedule or /schedule 2026-12-07
 usage-book = Usage: /book SHIFT [CHILD], for example /book 12 or /book 12 3
 usage-volunteer = Usage: /volunteer or /volunteer 12
 usage-cancel = Usage: /cancel BOOKING (for example /cancel 7), or /cancel vSIGNUP (for example /cancel v5)
-usage-swap = Usage: /swap lists shifts you can take over; /swap 5 offers your signup 5
+usage-swap = Usage: /swap lists shifts you can take over; /swap 12 offers your volunteer place on shift 12 (or /swap v5 by signup id)
 
 cmd-menu = Main menu
 cmd-schedule = See the shifts

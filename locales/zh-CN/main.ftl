@@ -19,7 +19,7 @@ help-parent = 家长命令：
     /balance 互助时间余额
     /child 孩子列表；/child add 姓名 YYYY-MM-DD 添加孩子
     /family 家庭邀请码（让另一位家长加入）
-    /swap [帮带编号] 转让或接手帮带
+    /swap [时段编号] 转让您的帮带，或接手别人转让的帮带
 help-coordinator = 协调员命令：
     /newshift YYYY-MM-DD HH:MM-HH:MM [名额]
     /template、/template add 周三 09:00-12:00 [名额]、/template gen 开始日期 结束日期
@@ -51,7 +51,7 @@ usage-schedule = 用法：/schedule 或 /schedule 2026-12-07
 usage-book = 用法：/book 时段编号 [孩子编号]，例如 /book 12 或 /book 12 3
 usage-volunteer = 用法：/volunteer 或 /volunteer 12
 usage-cancel = 用法：/cancel 预约编号（例如 /cancel 7），或 /cancel v帮带编号（例如 /cancel v5）
-usage-swap = 用法：/swap 查看可接手的帮带；/swap 5 转让帮带 5
+usage-swap = 用法：/swap 查看可接手的帮带；/swap 12 转让您在时段 12 的帮带（或 /swap v5 按帮带编号）
 
 cmd-menu = 主菜单
 cmd-schedule = 查看时段

@@ -23,7 +23,9 @@ pub enum Command {
     My,
     CancelBooking(BookingId),
     DropSignup(SignupId),
-    Swap(Option<SignupId>),
+    /// `/swap` lists offers; `/swap SHIFT` offers your signup on that shift; `/swap vN`
+    /// offers signup N.
+    Swap(Option<SwapOf>),
     NewShift {
         date: NaiveDate,
         start: NaiveTime,
@@ -65,6 +67,12 @@ pub enum Command {
     Invite,
     NewCentre(String),
     Coordinator(UserId, CentreId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapOf {
+    Shift(ShiftId),
+    Signup(SignupId),
 }
 
 /// Why a line could not be parsed.
@@ -144,7 +152,10 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
         },
         "swap" => match words.as_slice() {
             [] => Command::Swap(None),
-            [w] => Command::Swap(Some(SignupId(need!(id(w.trim_start_matches(['v', 'V'])), "swap")))),
+            [w] => match w.strip_prefix(['v', 'V']) {
+                Some(n) => Command::Swap(Some(SwapOf::Signup(SignupId(need!(id(n), "swap"))))),
+                None => Command::Swap(Some(SwapOf::Shift(ShiftId(need!(id(w), "swap"))))),
+            },
             _ => return Err(usage("swap")),
         },
         "newshift" => match words.as_slice() {
@@ -343,6 +354,9 @@ mod tests {
             p("/broadcast waitlist 12 a place may open"),
             Ok(Command::Broadcast(Audience::Waitlist(ShiftId(12)), "a place may open".into()))
         );
+        assert_eq!(p("/swap 12"), Ok(Command::Swap(Some(SwapOf::Shift(ShiftId(12))))));
+        assert_eq!(p("/swap v5"), Ok(Command::Swap(Some(SwapOf::Signup(SignupId(5))))));
+        assert_eq!(p("/swap x"), Err(ParseError::Usage("swap")));
         assert_eq!(p("/broadcast"), Err(ParseError::Usage("broadcast")));
         assert_eq!(p("/broadcast 12"), Err(ParseError::Usage("broadcast")));
         assert_eq!(p("/broadcast waitlist x hi"), Err(ParseError::Usage("broadcast")));

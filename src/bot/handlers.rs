@@ -120,8 +120,12 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
         Command::CancelBooking(b) => cancel_booking(ctx, b),
         Command::DropSignup(s) => drop_signup(ctx, s),
         Command::Swap(None) => swaps(ctx),
-        Command::Swap(Some(s)) => {
-            ctx.done(ctx.svc.offer_swap(&ctx.caller(), s), |s| Reply::text(t!(lang, "swap-offered", signup = s.id.0)))
+        Command::Swap(Some(of)) => {
+            let r = match of {
+                command::SwapOf::Signup(s) => ctx.svc.offer_swap(&ctx.caller(), s),
+                command::SwapOf::Shift(s) => ctx.svc.offer_swap_on_shift(&ctx.caller(), s),
+            };
+            ctx.done(r, |s| Reply::text(t!(lang, "swap-offered", signup = s.id.0)))
         }
         Command::NewShift { date, start, end, places } => {
             ctx.done(ctx.svc.create_shift(&ctx.caller(), date, start, end, places, None), |s| {

@@ -324,22 +324,24 @@ impl Service {
         })
     }
 
-    /// A volunteer offers their signup for someone else to take (`/swap`).
+    /// A volunteer offers their signup for someone else to take (`/swap vN`).
     pub fn offer_swap(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
+        self.change(caller, |tx, now| offer(tx, caller.user, signup_id, now))
+    }
+
+    /// `/swap SHIFT`: offers the caller's own signup on that shift.
+    pub fn offer_swap_on_shift(&self, caller: &Caller, shift_id: ShiftId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
-            let mut s = signup_in(tx, centre.id, signup_id)?;
-            if s.user != caller.user {
-                return Err(ServiceError::UnknownSignup.into());
+            let shift = shift_in(tx, centre.id, shift_id)?;
+            for id in day_list(tx, T::VolunteerDay, Key::new().i64(caller.user.0), shift.date)? {
+                let s = signup(tx, SignupId(id))?;
+                if s.shift == shift.id && s.is_on_duty() {
+                    return offer(tx, caller.user, s.id, now);
+                }
             }
-            if !s.is_on_duty() {
-                return Err(ServiceError::SignupNotLive.into());
-            }
-            open_future_shift(tx, &centre, s.shift, now)?;
-            s.offered_for_swap = true;
-            put_signup(tx, &s)?;
-            Ok((s, vec![]))
+            Err(ServiceError::UnknownSignup.into())
         })
     }
 
@@ -515,4 +517,20 @@ fn new_signup(tx: &Tx, centre: &Centre, shift: &mut Shift, m: &Member, now: Date
     day.push(s.id.0);
     set_day_list(tx, T::VolunteerDay, Key::new().i64(m.user.0), shift.date, &day)?;
     Ok(s)
+}
+
+fn offer(tx: &Tx, user: UserId, signup_id: SignupId, now: DateTime<Utc>) -> Res<(Signup, Vec<Notice>)> {
+    let m = active_member(tx, user)?;
+    let centre = centre(tx, m.centre)?;
+    let mut s = signup_in(tx, centre.id, signup_id)?;
+    if s.user != user {
+        return Err(ServiceError::UnknownSignup.into());
+    }
+    if !s.is_on_duty() {
+        return Err(ServiceError::SignupNotLive.into());
+    }
+    open_future_shift(tx, &centre, s.shift, now)?;
+    s.offered_for_swap = true;
+    put_signup(tx, &s)?;
+    Ok((s, vec![]))
 }
