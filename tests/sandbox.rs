@@ -9,7 +9,7 @@ fn a_script_plays_through_the_demo_centre_in_both_languages() {
     let script = dir.path().join("demo.txt");
     std::fs::write(
         &script,
-        "# a parent, in Chinese\n/start\n/balance\n!as anna\n/book\n!1\n!1\n!1\n!as coord\n/pending\n!as new\n/newshift 2030-01-01 09:00-12:00\n!quit\n",
+        "# a parent, in Chinese\n/start\n/balance\n!as anna\n/book\n!1\n!1\n!1\n!as coord\n/pending\n/broadcast 明天上午停水，请自带饮用水\n!1\n/pending\n!as new\n/newshift 2030-01-01 09:00-12:00\n!quit\n",
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_huzhu"))
@@ -30,5 +30,9 @@ fn a_script_plays_through_the_demo_centre_in_both_languages() {
     assert!(text.contains("✅ Booked #1: Leo"), "{text}");
     // the coordinator has nothing pending; a stranger cannot publish shifts.
     assert!(text.contains("没有待审批的申请"), "{text}");
+    // the coordinator broadcasts: confirm with the count, members receive it, final count.
+    assert!(text.contains("将这条消息发给"), "{text}");
+    assert!(text.contains("📢 坪山街道六和社区互助中心："), "{text}");
+    assert!(text.contains("群发完成"), "{text}");
     assert!(text.contains("您还不是成员"), "{text}");
 }

@@ -4,8 +4,11 @@
 //! Delivery is at least once per recipient: the send comes first, then `job_sent`
 //! records the Telegram message id in one flushed transaction. A crash between the two
 //! repeats that one message after the restart; it never skips one. (ARCHITECTURE.md
-//! says why.) Jobs go out one at a time, in due order.
+//! says why.) Up to `WINDOW` jobs are under way at once, taken in due order; a job is
+//! never run twice at once.
 
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::types::ChatId;
@@ -16,45 +19,66 @@ use super::{lang_of, send_retrying, SendResult, Tg};
 use crate::domain::Job;
 use crate::service::{JobStep, Service};
 
-/// At most this many due jobs are read per pass (the rest on the next pass).
-const BATCH: usize = 64;
+/// Jobs under way at once (Throttle releases queued sends in 250 ms ticks, so one at a
+/// time would manage four a second).
+const WINDOW: usize = 30;
 /// The longest sleep: a safety net, not a poll (every change also wakes the loop).
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
 
 pub async fn outbox_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    let mut running = FuturesUnordered::new();
+    let mut busy: HashSet<u64> = HashSet::new();
     loop {
-        if *stop.borrow() {
+        let stopping = *stop.borrow();
+        if stopping {
+            // Let the sends under way finish and be recorded, then stop.
+            while let Some(id) = running.next().await {
+                busy.remove(&id);
+            }
             return;
         }
-        match tokio::task::block_in_place(|| svc.due_jobs(BATCH)) {
-            Ok(jobs) if !jobs.is_empty() => {
-                for job in jobs {
-                    if *stop.borrow() {
-                        return;
+        // Fill the window with due jobs not already under way.
+        if running.len() < WINDOW {
+            match tokio::task::block_in_place(|| svc.due_jobs(WINDOW + busy.len())) {
+                Ok(jobs) => {
+                    let fresh: Vec<Job> = jobs.into_iter().filter(|j| !busy.contains(&j.id)).collect();
+                    for job in fresh {
+                        if running.len() >= WINDOW {
+                            break;
+                        }
+                        busy.insert(job.id);
+                        running.push(run_job(bot.clone(), svc.clone(), job));
                     }
-                    run_job(&bot, &svc, &job).await;
                 }
-                continue;
+                Err(e) => log::error!("reading due jobs: {e}"),
             }
-            Ok(_) => {}
-            Err(e) => log::error!("reading due jobs: {e}"),
         }
-        let now = svc.now();
-        let wait = match svc.next_job_due() {
-            Ok(Some(t)) => (t - now).to_std().unwrap_or_default().min(MAX_SLEEP),
-            Ok(None) => MAX_SLEEP,
-            Err(_) => Duration::from_secs(5),
-        };
+        if running.is_empty() {
+            let now = svc.now();
+            let wait = match svc.next_job_due() {
+                Ok(Some(t)) => (t - now).to_std().unwrap_or_default().min(MAX_SLEEP),
+                Ok(None) => MAX_SLEEP,
+                Err(_) => Duration::from_secs(5),
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = svc.signals().jobs.notified() => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
+            Some(id) = running.next() => { busy.remove(&id); }
             _ = svc.signals().jobs.notified() => {}
-            _ = stop.changed() => return,
+            _ = stop.changed() => {}
         }
     }
 }
 
-/// Sends one job to each recipient it has not reached yet, then removes it.
-pub async fn run_job(bot: &Tg, svc: &Service, job: &Job) {
+/// Sends one job to each recipient it has not reached yet, then removes it. Returns
+/// the job's id when done (sent, dropped, or given up on).
+pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
+    let (bot, svc, job) = (&bot, &*svc, &job);
     let step = tokio::task::block_in_place(|| svc.prepare_job(job));
     match step {
         Err(e) => {
@@ -88,7 +112,7 @@ pub async fn run_job(bot: &Tg, svc: &Service, job: &Job) {
                 };
                 if let Err(e) = tokio::task::block_in_place(|| svc.job_sent(job, user, message)) {
                     log::error!("recording job {} sent to {}: {e}", job.id, user.0);
-                    return;
+                    return job.id;
                 }
             }
             if let Err(e) = tokio::task::block_in_place(|| svc.finish_job(job)) {
@@ -96,4 +120,5 @@ pub async fn run_job(bot: &Tg, svc: &Service, job: &Job) {
             }
         }
     }
+    job.id
 }
