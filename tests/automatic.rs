@@ -224,24 +224,29 @@ fn sent_numbers(texts: &[String]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-const NEWS: &str = "Water is off tomorrow 9-12; please bring a bottle.";
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_broadcast_reaches_a_thousand_members_through_429s_and_403s() {
+/// The bot running on a centre whose members (families) are `members`, all reachable.
+async fn centre_of(members: &[i64]) -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
-    let members: Vec<i64> = (10_000..11_000).collect();
     seed(dir.path(), Utc::now(), |fx| {
-        for m in &members {
+        for m in members {
             fx.family(*m, &format!("Member {m}"));
         }
     });
     let mut h = Harness::prepare(dir, vec![]).await;
-    let coord = user(COORD.0);
-    h.standin.register_user(&coord);
-    for m in &members {
+    for m in members.iter().chain([&COORD.0]) {
         h.standin.register_user(&user(*m));
     }
     h.spawn().await;
+    h
+}
+
+const NEWS: &str = "Water is off tomorrow 9-12; please bring a bottle.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_reaches_a_thousand_members_through_429s_and_403s() {
+    let members: Vec<i64> = (10_000..11_000).collect();
+    let coord = user(COORD.0);
+    let h = centre_of(&members).await;
     let blocked: Vec<i64> = members.iter().copied().step_by(40).collect(); // 25
     let limited: Vec<i64> = members.iter().copied().skip(7).step_by(100).collect(); // 10
     let flaky: Vec<i64> = members.iter().copied().skip(13).step_by(200).collect(); // 5
@@ -286,20 +291,9 @@ async fn a_broadcast_reaches_a_thousand_members_through_429s_and_403s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broadcast_resumes_after_a_kill_and_nobody_gets_it_twice() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let members: Vec<i64> = (10_000..10_200).collect();
-    seed(dir.path(), Utc::now(), |fx| {
-        for m in &members {
-            fx.family(*m, &format!("Member {m}"));
-        }
-    });
-    let mut h = Harness::prepare(dir, vec![]).await;
     let coord = user(COORD.0);
-    h.standin.register_user(&coord);
-    for m in &members {
-        h.standin.register_user(&user(*m));
-    }
-    h.spawn().await;
+    let mut h = centre_of(&members).await;
     // One send hangs (its request never reaches anyone), so the kill finds a send in flight.
     let hung = members[60];
     h.standin.set_fault(hung, Fault::Hang);

@@ -449,3 +449,26 @@ fn swap_by_shift_offers_the_callers_own_signup_and_it_changes_hands_only_when_ta
     let owners: Vec<JobOwner> = fx.svc.pending_jobs().unwrap().iter().map(|j| j.kind.owner()).collect();
     assert!(owners.contains(&JobOwner::Signup(taken.id)) && !owners.contains(&JobOwner::Signup(mine.id)));
 }
+
+#[test]
+fn moving_a_shift_moves_its_bookings_signups_and_overlap_checks() {
+    let fx = Fixture::new();
+    let (p, v) = (fx.family(10, "P"), fx.family(20, "V"));
+    let kid = fx.child(p, "Mei", TODDLER);
+    let s = fx.shift("2026-12-03", "09:00", "12:00", 5);
+    fx.svc.book(&as_(p), s, kid).expect("book");
+    fx.svc.volunteer(&as_(v), s).expect("volunteer");
+    let out = fx.svc.move_shift(&fx.coord(), s, date("2026-12-05"), time("14:00"), time("16:00")).expect("move");
+    let told: BTreeSet<UserId> = out.notices.iter().map(|n| n.to).collect();
+    assert_eq!(told, [p, v].into_iter().collect(), "the family and the volunteer are told once each");
+    let mine = fx.svc.my_bookings(p, date("2026-12-05")).expect("bookings");
+    assert_eq!(mine.iter().map(|(_, sh)| (sh.id, sh.date)).collect::<Vec<_>>(), vec![(s, date("2026-12-05"))]);
+    assert_eq!(fx.svc.my_signups(v, date("2026-12-04")).expect("signups").len(), 1);
+    // The old morning is free again; the new afternoon is taken.
+    let old_slot = fx.shift("2026-12-03", "09:00", "12:00", 5);
+    fx.svc.book(&as_(p), old_slot, kid).expect("the old slot is free");
+    fx.svc.volunteer(&as_(v), old_slot).expect("the volunteer is free then too");
+    let new_slot = fx.shift("2026-12-05", "15:00", "17:00", 5);
+    assert_eq!(fx.svc.book(&as_(p), new_slot, kid).map(|_| ()), Err(ServiceError::ChildBusy));
+    assert!(matches!(fx.svc.volunteer(&as_(v), new_slot), Err(ServiceError::VolunteerClash(id)) if id == s));
+}

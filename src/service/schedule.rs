@@ -329,31 +329,28 @@ impl Service {
             // Every date-keyed index follows the shift to its new date.
             let mut notes = vec![];
             let event = Event::ShiftMoved { from: ShiftBrief::from(&old), to: ShiftBrief::from(&moved) };
+            let mut told = vec![];
             for b in &bookings {
                 remove_child_day(tx, b, old.date)?;
-                let mut day = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
-                day.push(b.id.0);
-                set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &day)?;
-                tx.del(T::BookingsByFamily, Key::new().u64(b.family.0).date(old.date).u64(b.id.0))?;
-                tx.mark(T::BookingsByFamily, Key::new().u64(b.family.0).date(date).u64(b.id.0))?;
-                let fam = family(tx, b.family)?;
-                for g in &fam.guardians {
-                    if !notes.iter().any(|n: &super::Notice| n.to == *g) {
-                        notes.push(super::Notice { to: *g, event: event.clone() });
-                    }
-                }
+                move_keys(
+                    tx,
+                    (T::ChildDay, T::BookingsByFamily),
+                    Key::new().u64(b.child.0),
+                    Key::new().u64(b.family.0),
+                    (old.date, date),
+                    b.id.0,
+                )?;
+                told.extend(family(tx, b.family)?.guardians);
             }
             for s in &st.on_duty {
                 remove_volunteer_day(tx, s, old.date)?;
-                let mut day = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
-                day.push(s.id.0);
-                set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &day)?;
-                tx.del(T::SignupsByMember, Key::new().i64(s.user.0).date(old.date).u64(s.id.0))?;
-                tx.mark(T::SignupsByMember, Key::new().i64(s.user.0).date(date).u64(s.id.0))?;
-                if !notes.iter().any(|n| n.to == s.user) {
-                    notes.push(super::Notice { to: s.user, event: event.clone() });
-                }
+                let who = Key::new().i64(s.user.0);
+                move_keys(tx, (T::VolunteerDay, T::SignupsByMember), who.clone(), who, (old.date, date), s.id.0)?;
+                told.push(s.user);
             }
+            let mut seen = std::collections::HashSet::new();
+            told.retain(|u| seen.insert(*u));
+            tell_all(&mut notes, &told, event);
             tx.del(T::ShiftsByDate, Key::new().u64(centre.id.0).date(old.date).u64(old.id.0))?;
             tx.del(T::Unsettled, Key::new().date(old.date).u64(old.id.0))?;
             insert_shift(tx, &moved)?;
@@ -525,6 +522,24 @@ impl Service {
         }
         Ok(RosterView { shift, children, waitlist, volunteers })
     }
+}
+
+/// Moves one record's date-keyed entries: onto `to`'s per-day list (`day_tree`, under
+/// `day_who`) and from `from` to `to` in the dated index (`index`, under `index_who`).
+fn move_keys(
+    tx: &Tx,
+    (day_tree, index): (T, T),
+    day_who: Key,
+    index_who: Key,
+    (from, to): (NaiveDate, NaiveDate),
+    id: u64,
+) -> super::Res<()> {
+    let mut day = day_list(tx, day_tree, day_who.clone(), to)?;
+    day.push(id);
+    set_day_list(tx, day_tree, day_who, to, &day)?;
+    tx.del(index, index_who.clone().date(from).u64(id))?;
+    tx.mark(index, index_who.date(to).u64(id))?;
+    Ok(())
 }
 
 pub(crate) fn remove_child_day(tx: &Tx, b: &Booking, date: NaiveDate) -> super::Res<()> {
