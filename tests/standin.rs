@@ -494,3 +494,25 @@ async fn teloxide_dispatcher_end_to_end() {
     assert_eq!(s.pending_updates(), 0);
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_send_is_neither_answered_nor_delivered_until_cleared() {
+    let (s, bot) = setup().await;
+    let user = alice();
+    let chat = ChatId(user.id);
+    s.send_text(&user, "hi");
+    s.set_fault(user.id, Fault::Hang);
+    let pending = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.send_message(chat, "lost on the way").await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!pending.is_finished(), "the send hangs");
+    assert!(s.calls_to("sendMessage").iter().any(|c| c.status == 0), "in flight");
+    s.clear_fault(user.id);
+    let err = pending.await.unwrap().unwrap_err();
+    assert!(format!("{err:?}").contains("Gateway Timeout"), "{err:?}");
+    assert!(s.messages_to(user.id).iter().all(|m| m.text != "lost on the way"), "never delivered");
+    bot.send_message(chat, "after").await.unwrap();
+    s.shutdown().await;
+}

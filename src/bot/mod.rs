@@ -377,7 +377,8 @@ const SEND_RETRIES: u32 = 3;
 /// Sends one message through `Throttle` (30/s overall, 1/s per chat). A 429 is waited
 /// out for its `retry_after` and sent again (Throttle does this itself; the arm below
 /// covers an answer that still gets through); a 403 is final; 5xx answers, timeouts
-/// and network errors are retried with exponential backoff, `SEND_RETRIES` times.
+/// and network errors are retried with exponential backoff, `SEND_RETRIES` times
+/// (teloxide itself already waits 10 s after a 5xx answer before returning it).
 pub async fn send_retrying(
     bot: &Tg,
     chat: ChatId,
