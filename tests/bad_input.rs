@@ -432,4 +432,8 @@ fn the_automatic_sides_calls_refuse_bad_input_and_change_nothing() {
     w.f.svc.cancel_broadcast(&coord, b.id).unwrap();
     w.refuses(ServiceError::BroadcastClosed, |s| s.start_broadcast(&coord, b.id, None));
     assert_eq!(w.f.svc.broadcast_claim(b.id), Ok(None), "a cancelled broadcast sends nothing");
+    // Settings: a parent, values out of range.
+    w.refuses(ServiceError::NotCoordinator, |s| s.change_setting(&p, &SettingChange::CoverBatch(3)));
+    w.refuses(ServiceError::BadSetting, |s| s.change_setting(&coord, &SettingChange::CoverBatch(51)));
+    w.refuses(ServiceError::BadSetting, |s| s.change_setting(&coord, &SettingChange::VolunteerHours(vec![0])));
 }

@@ -472,3 +472,43 @@ fn moving_a_shift_moves_its_bookings_signups_and_overlap_checks() {
     assert_eq!(fx.svc.book(&as_(p), new_slot, kid).map(|_| ()), Err(ServiceError::ChildBusy));
     assert!(matches!(fx.svc.volunteer(&as_(v), new_slot), Err(ServiceError::VolunteerClash(id)) if id == s));
 }
+
+#[test]
+fn changing_a_setting_moves_the_reminders_already_planned() {
+    let fx = Fixture::new();
+    let (p, v) = (fx.family(10, "P"), fx.family(20, "V"));
+    let kid = fx.child(p, "Mei", TODDLER);
+    let s = fx.shift("2026-12-03", "14:00", "17:00", 5);
+    fx.svc.book(&as_(p), s, kid).expect("book");
+    fx.svc.volunteer(&as_(v), s).expect("volunteer");
+    let coord = fx.coord();
+    assert_eq!(
+        fx.svc.change_setting(&as_(p), &SettingChange::CoverBatch(3)).map(|_| ()),
+        Err(ServiceError::NotCoordinator)
+    );
+    for bad in [
+        SettingChange::CoverBatch(0),
+        SettingChange::VolunteerHours(vec![]),
+        SettingChange::VolunteerHours(vec![200]),
+        SettingChange::VolunteerHours(vec![1, 2, 3, 4, 5]),
+    ] {
+        assert_eq!(fx.svc.change_setting(&coord, &bad).map(|_| ()), Err(ServiceError::BadSetting), "{bad:?}");
+    }
+    fx.svc.change_setting(&coord, &SettingChange::VolunteerHours(vec![3, 48])).expect("hours");
+    fx.svc.change_setting(&coord, &SettingChange::FamilyTime(time("19:00"))).expect("family");
+    fx.svc.change_setting(&coord, &SettingChange::DigestTime(time("17:30"))).expect("digest");
+    let c = fx.svc.change_setting(&coord, &SettingChange::Quiet(time("23:00"), time("06:00"))).expect("quiet").value;
+    assert_eq!(c.policy.volunteer_reminder_hours, vec![48, 3]);
+    let mut log = vec![];
+    run_until(&fx, local("2026-12-04 00:00"), &mut log);
+    let got = set(&log);
+    let expected: BTreeSet<_> = [
+        (v.0, "2026-12-01 14:00".to_string(), format!("volunteer #{s} 48h")),
+        (v.0, "2026-12-03 11:00".to_string(), format!("volunteer #{s} 3h")),
+        (p.0, "2026-12-02 19:00".to_string(), format!("family #{s} Mei")),
+        (COORD.0, "2026-12-02 17:30".to_string(), "digest 2026-12-03 1".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(got, expected);
+}

@@ -73,3 +73,14 @@ digest-shift = { $shift }: infants { $infants }, toddlers { $toddlers }, older {
 digest-gap =   ⚠ { $missing } more caregiver(s) needed; asking members to cover.
 shift-moved = Moved shift { $shift }; its families and volunteers have been told.
 digest-title-today = 📋 Today, { $date }:
+usage-settings = Usage: /settings shows the reminder settings; change one with /settings remind 24,2 · /settings family 20:00 · /settings digest 18:00 · /settings quiet 22:00-07:00 (or quiet off) · /settings cover 5 (1-50; reminder hours 1-168, at most 4)
+cmd-settings = Reminder settings
+settings-saved = Saved. Reminders already planned for future shifts have moved to the new times.
+settings-quiet-none = none
+settings-view = Reminder settings of "{ $centre }":
+    · volunteers: { $hours } h before their shift
+    · families: { $family } the evening before
+    · coordinators' digest: { $digest } the day before
+    · quiet hours: { $quiet }
+    · asks for cover: { $cover } members at a time, more as the shift nears
+    Change one with /settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5

@@ -25,6 +25,7 @@ help-coordinator = For coordinators:
     /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
     /cancelshift SHIFT REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
     /broadcast TEXT, /broadcast SHIFT TEXT, /broadcast waitlist SHIFT TEXT
+    /settings reminder times, quiet hours and asks for cover
     /pending, /approve USER, /reject USER, /suspend USER
     /grant USER MINUTES MEMO (negative to correct), /ledger USER
     /roster SHIFT, /attendance SHIFT, /settle SHIFT

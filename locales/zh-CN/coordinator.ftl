@@ -73,3 +73,14 @@ digest-shift = { $shift }：婴儿 { $infants }，幼儿 { $toddlers }，大童 
 digest-gap =   ⚠ 还缺 { $missing } 位照护人，正在请成员顶班。
 shift-moved = 已调整时段 { $shift }，已通知相关家庭和志愿者。
 digest-title-today = 📋 今天 { $date }：
+usage-settings = 用法：/settings 查看提醒设置；修改：/settings remind 24,2 · /settings family 20:00 · /settings digest 18:00 · /settings quiet 22:00-07:00（或 quiet off）· /settings cover 5（1-50；提醒小时数 1-168，最多 4 个）
+cmd-settings = 提醒设置
+settings-saved = 已保存。已为未来时段安排的提醒已改到新时间。
+settings-quiet-none = 无
+settings-view = “{ $centre }”的提醒设置：
+    · 志愿者：时段开始前 { $hours } 小时
+    · 家庭：前一天 { $family }
+    · 协调员日报：前一天 { $digest }
+    · 免打扰：{ $quiet }
+    · 求助顶班：每次询问 { $cover } 人，临近时增加
+    修改：/settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5

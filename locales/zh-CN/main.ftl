@@ -25,6 +25,7 @@ help-coordinator = 协调员命令：
     /template、/template add 周三 09:00-12:00 [名额]、/template gen 开始日期 结束日期
     /cancelshift 时段 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
     /broadcast 内容、/broadcast 时段 内容、/broadcast waitlist 时段 内容
+    /settings 提醒时间、免打扰时段和求助顶班设置
     /pending、/approve 用户、/reject 用户、/suspend 用户
     /grant 用户 分钟 备注（负数为更正）、/ledger 用户
     /roster 时段、/attendance 时段、/settle 时段

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
+use crate::service::SettingChange;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -51,6 +52,8 @@ pub enum Command {
         end: NaiveTime,
     },
     Broadcast(Audience, String),
+    /// `/settings` shows the reminder settings; `/settings KEY VALUE` changes one.
+    Settings(Option<SettingChange>),
     Pending,
     Approve(UserId),
     Reject(UserId),
@@ -227,6 +230,27 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             }
             Command::Broadcast(audience, text)
         }
+        "settings" | "setting" => match words.as_slice() {
+            [] => Command::Settings(None),
+            ["remind", hours @ ..] if !hours.is_empty() => {
+                let list: Option<Vec<i64>> = hours
+                    .join(",")
+                    .split(',')
+                    .filter(|h| !h.trim().is_empty())
+                    .map(|h| h.trim().parse().ok())
+                    .collect();
+                Command::Settings(Some(SettingChange::VolunteerHours(need!(list, "settings"))))
+            }
+            ["family", t] => Command::Settings(Some(SettingChange::FamilyTime(need!(time(t), "settings")))),
+            ["digest", t] => Command::Settings(Some(SettingChange::DigestTime(need!(time(t), "settings")))),
+            ["quiet", "off"] => Command::Settings(Some(SettingChange::Quiet(NaiveTime::MIN, NaiveTime::MIN))),
+            ["quiet", span] => {
+                let (from, to) = need!(span_of(span), "settings");
+                Command::Settings(Some(SettingChange::Quiet(from, to)))
+            }
+            ["cover", n] => Command::Settings(Some(SettingChange::CoverBatch(need!(n.parse().ok(), "settings")))),
+            _ => return Err(usage("settings")),
+        },
         "pending" => Command::Pending,
         "approve" => Command::Approve(need!(user(&words), "approve")),
         "reject" => Command::Reject(need!(user(&words), "reject")),
@@ -354,6 +378,20 @@ mod tests {
             p("/broadcast waitlist 12 a place may open"),
             Ok(Command::Broadcast(Audience::Waitlist(ShiftId(12)), "a place may open".into()))
         );
+        assert_eq!(p("/settings"), Ok(Command::Settings(None)));
+        assert_eq!(p("/settings remind 24,2"), Ok(Command::Settings(Some(SettingChange::VolunteerHours(vec![24, 2])))));
+        assert_eq!(p("/settings remind 48 3"), Ok(Command::Settings(Some(SettingChange::VolunteerHours(vec![48, 3])))));
+        assert_eq!(
+            p("/settings quiet 21:30-07:30"),
+            Ok(Command::Settings(Some(SettingChange::Quiet(
+                NaiveTime::from_hms_opt(21, 30, 0).unwrap(),
+                NaiveTime::from_hms_opt(7, 30, 0).unwrap()
+            ))))
+        );
+        assert_eq!(p("/settings cover 8"), Ok(Command::Settings(Some(SettingChange::CoverBatch(8)))));
+        assert_eq!(p("/settings family 25:00"), Err(ParseError::Usage("settings")));
+        assert_eq!(p("/settings remind soon"), Err(ParseError::Usage("settings")));
+        assert_eq!(p("/settings volume 11"), Err(ParseError::Usage("settings")));
         assert_eq!(p("/swap 12"), Ok(Command::Swap(Some(SwapOf::Shift(ShiftId(12))))));
         assert_eq!(p("/swap v5"), Ok(Command::Swap(Some(SwapOf::Signup(SignupId(5))))));
         assert_eq!(p("/swap x"), Err(ParseError::Usage("swap")));

@@ -164,6 +164,13 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
         Command::Broadcast(audience, text) => {
             ctx.done(ctx.svc.draft_broadcast(&ctx.caller(), audience, &text), |b| render::broadcast_draft(lang, b))
         }
+        Command::Settings(None) => match ctx.svc.settings(ctx.user) {
+            Ok(c) => Reply::text(render::settings(lang, &c)).into(),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Settings(Some(change)) => ctx.done(ctx.svc.change_setting(&ctx.caller(), &change), |c| {
+            Reply::text(format!("{}\n{}", t!(lang, "settings-saved"), render::settings(lang, c)))
+        }),
         Command::Pending => pending(ctx),
         Command::Approve(u) => approve(ctx, u),
         Command::Reject(u) => reject(ctx, u),

@@ -444,6 +444,7 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "cancelshift",
     "moveshift",
     "broadcast",
+    "settings",
     "roster",
     "attendance",
     "grant",

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::Callback;
-use crate::domain::{AgeGroup, AgeProblem, BookingStatus, Broadcast, MemberStatus, SignupStatus, Template};
+use crate::domain::{AgeGroup, AgeProblem, BookingStatus, Broadcast, Centre, MemberStatus, SignupStatus, Template};
 use crate::i18n::Lang;
 use crate::ledger::format_hours;
 use crate::service::{Event, Reminder, ServiceError, ShiftBrief, ShiftView};
@@ -221,6 +221,7 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         MoveClash => t!(lang, "err-move-clash"),
         BroadcastClosed => t!(lang, "err-broadcast-closed"),
         NoRecipients => t!(lang, "err-no-recipients"),
+        BadSetting => t!(lang, "usage-settings"),
         Storage(_) => t!(lang, "err-internal"),
     }
 }
@@ -388,4 +389,25 @@ pub fn broadcast_report(lang: Lang, b: &Broadcast, blocked: &[String], failed: &
         text.push_str(&t!(lang, "broadcast-failed-list", names = failed.join(", ")));
     }
     text
+}
+
+/// A centre's reminder settings and how to change them.
+pub fn settings(lang: Lang, c: &Centre) -> String {
+    let p = &c.policy;
+    let hours: Vec<String> = p.volunteer_reminder_hours.iter().map(|h| h.to_string()).collect();
+    let quiet = if p.quiet_start == p.quiet_end {
+        t!(lang, "settings-quiet-none")
+    } else {
+        format!("{}-{}", p.quiet_start, p.quiet_end)
+    };
+    t!(
+        lang,
+        "settings-view",
+        centre = c.name.as_str(),
+        hours = hours.join(", "),
+        family = p.family_reminder_time.as_str(),
+        digest = p.coordinator_digest_time.as_str(),
+        quiet = quiet,
+        cover = p.cover_batch
+    )
 }

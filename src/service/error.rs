@@ -90,6 +90,8 @@ pub enum ServiceError {
     BroadcastClosed,
     #[error("nobody would receive that broadcast")]
     NoRecipients,
+    #[error("that setting is out of range")]
+    BadSetting,
     #[error("storage error: {0}")]
     Storage(String),
 }

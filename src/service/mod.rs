@@ -18,6 +18,7 @@ mod membership;
 mod notice;
 mod records;
 mod schedule;
+mod settings;
 mod settlement;
 
 pub use booking::{BookResult, Quote};
@@ -28,6 +29,7 @@ pub use jobs::{DigestShift, JobStep, Reminder};
 pub use membership::JoinResult;
 pub use notice::{Event, Notice, ShiftBrief};
 pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
+pub use settings::SettingChange;
 pub use settlement::{Mark, SettleReport};
 
 use chrono::{DateTime, NaiveDate, Utc};
