@@ -102,6 +102,12 @@ async fn reminders_go_out_once_across_a_kill_and_after_downtime() {
         let labels: Vec<&str> = got[0].buttons.iter().flatten().map(|b| b.text.as_str()).collect();
         assert_eq!(labels, ["✅ I'll be there", "❌ I can't make it"]);
     }
+    // One volunteer answers "I'll be there": confirmed, and their next reminder asks no more.
+    let sure = user(volunteers[0]);
+    let r = h.press(&sure, "I'll be there").await;
+    assert!(r.text.starts_with("Thank you! You're confirmed for #1"), "{}", r.text);
+    // (The pressed reminder became that confirmation; every other volunteer has one.)
+    let reminders = |h: &Harness, v: i64| automatic_to(h, v, "⏰ Reminder").len() + usize::from(v == sure.id);
     // Down from 14:00 on the 2nd until 13:00 on the 3rd: the digest (18:00), the family's
     // reminder (20:00) and the 2 h reminders (12:00) are all missed; their shift has not
     // started, so each goes out once, now.
@@ -109,14 +115,17 @@ async fn reminders_go_out_once_across_a_kill_and_after_downtime() {
     h.env = clock("2026-12-03T13:00:00+08:00");
     h.spawn().await;
     wait_for(&h, "the missed reminders", Duration::from_secs(30), || {
-        volunteers.iter().all(|v| automatic_to(&h, *v, "⏰ Reminder").len() == 2)
+        volunteers.iter().all(|v| reminders(&h, *v) == 2)
             && !automatic_to(&h, parent, "Mei").is_empty()
             && !automatic_to(&h, COORD.0, "📋").is_empty()
     })
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     for v in &volunteers {
-        assert_eq!(automatic_to(&h, *v, "⏰ Reminder").len(), 2, "volunteer {v}");
+        assert_eq!(reminders(&h, *v), 2, "volunteer {v}");
+        let got = automatic_to(&h, *v, "⏰ Reminder");
+        let latest = got.iter().max_by_key(|m| m.seq).expect("the 2 h reminder");
+        assert_eq!(latest.buttons.is_empty(), *v == sure.id, "buttons on volunteer {v}'s 2 h reminder");
     }
     // Sent on the day itself, they say "today".
     let family = automatic_to(&h, parent, "Mei");

@@ -73,6 +73,16 @@ fn run_until(fx: &Fixture, end: DateTime<Utc>, log: &mut Vec<Out>) {
     }
 }
 
+/// Parent P (10) has booked Mei onto a shift on 2026-12-03 where V (20) volunteers.
+fn booked_and_volunteered(fx: &Fixture, start: &str, end: &str) -> (UserId, UserId, ChildId, ShiftId) {
+    let (p, v) = (fx.family(10, "P"), fx.family(20, "V"));
+    let kid = fx.child(p, "Mei", TODDLER);
+    let s = fx.shift("2026-12-03", start, end, 5);
+    fx.svc.book(&as_(p), s, kid).expect("book");
+    fx.svc.volunteer(&as_(v), s).expect("volunteer");
+    (p, v, kid, s)
+}
+
 fn kind(r: &Reminder) -> String {
     match r {
         Reminder::Volunteer { shift, hours, .. } => format!("volunteer #{} {hours}h", shift.id),
@@ -453,11 +463,7 @@ fn swap_by_shift_offers_the_callers_own_signup_and_it_changes_hands_only_when_ta
 #[test]
 fn moving_a_shift_moves_its_bookings_signups_and_overlap_checks() {
     let fx = Fixture::new();
-    let (p, v) = (fx.family(10, "P"), fx.family(20, "V"));
-    let kid = fx.child(p, "Mei", TODDLER);
-    let s = fx.shift("2026-12-03", "09:00", "12:00", 5);
-    fx.svc.book(&as_(p), s, kid).expect("book");
-    fx.svc.volunteer(&as_(v), s).expect("volunteer");
+    let (p, v, kid, s) = booked_and_volunteered(&fx, "09:00", "12:00");
     let out = fx.svc.move_shift(&fx.coord(), s, date("2026-12-05"), time("14:00"), time("16:00")).expect("move");
     let told: BTreeSet<UserId> = out.notices.iter().map(|n| n.to).collect();
     assert_eq!(told, [p, v].into_iter().collect(), "the family and the volunteer are told once each");
@@ -476,11 +482,7 @@ fn moving_a_shift_moves_its_bookings_signups_and_overlap_checks() {
 #[test]
 fn changing_a_setting_moves_the_reminders_already_planned() {
     let fx = Fixture::new();
-    let (p, v) = (fx.family(10, "P"), fx.family(20, "V"));
-    let kid = fx.child(p, "Mei", TODDLER);
-    let s = fx.shift("2026-12-03", "14:00", "17:00", 5);
-    fx.svc.book(&as_(p), s, kid).expect("book");
-    fx.svc.volunteer(&as_(v), s).expect("volunteer");
+    let (p, v, _, s) = booked_and_volunteered(&fx, "14:00", "17:00");
     let coord = fx.coord();
     assert_eq!(
         fx.svc.change_setting(&as_(p), &SettingChange::CoverBatch(3)).map(|_| ()),

@@ -63,14 +63,16 @@ pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Recei
                 Ok(Some(user)) => {
                     let text = render::broadcast_message(lang_of(svc, user, None), &centre, &b.text);
                     let bot = bot.clone();
-                    sending.push(async move {
-                        let result = match send_retrying(&bot, ChatId(user.0), &text, None).await {
+                    // Its own task, so this loop's store writes never hold up a send that
+                    // Throttle has released (bunched sends would break the rate limit).
+                    let task = tokio::spawn(async move {
+                        match send_retrying(&bot, ChatId(user.0), &text, None).await {
                             SendResult::Sent(_) => Delivery::Delivered,
                             SendResult::Blocked => Delivery::Blocked,
                             SendResult::Failed => Delivery::Failed,
-                        };
-                        (user, result)
+                        }
                     });
+                    sending.push(async move { (user, task.await.unwrap_or(Delivery::Failed)) });
                 }
                 Ok(None) => all_claimed = true,
                 Err(e) => {

@@ -47,7 +47,16 @@ pub async fn outbox_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<b
                             break;
                         }
                         busy.insert(job.id);
-                        running.push(run_job(bot.clone(), svc.clone(), job));
+                        // Each job is its own task: one job's store writes (which block)
+                        // must not hold up the others' sends after Throttle releases them.
+                        let id = job.id;
+                        let task = tokio::spawn(run_job(bot.clone(), svc.clone(), job));
+                        running.push(async move {
+                            if let Err(e) = task.await {
+                                log::error!("job {id} failed: {e}");
+                            }
+                            id
+                        });
                     }
                 }
                 Err(e) => log::error!("reading due jobs: {e}"),

@@ -48,11 +48,11 @@ pub struct Job {
     pub due: DateTime<Utc>,
 }
 
-/// The search for cover of one shift: who has been asked, so nobody is asked twice.
+/// The search for cover of one shift: who has been asked (or dropped it), so nobody is
+/// asked twice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverCall {
     pub asked: Vec<UserId>,
-    pub rounds: u32,
 }
 
 /// Who a broadcast goes to.

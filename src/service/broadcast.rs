@@ -85,8 +85,8 @@ impl Service {
                     users
                 }
             };
-            let mut seen = std::collections::HashSet::new();
-            recipients.retain(|u| *u != caller.user && seen.insert(*u));
+            recipients.retain(|u| *u != caller.user);
+            unique_users(&mut recipients);
             if recipients.is_empty() {
                 return Err(ServiceError::NoRecipients.into());
             }
@@ -216,11 +216,7 @@ impl Service {
                     Delivery::Failed => b.failed.push(user),
                     Delivery::Blocked => {
                         b.blocked.push(user);
-                        let pkey = member_key(user);
-                        let mut p: Profile =
-                            tx.get(T::Profiles, &pkey)?.unwrap_or(Profile { user, ..Profile::default() });
-                        p.unreachable = true;
-                        tx.put(T::Profiles, &pkey, &p)?;
+                        mark_unreachable(tx, user, true)?;
                     }
                 }
                 tx.put(T::Broadcasts, key(id), &b)?;

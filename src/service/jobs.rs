@@ -18,7 +18,10 @@ use crate::domain::*;
 use crate::ledger;
 use crate::reminders;
 use crate::rota;
-use crate::store::{keys::u64_at, Key, Tx, T};
+use crate::store::{
+    keys::{i64_at, u64_at},
+    Key, Tx, T,
+};
 
 /// What a due job should send, rendered by the bot in each recipient's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,7 +283,7 @@ impl Service {
         let mut out = vec![];
         for (k, msg) in self.store.scan::<Option<i32>>(T::Sent, &[])? {
             let job = u64_at(&k, 0).unwrap_or(0);
-            let user = u64_at(&k, 8).map(|u| (u ^ (1 << 63)) as i64).unwrap_or(0);
+            let user = i64_at(&k, 8).unwrap_or(0);
             out.push((job, UserId(user), msg));
         }
         Ok(out)
@@ -304,7 +307,7 @@ impl Service {
                     JobKind::Family { booking: id } => family_step(tx, *id, now)?,
                     JobKind::Digest { centre, date } => digest_step(tx, *centre, *date, &day_shifts, now)?,
                     JobKind::CoverRound { shift } => {
-                        let s = shift_of(tx, *shift)?;
+                        let s = shift_by_id(tx, *shift)?;
                         let c = centre(tx, s.centre)?;
                         if s.starts_at(c.tz()) > now && cover_needed(tx, &c, &s)? > 0 {
                             JobStep::CoverRound
@@ -371,7 +374,7 @@ impl Service {
         let mut candidates = vec![];
         for k in self.store.index_keys(T::CoverOrder, prefix.bytes(), &[]).take(want) {
             let k = k?;
-            let user = UserId(u64_at(&k, 12).map(|u| (u ^ (1 << 63)) as i64).unwrap_or(0));
+            let user = UserId(i64_at(&k, 12).unwrap_or(0));
             if !call.asked.contains(&user) {
                 candidates.push(user);
             }
@@ -387,7 +390,7 @@ impl Service {
                     return Ok(vec![]);
                 }
                 finish(tx, job)?;
-                let shift = shift_of(tx, shift_id)?;
+                let shift = shift_by_id(tx, shift_id)?;
                 let centre = centre(tx, shift.centre)?;
                 let start = shift.starts_at(centre.tz());
                 if start <= now || cover_needed(tx, &centre, &shift)? == 0 {
@@ -418,7 +421,6 @@ impl Service {
                 }
                 let mut call: CoverCall = tx.get(T::CoverCalls, Key::new().u64(shift.id.0))?.unwrap_or_default();
                 call.asked.extend(asked.iter().copied());
-                call.rounds += 1;
                 tx.put(T::CoverCalls, Key::new().u64(shift.id.0), &call)?;
                 if let Some(next) = round.next {
                     schedule(tx, JobKind::CoverRound { shift: shift.id }, next)?;
@@ -434,13 +436,9 @@ impl Service {
     }
 }
 
-fn shift_of(tx: &Tx, id: ShiftId) -> Res<Shift> {
-    Ok(tx.get(T::Shifts, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownShift)?)
-}
-
 /// An open shift that has not started, with its centre; `None` when reminders are moot.
 fn upcoming(tx: &Tx, id: ShiftId, now: DateTime<Utc>) -> Res<Option<(Shift, Centre)>> {
-    let s = shift_of(tx, id)?;
+    let s = shift_by_id(tx, id)?;
     let c = centre(tx, s.centre)?;
     Ok((s.status == ShiftStatus::Open && s.starts_at(c.tz()) > now).then_some((s, c)))
 }
@@ -494,7 +492,7 @@ fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], n
     let centre = centre(tx, centre_id)?;
     let mut shifts = vec![];
     for id in ids {
-        let shift = shift_of(tx, *id)?;
+        let shift = shift_by_id(tx, *id)?;
         // Open shifts of the day that have not started (a digest sent late after downtime
         // leaves out what is already under way).
         if shift.status != ShiftStatus::Open || shift.date != date || shift.starts_at(centre.tz()) <= now {

@@ -371,14 +371,7 @@ impl Service {
     }
 
     pub fn set_unreachable(&self, user: UserId, unreachable: bool) -> Result<(), ServiceError> {
-        self.change(&Caller::new(user), |tx, _| {
-            let key = member_key(user);
-            let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile { user, ..Profile::default() });
-            p.unreachable = unreachable;
-            tx.put(T::Profiles, &key, &p)?;
-            Ok(((), vec![]))
-        })
-        .map(|_| ())
+        self.change(&Caller::new(user), |tx, _| Ok((mark_unreachable(tx, user, unreachable)?, vec![]))).map(|_| ())
     }
 
     // ----- queries -----
@@ -445,7 +438,7 @@ impl Service {
         let mut out = vec![];
         for k in self.store.index_keys(T::MembersByCentre, prefix.bytes(), &[]) {
             let k = k?;
-            let user = UserId(crate::store::keys::u64_at(&k, 8).map(|u| (u ^ (1 << 63)) as i64).unwrap_or(0));
+            let user = UserId(crate::store::keys::i64_at(&k, 8).unwrap_or(0));
             if let Some(m) = self.member(user)? {
                 if m.centre == centre {
                     out.push(m);

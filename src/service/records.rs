@@ -129,6 +129,11 @@ pub fn booking_in(tx: &Tx, centre: CentreId, id: BookingId) -> Res<Booking> {
     }
 }
 
+/// A shift by id, whatever its centre (for jobs, which carry no caller).
+pub fn shift_by_id(tx: &Tx, id: ShiftId) -> Res<Shift> {
+    Ok(tx.get(T::Shifts, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownShift)?)
+}
+
 pub fn booking(tx: &Tx, id: BookingId) -> Res<Booking> {
     Ok(tx.get(T::Bookings, Key::new().u64(id.0))?.ok_or(ServiceError::UnknownBooking)?)
 }
@@ -255,6 +260,21 @@ pub fn tell_all(notes: &mut Vec<Notice>, users: &[UserId], event: Event) {
     for u in users {
         notes.push(Notice { to: *u, event: event.clone() });
     }
+}
+
+/// Telegram said the user blocked the bot (or they wrote to it again).
+pub fn mark_unreachable(tx: &Tx, user: UserId, unreachable: bool) -> Res<()> {
+    let key = member_key(user);
+    let mut p: Profile = tx.get(T::Profiles, &key)?.unwrap_or(Profile { user, ..Profile::default() });
+    p.unreachable = unreachable;
+    tx.put(T::Profiles, &key, &p)?;
+    Ok(())
+}
+
+/// Drops repeated users, keeping the first of each (who is told, who receives).
+pub fn unique_users(users: &mut Vec<UserId>) {
+    let mut seen = std::collections::HashSet::new();
+    users.retain(|u| seen.insert(*u));
 }
 
 /// The coordinators of a centre, kept on a record so transactions need not scan.

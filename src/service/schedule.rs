@@ -348,8 +348,7 @@ impl Service {
                 move_keys(tx, (T::VolunteerDay, T::SignupsByMember), who.clone(), who, (old.date, date), s.id.0)?;
                 told.push(s.user);
             }
-            let mut seen = std::collections::HashSet::new();
-            told.retain(|u| seen.insert(*u));
+            unique_users(&mut told);
             tell_all(&mut notes, &told, event);
             tx.del(T::ShiftsByDate, Key::new().u64(centre.id.0).date(old.date).u64(old.id.0))?;
             tx.del(T::Unsettled, Key::new().date(old.date).u64(old.id.0))?;

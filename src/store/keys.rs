@@ -60,6 +60,11 @@ pub fn u64_at(key: &[u8], offset: usize) -> Option<u64> {
     key.get(offset..offset + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes)
 }
 
+/// Reads the i64 written by `Key::i64` at `offset` (user ids in index keys).
+pub fn i64_at(key: &[u8], offset: usize) -> Option<i64> {
+    u64_at(key, offset).map(|u| (u ^ (1 << 63)) as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +77,6 @@ mod tests {
         assert!(Key::new().i64(-5).into_vec() < Key::new().i64(3).into_vec());
         assert!(Key::new().u64(255).into_vec() < Key::new().u64(256).into_vec());
         assert_eq!(u64_at(Key::new().u64(7).u64(42).bytes(), 8), Some(42));
+        assert_eq!(i64_at(Key::new().u64(7).i64(-42).bytes(), 8), Some(-42));
     }
 }
