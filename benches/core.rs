@@ -196,7 +196,7 @@ impl Dataset {
         let week_shifts =
             shifts.iter().filter(|s| s.date >= week_from() && s.date < week_from() + Days::days(7)).count();
 
-        store.db().flush().expect("flush");
+        store.flush().expect("flush");
         let gen_time = started.elapsed();
         let mut ds = Dataset {
             label: scale.label,
@@ -245,7 +245,7 @@ impl Dataset {
         svc.cancel_booking(&Caller::new(user), r.booking.id).expect("cancel timed booking");
         self.roll_back(&r.booking, r.shift.date, before);
         if durable {
-            store.db().flush().expect("flush");
+            store.flush().expect("flush");
         }
         elapsed
     }

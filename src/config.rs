@@ -17,6 +17,15 @@ pub struct Config {
     /// `HUZHU_CLOCK_START` (RFC 3339, tests only): the clock starts at this instant and
     /// runs at normal speed, so tests can run the real binary "the evening before".
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// `HUZHU_SEND_RATE`, default 30: messages a second overall (Telegram's limit; a
+    /// bot with paid broadcasts may raise it, a benchmark lifts it against the stand-in).
+    pub send_rate: u32,
+    /// `HUZHU_WATCHDOG_SECS`, default 30: a store operation or an update's handling
+    /// that takes longer means huzhu is stuck; it logs what and exits non-zero.
+    pub watchdog_secs: u64,
+    /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
+    /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
+    pub test_hang_store: Option<String>,
 }
 
 /// One clear line naming the variable and what it expects.
@@ -70,7 +79,30 @@ impl Config {
                 expected: "a time such as 2026-12-01T09:00:00+08:00 (tests only; leave unset)",
             })?),
         };
-        Ok(Config { db_path, super_admins, default_tz, log_level, clock_start })
+        let number = |var: &'static str, default: u64, range: std::ops::RangeInclusive<u64>, expected: &'static str| {
+            match non_empty(var) {
+                None => Ok(default),
+                Some(v) => v.parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| ConfigError {
+                    var,
+                    problem: format!("`{v}` is not a number in {}..={}", range.start(), range.end()),
+                    expected,
+                }),
+            }
+        };
+        let send_rate =
+            number("HUZHU_SEND_RATE", 30, 1..=100_000, "messages a second, e.g. 30 (Telegram's limit)")? as u32;
+        let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
+        let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
+        Ok(Config {
+            db_path,
+            super_admins,
+            default_tz,
+            log_level,
+            clock_start,
+            send_rate,
+            watchdog_secs,
+            test_hang_store,
+        })
     }
 }
 
@@ -91,6 +123,18 @@ mod tests {
         assert!(c.super_admins.is_empty());
         assert_eq!(c.default_tz, chrono_tz::Asia::Shanghai);
         assert_eq!(c.log_level, "info");
+        assert_eq!(c.send_rate, 30);
+        assert_eq!(c.watchdog_secs, 30);
+        assert_eq!(c.test_hang_store, None);
+    }
+
+    #[test]
+    fn send_rate_and_watchdog() {
+        let c = cfg(&[("HUZHU_SEND_RATE", "1000"), ("HUZHU_WATCHDOG_SECS", "5")]).unwrap();
+        assert_eq!((c.send_rate, c.watchdog_secs), (1000, 5));
+        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "0")]).unwrap_err().var, "HUZHU_SEND_RATE");
+        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "fast")]).unwrap_err().var, "HUZHU_SEND_RATE");
+        assert_eq!(cfg(&[("HUZHU_WATCHDOG_SECS", "-1")]).unwrap_err().var, "HUZHU_WATCHDOG_SECS");
     }
 
     #[test]

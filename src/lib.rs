@@ -15,3 +15,4 @@ pub mod service;
 pub mod standin;
 pub mod store;
 pub mod testing;
+pub mod watchdog;

@@ -1,6 +1,7 @@
-//! huzhu: `huzhu` runs the bot against Telegram (TELOXIDE_TOKEN), `huzhu sandbox`
-//! runs it against a local stand-in of the Bot API with a demo centre.
+//! huzhu: `huzhu run` (or just `huzhu`) runs the bot against Telegram (TELOXIDE_TOKEN),
+//! `huzhu sandbox` runs it against a local stand-in of the Bot API with a demo centre.
 
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,12 +11,29 @@ use huzhu::domain::UserId;
 use huzhu::service::{Service, ServiceConfig};
 use huzhu::store::Store;
 
-const USAGE: &str = "usage:
-  huzhu                          run the bot (needs TELOXIDE_TOKEN; see .env.example)
-  huzhu sandbox                  chat with the bot in this terminal, no Telegram needed
-  huzhu sandbox --script FILE    play a file of sandbox lines and print the transcript";
+/// huzhu (互助): a Telegram bot for community parent-child mutual-aid childcare centres.
+#[derive(Parser, Debug)]
+#[command(name = "huzhu", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Run the bot against Telegram (the default). Needs TELOXIDE_TOKEN (see .env.example).
+    Run,
+    /// Chat with huzhu in this terminal: the real bot against a local stand-in of the
+    /// Bot API, with a demo centre. No Telegram needed.
+    Sandbox {
+        /// Play a file of sandbox lines and print the transcript.
+        #[arg(long, value_name = "FILE")]
+        script: Option<std::path::PathBuf>,
+    },
+}
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
     // A missing .env is fine; the environment may carry everything.
     let _ = dotenvy::dotenv();
     let config = match Config::from_env() {
@@ -29,7 +47,6 @@ fn main() -> ExitCode {
     log.parse_filters(&config.log_level);
     let _ = log.try_init();
 
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -37,39 +54,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match args.first().map(String::as_str) {
-        None => runtime.block_on(run_bot(config)),
-        Some("sandbox") => {
-            let script = match args.get(1).map(String::as_str) {
-                None => None,
-                Some("--script") => match args.get(2) {
-                    Some(f) => Some(std::path::PathBuf::from(f)),
-                    None => {
-                        eprintln!("{USAGE}");
-                        return ExitCode::from(2);
-                    }
-                },
-                Some(_) => {
-                    eprintln!("{USAGE}");
-                    return ExitCode::from(2);
-                }
-            };
-            match runtime.block_on(huzhu::sandbox::run(script)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("huzhu sandbox: {e}");
-                    ExitCode::FAILURE
-                }
+    match cli.command.unwrap_or(Cmd::Run) {
+        Cmd::Run => runtime.block_on(run_bot(config)),
+        Cmd::Sandbox { script } => match runtime.block_on(huzhu::sandbox::run(script)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("huzhu sandbox: {e}");
+                ExitCode::FAILURE
             }
-        }
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("huzhu: unknown argument `{other}`\n{USAGE}");
-            ExitCode::from(2)
-        }
+        },
     }
 }
 
@@ -112,8 +105,23 @@ async fn run_bot(config: Config) -> ExitCode {
             default_tz: config.default_tz,
         },
     ));
+    // Stuck for longer than the limit: say what, and exit so the supervisor restarts us
+    // (deploy/huzhu.service); the inbox then replays what was not done.
+    huzhu::watchdog::install(std::time::Duration::from_secs(config.watchdog_secs), |stuck| {
+        log::error!("watchdog: stuck, exiting so that huzhu is restarted: {stuck}");
+        eprintln!("huzhu watchdog: stuck: {stuck}");
+        std::process::exit(70);
+    });
+    if let Some(pattern) = &config.test_hang_store {
+        log::warn!("HUZHU_TEST_HANG_STORE is set: store writes for {pattern} hang (tests only)");
+        huzhu::store::hang_writes_of(pattern);
+    }
     let bot = teloxide::Bot::from_env();
-    match huzhu::bot::run(bot, svc).await {
+    let options = huzhu::bot::RunOptions {
+        limits: huzhu::bot::Limits { per_second: config.send_rate, ..huzhu::bot::Limits::default() },
+        stop: None,
+    };
+    match huzhu::bot::run(bot, svc, options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("huzhu: cannot reach the Telegram Bot API: {e}");

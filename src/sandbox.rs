@@ -101,7 +101,7 @@ fn button(standin: &StandIn, chat: i64, n: usize) -> Option<(BotMessage, String)
 
 /// Waits until the bot has been quiet for a moment (or a few seconds passed).
 async fn settle(standin: &StandIn, seq: u64, answers: usize) {
-    // Throttle sends at most one message a second to a chat, so wait out that gap.
+    // The limiter sends at most one message a second to a chat, so wait out that gap.
     let quiet = std::time::Duration::from_millis(1300);
     let mut last = (standin.current_seq(), standin.callback_answers().len());
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(8);
@@ -137,7 +137,9 @@ pub async fn run(script: Option<PathBuf>) -> Result<(), Box<dyn std::error::Erro
         standin.register_user(&u.user);
     }
     let bot = teloxide::Bot::new(standin.token()).set_api_url(standin.api_url().parse()?);
-    let bot_task = tokio::spawn(crate::bot::run(bot, svc.clone()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let options = crate::bot::RunOptions { stop: Some(stopped), ..crate::bot::RunOptions::default() };
+    let bot_task = tokio::spawn(crate::bot::run(bot, svc.clone(), options));
 
     // Lines arrive one by one (a person types while the bot runs).
     let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -212,8 +214,11 @@ pub async fn run(script: Option<PathBuf>) -> Result<(), Box<dyn std::error::Erro
         seq = print_new(&mut out, &standin, &users, me.user.id, seq);
         let _ = writeln!(out);
     }
-    bot_task.abort();
-    svc.store().flush_async().await?;
+    // Every loop of the bot stops before the runtime does (no task left on a timer).
+    let _ = stop.send(true);
+    bot_task.await??;
+    let store = svc.store().clone();
+    tokio::task::spawn_blocking(move || store.flush()).await??;
     standin.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

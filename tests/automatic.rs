@@ -27,7 +27,7 @@ fn seed(dir: &std::path::Path, now: chrono::DateTime<Utc>, build: impl FnOnce(&F
     let fx = Fixture::with_store(store.clone(), now);
     fx.svc.set_language(COORD, "en").expect("language");
     build(&fx);
-    store.db().flush().expect("flush the seeded database");
+    store.flush().expect("flush the seeded database");
 }
 
 fn user(id: i64) -> TestUser {

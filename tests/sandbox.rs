@@ -19,7 +19,10 @@ fn a_script_plays_through_the_demo_centre_in_both_languages() {
         .output()
         .expect("run huzhu sandbox");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "sandbox failed: {}\n{text}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "sandbox failed: {err}\n{text}");
+    // A clean exit: every loop stopped before the runtime (no "context is being shutdown").
+    assert!(!text.contains("panicked") && !err.contains("panicked"), "a panic on exit:\n{err}");
     // mum reads Chinese: greeting, menu buttons numbered, balance with the start grant.
     assert!(text.contains("您好，妈妈李"), "{text}");
     assert!(text.contains("[1] 📅 时段"), "{text}");

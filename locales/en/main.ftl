@@ -39,6 +39,7 @@ lang-name-en = English
 lang-set = Language set to English.
 not-understood = I didn't understand that. Use the menu below or send /help for the commands.
 send-text = Please send text or a command, for example /menu.
+edit-not-read = Edited messages are not read. Please send the command again as a new message.
 too-long = That message is too long (at most { $max } characters). Please send something shorter.
 unknown-command = There is no /{ $command } command. Send /help to see what you can do.
 stale-button = That button is no longer valid. Open the menu again: /menu

@@ -39,6 +39,7 @@ lang-name-en = English
 lang-set = 已切换为中文。
 not-understood = 没看懂这句话。请点下面的菜单，或发送 /help 查看命令。
 send-text = 请发送文字或命令，例如 /menu。
+edit-not-read = 修改过的消息不会被读取。请把命令作为新消息重新发送。
 too-long = 消息太长了（最多 { $max } 个字）。请简短一些再发。
 unknown-command = 没有 /{ $command } 这个命令。发送 /help 查看可用命令。
 stale-button = 这个按钮已失效，请重新打开菜单：/menu

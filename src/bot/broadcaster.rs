@@ -1,4 +1,4 @@
-//! Delivers confirmed broadcasts, a window of recipients at a time through `Throttle`, editing
+//! Delivers confirmed broadcasts, a window of recipients at a time through the send limiter, editing
 //! the coordinator's progress message as it goes and ending with a count of who was
 //! reached. Each recipient is claimed durably before the send (see
 //! `service::broadcast`), so after a restart the broadcast resumes and nobody gets it
@@ -7,17 +7,16 @@
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use teloxide::prelude::*;
 use teloxide::types::{ChatId, MessageId};
 use tokio::sync::watch;
 
 use super::render;
-use super::{lang_of, send, send_retrying, SendResult, Tg};
+use super::{lang_of, send, send_retrying, Priority, SendResult, Tg};
 use crate::service::{Delivery, Service};
 
 /// How often the progress message is edited at most.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
-/// Sends of one broadcast in flight at once: about one second of Throttle's 30/s.
+/// Sends of one broadcast in flight at once: about one second of the limiter's 30/s.
 const WINDOW: usize = 30;
 
 pub async fn broadcast_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
@@ -39,10 +38,10 @@ pub async fn broadcast_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receive
     }
 }
 
-/// Sends one broadcast to everyone not yet claimed, up to `WINDOW` sends at a time (the
-/// Throttle releases queued sends in ticks, so one at a time would crawl). Returns false
+/// Sends one broadcast to everyone not yet claimed, up to `WINDOW` sends at a time (each
+/// waits for the limiter, so one at a time would add every request's latency). Returns false
 /// when asked to stop.
-pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Receiver<bool>) -> bool {
+pub async fn run_broadcast(bot: &Tg, svc: &Arc<Service>, id: u64, stop: &watch::Receiver<bool>) -> bool {
     let b = match tokio::task::block_in_place(|| svc.broadcast_resume(id)) {
         Ok(b) => b,
         Err(e) => {
@@ -64,9 +63,9 @@ pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Recei
                     let text = render::broadcast_message(lang_of(svc, user, None), &centre, &b.text);
                     let bot = bot.clone();
                     // Its own task, so this loop's store writes never hold up a send that
-                    // Throttle has released (bunched sends would break the rate limit).
+                    // the limiter has let go (a late start would bunch with later ones).
                     let task = tokio::spawn(async move {
-                        match send_retrying(&bot, ChatId(user.0), &text, None).await {
+                        match send_retrying(&bot, ChatId(user.0), &text, None, Priority::Bulk).await {
                             SendResult::Sent(_) => Delivery::Delivered,
                             SendResult::Blocked => Delivery::Blocked,
                             SendResult::Failed => Delivery::Failed,
@@ -110,7 +109,7 @@ pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Recei
     failed.extend(&done.uncertain);
     let failed = svc.names_of(&failed).unwrap_or_default();
     let report = render::broadcast_report(coord_lang, &done, &blocked, &failed);
-    send(bot, svc, coordinator, &report, None).await;
+    send(bot, svc, coordinator, &report, None, Priority::Bulk).await;
     log::info!(
         "broadcast {id} done: {} delivered, {} blocked, {} failed",
         done.delivered,
@@ -122,8 +121,7 @@ pub async fn run_broadcast(bot: &Tg, svc: &Service, id: u64, stop: &watch::Recei
 
 async fn edit_progress(bot: &Tg, chat: ChatId, message: Option<i32>, text: &str) {
     let Some(id) = message else { return };
-    match bot.edit_message_text(chat, MessageId(id), text).await {
-        Ok(_) | Err(teloxide::RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
-        Err(e) => log::debug!("progress edit failed: {e}"),
+    if let Err(e) = bot.edit(chat, MessageId(id), text, None, Priority::Bulk).await {
+        log::debug!("progress edit failed: {e}");
     }
 }

@@ -10,7 +10,7 @@ use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
 use crate::domain::ShiftId;
-use crate::store::{Key, Store, StoreError, T};
+use crate::store::{Key, Store, StoreError, WriteError, T};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
@@ -24,7 +24,8 @@ pub enum State {
     CancelShiftReason { shift: ShiftId },
 }
 
-/// teloxide dialogue storage on the huzhu sled store; every change is flushed.
+/// teloxide dialogue storage on the huzhu sled store; every change goes through the
+/// store's one writer and is durable when it returns.
 pub struct SledStorage {
     store: Arc<Store>,
 }
@@ -34,8 +35,21 @@ impl SledStorage {
         Arc::new(SledStorage { store })
     }
 
-    fn key(chat: ChatId) -> Key {
+    pub fn key(chat: ChatId) -> Key {
         Key::new().i64(chat.0)
+    }
+
+    /// Runs a store write off the async workers (it waits for the group commit).
+    async fn write(
+        &self,
+        f: impl FnOnce(&Store) -> Result<(), WriteError<()>> + Send + 'static,
+    ) -> Result<(), StoreError> {
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || f(&store)).await {
+            Ok(Ok(())) | Ok(Err(WriteError::Abort(()))) => Ok(()),
+            Ok(Err(WriteError::Store(e))) => Err(e),
+            Err(e) => Err(StoreError::Flush(format!("dialogue write did not finish: {e}"))),
+        }
     }
 }
 
@@ -49,15 +63,16 @@ where
 
     fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<Result<(), StoreError>> {
         Box::pin(async move {
-            self.store.tree(T::Dialogues).remove(Self::key(chat_id))?;
-            self.store.flush_async().await
+            let key = Self::key(chat_id);
+            self.write(move |store| store.write(|tx| tx.del(T::Dialogues, &key).map_err(Into::into))).await
         })
     }
 
     fn update_dialogue(self: Arc<Self>, chat_id: ChatId, dialogue: D) -> BoxFuture<Result<(), StoreError>> {
         Box::pin(async move {
-            self.store.tree(T::Dialogues).insert(Self::key(chat_id), crate::store::encode(&dialogue))?;
-            self.store.flush_async().await
+            let key = Self::key(chat_id);
+            let value = crate::store::encode(&dialogue);
+            self.write(move |store| store.write(|tx| tx.put_raw(T::Dialogues, &key, &value).map_err(Into::into))).await
         })
     }
 

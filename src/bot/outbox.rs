@@ -15,12 +15,11 @@ use teloxide::types::ChatId;
 use tokio::sync::watch;
 
 use super::render;
-use super::{lang_of, send_retrying, SendResult, Tg};
+use super::{lang_of, send_retrying, Priority, SendResult, Tg};
 use crate::domain::Job;
 use crate::service::{JobStep, Service};
 
-/// Jobs under way at once (Throttle releases queued sends in 250 ms ticks, so one at a
-/// time would manage four a second).
+/// Jobs under way at once (each waits for the send limiter; a few dozen keep it busy).
 const WINDOW: usize = 30;
 /// The longest sleep: a safety net, not a poll (every change also wakes the loop).
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
@@ -48,7 +47,7 @@ pub async fn outbox_loop(bot: Tg, svc: Arc<Service>, mut stop: watch::Receiver<b
                         }
                         busy.insert(job.id);
                         // Each job is its own task: one job's store writes (which block)
-                        // must not hold up the others' sends after Throttle releases them.
+                        // must not hold up the others' sends once the limiter lets them go.
                         let id = job.id;
                         let task = tokio::spawn(run_job(bot.clone(), svc.clone(), job));
                         running.push(async move {
@@ -110,7 +109,7 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             for user in to {
                 let lang = lang_of(svc, user, None);
                 let reply = render::reminder(lang, &reminder);
-                let message = match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard()).await {
+                let message = match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard(), Priority::Bulk).await {
                     SendResult::Sent(m) => Some(m.id.0),
                     SendResult::Blocked => {
                         let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, true));

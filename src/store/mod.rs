@@ -5,11 +5,16 @@
 //! - Every value is `[VALUE_VERSION] ++ json`; the db's schema version is checked at open.
 //! - A change is one `write` (one sled transaction across every tree it touches) and is
 //!   flushed to disk before `write` returns when the store is durable.
+//! - One writer: transactions are applied one at a time (`WriteLock`) and only the
+//!   flusher thread flushes, once per batch of transactions that arrived together
+//!   (`writer`). Nothing calls sled's `flush_async` (it deadlocks, sled#1308), and no
+//!   tree is written outside `write`.
 //! - Inside a transaction there are no scans (sled cannot scan there): records that a
 //!   change must enumerate keep the ids they need (a shift lists its bookings), and
 //!   index trees (`*By*`) exist for the read-side queries, which scan key ranges.
 
 pub mod keys;
+mod writer;
 
 use serde::{de::DeserializeOwned, Serialize};
 use sled::transaction::{
@@ -19,6 +24,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use keys::Key;
+pub use writer::CommitStats;
+use writer::{GroupCommit, WriteLock};
 
 /// Bumped when the layout of keys or values changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -74,10 +81,13 @@ pub enum T {
     CoverOrder,
     /// shift -> CoverCall: who was asked to cover it
     CoverCalls,
+    /// update id -> Telegram update: stored before its offset is confirmed, removed
+    /// when it has been handled (the inbox)
+    Inbox,
 }
 
 impl T {
-    pub const ALL: [T; 30] = [
+    pub const ALL: [T; 31] = [
         T::Meta,
         T::Centres,
         T::Members,
@@ -108,6 +118,7 @@ impl T {
         T::Sent,
         T::CoverOrder,
         T::CoverCalls,
+        T::Inbox,
     ];
 
     fn name(self) -> String {
@@ -123,6 +134,8 @@ pub enum StoreError {
     SchemaMismatch { found: u32, expected: u32 },
     #[error("stored value could not be read: {0}")]
     Decode(String),
+    #[error("the database could not be written to disk: {0}")]
+    Flush(String),
 }
 
 /// The outcome of a transaction that may abort with a caller's error.
@@ -175,6 +188,11 @@ impl Tx<'_> {
         self.tree(t).insert(key.as_ref(), encode(v))?;
         Ok(())
     }
+    /// A value already encoded with `encode`.
+    pub fn put_raw(&self, t: T, key: impl AsRef<[u8]>, bytes: &[u8]) -> TxResult<()> {
+        self.tree(t).insert(key.as_ref(), bytes)?;
+        Ok(())
+    }
     /// An index entry: the key is the information.
     pub fn mark(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
         self.tree(t).insert(key.as_ref(), &[][..])?;
@@ -197,6 +215,17 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     durable: AtomicBool,
+    write_lock: WriteLock,
+    commit: GroupCommit,
+}
+
+/// A test-only fault: a write made while the current thread's watchdog context
+/// contains this text blocks forever (holding the write lock, as a sled deadlock would).
+static HANG_WRITES_OF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Arms the test-only fault above (`HUZHU_TEST_HANG_STORE`).
+pub fn hang_writes_of(context: &str) {
+    let _ = HANG_WRITES_OF.set(context.to_string());
 }
 
 impl Store {
@@ -217,7 +246,8 @@ impl Store {
 
     fn from_db(db: sled::Db) -> Result<Store, StoreError> {
         let trees = T::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Store { db, trees, durable: AtomicBool::new(true) };
+        let commit = GroupCommit::start(db.clone());
+        let store = Store { db, trees, durable: AtomicBool::new(true), write_lock: WriteLock::default(), commit };
         let meta = store.tree(T::Meta);
         match meta.get("schema_version")? {
             None => {
@@ -243,16 +273,38 @@ impl Store {
         &self.trees[t as usize]
     }
 
-    /// Runs `f` as one transaction over all trees, then makes it durable.
-    /// `f` may run more than once (on conflict), so it must only act through `tx`.
+    /// Runs `f` as one transaction over all trees, then makes it durable: the one way
+    /// anything is written. Transactions run one at a time; the caller waits for the
+    /// flusher's next group commit. `f` may run more than once (on conflict), so it must
+    /// only act through `tx`.
     pub fn write<R, E>(
         &self,
         f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
-        let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
+        let context = crate::watchdog::current_context();
+        let _watch = crate::watchdog::watch(|| match &context {
+            Some(c) => format!("a store write for {c}"),
+            None => "a store write".to_string(),
+        });
+        let (result, seq) = {
+            let _one_writer = self.write_lock.lock();
+            if let (Some(pattern), Some(c)) = (HANG_WRITES_OF.get(), &context) {
+                if c.contains(pattern.as_str()) {
+                    log::warn!("test fault: the store write for {c} hangs");
+                    loop {
+                        std::thread::park();
+                    }
+                }
+            }
+            let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
+            let seq = result.is_ok().then(|| self.commit.applied());
+            (result, seq)
+        };
         match result {
             Ok(r) => {
-                self.flush().map_err(WriteError::Store)?;
+                if let (Some(seq), true) = (seq, self.durable.load(Ordering::SeqCst)) {
+                    self.commit.wait_durable(seq).map_err(|e| WriteError::Store(StoreError::Flush(e)))?;
+                }
                 Ok(r)
             }
             Err(TransactionError::Abort(e)) => Err(WriteError::Abort(e)),
@@ -307,16 +359,14 @@ impl Store {
         })
     }
 
+    /// Waits until every write so far is on disk (at a clean stop).
     pub fn flush(&self) -> Result<(), StoreError> {
-        if self.durable.load(Ordering::SeqCst) {
-            self.db.flush()?;
-        }
-        Ok(())
+        self.commit.sync().map_err(StoreError::Flush)
     }
 
-    pub async fn flush_async(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
-        Ok(())
+    /// Transactions applied and flushes made since the store was opened.
+    pub fn commit_stats(&self) -> CommitStats {
+        self.commit.stats()
     }
 
     pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> Result<Option<V>, StoreError> {

@@ -1,0 +1,233 @@
+//! The durable inbox: every update is written to the store (one group commit per
+//! fetched batch) before the `getUpdates` offset that confirms it goes back to
+//! Telegram, and is removed when it has been handled. After a crash, a hang (the
+//! watchdog exits) or a stop, the updates that were not done are handled first on the
+//! next start, in update order (so in order per chat). Nothing a user sent is lost.
+//!
+//! The update id stays the request key of the service call an update causes, so an
+//! update handled again after a crash changes nothing more (its reply is sent again:
+//! at least once).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::BoxStream;
+use teloxide::prelude::*;
+use teloxide::stop::{mk_stop_token, StopFlag, StopToken};
+use teloxide::types::{AllowedUpdate, ChatId, UpdateKind};
+use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
+use tokio::sync::mpsc;
+
+use super::dialogue::{SledStorage, State};
+use crate::store::{Key, Store, StoreError, WriteError, T};
+
+/// How long one `getUpdates` long poll waits (under teloxide's 17 s HTTP timeout).
+const POLL_TIMEOUT_SECS: u32 = 10;
+/// Updates handed to the dispatcher but not yet taken; the poller waits beyond it.
+const QUEUE: usize = 256;
+
+/// The inbox's records in the store.
+#[derive(Clone)]
+pub struct Inbox {
+    store: Arc<Store>,
+}
+
+fn done_key(id: u32) -> Key {
+    Key::new().str("upd/").u64(id as u64)
+}
+
+fn inbox_key(id: u32) -> Key {
+    Key::new().u64(id as u64)
+}
+
+impl Inbox {
+    pub fn new(store: Arc<Store>) -> Self {
+        Inbox { store }
+    }
+
+    /// Updates stored and not yet handled, oldest first.
+    pub fn pending(&self) -> Result<Vec<Update>, StoreError> {
+        let mut out = Vec::new();
+        for (_, update) in self.store.scan::<Update>(T::Inbox, &[])? {
+            out.push(update);
+        }
+        Ok(out)
+    }
+
+    /// Stores a fetched batch in one durable write and returns the updates that are
+    /// new (not already waiting in the inbox, not already handled). Updates teloxide
+    /// could not parse are recorded as handled at once: no handler would ever see them.
+    pub fn admit(&self, updates: &[Update], now_ms: i64) -> Result<Vec<Update>, StoreError> {
+        let fresh = self.store.write(|tx| {
+            let mut fresh = Vec::new();
+            for u in updates {
+                if tx.contains(T::Inbox, inbox_key(u.id.0))? || tx.contains(T::Processed, done_key(u.id.0))? {
+                    continue;
+                }
+                if let UpdateKind::Error(_) = u.kind {
+                    tx.put(T::Processed, done_key(u.id.0), &now_ms)?;
+                    continue;
+                }
+                tx.put(T::Inbox, inbox_key(u.id.0), u)?;
+                fresh.push(u.clone());
+            }
+            Ok::<_, sled::transaction::ConflictableTransactionError<()>>(fresh)
+        });
+        match fresh {
+            Ok(f) => Ok(f),
+            Err(WriteError::Store(e)) => Err(e),
+            Err(WriteError::Abort(())) => Ok(Vec::new()),
+        }
+    }
+
+    /// Marks an update handled, with the dialogue state it leaves its chat in (if it
+    /// changed), in one durable write.
+    pub fn done(&self, id: u32, dialogue: Option<(ChatId, State)>, now_ms: i64) -> Result<(), StoreError> {
+        let r = self.store.write(|tx| {
+            tx.del(T::Inbox, inbox_key(id))?;
+            tx.put(T::Processed, done_key(id), &now_ms)?;
+            match &dialogue {
+                Some((chat, State::Idle)) => tx.del(T::Dialogues, SledStorage::key(*chat))?,
+                Some((chat, state)) => tx.put(T::Dialogues, SledStorage::key(*chat), state)?,
+                None => {}
+            }
+            Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
+        });
+        match r {
+            Ok(()) | Err(WriteError::Abort(())) => Ok(()),
+            Err(WriteError::Store(e)) => Err(e),
+        }
+    }
+
+    /// Whether an update was handled (for tests).
+    pub fn is_done(&self, id: u32) -> bool {
+        self.store.get::<i64>(T::Processed, done_key(id)).ok().flatten().is_some()
+    }
+}
+
+/// The update listener: the inbox's leftovers first, then long polling, each fetched
+/// batch stored before its offset is confirmed by the next `getUpdates`.
+pub struct InboxListener {
+    rx: mpsc::Receiver<Update>,
+    stop: StopToken,
+}
+
+impl InboxListener {
+    /// Starts the poller task. `now_ms` gives the time recorded with handled marks.
+    pub fn start(bot: Bot, inbox: Inbox, now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> InboxListener {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let (stop, flag) = mk_stop_token();
+        tokio::spawn(poller(bot, inbox, tx, flag, now_ms));
+        InboxListener { rx, stop }
+    }
+}
+
+impl<'a> AsUpdateStream<'a> for InboxListener {
+    type StreamErr = Infallible;
+    type Stream = BoxStream<'a, Result<Update, Infallible>>;
+
+    fn as_stream(&'a mut self) -> Self::Stream {
+        let rx = &mut self.rx;
+        Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|u| u.map(Ok))))
+    }
+}
+
+impl UpdateListener for InboxListener {
+    type Err = Infallible;
+
+    fn stop_token(&mut self) -> StopToken {
+        self.stop.clone()
+    }
+}
+
+async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+async fn poller(
+    bot: Bot,
+    inbox: Inbox,
+    tx: mpsc::Sender<Update>,
+    mut stop: StopFlag,
+    now_ms: impl Fn() -> i64 + Send + Sync + 'static,
+) {
+    let leftovers = {
+        let inbox = inbox.clone();
+        blocking(move || inbox.pending()).await
+    };
+    match leftovers {
+        Some(Ok(updates)) => {
+            if !updates.is_empty() {
+                log::info!("handling {} updates left in the inbox", updates.len());
+            }
+            for u in updates {
+                if tx.send(u).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Some(Err(e)) => log::error!("reading the inbox failed: {e}"),
+        None => log::error!("reading the inbox failed"),
+    }
+    let now_ms = Arc::new(now_ms);
+    let mut offset: i32 = 0;
+    let mut failures: u32 = 0;
+    let allowed = vec![AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
+    loop {
+        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS).allowed_updates(allowed.clone());
+        let result = tokio::select! {
+            _ = &mut stop => break,
+            r = request.send() => r,
+        };
+        let updates = match result {
+            Ok(u) => {
+                failures = 0;
+                u
+            }
+            Err(e) => {
+                let delay = match &e {
+                    teloxide::RequestError::RetryAfter(s) => s.duration(),
+                    _ => {
+                        failures = failures.saturating_add(1);
+                        Duration::from_millis((250u64 << failures.min(6)).min(10_000))
+                    }
+                };
+                log::warn!("getUpdates failed ({e}); trying again in {delay:?}");
+                tokio::select! {
+                    _ = &mut stop => break,
+                    _ = tokio::time::sleep(delay) => continue,
+                }
+            }
+        };
+        let Some(last) = updates.last() else { continue };
+        let next_offset = last.id.as_offset();
+        // Durable before the next getUpdates confirms them; if storing fails, the same
+        // offset is asked again, so Telegram keeps the batch.
+        let stored = {
+            let inbox = inbox.clone();
+            let now = now_ms.clone();
+            blocking(move || inbox.admit(&updates, now())).await
+        };
+        let fresh = match stored {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => {
+                log::error!("storing {} updates in the inbox failed: {e}", next_offset - offset);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            None => continue,
+        };
+        offset = next_offset;
+        for u in fresh {
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
+    }
+    // Confirm what was stored, so the next start is not handed it again (it would be
+    // skipped anyway: the inbox knows it).
+    if offset != 0 {
+        let _ = bot.get_updates().offset(offset).timeout(0).limit(1).send().await;
+    }
+}

@@ -1,0 +1,302 @@
+//! The send limiter: a message goes the moment it is within Telegram's limits, and
+//! waits exactly as long as needed otherwise. Telegram counts messages as they arrive,
+//! so we count each one when its request starts:
+//!
+//! - overall: `governor`'s GCRA at `per_second` with a burst of one, i.e. starts at
+//!   least 1/`per_second` apart, so no window of one second ever holds more than
+//!   `per_second` starts (a burst allowance would let 2x through a sliding window);
+//! - a private chat: one start a second; a group: `group_per_minute` a minute;
+//! - a 429's `retry_after` pauses every send, as Telegram means it;
+//! - replies to people go first: bulk sends (reminders, broadcasts, asks for cover)
+//!   stand back while a reply is waiting for the overall limit.
+//!
+//! The chat's limit and the overall limit are decided together under one lock, and a
+//! start is recorded in both only when both allow it, so neither counts a message
+//! that did not start. (governor's limiters consume on a successful check and have no
+//! peek, so the chat side is a short list of start times kept here.)
+
+use std::collections::{HashMap, VecDeque};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+
+/// Who waits for the message: a person who just wrote, or nobody in particular.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Reply,
+    Bulk,
+}
+
+/// Telegram's limits (per_second is configurable: `HUZHU_SEND_RATE`).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub per_second: u32,
+    pub chat_gap: Duration,
+    pub group_per_minute: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { per_second: 30, chat_gap: Duration::from_secs(1), group_per_minute: 20 }
+    }
+}
+
+type Global<C> = RateLimiter<NotKeyed, InMemoryState, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
+pub struct SendLimiter<C: Clock + Clone = DefaultClock> {
+    limits: Limits,
+    clock: C,
+    global: Global<C>,
+    /// Per chat, the recent start times (private chats keep one, groups a minute's).
+    chats: Mutex<HashMap<i64, VecDeque<C::Instant>>>,
+    paused_until: Mutex<Option<C::Instant>>,
+    /// Replies whose chat allows them and that wait for the overall limit.
+    replies_waiting: AtomicUsize,
+}
+
+/// Why a message cannot start yet, and when to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait<I> {
+    Paused(I),
+    Chat(I),
+    Overall(I),
+    /// A bulk send standing back for a reply.
+    Yield,
+}
+
+impl SendLimiter<DefaultClock> {
+    pub fn new(limits: Limits) -> Self {
+        Self::with_clock(limits, DefaultClock::default())
+    }
+}
+
+fn nanos(d: Duration) -> governor::nanos::Nanos {
+    governor::nanos::Nanos::from(d)
+}
+
+impl<C: Clock + Clone> SendLimiter<C> {
+    pub fn with_clock(limits: Limits, clock: C) -> Self {
+        let per_second = NonZeroU32::new(limits.per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        // Rounded up: 30 periods must span at least a whole second.
+        let n = u64::from(per_second.get());
+        let period = Duration::from_nanos(1_000_000_000u64.div_ceil(n));
+        // `with_period` is only None for a zero period, which this is not.
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(per_second))
+            .allow_burst(NonZeroU32::MIN);
+        SendLimiter {
+            limits,
+            global: RateLimiter::direct_with_clock(quota, clock.clone()),
+            clock,
+            chats: Mutex::new(HashMap::new()),
+            paused_until: Mutex::new(None),
+            replies_waiting: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Starts a message to `chat` now if every limit allows it (and records it);
+    /// otherwise says what it waits for.
+    pub fn try_start(&self, chat: i64, priority: Priority) -> Result<(), Wait<C::Instant>> {
+        let now = self.clock.now();
+        if let Some(until) = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner()) {
+            if until > now {
+                return Err(Wait::Paused(until));
+            }
+        }
+        let mut chats = self.chats.lock().unwrap_or_else(|e| e.into_inner());
+        // Private chats have positive ids; groups and channels negative.
+        let (window, allowed) = if chat >= 0 {
+            (self.limits.chat_gap, 1)
+        } else {
+            (Duration::from_secs(60), self.limits.group_per_minute.max(1))
+        };
+        let starts = chats.entry(chat).or_default();
+        while starts.front().is_some_and(|t| now.duration_since(*t) >= nanos(window)) {
+            starts.pop_front();
+        }
+        if starts.len() >= allowed {
+            let oldest = starts[starts.len() - allowed];
+            return Err(Wait::Chat(oldest + nanos(window)));
+        }
+        if priority == Priority::Bulk && self.replies_waiting.load(Ordering::SeqCst) > 0 {
+            return Err(Wait::Yield);
+        }
+        match self.global.check() {
+            Ok(()) => {
+                starts.push_back(now);
+                Ok(())
+            }
+            Err(not_until) => Err(Wait::Overall(not_until.earliest_possible())),
+        }
+    }
+
+    /// Pauses every send until `retry_after` has passed (a 429).
+    pub fn pause(&self, retry_after: Duration) {
+        let until = self.clock.now() + nanos(retry_after);
+        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if paused.is_none_or(|p| p < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Forgets chats that have been quiet for a minute (bounded memory).
+    pub fn forget_quiet_chats(&self) {
+        let now = self.clock.now();
+        let minute = nanos(Duration::from_secs(60));
+        self.chats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, starts| starts.back().is_some_and(|t| now.duration_since(*t) < minute));
+    }
+
+    /// How long from now until `at`.
+    pub fn until(&self, at: C::Instant) -> Duration {
+        at.duration_since(self.clock.now()).into()
+    }
+
+    /// Waits until a message to `chat` may start, and records its start.
+    pub async fn acquire(&self, chat: i64, priority: Priority) {
+        let mut contending = false;
+        loop {
+            let wait = match self.try_start(chat, priority) {
+                Ok(()) => break,
+                Err(w) => w,
+            };
+            // A reply that only waits for the overall limit makes bulk sends stand back.
+            let now_contending = priority == Priority::Reply && matches!(wait, Wait::Overall(_));
+            if now_contending != contending {
+                if now_contending {
+                    self.replies_waiting.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    self.replies_waiting.fetch_sub(1, Ordering::SeqCst);
+                }
+                contending = now_contending;
+            }
+            let delay = match wait {
+                Wait::Paused(at) | Wait::Chat(at) | Wait::Overall(at) => self.until(at),
+                Wait::Yield => Duration::from_millis(5),
+            };
+            tokio::time::sleep(delay.max(Duration::from_micros(200))).await;
+        }
+        if contending {
+            self.replies_waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use governor::clock::FakeRelativeClock;
+    use proptest::prelude::*;
+
+    fn limiter(clock: &FakeRelativeClock) -> SendLimiter<FakeRelativeClock> {
+        SendLimiter::with_clock(Limits::default(), clock.clone())
+    }
+
+    #[test]
+    fn an_idle_limiter_sends_at_once_and_spaces_one_chat_by_a_second() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock);
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+        assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
+        clock.advance(Duration::from_millis(999));
+        assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+    }
+
+    #[test]
+    fn a_refused_start_is_not_counted() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock);
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+        // Chat 2 is refused by the overall limit: its chat must not count that.
+        assert!(matches!(l.try_start(2, Priority::Reply), Err(Wait::Overall(_))));
+        clock.advance(Duration::from_millis(40));
+        assert_eq!(l.try_start(2, Priority::Reply), Ok(()));
+    }
+
+    #[test]
+    fn a_429_pauses_everyone() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock);
+        l.pause(Duration::from_secs(5));
+        for chat in 1..5 {
+            assert!(matches!(l.try_start(chat, Priority::Reply), Err(Wait::Paused(_))));
+        }
+        clock.advance(Duration::from_secs(5));
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+    }
+
+    #[test]
+    fn groups_get_twenty_a_minute() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock);
+        let mut sent = 0;
+        for _ in 0..600 {
+            if l.try_start(-100, Priority::Reply).is_ok() {
+                sent += 1;
+            }
+            clock.advance(Duration::from_millis(100));
+        }
+        assert_eq!(sent, 20, "20 in the first minute");
+    }
+
+    #[test]
+    fn bulk_stands_back_while_a_reply_waits() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock);
+        assert_eq!(l.try_start(1, Priority::Bulk), Ok(()));
+        l.replies_waiting.fetch_add(1, Ordering::SeqCst);
+        clock.advance(Duration::from_millis(100));
+        assert_eq!(l.try_start(2, Priority::Bulk), Err(Wait::Yield));
+        assert_eq!(l.try_start(3, Priority::Reply), Ok(()));
+    }
+
+    proptest! {
+        /// Whatever the pattern of attempts, no 1 s window holds more than 30 starts
+        /// overall, nor two starts to one private chat.
+        #[test]
+        fn never_31_in_a_second(steps in proptest::collection::vec((0u64..40, 0i64..50, any::<bool>()), 1..2000)) {
+            let clock = FakeRelativeClock::default();
+            let l = limiter(&clock);
+            let mut starts: Vec<(u64, i64)> = Vec::new();
+            let mut now = 0u64;
+            for (gap_ms, chat, bulk) in steps {
+                clock.advance(Duration::from_millis(gap_ms));
+                now += gap_ms;
+                let p = if bulk { Priority::Bulk } else { Priority::Reply };
+                // Several attempts at the same instant, as concurrent tasks would make.
+                for _ in 0..3 {
+                    if l.try_start(chat, p).is_ok() {
+                        starts.push((now, chat));
+                    }
+                }
+            }
+            for (i, (t, _)) in starts.iter().enumerate() {
+                let in_window = starts[i..].iter().take_while(|(u, _)| *u < t + 1000).count();
+                prop_assert!(in_window <= 30, "{in_window} starts within 1 s from {t} ms");
+            }
+            let mut by_chat: HashMap<i64, Vec<u64>> = HashMap::new();
+            for (t, c) in &starts {
+                by_chat.entry(*c).or_default().push(*t);
+            }
+            for (c, ts) in by_chat {
+                for w in ts.windows(2) {
+                    prop_assert!(w[1] - w[0] >= 1000, "chat {c}: starts at {} and {} ms", w[0], w[1]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The store's single writer and group commit.
+//!
+//! sled 0.34 (its last release) deadlocks when `flush_async` runs concurrently
+//! (spacejam/sled#1308) and has open reports of deadlocks under concurrent writers
+//! (#1412). So huzhu never calls `flush_async`, applies one transaction at a time
+//! (`WriteLock`), and makes them durable from one dedicated flusher thread: every
+//! writer applies its transaction, takes a sequence number, and waits until the
+//! flusher has flushed past it. Transactions that arrive while a flush runs share the
+//! next flush (group commit), so N concurrent bookings cost about one fsync per batch,
+//! not N. Reads do not take the lock.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+/// Serialises every write to the store: one transaction at a time, in arrival order.
+#[derive(Default)]
+pub(crate) struct WriteLock(Mutex<()>);
+
+impl WriteLock {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
+        // A panic inside a transaction closure leaves nothing half-applied in sled
+        // (the transaction never committed), so a poisoned lock is safe to take.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    /// Sequence number of the last transaction applied in memory.
+    applied: u64,
+    /// Every transaction up to this number is on disk (or its flush failed).
+    flushed: u64,
+    /// Recent failed flushes: (first seq, last seq, error).
+    failures: VecDeque<(u64, u64, String)>,
+    stopping: bool,
+    flushes: u64,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// The flusher waits here for work; writers wait here for their flush.
+    changed: Condvar,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The one thread that flushes, and the bookkeeping writers wait on.
+pub(crate) struct GroupCommit {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// How many transactions and flushes the store has done (benchmarks report the ratio).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    pub transactions: u64,
+    pub flushes: u64,
+}
+
+impl GroupCommit {
+    pub(crate) fn start(db: sled::Db) -> GroupCommit {
+        let shared = Arc::new(Shared { state: Mutex::new(State::default()), changed: Condvar::new() });
+        let worker = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("huzhu-flusher".into())
+            .spawn(move || flusher(db, worker))
+            .expect("start the store's flusher thread");
+        GroupCommit { shared, thread: Mutex::new(Some(thread)) }
+    }
+
+    /// Records that one more transaction was applied (call under the write lock);
+    /// returns its sequence number.
+    pub(crate) fn applied(&self) -> u64 {
+        let mut s = self.shared.state();
+        s.applied += 1;
+        self.shared.changed.notify_all();
+        s.applied
+    }
+
+    /// Blocks until transaction `seq` is on disk.
+    pub(crate) fn wait_durable(&self, seq: u64) -> Result<(), String> {
+        let mut s = self.shared.state();
+        while s.flushed < seq {
+            if s.stopping && s.flushed >= s.applied {
+                break;
+            }
+            s = self.shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        match s.failures.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&seq)) {
+            Some((_, _, e)) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits until everything applied so far is on disk.
+    pub(crate) fn sync(&self) -> Result<(), String> {
+        let seq = self.shared.state().applied;
+        self.wait_durable(seq)
+    }
+
+    pub(crate) fn stats(&self) -> CommitStats {
+        let s = self.shared.state();
+        CommitStats { transactions: s.applied, flushes: s.flushes }
+    }
+
+    /// Flushes what is pending and stops the flusher thread.
+    pub(crate) fn stop(&self) {
+        {
+            let mut s = self.shared.state();
+            s.stopping = true;
+            self.shared.changed.notify_all();
+        }
+        let handle = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for GroupCommit {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn flusher(db: sled::Db, shared: Arc<Shared>) {
+    loop {
+        let target = {
+            let mut s = shared.state();
+            while s.flushed >= s.applied && !s.stopping {
+                s = shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+            }
+            if s.flushed >= s.applied && s.stopping {
+                return;
+            }
+            s.applied
+        };
+        // Everything applied up to `target` was applied before this call, so one flush
+        // makes all of it durable.
+        let result = db.flush();
+        let mut s = shared.state();
+        if let Err(e) = result {
+            log::error!("the database could not be flushed to disk: {e}");
+            let from = s.flushed + 1;
+            s.failures.push_back((from, target, e.to_string()));
+            while s.failures.len() > 64 {
+                s.failures.pop_front();
+            }
+        }
+        s.flushed = target;
+        s.flushes += 1;
+        shared.changed.notify_all();
+    }
+}

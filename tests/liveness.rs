@@ -1,0 +1,405 @@
+//! Liveness end to end: the real binary against the stand-in, hit as a class group
+//! hits it after a broadcast. Every message is answered (counted at the stand-in), a
+//! member who writes afterwards is answered within seconds, a kill -9 at any moment
+//! loses nothing and doubles nothing, a stuck store makes the watchdog restart the
+//! bot, and stops are clean.
+//!
+//! Before the single writer and the inbox, the `/help` rush hung the bot in 4 of 5
+//! tries (it answered 109, 289 or 663 of 720 and then nobody, for good).
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use huzhu::domain::{ChildId, ShiftId, UserId};
+use huzhu::standin::TestUser;
+use huzhu::store::Store;
+use huzhu::testing::{Fixture, COORD};
+
+/// Rushes measure replies per second and time to a quiet member: they run one at a time
+/// (two rushes at once on two cores would measure each other).
+static RUSH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn member(id: i64) -> TestUser {
+    TestUser::new(id, &format!("Member {id}"), Some("en"))
+}
+
+/// Families of one member each, with one toddler, approved; and `shifts` shifts on the
+/// days after today. Returns (members, their children, the shifts).
+fn seed(dir: &std::path::Path, families: i64, shifts: usize) -> (Vec<TestUser>, Vec<ChildId>, Vec<ShiftId>) {
+    let store = Arc::new(Store::open(Harness::db_path(dir)).expect("open the database"));
+    store.set_durable(false);
+    let fx = Fixture::with_store(store.clone(), chrono::Utc::now());
+    fx.svc.set_language(COORD, "en").expect("language");
+    let mut users = Vec::new();
+    let mut children = Vec::new();
+    let born = born_months_ago(20).to_string();
+    for i in 0..families {
+        let id = 10_000 + i;
+        let u = fx.family(id, &format!("Member {id}"));
+        fx.svc.set_language(u, "en").expect("language");
+        children.push(fx.child(u, &format!("Kid {id}"), &born));
+        users.push(member(id));
+    }
+    let mut shift_ids = Vec::new();
+    for s in 0..shifts {
+        let date = day(1 + s as i64 / 2);
+        let (start, end) = if s % 2 == 0 { ("09:00", "12:00") } else { ("14:00", "17:00") };
+        shift_ids.push(fx.shift(&date.to_string(), start, end, 40));
+    }
+    store.flush().expect("flush the seeded database");
+    (users, children, shift_ids)
+}
+
+fn coordinator() -> TestUser {
+    TestUser::new(COORD.0, "Coordinator", Some("en"))
+}
+
+/// Replies (not automatic messages) the bot sent to `chat`.
+fn replies_to(h: &Harness, chat: i64) -> Vec<String> {
+    h.standin.messages_to(chat).into_iter().filter(|m| !is_automatic(m)).map(|m| m.text).collect()
+}
+
+/// Waits until every chat has at least its expected number of replies; panics with
+/// the counts if that takes longer than `limit`.
+async fn all_answered(h: &Harness, expected: &HashMap<i64, usize>, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let short: Vec<(i64, usize, usize)> = expected
+            .iter()
+            .map(|(chat, want)| (*chat, *want, replies_to(h, *chat).len()))
+            .filter(|(_, want, got)| got < want)
+            .collect();
+        if short.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            let missing: usize = short.iter().map(|(_, w, g)| w - g).sum();
+            panic!("{missing} messages were never answered ({} chats short, e.g. {:?}); bot log:\n{}", short.len(), &short[..short.len().min(5)], h.log_tail());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A member who writes right after the rush gets an answer within 5 s.
+async fn quiet_member_answered(h: &Harness, quiet: &TestUser) -> Duration {
+    let before = h.seq();
+    let sent = Instant::now();
+    h.standin.send_text(quiet, "/help");
+    let m = h.standin.wait_for_message(quiet.id, before, |m| !is_automatic(m), Duration::from_secs(5)).await;
+    let took = sent.elapsed();
+    assert!(m.is_some(), "the quiet member got no answer within 5 s of the rush; bot log:\n{}", h.log_tail());
+    took
+}
+
+async fn help_rush(round: u32) {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, _, _) = seed(dir.path(), 31, 0);
+    let h = Harness::start_with(dir, vec![]).await;
+    let (quiet, rushing) = users.split_last().expect("members");
+    h.register(&users.iter().collect::<Vec<_>>());
+    let started = Instant::now();
+    for _ in 0..24 {
+        for u in rushing {
+            h.standin.send_text(u, "/help");
+        }
+    }
+    let quiet_took = quiet_member_answered(&h, quiet).await;
+    let expected: HashMap<i64, usize> = rushing.iter().map(|u| (u.id, 24)).collect();
+    all_answered(&h, &expected, Duration::from_secs(50)).await;
+    for u in rushing {
+        assert!(replies_to(&h, u.id).iter().all(|t| t.contains("/book")), "every answer is the help text");
+    }
+    eprintln!(
+        "help rush {round}: 720 of 720 answered in {:.1} s; the quiet member in {} ms",
+        started.elapsed().as_secs_f64(),
+        quiet_took.as_millis()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_rush_1() {
+    help_rush(1).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_rush_2() {
+    help_rush(2).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_rush_3() {
+    help_rush(3).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_rush_4() {
+    help_rush(4).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_rush_5() {
+    help_rush(5).await;
+}
+
+/// 50 families each book 5 shifts by command at once (250 durable bookings).
+async fn booking_rush(round: u32) {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed(dir.path(), 51, 5);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let (quiet, rushing) = users.split_last().expect("members");
+    h.register(&users.iter().collect::<Vec<_>>());
+    let started = Instant::now();
+    for s in &shifts {
+        for (u, c) in rushing.iter().zip(&children) {
+            h.standin.send_text(u, &format!("/book {} {}", s.0, c.0));
+        }
+    }
+    let quiet_took = quiet_member_answered(&h, quiet).await;
+    let expected: HashMap<i64, usize> = rushing.iter().map(|u| (u.id, shifts.len())).collect();
+    all_answered(&h, &expected, Duration::from_secs(40)).await;
+    let elapsed = started.elapsed();
+    for u in rushing {
+        for t in replies_to(&h, u.id) {
+            assert!(t.contains("Booked #") || t.contains("waitlist"), "a booking answer, not {t:?}");
+        }
+    }
+    h.kill();
+    check_books(&db, rushing.len(), shifts.len(), 0);
+    eprintln!(
+        "booking rush {round}: 250 bookings answered in {:.1} s; the quiet member in {} ms",
+        elapsed.as_secs_f64(),
+        quiet_took.as_millis()
+    );
+}
+
+/// After the runs: every family has exactly one live booking per shift, the ledger sums
+/// to zero, and each family's balance is its start grant, less its holds, plus grants.
+fn check_books(db: &std::path::Path, families: usize, shifts: usize, granted_each: i64) {
+    let store = Arc::new(Store::open(db).expect("reopen the database"));
+    let fx_svc = huzhu::service::Service::new(
+        store.clone(),
+        Arc::new(huzhu::clock::SystemClock),
+        huzhu::service::ServiceConfig::default(),
+    );
+    let mut total = 0i64;
+    for i in 0..families as i64 {
+        let u = UserId(10_000 + i);
+        let bookings = fx_svc.my_bookings(u, today()).expect("bookings");
+        let live: Vec<_> = bookings.iter().map(|(b, _)| b).filter(|b| b.is_live()).collect();
+        assert_eq!(live.len(), shifts, "family of {} has {} live bookings", u.0, live.len());
+        let mut per_shift: HashMap<u64, usize> = HashMap::new();
+        for b in &live {
+            *per_shift.entry(b.shift.0).or_default() += 1;
+        }
+        assert!(per_shift.values().all(|n| *n == 1), "a shift booked twice: {per_shift:?}");
+        let balance = fx_svc.balance(u, 0).expect("balance");
+        let holds: i64 = live.iter().map(|b| b.held).sum();
+        assert_eq!(balance.available, 360 - holds + granted_each, "balance of {}", u.0);
+        total += 1;
+    }
+    assert_eq!(total, families as i64);
+    assert_eq!(fx_svc.ledger_sum().expect("ledger sum"), 0, "the ledger sums to zero");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_rush_1() {
+    booking_rush(1).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_rush_2() {
+    booking_rush(2).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_rush_3() {
+    booking_rush(3).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_rush_4() {
+    booking_rush(4).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_rush_5() {
+    booking_rush(5).await;
+}
+
+/// 30 members press buttons and type at once: day pickers, the same day button three
+/// times, their balance.
+async fn button_rush(round: u32) {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, _, _) = seed(dir.path(), 31, 4);
+    let h = Harness::start_with(dir, vec![]).await;
+    let (quiet, rushing) = users.split_last().expect("members");
+    h.register(&users.iter().collect::<Vec<_>>());
+    for u in rushing {
+        h.standin.send_text(u, "/book");
+    }
+    let expected: HashMap<i64, usize> = rushing.iter().map(|u| (u.id, 1)).collect();
+    all_answered(&h, &expected, Duration::from_secs(20)).await;
+    let started = Instant::now();
+    let answers_before = h.standin.callback_answers().len();
+    let mut presses = 0;
+    for _ in 0..3 {
+        for u in rushing {
+            let (msg, data) = h.find_button(u, &day_label(day(1)));
+            h.standin.press_button(u, msg.message_id, &data);
+            h.standin.send_text(u, "/balance");
+            presses += 1;
+        }
+    }
+    let quiet_took = quiet_member_answered(&h, quiet).await;
+    let expected: HashMap<i64, usize> = rushing.iter().map(|u| (u.id, 4)).collect();
+    all_answered(&h, &expected, Duration::from_secs(40)).await;
+    h.wait_until("every press answered", || h.standin.callback_answers().len() >= answers_before + presses).await;
+    eprintln!(
+        "button rush {round}: {presses} presses and {presses} messages answered in {:.1} s; the quiet member in {} ms",
+        started.elapsed().as_secs_f64(),
+        quiet_took.as_millis()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn button_rush_1() {
+    button_rush(1).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn button_rush_2() {
+    button_rush(2).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn button_rush_3() {
+    button_rush(3).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn button_rush_4() {
+    button_rush(4).await;
+}
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn button_rush_5() {
+    button_rush(5).await;
+}
+
+/// A rush of bookings and grants, with the bot killed (SIGKILL) at 10 random moments
+/// and restarted each time: every update is answered at least once, no booking or
+/// grant is applied twice, the ledger sums to zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed(dir.path(), 30, 4);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let coord = coordinator();
+    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    for s in &shifts {
+        for (u, c) in users.iter().zip(&children) {
+            h.standin.send_text(u, &format!("/book {} {}", s.0, c.0));
+        }
+        // Each family gets 2 grants of 10 minutes over the rush.
+        if s.0 % 2 == 0 {
+            for u in &users {
+                h.standin.send_text(&coord, &format!("/grant {} 10 rush", u.id));
+            }
+        }
+    }
+    // Ten kills at random moments while the updates are being handled.
+    let mut seed = 0x9E3779B97F4A7C15u64 ^ std::process::id() as u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for k in 0..10 {
+        let wait = Duration::from_millis(200 + next() % 1300);
+        tokio::time::sleep(wait).await;
+        h.kill();
+        eprintln!("kill {} after {} ms", k + 1, wait.as_millis());
+        h.spawn().await;
+    }
+    let mut expected: HashMap<i64, usize> = users.iter().map(|u| (u.id, shifts.len())).collect();
+    let grants = users.len() * shifts.iter().filter(|s| s.0 % 2 == 0).count();
+    expected.insert(coord.id, grants);
+    all_answered(&h, &expected, Duration::from_secs(45)).await;
+    for u in &users {
+        for t in replies_to(&h, u.id) {
+            assert!(t.contains("Booked #") || t.contains("waitlist"), "a booking answer, not {t:?}");
+        }
+    }
+    h.kill();
+    let granted_each = 10 * shifts.iter().filter(|s| s.0 % 2 == 0).count() as i64;
+    check_books(&db, users.len(), shifts.len(), granted_each);
+}
+
+/// SIGTERM: the bot finishes what it has, stops every loop, flushes, and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, _, _) = seed(dir.path(), 3, 1);
+    let mut h = Harness::start_with(dir, vec![]).await;
+    h.register(&users.iter().collect::<Vec<_>>());
+    let r = h.say(&users[0], "/balance").await;
+    assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
+    let mut child = h.child.take().expect("the bot runs");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.expect("run kill").success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIGTERM:\n{}", h.log_tail());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
+    assert!(exit.success(), "exit status {exit}:\n{log}");
+    assert!(!log.contains("panicked"), "a panic while stopping:\n{log}");
+    assert!(log.contains("stopped"), "the stop was logged:\n{log}");
+}
+
+/// A store write that never returns (a test-only fault standing in for a sled
+/// deadlock): the watchdog logs what was stuck and exits non-zero within 35 s, and the
+/// restarted bot answers every update that was waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_store_makes_the_watchdog_restart_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed(dir.path(), 4, 1);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![("HUZHU_TEST_HANG_STORE".into(), "(/book)".into())]).await;
+    h.register(&users.iter().collect::<Vec<_>>());
+    let r = h.say(&users[0], "/balance").await;
+    assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
+    let hung_at = Instant::now();
+    h.standin.send_text(&users[0], &format!("/book {} {}", shifts[0].0, children[0].0));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Others write while the store is stuck: they must not be lost.
+    for u in &users[1..] {
+        h.standin.send_text(u, "/balance");
+    }
+    let mut child = h.child.take().expect("the bot runs");
+    let exit = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(hung_at.elapsed() < Duration::from_secs(35), "the watchdog did not stop a stuck huzhu within 35 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    eprintln!("the watchdog stopped huzhu {:.1} s after the stuck write", hung_at.elapsed().as_secs_f64());
+    assert!(!exit.success(), "a stuck huzhu exits non-zero");
+    let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
+    assert!(log.contains("watchdog: stuck") && log.contains("(/book)"), "the error names what was stuck:\n{log}");
+    // Restarted by its supervisor (here: the test), without the fault.
+    h.env.clear();
+    h.spawn().await;
+    let booked = h.expect(&users[0], 0, "Booked #").await;
+    assert!(booked.text.contains("Kid"), "{:?}", booked.text);
+    for u in &users[1..] {
+        h.expect(u, 0, "Time credits:").await;
+    }
+    h.kill();
+    let store = Store::open(&db).expect("reopen");
+    assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "the inbox is empty: everything was handled");
+}
