@@ -47,11 +47,26 @@ fn seed(dir: &std::path::Path, families: i64, shifts: usize) -> (Vec<TestUser>, 
     let mut shift_ids = Vec::new();
     for s in 0..shifts {
         let date = day(1 + s as i64 / 2);
-        let (start, end) = if s % 2 == 0 { ("09:00", "12:00") } else { ("14:00", "17:00") };
+        let (start, end) = if s % 2 == 0 { ("09:00", "10:00") } else { ("14:00", "15:00") };
         shift_ids.push(fx.shift(&date.to_string(), start, end, 40));
     }
     store.flush().expect("flush the seeded database");
     (users, children, shift_ids)
+}
+
+/// SIGTERM, and wait for the exit (it finishes the updates under way first).
+async fn stop(h: &mut Harness) -> std::process::ExitStatus {
+    let mut child = h.child.take().expect("the bot runs");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.expect("run kill").success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIGTERM:\n{}", h.log_tail());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn coordinator() -> TestUser {
@@ -162,12 +177,14 @@ async fn booking_rush(round: u32) {
     all_answered(&h, &expected, Duration::from_secs(40)).await;
     let elapsed = started.elapsed();
     for u in rushing {
-        for t in replies_to(&h, u.id) {
-            assert!(t.contains("Booked #") || t.contains("waitlist"), "a booking answer, not {t:?}");
-        }
+        assert!(replies_to(&h, u.id).iter().all(|t| is_booking_answer(t)), "{:?}", replies_to(&h, u.id));
     }
-    h.kill();
-    check_books(&db, rushing.len(), shifts.len(), 0);
+    stop(&mut h).await;
+    let live = check_books(&db, rushing.len(), &HashMap::new());
+    for u in rushing {
+        let placed = replies_to(&h, u.id).iter().filter(|t| !t.contains("The waitlist for that shift is full")).count();
+        assert_eq!(live[&u.id], placed, "every booking answered is in the store, and nothing else");
+    }
     eprintln!(
         "booking rush {round}: 250 bookings answered in {:.1} s; the quiet member in {} ms",
         elapsed.as_secs_f64(),
@@ -175,33 +192,41 @@ async fn booking_rush(round: u32) {
     );
 }
 
-/// After the runs: every family has exactly one live booking per shift, the ledger sums
-/// to zero, and each family's balance is its start grant, less its holds, plus grants.
-fn check_books(db: &std::path::Path, families: usize, shifts: usize, granted_each: i64) {
+/// After the runs: no family holds two live bookings on one shift, each family's money
+/// is its start grant plus its grants (held or available, nothing charged twice), and
+/// the ledger sums to zero. Returns the live bookings per family.
+fn check_books(db: &std::path::Path, families: usize, granted: &HashMap<i64, i64>) -> HashMap<i64, usize> {
     let store = Arc::new(Store::open(db).expect("reopen the database"));
-    let fx_svc = huzhu::service::Service::new(
+    assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "every update was handled");
+    let svc = huzhu::service::Service::new(
         store.clone(),
         Arc::new(huzhu::clock::SystemClock),
         huzhu::service::ServiceConfig::default(),
     );
-    let mut total = 0i64;
+    let mut live_per_family = HashMap::new();
     for i in 0..families as i64 {
         let u = UserId(10_000 + i);
-        let bookings = fx_svc.my_bookings(u, today()).expect("bookings");
+        let bookings = svc.my_bookings(u, today()).expect("bookings");
         let live: Vec<_> = bookings.iter().map(|(b, _)| b).filter(|b| b.is_live()).collect();
-        assert_eq!(live.len(), shifts, "family of {} has {} live bookings", u.0, live.len());
         let mut per_shift: HashMap<u64, usize> = HashMap::new();
         for b in &live {
             *per_shift.entry(b.shift.0).or_default() += 1;
         }
-        assert!(per_shift.values().all(|n| *n == 1), "a shift booked twice: {per_shift:?}");
-        let balance = fx_svc.balance(u, 0).expect("balance");
+        assert!(per_shift.values().all(|n| *n == 1), "a shift booked twice by {}: {per_shift:?}", u.0);
+        let balance = svc.balance(u, 0).expect("balance");
         let holds: i64 = live.iter().map(|b| b.held).sum();
-        assert_eq!(balance.available, 360 - holds + granted_each, "balance of {}", u.0);
-        total += 1;
+        assert_eq!(balance.held, holds, "the family of {} holds what its bookings hold", u.0);
+        let grant = granted.get(&u.0).copied().unwrap_or(0);
+        assert_eq!(balance.available + balance.held, 360 + grant, "the money of the family of {}", u.0);
+        live_per_family.insert(u.0, live.len());
     }
-    assert_eq!(total, families as i64);
-    assert_eq!(fx_svc.ledger_sum().expect("ledger sum"), 0, "the ledger sums to zero");
+    assert_eq!(svc.ledger_sum().expect("ledger sum"), 0, "the ledger sums to zero");
+    live_per_family
+}
+
+/// A booking's answer: booked, waitlisted, or the waitlist is full.
+fn is_booking_answer(t: &str) -> bool {
+    t.contains("Booked #") || t.contains("on the waitlist") || t.contains("The waitlist for that shift is full")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -298,12 +323,10 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
         for (u, c) in users.iter().zip(&children) {
             h.standin.send_text(u, &format!("/book {} {}", s.0, c.0));
         }
-        // Each family gets 2 grants of 10 minutes over the rush.
-        if s.0 % 2 == 0 {
-            for u in &users {
-                h.standin.send_text(&coord, &format!("/grant {} 10 rush", u.id));
-            }
-        }
+    }
+    // The coordinator grants 10 minutes to ten families (one chat: one reply a second).
+    for u in &users[..10] {
+        h.standin.send_text(&coord, &format!("/grant {} 10 rush", u.id));
     }
     // Ten kills at random moments while the updates are being handled.
     let mut seed = 0x9E3779B97F4A7C15u64 ^ std::process::id() as u64;
@@ -320,18 +343,19 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
         eprintln!("kill {} after {} ms", k + 1, wait.as_millis());
         h.spawn().await;
     }
-    let mut expected: HashMap<i64, usize> = users.iter().map(|u| (u.id, shifts.len())).collect();
-    let grants = users.len() * shifts.iter().filter(|s| s.0 % 2 == 0).count();
-    expected.insert(coord.id, grants);
+    // Each family: its bookings' answers, and the grant's notice for the first ten.
+    let mut expected: HashMap<i64, usize> =
+        users.iter().enumerate().map(|(i, u)| (u.id, shifts.len() + usize::from(i < 10))).collect();
+    expected.insert(coord.id, 10);
     all_answered(&h, &expected, Duration::from_secs(45)).await;
     for u in &users {
-        for t in replies_to(&h, u.id) {
-            assert!(t.contains("Booked #") || t.contains("waitlist"), "a booking answer, not {t:?}");
-        }
+        let ok = |t: &String| is_booking_answer(t) || t.starts_with("A coordinator adjusted your credits");
+        assert!(replies_to(&h, u.id).iter().all(ok), "{:?}", replies_to(&h, u.id));
     }
-    h.kill();
-    let granted_each = 10 * shifts.iter().filter(|s| s.0 % 2 == 0).count() as i64;
-    check_books(&db, users.len(), shifts.len(), granted_each);
+    assert!(replies_to(&h, coord.id).iter().all(|t| t.starts_with("Adjusted user")), "{:?}", replies_to(&h, coord.id));
+    stop(&mut h).await;
+    let granted: HashMap<i64, i64> = users[..10].iter().map(|u| (u.id, 10)).collect();
+    check_books(&db, users.len(), &granted);
 }
 
 /// SIGTERM: the bot finishes what it has, stops every loop, flushes, and exits 0.
@@ -343,17 +367,7 @@ async fn sigterm_stops_cleanly() {
     h.register(&users.iter().collect::<Vec<_>>());
     let r = h.say(&users[0], "/balance").await;
     assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
-    let mut child = h.child.take().expect("the bot runs");
-    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    assert!(status.expect("run kill").success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let exit = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIGTERM:\n{}", h.log_tail());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let exit = stop(&mut h).await;
     let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
     assert!(exit.success(), "exit status {exit}:\n{log}");
     assert!(!log.contains("panicked"), "a panic while stopping:\n{log}");
@@ -399,7 +413,7 @@ async fn a_stuck_store_makes_the_watchdog_restart_and_nothing_is_lost() {
     for u in &users[1..] {
         h.expect(u, 0, "Time credits:").await;
     }
-    h.kill();
+    stop(&mut h).await;
     let store = Store::open(&db).expect("reopen");
     assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "the inbox is empty: everything was handled");
 }

@@ -51,12 +51,14 @@ impl Ctx {
     fn err(&self, e: &ServiceError) -> Handled {
         Handled { reply: Reply::text(render::error(self.lang, e)), error: true, ..Handled::default() }
     }
-    /// A change's reply, plus the notices it caused (not again on a replay).
+    /// A change's reply, plus the notices it caused. A replay (the inbox handling an
+    /// update again after a crash) delivers them again: the crash may have come before
+    /// they went out, and a notice twice beats a notice lost.
     fn done<T>(&self, r: Result<Outcome<T>, ServiceError>, ok: impl FnOnce(&T) -> Reply) -> Handled {
         match r {
             Ok(o) => Handled {
                 reply: ok(&o.value),
-                notices: if o.replayed { vec![] } else { o.notices },
+                notices: o.notices,
                 ..Handled::default()
             },
             Err(e) => self.err(&e),
@@ -612,7 +614,7 @@ fn book(ctx: &Ctx, shift: ShiftId, child: ChildId) -> Handled {
                     reply.with_button(t!(lang, "btn-cancel-booking"), Callback::CancelAsk(r.booking.id))
                 }
             };
-            Handled { reply, notices: if o.replayed { vec![] } else { o.notices }, ..Handled::default() }
+            Handled { reply, notices: o.notices, ..Handled::default() }
         }
         Err(e) => ctx.err(&e),
     }
