@@ -99,6 +99,33 @@ async fn all_answered(h: &Harness, expected: &HashMap<i64, usize>, limit: Durati
     }
 }
 
+/// At the stand-in: no second with more than 30 sends, no chat with two in one second.
+fn check_rates(h: &Harness) {
+    let sends: Vec<_> =
+        h.standin.calls().into_iter().filter(|c| c.method == "sendmessage" || c.method == "editmessagetext").collect();
+    let mut times: Vec<Instant> = sends.iter().map(|c| c.at).collect();
+    times.sort();
+    let mut j = 0;
+    for i in 0..times.len() {
+        while times[i].duration_since(times[j]) >= Duration::from_secs(1) {
+            j += 1;
+        }
+        assert!(i - j < 30, "{} sends within one second", i - j + 1);
+    }
+    let mut by_chat: HashMap<i64, Vec<Instant>> = HashMap::new();
+    for c in &sends {
+        if let Some(chat) = c.params["chat_id"].as_i64() {
+            by_chat.entry(chat).or_default().push(c.at);
+        }
+    }
+    for (chat, mut t) in by_chat {
+        t.sort();
+        for w in t.windows(2) {
+            assert!(w[1].duration_since(w[0]) >= Duration::from_millis(990), "chat {chat}: two sends {:?} apart", w[1].duration_since(w[0]));
+        }
+    }
+}
+
 /// A member who writes right after the rush gets an answer within 5 s.
 async fn quiet_member_answered(h: &Harness, quiet: &TestUser) -> Duration {
     let before = h.seq();
@@ -129,6 +156,7 @@ async fn help_rush(round: u32) {
     for u in rushing {
         assert!(replies_to(&h, u.id).iter().all(|t| t.contains("/book")), "every answer is the help text");
     }
+    check_rates(&h);
     eprintln!(
         "help rush {round}: 720 of 720 answered in {:.1} s; the quiet member in {} ms",
         started.elapsed().as_secs_f64(),

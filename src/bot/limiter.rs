@@ -264,6 +264,34 @@ mod tests {
         assert_eq!(l.try_start(3, Priority::Reply), Ok(()));
     }
 
+    /// 300 reminders wait for the overall limit; a reply that comes in after them goes
+    /// out next (within a slot or two), not after them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_reply_goes_before_300_queued_bulk_sends() {
+        use std::sync::Arc;
+        let l = Arc::new(SendLimiter::new(Limits { per_second: 100, ..Limits::default() }));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for chat in 1..=300 {
+            let (l, order) = (l.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                l.acquire(chat, Priority::Bulk).await;
+                order.lock().unwrap().push(chat);
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = order.lock().unwrap().len();
+        assert!(before < 100, "the bulk sends are still queued ({before} out)");
+        l.acquire(9999, Priority::Reply).await;
+        order.lock().unwrap().push(9999);
+        let position = order.lock().unwrap().iter().position(|c| *c == 9999).unwrap();
+        assert!(position <= before + 3, "the reply went out {position}th, {before} had gone before it came");
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(order.lock().unwrap().len(), 301, "every bulk send went out after it");
+    }
+
     proptest! {
         /// Whatever the pattern of attempts, no 1 s window holds more than 30 starts
         /// overall, nor two starts to one private chat.
