@@ -101,3 +101,4 @@ help-coordinator-membership = Membership (coordinators):
     /remove USER · /remove family USER
     /invite new replaces the centre's invite code
     /settings guardians on|off: whether you approve guardians who join with a family code
+cmd-remove = Remove a member or a family

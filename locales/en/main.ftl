@@ -308,3 +308,6 @@ help-membership = Your membership and data:
     /family newcode new family invite code · /family leave leave the family
     /leave leave the centre
     /mydata everything the centre holds about you · /forget delete your personal data
+cmd-mydata = My data (a file)
+cmd-forget = Delete my personal data
+cmd-leave = Leave the centre

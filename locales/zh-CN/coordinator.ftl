@@ -101,3 +101,4 @@ help-coordinator-membership = 成员管理（协调员）：
     /remove 用户 · /remove family 用户
     /invite new 更换中心邀请码
     /settings guardians on|off：用家庭邀请码加入的家长是否需要您审核
+cmd-remove = 移出成员或家庭

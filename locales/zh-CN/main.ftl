@@ -308,3 +308,6 @@ help-membership = 成员与个人信息：
     /family newcode 更换家庭邀请码 · /family leave 退出家庭
     /leave 退出中心
     /mydata 查看中心保存的您的全部信息 · /forget 删除您的个人信息
+cmd-mydata = 我的信息（文件）
+cmd-forget = 删除我的个人信息
+cmd-leave = 退出中心
