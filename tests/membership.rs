@@ -126,7 +126,12 @@ fn wrong_codes_in_a_row_are_answered_more_slowly() {
     let f = Fixture::new();
     let x = UserId(40);
     let now = t0();
-    for _ in 1..FREE_ATTEMPTS {
+    // The same update delivered twice is one wrong code.
+    for _ in 0..2 {
+        let err = f.svc.join(&Caller::with_request(x, "u1"), "WRONG0", "X").unwrap_err();
+        assert_eq!(err, ServiceError::UnknownInvite);
+    }
+    for _ in 2..FREE_ATTEMPTS {
         assert_eq!(f.svc.join(&as_(x), "WRONG1", "X").unwrap_err(), ServiceError::UnknownInvite);
     }
     let until = now + Duration::seconds(60);
@@ -272,6 +277,21 @@ fn a_guardian_leaves_the_family_and_a_coordinator_removes_a_guardian() {
     assert_eq!(told(&out.notices, |e| matches!(e, Event::MemberLeft { removed: true, .. })), vec![g1]);
     assert_eq!(f.svc.my_family(g1).unwrap().guardians, vec![g1]);
     assert_eq!(f.svc.remove_member(&f.coord(), UserId(999)).unwrap_err(), ServiceError::UnknownMember);
+}
+
+#[test]
+fn a_family_that_closed_takes_nobody_in() {
+    let f = Fixture::new();
+    let g1 = f.family(10, "First");
+    let x = UserId(11);
+    f.svc.join(&as_(x), &f.svc.my_family(g1).unwrap().invite_code, "X").unwrap();
+    f.svc.confirm_guardian(&as_(g1), x).unwrap();
+    f.svc.leave_centre(&as_(g1)).unwrap();
+    assert_eq!(f.svc.approve_member(&f.coord(), x).unwrap_err(), ServiceError::UnknownMember);
+    assert_eq!(f.svc.member(x).unwrap().unwrap().status, MemberStatus::Pending);
+    // They can still leave (withdraw) and ask again elsewhere.
+    f.svc.leave_centre(&as_(x)).unwrap();
+    assert!(f.svc.member(x).unwrap().is_none() && f.svc.guardian_request(x).unwrap().is_none());
 }
 
 // ----- 9. automatic settlement does not stall -----

@@ -44,6 +44,9 @@ pub struct CodeAttempts {
     pub last: DateTime<Utc>,
     /// No code is accepted from this user before this time.
     pub until: Option<DateTime<Utc>>,
+    /// The request that brought the last wrong code: a replay of it is not counted again.
+    #[serde(default)]
+    pub last_request: Option<String>,
 }
 
 /// The family someone left: its balance is kept for them.
@@ -140,7 +143,8 @@ fn request_for(tx: &Tx, guardian: UserId, target: UserId) -> Res<(GuardianReques
         return Err(ServiceError::NotGuardian.into());
     }
     let m = member(tx, target)?;
-    if m.status != MemberStatus::Pending || m.family != Some(req.family) {
+    // A family that closed meanwhile takes nobody in.
+    if m.status != MemberStatus::Pending || m.family != Some(req.family) || fam.guardians.is_empty() {
         return Err(ServiceError::UnknownMember.into());
     }
     Ok((req, fam, m))
@@ -149,8 +153,9 @@ fn request_for(tx: &Tx, guardian: UserId, target: UserId) -> Res<(GuardianReques
 impl Service {
     /// Counts a wrong code. From the `FREE_ATTEMPTS`th in a row on, the user must wait
     /// (doubling each time) and is told until when.
-    pub(super) fn note_wrong_code(&self, user: UserId) -> Result<ServiceError, ServiceError> {
+    pub(super) fn note_wrong_code(&self, caller: &Caller) -> Result<ServiceError, ServiceError> {
         let now = self.now();
+        let user = caller.user;
         self.store
             .write(|tx| -> Res<ServiceError> {
                 let mut a = tx.get::<CodeAttempts>(T::Meta, attempts_key(user))?.unwrap_or(CodeAttempts {
@@ -158,11 +163,16 @@ impl Service {
                     failures: 0,
                     last: now,
                     until: None,
+                    last_request: None,
                 });
-                a.failures += 1;
-                a.last = now;
-                a.until = backoff(a.failures).map(|d| now + d);
-                tx.put(T::Meta, attempts_key(user), &a)?;
+                let replay = caller.request.is_some() && a.last_request == caller.request;
+                if !replay {
+                    a.failures += 1;
+                    a.last = now;
+                    a.until = backoff(a.failures).map(|d| now + d);
+                    a.last_request = caller.request.clone();
+                    tx.put(T::Meta, attempts_key(user), &a)?;
+                }
                 Ok(match a.until {
                     Some(until) => ServiceError::TooManyAttempts { until },
                     None => ServiceError::UnknownInvite,

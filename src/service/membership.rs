@@ -234,7 +234,7 @@ impl Service {
             }
         });
         match r {
-            Err(ServiceError::UnknownInvite) => Err(self.note_wrong_code(caller.user)?),
+            Err(ServiceError::UnknownInvite) => Err(self.note_wrong_code(caller)?),
             r => r,
         }
     }
@@ -257,6 +257,10 @@ impl Service {
                     return Err(ServiceError::AwaitingGuardian.into());
                 }
                 let mut fam = family(tx, req.family)?;
+                if fam.guardians.is_empty() {
+                    // The family closed meanwhile: nobody to join.
+                    return Err(ServiceError::UnknownMember.into());
+                }
                 super::access::admit_guardian(tx, &mut fam, &m)?;
             }
             m.status = MemberStatus::Active;

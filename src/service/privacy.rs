@@ -340,7 +340,11 @@ impl Service {
                     }
                 }
                 for (t, k) in &delete {
-                    tx.del(*t, k)?;
+                    if *t == T::Jobs {
+                        super::jobs::remove_job(tx, k)?;
+                    } else {
+                        tx.del(*t, k)?;
+                    }
                     n += 1;
                 }
                 let anon_key = Key::new().i64(anon.0).into_vec();
