@@ -51,6 +51,9 @@ pub struct Policy {
     pub quiet_end: String,
     /// How many members are asked at once when cover is needed.
     pub cover_batch: u32,
+    /// A second guardian who joins with a family code is also approved by a coordinator
+    /// (after a guardian of that family confirmed them).
+    pub coordinator_confirms_guardians: bool,
 }
 
 impl Default for Policy {
@@ -79,6 +82,7 @@ impl Default for Policy {
             quiet_start: "22:00".into(),
             quiet_end: "07:00".into(),
             cover_batch: 5,
+            coordinator_confirms_guardians: true,
         }
     }
 }

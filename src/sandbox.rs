@@ -45,6 +45,9 @@ fn seed(svc: &Service) -> Result<String, crate::service::ServiceError> {
     svc.add_child(&Caller::new(UserId(1001)), "小明", born(18), Some("花生过敏"))?;
     let family_code = svc.my_family(UserId(1001))?.invite_code;
     svc.join(&Caller::new(UserId(1002)), &family_code, "爸爸李")?;
+    // The family confirms its second guardian, then the coordinator approves.
+    svc.confirm_guardian(&Caller::new(UserId(1001)), UserId(1002))?;
+    svc.approve_member(&coord, UserId(1002))?;
     svc.join(&Caller::new(UserId(1003)), &centre.invite_code, "Anna")?;
     svc.approve_member(&coord, UserId(1003))?;
     svc.add_child(&Caller::new(UserId(1003)), "Leo", born(9), None)?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::clock::ManualClock;
 use crate::domain::*;
-use crate::service::{Caller, Service, ServiceConfig};
+use crate::service::{Caller, GuardianAnswer, Service, ServiceConfig};
 use crate::store::Store;
 
 /// The super-admin of every fixture.
@@ -61,6 +61,19 @@ impl Fixture {
         let u = UserId(user);
         self.svc.join(&Caller::new(u), &self.centre.invite_code, name).expect("join");
         self.svc.approve_member(&self.coord(), u).expect("approve");
+        u
+    }
+
+    /// A second guardian of `first`'s family: joined with the family's code, confirmed by
+    /// `first` and (as the default policy asks) approved by the coordinator.
+    pub fn guardian(&self, first: UserId, user: i64, name: &str) -> UserId {
+        let u = UserId(user);
+        let code = self.svc.my_family(first).expect("family").invite_code;
+        self.svc.join(&Caller::new(u), &code, name).expect("join family");
+        let answer = self.svc.confirm_guardian(&Caller::new(first), u).expect("confirm").value;
+        if matches!(answer, GuardianAnswer::AwaitingCoordinator { .. }) {
+            self.svc.approve_member(&self.coord(), u).expect("approve guardian");
+        }
         u
     }
 

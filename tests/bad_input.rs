@@ -337,7 +337,13 @@ fn strangers_are_not_registered() {
     w.refuses(nr.clone(), |s| s.approve_member(&x, w.p));
     assert_eq!(w.svc().balance(UserId(777), 5).unwrap_err(), nr);
     assert_eq!(w.svc().schedule(UserId(777), date(DAY), 7).unwrap_err(), nr);
-    w.refuses(ServiceError::UnknownInvite, |s| s.join(&x, "NOSUCH", "me"));
+    // A wrong code changes nothing but the count of wrong codes (for the back-off).
+    let before = w.snapshot();
+    assert_eq!(w.svc().join(&x, "NOSUCH", "me").unwrap_err(), ServiceError::UnknownInvite);
+    let after = w.snapshot();
+    let changed: Vec<T> =
+        T::ALL.iter().zip(before.iter().zip(&after)).filter(|(_, (a, b))| a != b).map(|(t, _)| *t).collect();
+    assert_eq!(changed, vec![T::Meta]);
     w.refuses(ServiceError::NotSuperAdmin, |s| s.create_centre(&x, "Mine", None));
 }
 

@@ -74,8 +74,7 @@ fn everything_survives_closing_and_reopening() {
     let path = dir.path().join("data").join("huzhu.db");
     let f = Fixture::with_store(open(&path), t0());
     let (p, q, v) = (f.family(10, "P"), f.family(20, "Q"), f.family(30, "V"));
-    let code = f.svc.my_family(p).unwrap().invite_code;
-    f.svc.join(&as_(UserId(11)), &code, "P2").unwrap();
+    f.guardian(p, 11, "P2");
     let mei = f.svc.add_child(&as_(p), "Mei", date(OLDER), Some("eggs")).unwrap().value.id;
     let lei = f.child(q, "Lei", OLDER);
     let s1 = f.svc.create_shift(&f.coord(), date("2026-12-03"), time("09:00"), time("12:00"), Some(1), None);

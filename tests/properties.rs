@@ -223,8 +223,7 @@ fn world() -> World {
     let f = Fixture::new();
     let kid = |p: UserId, birth: &str| f.child(p, "kid", birth);
     let guardian = |first: UserId, u: i64| {
-        let code = f.svc.my_family(first).unwrap().invite_code;
-        f.svc.join(&Caller::new(UserId(u)), &code, "second").unwrap();
+        f.guardian(first, u, "second");
     };
     let a = f.family(10, "A");
     guardian(a, 11);

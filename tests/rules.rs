@@ -54,10 +54,8 @@ impl W {
 
     /// A second guardian of `first`'s family, joined with the family invite code.
     fn guardian(&self, first: UserId) -> UserId {
-        let u = UserId(self.user());
-        let code = self.svc.my_family(first).unwrap().invite_code;
-        let joined = self.svc.join(&as_(u), &code, "second").unwrap().value;
-        assert!(matches!(joined, JoinResult::JoinedFamily { status: MemberStatus::Active, .. }));
+        let u = self.f.guardian(first, self.user(), "second");
+        assert!(self.svc.member(u).unwrap().unwrap().is_active());
         u
     }
 
@@ -549,7 +547,7 @@ fn the_start_grant_is_paid_once_per_family() {
     let w = W::new();
     let g1 = w.family();
     let out = w.svc.join(&as_(UserId(w.user())), &w.svc.my_family(g1).unwrap().invite_code, "g2").unwrap();
-    assert_eq!(told(&out.notices, |e| matches!(e, Event::GuardianJoined { .. })), vec![g1]);
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::GuardianRequested { .. })), vec![g1]);
     w.svc.suspend_member(&w.coord(), g1).unwrap();
     w.svc.approve_member(&w.coord(), g1).unwrap();
     let bal = w.svc.balance(g1, 50).unwrap();
@@ -564,7 +562,9 @@ fn the_start_grant_is_paid_once_per_family() {
     let code = w.svc.family(family).unwrap().unwrap().invite_code;
     let q = UserId(w.user());
     let joined = w.svc.join(&as_(q), &code, "q").unwrap().value;
-    assert!(matches!(joined, JoinResult::JoinedFamily { status: MemberStatus::Pending, .. }));
+    assert!(matches!(joined, JoinResult::AwaitingFamily { .. }));
+    // The pending first guardian confirms; the coordinator's approval then admits both.
+    w.svc.confirm_guardian(&as_(p), q).unwrap();
     let out = w.svc.approve_member(&w.coord(), q).unwrap();
     assert_eq!(told(&out.notices, |e| matches!(e, Event::Approved { .. })), sorted(vec![p, q]));
     assert_eq!((w.avail(p), w.avail(q)), (360, 360));

@@ -84,3 +84,21 @@ settings-view = Reminder settings of "{ $centre }":
     · quiet hours: { $quiet }
     · asks for cover: { $cover } members at a time, more as the shift nears
     Change one with /settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5
+
+## issue 10: who gets in, removal
+invite-replaced = The centre has a new invite code; the old one no longer works.
+member-removed = Removed { $name } (user { $user }). Cancelled bookings (free of charge): { $cancelled }; dropped signups: { $dropped }.
+family-removed = Removed the family:
+pending-awaits-family = — waits for their family to confirm
+pending-family-confirmed = — confirmed by their family (user { $user })
+attempts-title = Wrong invite codes (last 7 days):
+attempts-line = · user { $user }: { $count } in a row, last at { $last }
+attempts-blocked = (waiting until { $until })
+settings-guardians-on = · a guardian who joins with a family code: confirmed by the family, then approved by a coordinator (/settings guardians off: the family's confirmation is enough)
+settings-guardians-off = · a guardian who joins with a family code: the family's confirmation is enough (/settings guardians on: a coordinator approves too)
+usage-remove = Usage: /remove USER removes a member; /remove family USER removes that member's whole family (for example /remove 123456789).
+help-coordinator-membership = Membership (coordinators):
+    /remove USER · /remove family USER
+    /invite new replaces the centre's invite code
+    /settings guardians on|off: whether you approve guardians who join with a family code
+cmd-remove = Remove a member or a family

@@ -267,3 +267,48 @@ err-no-recipients = Nobody would receive that message (no members match).
 note-shift-moved = 📅 Shift { $from } has moved to { $date } { $start }-{ $end }. Your booking or signup moves with it; if the new time doesn't suit you, cancel via /my.
 remind-family-today = ⏰ Today: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
 remind-family-waitlisted-today = ⏰ Today: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.
+
+## issue 10: who gets in, leaving, personal data
+err-too-many-attempts = That code is not valid, and there have been several wrong codes in a row. Please check the code with the person who gave it to you and try again after { $until }.
+err-join-refused = This centre has declined your request to join, so its invite codes cannot be used. Please contact the coordinator if you think this is a mistake.
+err-awaiting-guardian = A guardian of that family must confirm this person first; the request waits for them.
+err-not-guardian = Only a guardian of that family can answer this request.
+note-guardian-requested = 👪 { $name } (user { $user }) used your family's invite code and asks to join your family as a guardian. They could then book with your credits and see your children. Do you know this person?
+btn-guardian-yes = ✅ Yes, confirm
+btn-guardian-no = ❌ No, decline
+note-family-confirmed = Your family confirmed you. A coordinator of "{ $centre }" approves your request next; you'll be told.
+note-left = You have left "{ $centre }". Cancelled bookings: { $cancelled }; dropped volunteer signups: { $dropped }.
+note-removed = A coordinator removed you from "{ $centre }". Cancelled bookings (free of charge): { $cancelled }; dropped volunteer signups: { $dropped }.
+note-balance-kept = Your family's balance of { $balance } h is kept; it is yours again if you come back with the centre's invite code.
+note-member-left = { $name } (user { $user }) has left the centre.
+note-member-removed = { $name } (user { $user }) was removed from the centre by a coordinator.
+family-newcode = Your family has a new invite code: { $code }
+    The old code no longer works. Another parent who opens { $link } asks to join; you confirm them.
+family-invite-confirmed = Family invite code: { $code }
+    Another parent who opens { $link } asks to join your family; you confirm them (and a coordinator approves) before they share its credits. Replace the code with /family newcode.
+family-leave-ask = Leave your family? If you are its last guardian, its future bookings are cancelled (late cancellations are charged as usual) and its balance is kept for your return.
+btn-leave-family = Leave the family
+leave-ask = Leave the centre? Your future volunteer signups are dropped; if you are your family's last guardian, its future bookings are cancelled (late cancellations are charged as usual) and its balance is kept for your return.
+btn-leave = Leave the centre
+left-done = You have left the centre. Cancelled bookings: { $cancelled }; dropped signups: { $dropped }; charged for late cancellations: { $charged } h.
+left-family-done = You have left your family. Cancelled bookings: { $cancelled }; dropped signups: { $dropped }; charged for late cancellations: { $charged } h.
+join-family-asked = You asked to join a family at "{ $centre }". A guardian of that family confirms you first, then a coordinator; you'll be told.
+join-rejoined = Welcome back to "{ $centre }"! Your family's balance of { $balance } h was kept. A coordinator approves your return; you'll be told.
+guardian-confirmed-wait = You confirmed { $name }. A coordinator approves them next.
+guardian-confirmed-joined = You confirmed { $name }; they are now a guardian of your family.
+guardian-declined = You declined { $name }. They cannot join this centre with its codes.
+mydata-sent = Here is everything the centre holds about you and your children (a JSON file).
+mydata-caption = Your data at the centre
+forget-ask = Delete your personal data? You leave the centre first (future bookings and signups are cancelled as usual). Then your name, your children's names, birth dates and notes, your language and your Telegram id are removed from every record. The credit ledger keeps its amounts under an anonymous id. This cannot be undone.
+btn-forget = Delete my data
+forget-done = Your personal data has been deleted. Thank you for being part of the centre.
+usage-family = Usage: /family shows your family's invite code; /family newcode replaces it; /family leave leaves the family.
+usage-leave = Usage: /leave (without anything after it)
+usage-invite = Usage: /invite shows the centre's invite code; /invite new replaces it.
+help-membership = Your membership and data:
+    /family newcode new family invite code · /family leave leave the family
+    /leave leave the centre
+    /mydata everything the centre holds about you · /forget delete your personal data
+cmd-mydata = My data (a file)
+cmd-forget = Delete my personal data
+cmd-leave = Leave the centre

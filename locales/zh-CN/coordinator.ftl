@@ -84,3 +84,21 @@ settings-view = “{ $centre }”的提醒设置：
     · 免打扰：{ $quiet }
     · 求助顶班：每次询问 { $cover } 人，临近时增加
     修改：/settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5
+
+## issue 10: who gets in, removal
+invite-replaced = 中心邀请码已更换，旧邀请码已失效。
+member-removed = 已移出 { $name }（用户 { $user }）。已取消预约（不收费）：{ $cancelled } 个；已退出报名：{ $dropped } 个。
+family-removed = 已移出该家庭：
+pending-awaits-family = —— 等待其家庭确认
+pending-family-confirmed = —— 其家庭已确认（用户 { $user }）
+attempts-title = 输错的邀请码（最近 7 天）：
+attempts-line = · 用户 { $user }：连续 { $count } 次，最近一次 { $last }
+attempts-blocked = （需等待至 { $until }）
+settings-guardians-on = · 用家庭邀请码加入的家长：先由家庭确认，再由协调员审核（/settings guardians off：家庭确认即可）
+settings-guardians-off = · 用家庭邀请码加入的家长：家庭确认即可（/settings guardians on：协调员也要审核）
+usage-remove = 用法：/remove 用户 移出一位成员；/remove family 用户 移出该成员的整个家庭（例如 /remove 123456789）。
+help-coordinator-membership = 成员管理（协调员）：
+    /remove 用户 · /remove family 用户
+    /invite new 更换中心邀请码
+    /settings guardians on|off：用家庭邀请码加入的家长是否需要您审核
+cmd-remove = 移出成员或家庭

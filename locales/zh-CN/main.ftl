@@ -267,3 +267,48 @@ err-no-recipients = 没有符合条件的接收人。
 note-shift-moved = 📅 时段 { $from } 已改到 { $date } { $start }-{ $end }。您的预约或报名随之改动；如新时间不合适，可在 /my 取消。
 remind-family-today = ⏰ 今天：{ $child } 在 { $shift } 托育。请在 { $start } 前到达，带好换洗衣物、尿不湿、水杯和需要的药品（请告诉工作人员）。如需取消：/my
 remind-family-waitlisted-today = ⏰ 今天：{ $child } 仍在 { $shift } 的候补第 { $position } 位。一有空位会立即通知您；若没有空位，冻结的时间会退回。
+
+## issue 10: who gets in, leaving, personal data
+err-too-many-attempts = 邀请码无效，且已连续多次输错。请向给您邀请码的人核对后，于 { $until } 之后再试。
+err-join-refused = 该中心已拒绝您的加入申请，因此不能使用它的邀请码。如认为有误，请联系协调员。
+err-awaiting-guardian = 需要该家庭的一位家长先确认此人；申请正在等待他们答复。
+err-not-guardian = 只有该家庭的家长才能答复这个申请。
+note-guardian-requested = 👪 { $name }（用户 { $user }）使用了您家庭的邀请码，申请作为家长加入您的家庭。加入后可以用您家庭的互助时间预约，并看到您孩子的信息。您认识此人吗？
+btn-guardian-yes = ✅ 认识，确认
+btn-guardian-no = ❌ 不认识，拒绝
+note-family-confirmed = 您的家庭已确认您。接下来由「{ $centre }」的协调员审核，结果会通知您。
+note-left = 您已退出「{ $centre }」。已取消预约：{ $cancelled } 个；已退出帮带报名：{ $dropped } 个。
+note-removed = 协调员已将您移出「{ $centre }」。已取消预约（不收费）：{ $cancelled } 个；已退出帮带报名：{ $dropped } 个。
+note-balance-kept = 您家庭的余额 { $balance } 小时会保留；如用中心邀请码回来，仍归您所有。
+note-member-left = { $name }（用户 { $user }）已退出中心。
+note-member-removed = { $name }（用户 { $user }）已被协调员移出中心。
+family-newcode = 您的家庭有了新的邀请码：{ $code }
+    旧邀请码已失效。另一位家长打开 { $link } 即可申请加入，由您确认。
+family-invite-confirmed = 家庭邀请码：{ $code }
+    另一位家长打开 { $link } 即可申请加入您的家庭；经您确认（并由协调员审核）后才能共用互助时间。更换邀请码：/family newcode
+family-leave-ask = 确定退出家庭吗？如果您是最后一位家长，家庭今后的预约将被取消（临时取消照常收费），余额会为您保留。
+btn-leave-family = 退出家庭
+leave-ask = 确定退出中心吗？您今后的帮带报名会被取消；如果您是家庭的最后一位家长，家庭今后的预约也会被取消（临时取消照常收费），余额会为您保留。
+btn-leave = 退出中心
+left-done = 您已退出中心。已取消预约：{ $cancelled } 个；已退出报名：{ $dropped } 个；临时取消收费：{ $charged } 小时。
+left-family-done = 您已退出家庭。已取消预约：{ $cancelled } 个；已退出报名：{ $dropped } 个；临时取消收费：{ $charged } 小时。
+join-family-asked = 您已申请加入「{ $centre }」的一个家庭。先由该家庭的家长确认，再由协调员审核，结果会通知您。
+join-rejoined = 欢迎回到「{ $centre }」！您家庭的余额 { $balance } 小时一直保留着。协调员审核后即可恢复使用，结果会通知您。
+guardian-confirmed-wait = 您已确认 { $name }。接下来由协调员审核。
+guardian-confirmed-joined = 您已确认 { $name }，对方现在是您家庭的家长。
+guardian-declined = 您已拒绝 { $name }。对方不能再用本中心的邀请码加入。
+mydata-sent = 这是中心保存的关于您和您孩子的全部信息（JSON 文件）。
+mydata-caption = 您在中心的数据
+forget-ask = 确定删除您的个人信息吗？您会先退出中心（今后的预约和报名照常取消）。之后您的姓名、孩子的姓名、出生日期和备注、语言设置以及 Telegram 编号会从所有记录中删除。互助时间账目以匿名编号保留金额。此操作无法撤销。
+btn-forget = 删除我的信息
+forget-done = 您的个人信息已删除。感谢您曾参与互助中心。
+usage-family = 用法：/family 查看家庭邀请码；/family newcode 更换邀请码；/family leave 退出家庭。
+usage-leave = 用法：/leave（后面不需要加内容）
+usage-invite = 用法：/invite 查看中心邀请码；/invite new 更换邀请码。
+help-membership = 成员与个人信息：
+    /family newcode 更换家庭邀请码 · /family leave 退出家庭
+    /leave 退出中心
+    /mydata 查看中心保存的您的全部信息 · /forget 删除您的个人信息
+cmd-mydata = 我的信息（文件）
+cmd-forget = 删除我的个人信息
+cmd-leave = 退出中心

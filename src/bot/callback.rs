@@ -69,6 +69,13 @@ pub enum Callback {
     BroadcastCancel(u64),
     /// Close a flow.
     Dismiss,
+    /// A guardian confirms or declines someone who used the family's code.
+    GuardianOk(UserId),
+    GuardianNo(UserId),
+    /// Confirmations: leave the centre, leave the family, forget my data.
+    LeaveDo,
+    LeaveFamilyDo,
+    ForgetDo,
 }
 
 impl Callback {
@@ -100,6 +107,11 @@ impl Callback {
             BroadcastSend(b) => format!("bb:{b}"),
             BroadcastCancel(b) => format!("bx:{b}"),
             Dismiss => "x".into(),
+            GuardianOk(u) => format!("gy:{u}"),
+            GuardianNo(u) => format!("gn:{u}"),
+            LeaveDo => "lv".into(),
+            LeaveFamilyDo => "lf".into(),
+            ForgetDo => "fg".into(),
         };
         debug_assert!(s.len() <= 64);
         s
@@ -136,6 +148,11 @@ impl Callback {
             "bb" => BroadcastSend(n(1)?),
             "bx" => BroadcastCancel(n(1)?),
             "x" => Dismiss,
+            "gy" => GuardianOk(UserId(parts.get(1)?.parse().ok()?)),
+            "gn" => GuardianNo(UserId(parts.get(1)?.parse().ok()?)),
+            "lv" => LeaveDo,
+            "lf" => LeaveFamilyDo,
+            "fg" => ForgetDo,
             _ => return None,
         })
     }
@@ -160,6 +177,11 @@ mod tests {
             Callback::BroadcastSend(u64::MAX),
             Callback::BroadcastCancel(u64::MAX),
             Callback::Dismiss,
+            Callback::GuardianOk(UserId(i64::MIN)),
+            Callback::GuardianNo(UserId(i64::MAX)),
+            Callback::LeaveDo,
+            Callback::LeaveFamilyDo,
+            Callback::ForgetDo,
         ];
         for cb in all {
             let s = cb.encode();
@@ -170,7 +192,7 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected() {
-        for bad in ["", "zz:1", "bk:1", "bk:a:b", "m:nope", "bd:20261340", "mc:1:2"] {
+        for bad in ["", "zz:1", "gy:x", "gn:", "bk:1", "bk:a:b", "m:nope", "bd:20261340", "mc:1:2"] {
             assert_eq!(Callback::decode(bad), None, "{bad}");
         }
     }

@@ -70,6 +70,22 @@ pub enum Command {
     Invite,
     NewCentre(String),
     Coordinator(UserId, CentreId),
+    /// `/family newcode`: a guardian replaces the family's invite code.
+    FamilyNewCode,
+    /// `/family leave`: a guardian leaves the family (asks to confirm).
+    FamilyLeave,
+    /// `/invite new`: a coordinator replaces the centre's invite code.
+    InviteNew,
+    /// `/leave`: leave the centre (asks to confirm).
+    Leave,
+    /// `/remove USER`: a coordinator removes a member.
+    Remove(UserId),
+    /// `/remove family USER`: a coordinator removes that member's whole family.
+    RemoveFamily(UserId),
+    /// `/mydata`: everything the centre holds about the caller, as a document.
+    MyData,
+    /// `/forget`: delete the caller's personal data (asks to confirm).
+    Forget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +143,12 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             }
             _ => return Err(usage("child")),
         },
-        "family" => Command::Family,
+        "family" => match words.as_slice() {
+            [] => Command::Family,
+            [w] if w.eq_ignore_ascii_case("newcode") => Command::FamilyNewCode,
+            [w] if w.eq_ignore_ascii_case("leave") => Command::FamilyLeave,
+            _ => return Err(usage("family")),
+        },
         "schedule" => match words.as_slice() {
             [] => Command::Schedule(None),
             [d] => Command::Schedule(Some(need!(date(d), "schedule"))),
@@ -249,6 +270,7 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                 Command::Settings(Some(SettingChange::Quiet(from, to)))
             }
             ["cover", n] => Command::Settings(Some(SettingChange::CoverBatch(need!(n.parse().ok(), "settings")))),
+            ["guardians", v] => Command::Settings(Some(SettingChange::GuardianApproval(need!(on_off(v), "settings")))),
             _ => return Err(usage("settings")),
         },
         "pending" => Command::Pending,
@@ -267,7 +289,20 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
         "roster" => Command::Roster(ShiftId(need!(single_id(&words), "roster"))),
         "attendance" => Command::Attendance(ShiftId(need!(single_id(&words), "attendance"))),
         "settle" => Command::Settle(ShiftId(need!(single_id(&words), "settle"))),
-        "invite" => Command::Invite,
+        "invite" => match words.as_slice() {
+            [] => Command::Invite,
+            [w] if w.eq_ignore_ascii_case("new") => Command::InviteNew,
+            _ => return Err(usage("invite")),
+        },
+        "leave" if words.is_empty() => Command::Leave,
+        "leave" => return Err(usage("leave")),
+        "remove" => match words.as_slice() {
+            [w, u] if w.eq_ignore_ascii_case("family") => Command::RemoveFamily(need!(user(&[u]), "remove")),
+            [_] => Command::Remove(need!(user(&words), "remove")),
+            _ => return Err(usage("remove")),
+        },
+        "mydata" => Command::MyData,
+        "forget" => Command::Forget,
         "newcenter" | "newcentre" => {
             if args.is_empty() {
                 return Err(usage("newcenter"));
@@ -283,6 +318,15 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
         },
         other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
     })
+}
+
+/// "on"/"off" (also yes/no, 开/关).
+fn on_off(s: &str) -> Option<bool> {
+    match s.to_lowercase().as_str() {
+        "on" | "yes" | "开" | "是" => Some(true),
+        "off" | "no" | "关" | "否" => Some(false),
+        _ => None,
+    }
 }
 
 /// A short id as shown ("12" or "#12").
@@ -419,6 +463,24 @@ mod tests {
         );
         assert_eq!(p("/template add tue 09:00-11:30 6").map(|_| ()), Ok(()));
         assert_eq!(p("/coordinator 99 1"), Ok(Command::Coordinator(UserId(99), CentreId(1))));
+    }
+
+    #[test]
+    fn parses_membership_commands() {
+        assert_eq!(p("/family newcode"), Ok(Command::FamilyNewCode));
+        assert_eq!(p("/family leave"), Ok(Command::FamilyLeave));
+        assert_eq!(p("/family dance"), Err(ParseError::Usage("family")));
+        assert_eq!(p("/invite new"), Ok(Command::InviteNew));
+        assert_eq!(p("/invite old"), Err(ParseError::Usage("invite")));
+        assert_eq!(p("/leave"), Ok(Command::Leave));
+        assert_eq!(p("/leave now"), Err(ParseError::Usage("leave")));
+        assert_eq!(p("/remove 42"), Ok(Command::Remove(UserId(42))));
+        assert_eq!(p("/remove family 42"), Ok(Command::RemoveFamily(UserId(42))));
+        assert_eq!(p("/remove x"), Err(ParseError::Usage("remove")));
+        assert_eq!(p("/mydata"), Ok(Command::MyData));
+        assert_eq!(p("/forget"), Ok(Command::Forget));
+        assert_eq!(p("/settings guardians off"), Ok(Command::Settings(Some(SettingChange::GuardianApproval(false)))));
+        assert_eq!(p("/settings guardians maybe"), Err(ParseError::Usage("settings")));
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Handled {
     pub reply: Reply,
     pub notices: Vec<Notice>,
     pub photo: Option<(Vec<u8>, String)>,
+    /// A file to send (bytes, file name, caption): `/mydata`'s JSON document.
+    pub document: Option<(Vec<u8>, String, String)>,
     pub state: Option<State>,
     /// The reply is a refusal (shown as a short notice for a button press).
     pub error: bool,
@@ -101,7 +103,7 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
         Command::Family => match ctx.svc.my_family(ctx.user) {
             Ok(f) => Reply::text(t!(
                 lang,
-                "family-invite",
+                "family-invite-confirmed",
                 code = f.invite_code.as_str(),
                 link = format!("https://t.me/{}?start={}", ctx.bot_username, f.invite_code)
             ))
@@ -204,6 +206,86 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
             .done(ctx.svc.appoint_coordinator(&ctx.caller(), user, centre, ""), |_| {
                 Reply::text(t!(lang, "coordinator-appointed", user = user.0, centre = centre.0))
             }),
+        Command::FamilyNewCode => ctx.done(ctx.svc.new_family_code(&ctx.caller()), |f| {
+            Reply::text(t!(
+                lang,
+                "family-newcode",
+                code = f.invite_code.as_str(),
+                link = format!("https://t.me/{}?start={}", ctx.bot_username, f.invite_code)
+            ))
+        }),
+        Command::InviteNew => match ctx.svc.new_centre_code(&ctx.caller()) {
+            Ok(_) => {
+                let mut h = invite(ctx);
+                h.reply.text = format!("{}\n{}", ctx.l("invite-replaced"), h.reply.text);
+                h
+            }
+            Err(e) => ctx.err(&e),
+        },
+        Command::FamilyLeave => match ctx.svc.my_family(ctx.user) {
+            Ok(_) => Reply::text(ctx.l("family-leave-ask"))
+                .with_row(vec![
+                    (ctx.l("btn-leave-family"), Callback::LeaveFamilyDo),
+                    (ctx.l("btn-keep"), Callback::Dismiss),
+                ])
+                .into(),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Leave => match ctx.svc.member(ctx.user) {
+            Ok(Some(m)) if m.status != MemberStatus::Rejected => Reply::text(ctx.l("leave-ask"))
+                .with_row(vec![(ctx.l("btn-leave"), Callback::LeaveDo), (ctx.l("btn-keep"), Callback::Dismiss)])
+                .into(),
+            Ok(_) => ctx.err(&ServiceError::NotRegistered),
+            Err(e) => ctx.err(&e),
+        },
+        Command::Remove(user) => {
+            ctx.done(ctx.svc.remove_member(&ctx.caller(), user), |d| departed(lang, "member-removed", d))
+        }
+        Command::RemoveFamily(user) => ctx.done(ctx.svc.remove_family(&ctx.caller(), user), |list| {
+            let mut r = Reply::text(ctx.l("family-removed"));
+            for d in list {
+                r.text.push('\n');
+                r.text.push_str(&departed(lang, "member-removed", d).text);
+            }
+            r
+        }),
+        Command::MyData => my_data(ctx),
+        Command::Forget => Reply::text(ctx.l("forget-ask"))
+            .with_row(vec![(ctx.l("btn-forget"), Callback::ForgetDo), (ctx.l("btn-keep"), Callback::Dismiss)])
+            .into(),
+    }
+}
+
+/// "Removed NAME: N bookings cancelled, M signups dropped (balance kept: X h)".
+fn departed(lang: Lang, key: &str, d: &crate::service::Departure) -> Reply {
+    let mut text = t!(
+        lang,
+        key,
+        name = d.name.as_str(),
+        user = d.user.0,
+        cancelled = d.cancelled,
+        dropped = d.dropped,
+        charged = hours(d.charged)
+    );
+    if let Some(b) = d.balance {
+        text.push('\n');
+        text.push_str(&t!(lang, "note-balance-kept", balance = hours(b)));
+    }
+    Reply::text(text)
+}
+
+fn my_data(ctx: &Ctx) -> Handled {
+    match ctx.svc.my_data(ctx.user) {
+        Ok(doc) => {
+            let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            let name = format!("huzhu-data-{}.json", ctx.user.0);
+            Handled {
+                reply: Reply::text(ctx.l("mydata-sent")),
+                document: Some((bytes, name, ctx.l("mydata-caption"))),
+                ..Handled::default()
+            }
+        }
+        Err(e) => ctx.err(&e),
     }
 }
 
@@ -308,6 +390,22 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::Dismiss => {
             Handled { reply: Reply::text(ctx.l("dismissed")), state: Some(State::Idle), ..Handled::default() }
         }
+        Callback::GuardianOk(u) => ctx.done(ctx.svc.confirm_guardian(&ctx.caller(), u), |a| guardian_answer(lang, a)),
+        Callback::GuardianNo(u) => ctx.done(ctx.svc.decline_guardian(&ctx.caller(), u), |a| guardian_answer(lang, a)),
+        Callback::LeaveDo => ctx.done(ctx.svc.leave_centre(&ctx.caller()), |d| departed(lang, "left-done", d)),
+        Callback::LeaveFamilyDo => {
+            ctx.done(ctx.svc.leave_family(&ctx.caller()), |d| departed(lang, "left-family-done", d))
+        }
+        Callback::ForgetDo => ctx.done(ctx.svc.forget(&ctx.caller()), |_| Reply::text(t!(lang, "forget-done"))),
+    }
+}
+
+fn guardian_answer(lang: Lang, a: &crate::service::GuardianAnswer) -> Reply {
+    use crate::service::GuardianAnswer::*;
+    match a {
+        AwaitingCoordinator { name } => Reply::text(t!(lang, "guardian-confirmed-wait", name = name.as_str())),
+        Joined { name, .. } => Reply::text(t!(lang, "guardian-confirmed-joined", name = name.as_str())),
+        Declined { name } => Reply::text(t!(lang, "guardian-declined", name = name.as_str())),
     }
 }
 
@@ -365,9 +463,15 @@ fn help(ctx: &Ctx) -> Reply {
         text.push_str("\n\n");
         text.push_str(&ctx.l("help-parent"));
     }
+    if member.as_ref().is_some_and(|m| m.is_active()) {
+        text.push_str("\n\n");
+        text.push_str(&ctx.l("help-membership"));
+    }
     if member.as_ref().is_some_and(|m| m.is_coordinator()) {
         text.push_str("\n\n");
         text.push_str(&ctx.l("help-coordinator"));
+        text.push_str("\n\n");
+        text.push_str(&ctx.l("help-coordinator-membership"));
     }
     if ctx.svc.is_super_admin(ctx.user) {
         text.push_str("\n\n");
@@ -392,7 +496,13 @@ fn set_lang(ctx: &Ctx, lang: Lang) -> Handled {
 
 fn join(ctx: &Ctx, code: &str) -> Handled {
     let lang = ctx.lang;
-    ctx.done(ctx.svc.join(&ctx.caller(), code, &ctx.name), |r| match r {
+    let result = ctx.svc.join(&ctx.caller(), code, &ctx.name);
+    if let Err(ServiceError::TooManyAttempts { until }) = &result {
+        let until = until.with_timezone(&ctx.tz()).format("%Y-%m-%d %H:%M").to_string();
+        let reply = Reply::text(t!(lang, "err-too-many-attempts", until = until));
+        return Handled { reply, error: true, ..Handled::default() };
+    }
+    ctx.done(result, |r| match r {
         crate::service::JoinResult::Requested { centre_name } => {
             Reply::text(t!(lang, "join-requested", centre = centre_name.as_str()))
         }
@@ -400,6 +510,12 @@ fn join(ctx: &Ctx, code: &str) -> Handled {
             let key = if *status == MemberStatus::Active { "join-family-active" } else { "join-family-pending" };
             Reply::text(t!(lang, key, centre = centre_name.as_str()))
                 .with_button(t!(lang, "btn-menu"), Callback::Menu(Menu::Main))
+        }
+        crate::service::JoinResult::AwaitingFamily { centre_name } => {
+            Reply::text(t!(lang, "join-family-asked", centre = centre_name.as_str()))
+        }
+        crate::service::JoinResult::Rejoined { centre_name, balance } => {
+            Reply::text(t!(lang, "join-rejoined", centre = centre_name.as_str(), balance = hours(*balance)))
         }
     })
 }
@@ -810,16 +926,44 @@ fn cancel_shift(ctx: &Ctx, shift: ShiftId, reason: &str) -> Handled {
 
 fn pending(ctx: &Ctx) -> Handled {
     let lang = ctx.lang;
+    let tz = ctx.tz();
     match ctx.svc.pending_members(ctx.user) {
-        Ok(list) if list.is_empty() => Reply::text(ctx.l("pending-none")).into(),
         Ok(list) => {
-            let mut r = Reply::text(ctx.l("pending-title"));
+            let requests = ctx.svc.guardian_requests(ctx.user).unwrap_or_default();
+            let attempts = ctx.svc.code_attempts(ctx.user).unwrap_or_default();
+            let mut r = Reply::text(if list.is_empty() { ctx.l("pending-none") } else { ctx.l("pending-title") });
             for m in list.iter().take(20) {
                 r.text.push_str(&format!("\n{}", t!(lang, "pending-line", name = m.name.as_str(), user = m.user.0)));
+                match requests.iter().find(|q| q.user == m.user) {
+                    Some(q) if q.confirmed_by.is_none() => {
+                        // The family answers first: no buttons for the coordinator yet.
+                        r.text.push_str(&format!(" {}", t!(lang, "pending-awaits-family")));
+                        continue;
+                    }
+                    Some(q) => {
+                        let by = q.confirmed_by.map(|u| u.0).unwrap_or_default();
+                        r.text.push_str(&format!(" {}", t!(lang, "pending-family-confirmed", user = by)));
+                    }
+                    None => {}
+                }
                 r = r.with_row(vec![
                     (t!(lang, "btn-approve-name", name = m.name.as_str()), Callback::Approve(m.user)),
                     (t!(lang, "btn-reject"), Callback::Reject(m.user)),
                 ]);
+            }
+            if !attempts.is_empty() {
+                r.text.push_str(&format!("\n\n{}", ctx.l("attempts-title")));
+                for a in attempts.iter().take(20) {
+                    let last = a.last.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+                    r.text.push_str(&format!(
+                        "\n{}",
+                        t!(lang, "attempts-line", user = a.user.0, count = a.failures, last = last)
+                    ));
+                    if let Some(until) = a.until.filter(|u| *u > ctx.svc.now()) {
+                        let until = until.with_timezone(&tz).format("%H:%M").to_string();
+                        r.text.push_str(&format!(" {}", t!(lang, "attempts-blocked", until = until)));
+                    }
+                }
             }
             r.into()
         }

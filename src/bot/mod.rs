@@ -443,6 +443,9 @@ async fn send_reply(tg: &Tg, svc: &Arc<Service>, chat: ChatId, edit: Option<Mess
     if let Some((png, caption)) = &h.photo {
         tg.send_photo(chat, png.clone(), "invite.png", caption).await;
     }
+    if let Some((bytes, name, caption)) = &h.document {
+        tg.send_document(chat, bytes.clone(), name, caption).await;
+    }
 }
 
 /// Tells each recipient of a notice, in their own language.
@@ -458,7 +461,7 @@ pub async fn deliver(tg: &Tg, svc: &Arc<Service>, notices: &[Notice], priority: 
 }
 
 const PARENT_COMMANDS: &[&str] =
-    &["menu", "schedule", "book", "volunteer", "my", "balance", "child", "family", "swap", "lang", "help"];
+    &["menu", "schedule", "book", "volunteer", "my", "balance", "child", "family", "swap", "lang", "mydata", "forget", "leave", "help"];
 const COORDINATOR_COMMANDS: &[&str] = &[
     "pending",
     "newshift",
@@ -474,6 +477,7 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "invite",
     "approve",
     "suspend",
+    "remove",
 ];
 
 fn commands(lang: Lang, names: &[&str]) -> Vec<BotCommand> {

@@ -223,6 +223,12 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         NoRecipients => t!(lang, "err-no-recipients"),
         BadSetting => t!(lang, "usage-settings"),
         Storage(_) => t!(lang, "err-internal"),
+        TooManyAttempts { until } => {
+            t!(lang, "err-too-many-attempts", until = until.format("%Y-%m-%d %H:%M UTC").to_string())
+        }
+        JoinRefused => t!(lang, "err-join-refused"),
+        AwaitingGuardian => t!(lang, "err-awaiting-guardian"),
+        NotGuardian => t!(lang, "err-not-guardian"),
     }
 }
 
@@ -292,6 +298,28 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
         )),
         Event::SwapTaken { shift: s, by, .. } => {
             Reply::text(t!(lang, "note-swap-taken", shift = shift(lang, s), name = by.as_str()))
+        }
+        Event::GuardianRequested { user, name } => {
+            Reply::text(t!(lang, "note-guardian-requested", name = name.as_str(), user = user.0)).with_row(vec![
+                (t!(lang, "btn-guardian-yes"), Callback::GuardianOk(*user)),
+                (t!(lang, "btn-guardian-no"), Callback::GuardianNo(*user)),
+            ])
+        }
+        Event::FamilyConfirmed { centre_name } => {
+            Reply::text(t!(lang, "note-family-confirmed", centre = centre_name.as_str()))
+        }
+        Event::Left { centre_name, removed, cancelled, dropped, balance } => {
+            let key = if *removed { "note-removed" } else { "note-left" };
+            let mut text = t!(lang, key, centre = centre_name.as_str(), cancelled = *cancelled, dropped = *dropped);
+            if let Some(b) = balance {
+                text.push('\n');
+                text.push_str(&t!(lang, "note-balance-kept", balance = hours(*b)));
+            }
+            Reply::text(text)
+        }
+        Event::MemberLeft { user, name, removed } => {
+            let key = if *removed { "note-member-removed" } else { "note-member-left" };
+            Reply::text(t!(lang, key, name = name.as_str(), user = user.0))
         }
     }
 }
@@ -400,7 +428,7 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
     } else {
         format!("{}-{}", p.quiet_start, p.quiet_end)
     };
-    t!(
+    let mut text = t!(
         lang,
         "settings-view",
         centre = c.name.as_str(),
@@ -409,5 +437,9 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
         digest = p.coordinator_digest_time.as_str(),
         quiet = quiet,
         cover = p.cover_batch
-    )
+    );
+    text.push('\n');
+    let key = if p.coordinator_confirms_guardians { "settings-guardians-on" } else { "settings-guardians-off" };
+    text.push_str(&t!(lang, key));
+    text
 }

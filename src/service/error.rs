@@ -1,5 +1,6 @@
 //! Every way a use case can refuse, as a value the bot turns into a clear message.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AgeProblem, MemberStatus, ShiftId};
@@ -94,6 +95,14 @@ pub enum ServiceError {
     BadSetting,
     #[error("storage error: {0}")]
     Storage(String),
+    #[error("too many wrong invite codes; try again after {until}")]
+    TooManyAttempts { until: DateTime<Utc> },
+    #[error("this centre declined your request to join")]
+    JoinRefused,
+    #[error("a guardian of the family must confirm this person first")]
+    AwaitingGuardian,
+    #[error("only a guardian of that family may answer")]
+    NotGuardian,
 }
 
 impl From<crate::ledger::LedgerError> for ServiceError {

@@ -537,3 +537,15 @@ fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) 
         reminder: Reminder::CoverAsk { shift: ShiftBrief::from(&shift), earn, missing },
     })
 }
+
+/// Removes one pending job (by its `Jobs` key) and its entry in its owner's list.
+pub fn remove_job(tx: &Tx, key: &[u8]) -> Res<()> {
+    if let Some(job) = tx.get::<Job>(T::Jobs, key)? {
+        let owner = job.kind.owner();
+        let mut keys = owner_jobs(tx, owner)?;
+        keys.retain(|k| k != key);
+        set_owner_jobs(tx, owner, &keys)?;
+        tx.del(T::Jobs, key)?;
+    }
+    Ok(())
+}

@@ -18,6 +18,11 @@ pub enum JoinResult {
     Requested { centre_name: String },
     /// Joined an existing family as another guardian.
     JoinedFamily { centre_name: String, status: MemberStatus },
+    /// Used a family's code: a guardian of that family confirms first, then (by the
+    /// centre's policy) a coordinator.
+    AwaitingFamily { centre_name: String },
+    /// Came back to the family they left (its balance kept); a coordinator must approve.
+    Rejoined { centre_name: String, balance: i64 },
 }
 
 const NAME_MAX: usize = 40;
@@ -25,7 +30,7 @@ const NOTES_MAX: usize = 300;
 const MAX_CHILDREN: usize = 10;
 
 /// A fresh invite code not yet in use: 6 characters without look-alikes (0/O, 1/I).
-fn new_code(tx: &Tx) -> Res<String> {
+pub(super) fn new_code(tx: &Tx) -> Res<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
     loop {
@@ -133,31 +138,63 @@ impl Service {
         })
     }
 
-    /// Joins by a centre invite code (a pending request, a new family) or a family
-    /// invite code (another guardian of that family).
+    /// Joins by a centre invite code (a pending request, a new family, or the family
+    /// they left) or a family invite code (a request a guardian of that family answers).
+    /// Wrong codes in a row are answered more slowly; a person this centre rejected
+    /// cannot come back through any of its codes.
     pub fn join(&self, caller: &Caller, code: &str, name: &str) -> Result<Outcome<JoinResult>, ServiceError> {
         let code = code.trim().to_uppercase();
         let name: String = name.trim().chars().take(NAME_MAX).collect();
         let name = if name.is_empty() { format!("#{}", caller.user) } else { name };
-        self.change(caller, |tx, now| {
+        let r = self.change(caller, |tx, now| {
+            super::access::check_backoff(tx, caller.user, now)?;
             let invite: Invite = tx.get(T::Invites, code.as_bytes())?.ok_or(ServiceError::UnknownInvite)?;
             if let Some(existing) = tx.get::<Member>(T::Members, member_key(caller.user))? {
                 if existing.status != MemberStatus::Rejected {
                     return Err(ServiceError::AlreadyMember.into());
                 }
             }
+            let cid = match invite {
+                Invite::Centre(cid) => cid,
+                Invite::Family(fid) => family(tx, fid)?.centre,
+            };
+            if super::access::is_rejected(tx, cid, caller.user)? {
+                return Err(ServiceError::JoinRefused.into());
+            }
+            // A right code ends the run of wrong ones.
+            tx.del(T::Meta, super::access::attempts_key(caller.user))?;
             let mut notes = vec![];
             match invite {
                 Invite::Centre(cid) => {
                     let centre = centre(tx, cid)?;
-                    let fam = new_family(tx, cid, caller.user)?;
+                    let former: Option<super::access::FormerFamily> =
+                        tx.get(T::Meta, super::access::former_key(caller.user))?;
+                    let returning = match former {
+                        Some(f) if f.centre == cid => {
+                            Some(family(tx, f.family)?).filter(|fam| fam.guardians.is_empty())
+                        }
+                        _ => None,
+                    };
+                    let (fid, result) = match returning {
+                        Some(mut fam) => {
+                            fam.guardians.push(caller.user);
+                            super::access::replace_family_code(tx, &mut fam)?;
+                            tx.del(T::Meta, super::access::former_key(caller.user))?;
+                            let balance = balance(tx, AccountId::Family(fam.id))?;
+                            (fam.id, JoinResult::Rejoined { centre_name: centre.name.clone(), balance })
+                        }
+                        None => (
+                            new_family(tx, cid, caller.user)?.id,
+                            JoinResult::Requested { centre_name: centre.name.clone() },
+                        ),
+                    };
                     let m = Member::new(
                         caller.user,
                         cid,
                         name.clone(),
                         MemberStatus::Pending,
                         Role::Parent,
-                        Some(fam.id),
+                        Some(fid),
                         now,
                     );
                     put_member(tx, &m)?;
@@ -166,34 +203,40 @@ impl Service {
                         &coordinators(tx, cid)?,
                         Event::JoinRequested { user: caller.user, name: name.clone() },
                     );
-                    Ok((JoinResult::Requested { centre_name: centre.name }, notes))
+                    Ok((result, notes))
                 }
                 Invite::Family(fid) => {
-                    let mut fam = family(tx, fid)?;
+                    let fam = family(tx, fid)?;
                     let centre = centre(tx, fam.centre)?;
-                    // The family's standing is its first guardian's: a pending family stays pending.
-                    let first = member(tx, fam.guardians[0])?;
-                    let status = if first.is_active() { MemberStatus::Active } else { first.status };
-                    let m = Member {
-                        user: caller.user,
-                        centre: fam.centre,
-                        name: name.clone(),
-                        status,
-                        role: Role::Parent,
-                        family: Some(fid),
-                        joined_at: now,
-                        no_shows: vec![],
-                        block_lifted_at: None,
-                        last_volunteered: None,
-                    };
+                    // Not a guardian yet: pending, off the family's list, until answered.
+                    let m = Member::new(
+                        caller.user,
+                        fam.centre,
+                        name.clone(),
+                        MemberStatus::Pending,
+                        Role::Parent,
+                        Some(fid),
+                        now,
+                    );
                     put_member(tx, &m)?;
-                    tell_family(&mut notes, &fam, Event::GuardianJoined { user: caller.user, name: name.clone() });
-                    fam.guardians.push(caller.user);
-                    put_family(tx, &fam)?;
-                    Ok((JoinResult::JoinedFamily { centre_name: centre.name, status }, notes))
+                    let req = super::access::GuardianRequest {
+                        user: caller.user,
+                        name: name.clone(),
+                        family: fid,
+                        centre: fam.centre,
+                        at: now,
+                        confirmed_by: None,
+                    };
+                    tx.put(T::Meta, super::access::request_key(caller.user), &req)?;
+                    tell_family(&mut notes, &fam, Event::GuardianRequested { user: caller.user, name: name.clone() });
+                    Ok((JoinResult::AwaitingFamily { centre_name: centre.name }, notes))
                 }
             }
-        })
+        });
+        match r {
+            Err(ServiceError::UnknownInvite) => Err(self.note_wrong_code(caller)?),
+            r => r,
+        }
     }
 
     /// Approves a pending member (or reinstates a suspended one). A family's first
@@ -206,6 +249,20 @@ impl Service {
                 return Err(ServiceError::UnknownMember.into());
             }
             let centre = centre(tx, coord.centre)?;
+            let request: Option<super::access::GuardianRequest> =
+                tx.get(T::Meta, super::access::request_key(target))?;
+            if let Some(req) = &request {
+                // A family code's request: the family answers first.
+                if req.confirmed_by.is_none() {
+                    return Err(ServiceError::AwaitingGuardian.into());
+                }
+                let mut fam = family(tx, req.family)?;
+                if fam.guardians.is_empty() {
+                    // The family closed meanwhile: nobody to join.
+                    return Err(ServiceError::UnknownMember.into());
+                }
+                super::access::admit_guardian(tx, &mut fam, &m)?;
+            }
             m.status = MemberStatus::Active;
             put_member(tx, &m)?;
             if m.role == Role::Coordinator {
@@ -264,6 +321,9 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             m.status = MemberStatus::Rejected;
             put_member(tx, &m)?;
+            // No code of this centre lets them in again.
+            tx.del(T::Meta, super::access::request_key(target))?;
+            super::access::mark_rejected(tx, centre.id, target)?;
             Ok((m, vec![Notice { to: target, event: Event::Rejected { centre_name: centre.name } }]))
         })
     }

@@ -9,28 +9,34 @@
 //! - a replayed request (same `Caller::request`) returns the first answer and changes nothing;
 //! - the ledger only moves through `records::post`, so all balances sum to zero.
 
+mod access;
 mod booking;
 mod broadcast;
 mod credits;
 mod error;
 mod jobs;
+mod leaving;
 mod membership;
 mod notice;
+mod privacy;
 mod records;
 mod schedule;
 mod settings;
 mod settlement;
 
+pub use access::{CodeAttempts, GuardianAnswer, GuardianRequest, FREE_ATTEMPTS};
 pub use booking::{BookResult, Quote};
 pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
 pub use jobs::{DigestShift, JobStep, Reminder};
+pub use leaving::Departure;
 pub use membership::JoinResult;
 pub use notice::{Event, Notice, ShiftBrief};
+pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
 pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
 pub use settings::SettingChange;
-pub use settlement::{Mark, SettleReport};
+pub use settlement::{AutoSettle, Mark, SettleReport};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -99,6 +99,32 @@ pub enum Event {
         by: String,
         signup: SignupId,
     },
+    /// To the guardians of a family: someone used the family's code and waits for one
+    /// of them to confirm (or decline) them.
+    GuardianRequested {
+        user: UserId,
+        name: String,
+    },
+    /// To the person who joined with a family code: a guardian confirmed them; a
+    /// coordinator approves next.
+    FamilyConfirmed {
+        centre_name: String,
+    },
+    /// To a person who left or was removed: what was cancelled and the balance kept.
+    Left {
+        centre_name: String,
+        removed: bool,
+        cancelled: u32,
+        dropped: u32,
+        /// The family's balance, kept for their return (None: the family stays with others).
+        balance: Option<i64>,
+    },
+    /// To coordinators and the remaining guardians: someone left or was removed.
+    MemberLeft {
+        user: UserId,
+        name: String,
+        removed: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

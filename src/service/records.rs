@@ -387,3 +387,11 @@ pub fn clean_text(text: &str, max: usize) -> Result<String, ServiceError> {
     }
     Ok(t.to_string())
 }
+
+/// Removes a person's membership record and its index entries (they left or were removed).
+pub fn delete_member(tx: &Tx, m: &Member) -> Res<()> {
+    tx.del(T::CoverOrder, cover_order_key(m))?;
+    tx.del(T::Members, member_key(m.user))?;
+    tx.del(T::MembersByCentre, Key::new().u64(m.centre.0).i64(m.user.0))?;
+    set_coordinator(tx, m.centre, m.user, false)
+}

@@ -22,6 +22,8 @@ pub enum SettingChange {
     Quiet(NaiveTime, NaiveTime),
     /// Members asked per round of the search for cover (1..=50).
     CoverBatch(u32),
+    /// Whether a coordinator also approves a guardian who joins with a family code.
+    GuardianApproval(bool),
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -52,6 +54,7 @@ impl SettingChange {
                 }
                 p.cover_batch = *n;
             }
+            SettingChange::GuardianApproval(on) => p.coordinator_confirms_guardians = *on,
         }
         Ok(())
     }

@@ -217,9 +217,25 @@ impl Service {
         })
     }
 
-    /// Settles every open shift whose end is `auto_settle_hours` or more in the past.
-    /// Walks the `Unsettled` index in date order and stops at tomorrow: O(due).
+    /// Settles every open shift whose end is `auto_settle_hours` or more in the past,
+    /// each in its own transaction. A shift that fails is logged and skipped (it is tried
+    /// again after a back-off), so it never holds back the others.
     pub fn settle_due(&self) -> Result<Vec<Outcome<SettleReport>>, ServiceError> {
+        let mut out = vec![];
+        for r in self.settle_due_each()? {
+            match r {
+                AutoSettle::Settled(o) => out.push(o),
+                AutoSettle::Failed { shift, error, retry_at } => {
+                    log::error!("automatic settlement of shift {shift} failed: {error}; trying again at {retry_at}")
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `settle_due`, shift by shift: what was settled and what failed.
+    /// Walks the `Unsettled` index in date order and stops at tomorrow: O(due).
+    pub fn settle_due_each(&self) -> Result<Vec<AutoSettle>, ServiceError> {
         let now = self.now();
         // Local dates run at most 14 hours ahead of UTC.
         let horizon = (now + Duration::hours(14)).date_naive();
@@ -230,41 +246,122 @@ impl Service {
                 break;
             }
             if let Some(id) = u64_at(&k, 4) {
-                candidates.push(ShiftId(id));
+                candidates.push((ShiftId(id), k.to_vec()));
             }
         }
         let mut out = vec![];
-        for id in candidates {
+        for (id, index_key) in candidates {
+            let retry = self.settle_retry(id)?;
+            if retry.as_ref().is_some_and(|r| r.retry_at > now) {
+                continue;
+            }
             let settled = self.change(&Caller::new(UserId(0)), |tx, now| {
                 let Some(mut shift) = tx.get::<Shift>(T::Shifts, Key::new().u64(id.0))? else {
+                    // Nothing left to settle: the index entry goes.
+                    tx.del(T::Unsettled, &index_key)?;
                     return Ok((None, vec![]));
                 };
+                if shift.status != ShiftStatus::Open {
+                    tx.del(T::Unsettled, &index_key)?;
+                    tx.del(T::Meta, retry_key(id))?;
+                    return Ok((None, vec![]));
+                }
                 let centre = centre(tx, shift.centre)?;
                 let due = shift.ends_at(centre.tz()) + Duration::hours(centre.policy.auto_settle_hours);
-                if shift.status != ShiftStatus::Open || due > now {
+                if due > now {
                     return Ok((None, vec![]));
                 }
                 let (r, notes) = settle(tx, &centre, &mut shift, None, now)?;
+                tx.del(T::Meta, retry_key(id))?;
                 Ok((Some(r), notes))
-            })?;
-            if let Outcome { value: Some(report), notices, replayed } = settled {
-                out.push(Outcome { value: report, notices, replayed });
+            });
+            match settled {
+                Ok(Outcome { value: Some(report), notices, replayed }) => {
+                    out.push(AutoSettle::Settled(Outcome { value: report, notices, replayed }))
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let attempts = retry.map_or(0, |r| r.attempts) + 1;
+                    let retry_at = now + settle_backoff(attempts);
+                    let record = SettleRetry { attempts, retry_at, error: error.to_string() };
+                    if let Err(e) = self.store.write(|tx| -> Res<()> { Ok(tx.put(T::Meta, retry_key(id), &record)?) }) {
+                        log::error!("recording the failed settlement of shift {id}: {:?}", ServiceError::from_write(e));
+                    }
+                    out.push(AutoSettle::Failed { shift: id, error, retry_at });
+                }
             }
         }
         Ok(out)
     }
 
-    /// The earliest time an open shift becomes due for automatic settlement, for the
-    /// reminder loop to sleep until.
+    fn settle_retry(&self, id: ShiftId) -> Result<Option<SettleRetry>, ServiceError> {
+        Ok(self.store.get(T::Meta, retry_key(id))?)
+    }
+
+    /// The earliest time an open shift becomes due for automatic settlement (or for
+    /// another try after a failure), for the settlement loop to sleep until. Shifts of a
+    /// day are not in end-time order and centres differ in timezone and delay, so it
+    /// takes the least over the index, stopping where no later date can be earlier.
     pub fn next_settlement_due(&self) -> Result<Option<DateTime<Utc>>, ServiceError> {
-        if let Some(k) = self.store.index_keys(T::Unsettled, &[], &[]).next() {
+        let mut best: Option<DateTime<Utc>> = None;
+        for k in self.store.index_keys(T::Unsettled, &[], &[]) {
             let k = k?;
-            if let Some(shift) = u64_at(&k, 4).map(ShiftId).map(|id| self.shift(id)).transpose()?.flatten() {
-                if let Some(c) = self.centre(shift.centre)? {
-                    return Ok(Some(shift.ends_at(c.tz()) + Duration::hours(c.policy.auto_settle_hours)));
-                }
+            let Some(date) = date_of_key(&k) else { continue };
+            // The earliest a shift of that local date can end: its midnight at UTC+14.
+            let floor = date.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(14);
+            if best.is_some_and(|b| floor >= b) {
+                break;
+            }
+            let Some(id) = u64_at(&k, 4).map(ShiftId) else { continue };
+            let Some(shift) = self.shift(id)? else { continue };
+            if shift.status != ShiftStatus::Open {
+                continue;
+            }
+            let Some(c) = self.centre(shift.centre)? else { continue };
+            let mut due = shift.ends_at(c.tz()) + Duration::hours(c.policy.auto_settle_hours.max(0));
+            if let Some(r) = self.settle_retry(id)? {
+                due = due.max(r.retry_at);
+            }
+            if best.is_none_or(|b| due < b) {
+                best = Some(due);
             }
         }
-        Ok(None)
+        Ok(best)
     }
+}
+
+/// One shift's automatic settlement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoSettle {
+    Settled(Outcome<SettleReport>),
+    /// Logged and skipped; tried again at `retry_at`.
+    Failed {
+        shift: ShiftId,
+        error: ServiceError,
+        retry_at: DateTime<Utc>,
+    },
+}
+
+/// A shift whose automatic settlement failed: when to try again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct SettleRetry {
+    attempts: u32,
+    retry_at: DateTime<Utc>,
+    error: String,
+}
+
+fn retry_key(id: ShiftId) -> Key {
+    Key::new().str("settleretry/").u64(id.0)
+}
+
+/// 5 minutes after the first failure, doubling, at most 6 hours.
+fn settle_backoff(attempts: u32) -> Duration {
+    let minutes = 5i64 << attempts.saturating_sub(1).min(10);
+    Duration::minutes(minutes.min(6 * 60))
+}
+
+/// The local date at the start of an `Unsettled` key (as `Key::date` wrote it).
+fn date_of_key(k: &[u8]) -> Option<chrono::NaiveDate> {
+    let raw = u32::from_be_bytes(k.get(0..4)?.try_into().ok()?);
+    chrono::NaiveDate::from_num_days_from_ce_opt((raw ^ (1 << 31)) as i32)
 }

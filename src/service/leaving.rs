@@ -1,0 +1,373 @@
+//! Leaving and removal: a guardian leaves the family, a member leaves the centre, a
+//! coordinator removes a guardian or a whole family. Future signups are dropped and,
+//! when a family closes (its last guardian goes), its future bookings are cancelled
+//! with the usual rules (free when a coordinator removes them). The family's account
+//! is kept, and found again when the person comes back with the centre's code.
+//!
+//! Transactions cannot scan, so the future bookings and signups are read from their
+//! indexes first and each is checked again inside the transaction; a booking made in
+//! between is cancelled by a second pass once the family is closed.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::access::{former_key, request_key, FormerFamily};
+use super::jobs::cancel_owner;
+use super::records::*;
+use super::schedule::{remove_child_day, remove_volunteer_day};
+use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
+use crate::domain::*;
+use crate::ledger;
+use crate::store::{keys::u64_at, Key, Tx, T};
+
+/// What someone's departure did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Departure {
+    pub user: UserId,
+    pub name: String,
+    /// Future bookings cancelled (the family closed).
+    pub cancelled: u32,
+    /// Future volunteer signups dropped.
+    pub dropped: u32,
+    /// Credits charged for late cancellations (never when a coordinator removed them).
+    pub charged: i64,
+    /// The family's balance, kept for their return, when the family closed.
+    pub balance: Option<i64>,
+}
+
+/// A person and their signups from yesterday on.
+type PersonSignups = (UserId, Vec<SignupId>);
+
+/// Who asked for the departure.
+#[derive(Clone, Copy, PartialEq)]
+enum By {
+    /// The person themselves: the usual cancellation charges apply.
+    Themselves,
+    /// A coordinator: nothing is charged.
+    Coordinator(UserId),
+}
+
+/// Cancels a live booking of a shift not yet started; false if there is nothing to do.
+fn cancel_for_departure(
+    tx: &Tx,
+    centre: &Centre,
+    id: BookingId,
+    by: By,
+    actor: UserId,
+    now: DateTime<Utc>,
+    notes: &mut Vec<Notice>,
+) -> Res<Option<i64>> {
+    let mut b = booking(tx, id)?;
+    if !b.is_live() || b.centre != centre.id {
+        return Ok(None);
+    }
+    let mut shift = shift_by_id(tx, b.shift)?;
+    if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
+        return Ok(None);
+    }
+    let mut fam = family(tx, b.family)?;
+    let charge = match by {
+        By::Coordinator(_) => 0,
+        By::Themselves if b.status == BookingStatus::Confirmed => {
+            ledger::cancellation_charge(b.held, shift.starts_at(centre.tz()), now, &centre.policy)
+        }
+        By::Themselves => 0,
+    };
+    capture_hold(tx, &mut b, &mut fam, charge, Some(actor), now, "left the centre")?;
+    b.status = BookingStatus::Cancelled;
+    put_booking(tx, &b)?;
+    put_family(tx, &fam)?;
+    remove_child_day(tx, &b, shift.date)?;
+    cancel_owner(tx, JobOwner::Booking(b.id))?;
+    shift.bookings.retain(|x| *x != b.id);
+    rebalance(tx, centre, &mut shift, now, notes)?;
+    Ok(Some(b.charged))
+}
+
+/// Drops a live signup of a shift not yet started; false if there is nothing to do.
+fn drop_for_departure(
+    tx: &Tx,
+    centre: &Centre,
+    id: SignupId,
+    user: UserId,
+    now: DateTime<Utc>,
+    notes: &mut Vec<Notice>,
+) -> Res<bool> {
+    let mut s = signup(tx, id)?;
+    if s.user != user || !s.is_on_duty() || s.centre != centre.id {
+        return Ok(false);
+    }
+    let mut shift = shift_by_id(tx, s.shift)?;
+    if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
+        return Ok(false);
+    }
+    s.status = SignupStatus::Dropped;
+    s.offered_for_swap = false;
+    put_signup(tx, &s)?;
+    remove_volunteer_day(tx, &s, shift.date)?;
+    cancel_owner(tx, JobOwner::Signup(s.id))?;
+    shift.signups.retain(|x| *x != s.id);
+    rebalance(tx, centre, &mut shift, now, notes)?;
+    Ok(true)
+}
+
+/// One person goes: off their family (closing it if they were its last guardian) and,
+/// unless `keep_membership`, out of the centre.
+#[allow(clippy::too_many_arguments)]
+fn depart(
+    tx: &Tx,
+    centre: &Centre,
+    user: UserId,
+    by: By,
+    keep_membership: bool,
+    now: DateTime<Utc>,
+    bookings: &[BookingId],
+    signups: &[SignupId],
+    notes: &mut Vec<Notice>,
+) -> Res<Departure> {
+    let mut m = member_in(tx, centre.id, user)?;
+    if m.status == MemberStatus::Rejected {
+        return Err(ServiceError::UnknownMember.into());
+    }
+    let actor = match by {
+        By::Themselves => user,
+        By::Coordinator(c) => c,
+    };
+    let mut d = Departure { user, name: m.name.clone(), cancelled: 0, dropped: 0, charged: 0, balance: None };
+    if !keep_membership {
+        for id in signups {
+            if drop_for_departure(tx, centre, *id, user, now, notes)? {
+                d.dropped += 1;
+            }
+        }
+    }
+    let mut stays_with: Vec<UserId> = vec![];
+    if let Some(fid) = m.family {
+        let fam = family(tx, fid)?;
+        if fam.guardians.contains(&user) {
+            let last = fam.guardians.iter().all(|g| *g == user);
+            if last {
+                for id in bookings {
+                    if let Some(charged) = cancel_for_departure(tx, centre, *id, by, actor, now, notes)? {
+                        d.cancelled += 1;
+                        d.charged += charged;
+                    }
+                }
+            }
+            // Cancelling changed the family's holds: read it again.
+            let mut fam = family(tx, fid)?;
+            fam.guardians.retain(|g| *g != user);
+            if last {
+                // The family closes: its code stops working, its account is kept.
+                tx.del(T::Invites, fam.invite_code.as_bytes())?;
+                tx.put(T::Meta, former_key(user), &FormerFamily { centre: centre.id, family: fid })?;
+                d.balance = Some(balance(tx, AccountId::Family(fid))?);
+            } else {
+                stays_with = fam.guardians.clone();
+            }
+            put_family(tx, &fam)?;
+        }
+    }
+    tx.del(T::Meta, request_key(user))?;
+    if keep_membership {
+        m.family = None;
+        put_member(tx, &m)?;
+    } else {
+        delete_member(tx, &m)?;
+    }
+    let removed = matches!(by, By::Coordinator(_));
+    notes.push(Notice {
+        to: user,
+        event: Event::Left {
+            centre_name: centre.name.clone(),
+            removed,
+            cancelled: d.cancelled,
+            dropped: d.dropped,
+            balance: d.balance,
+        },
+    });
+    let mut told: Vec<UserId> = stays_with;
+    told.extend(coordinators(tx, centre.id)?);
+    told.retain(|u| *u != user && *u != actor);
+    unique_users(&mut told);
+    tell_all(notes, &told, Event::MemberLeft { user, name: m.name.clone(), removed });
+    Ok(d)
+}
+
+impl Service {
+    /// Live bookings of a family from yesterday on (the transaction checks each again).
+    fn family_future_bookings(&self, fam: FamilyId, from: NaiveDate) -> Result<Vec<BookingId>, ServiceError> {
+        let prefix = Key::new().u64(fam.0);
+        let start = Key::new().u64(fam.0).date(from);
+        let mut out = vec![];
+        for k in self.store.index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes()) {
+            if let Some(id) = u64_at(&k?, 12) {
+                out.push(BookingId(id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Signups of a person from yesterday on.
+    fn future_signups(&self, user: UserId, from: NaiveDate) -> Result<Vec<SignupId>, ServiceError> {
+        let prefix = Key::new().i64(user.0);
+        let start = Key::new().i64(user.0).date(from);
+        let mut out = vec![];
+        for k in self.store.index_keys(T::SignupsByMember, prefix.bytes(), start.bytes()) {
+            if let Some(id) = u64_at(&k?, 12) {
+                out.push(SignupId(id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The day before today anywhere: local dates run up to 14 hours either side of UTC.
+    fn departure_from(&self) -> NaiveDate {
+        (self.now() - Duration::days(1)).date_naive()
+    }
+
+    /// What each named person's departure must look at: their signups, and their
+    /// family's bookings.
+    fn departure_reads(&self, users: &[UserId]) -> Result<(Vec<BookingId>, Vec<PersonSignups>), ServiceError> {
+        let from = self.departure_from();
+        let mut bookings = vec![];
+        let mut signups = vec![];
+        for u in users {
+            if let Some(fid) = self.member(*u)?.and_then(|m| m.family) {
+                for b in self.family_future_bookings(fid, from)? {
+                    if !bookings.contains(&b) {
+                        bookings.push(b);
+                    }
+                }
+            }
+            signups.push((*u, self.future_signups(*u, from)?));
+        }
+        Ok((bookings, signups))
+    }
+
+    /// A booking made while the family was closing is cancelled too (free of charge).
+    fn sweep_closed_family(&self, fam: FamilyId, actor: UserId) -> Result<(), ServiceError> {
+        let ids = self.family_future_bookings(fam, self.departure_from())?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let out = self.change(&Caller::new(actor), |tx, now| {
+            let f = family(tx, fam)?;
+            let mut notes = vec![];
+            if !f.guardians.is_empty() {
+                return Ok(((), notes));
+            }
+            let centre = centre(tx, f.centre)?;
+            for id in &ids {
+                cancel_for_departure(tx, &centre, *id, By::Coordinator(actor), actor, now, &mut notes)?;
+            }
+            Ok(((), notes))
+        })?;
+        if !out.notices.is_empty() {
+            log::info!("family {fam}: {} late bookings cancelled after it closed", out.notices.len());
+        }
+        Ok(())
+    }
+
+    fn after_departure(&self, family: Option<FamilyId>, d: &Departure, actor: UserId) -> Result<(), ServiceError> {
+        if let (Some(fid), Some(_)) = (family, d.balance) {
+            self.sweep_closed_family(fid, actor)?;
+        }
+        Ok(())
+    }
+
+    /// A member leaves the centre: their future signups are dropped; if they were their
+    /// family's last guardian, its future bookings are cancelled with the usual charges
+    /// and its balance is kept for their return.
+    pub fn leave_centre(&self, caller: &Caller) -> Result<Outcome<Departure>, ServiceError> {
+        let family = self.member(caller.user)?.and_then(|m| m.family);
+        let (bookings, signups) = self.departure_reads(&[caller.user])?;
+        let out = self.change(caller, |tx, now| {
+            let m = member(tx, caller.user)?;
+            let centre = centre(tx, m.centre)?;
+            let mut notes = vec![];
+            let d = depart(tx, &centre, caller.user, By::Themselves, false, now, &bookings, &signups[0].1, &mut notes)?;
+            Ok((d, notes))
+        })?;
+        if !out.replayed {
+            self.after_departure(family, &out.value, caller.user)?;
+        }
+        Ok(out)
+    }
+
+    /// A guardian leaves the family. A parent has no place in the centre without one,
+    /// so a parent leaves the centre too; staff and coordinators stay members.
+    pub fn leave_family(&self, caller: &Caller) -> Result<Outcome<Departure>, ServiceError> {
+        let family = self.member(caller.user)?.and_then(|m| m.family);
+        let (bookings, signups) = self.departure_reads(&[caller.user])?;
+        let out = self.change(caller, |tx, now| {
+            let m = member(tx, caller.user)?;
+            if m.family.is_none() {
+                return Err(ServiceError::NoFamily.into());
+            }
+            let centre = centre(tx, m.centre)?;
+            let keep = m.role != Role::Parent && m.is_active();
+            let mut notes = vec![];
+            let d = depart(tx, &centre, caller.user, By::Themselves, keep, now, &bookings, &signups[0].1, &mut notes)?;
+            Ok((d, notes))
+        })?;
+        if !out.replayed {
+            self.after_departure(family, &out.value, caller.user)?;
+        }
+        Ok(out)
+    }
+
+    /// A coordinator removes a member (a guardian, staff, another coordinator) from the
+    /// centre. Nothing they cancel is charged.
+    pub fn remove_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Departure>, ServiceError> {
+        if target == caller.user {
+            return Err(ServiceError::UnknownMember);
+        }
+        let family = self.member(target)?.and_then(|m| m.family);
+        let (bookings, signups) = self.departure_reads(&[target])?;
+        let out = self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let centre = centre(tx, coord.centre)?;
+            let by = By::Coordinator(caller.user);
+            let mut notes = vec![];
+            let d = depart(tx, &centre, target, by, false, now, &bookings, &signups[0].1, &mut notes)?;
+            Ok((d, notes))
+        })?;
+        if !out.replayed {
+            self.after_departure(family, &out.value, caller.user)?;
+        }
+        Ok(out)
+    }
+
+    /// A coordinator removes a whole family (named by any of its guardians): every
+    /// guardian leaves, its future bookings are cancelled free of charge, its balance kept.
+    pub fn remove_family(&self, caller: &Caller, guardian: UserId) -> Result<Outcome<Vec<Departure>>, ServiceError> {
+        let fam = self.member(guardian)?.and_then(|m| m.family).ok_or(ServiceError::UnknownMember)?;
+        let guardians = self.family(fam)?.map(|f| f.guardians).unwrap_or_default();
+        if guardians.contains(&caller.user) {
+            // A coordinator leaves their own family with /family leave.
+            return Err(ServiceError::UnknownMember);
+        }
+        let (bookings, signups) = self.departure_reads(&guardians)?;
+        let out = self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let centre = centre(tx, coord.centre)?;
+            let f = family(tx, fam)?;
+            if f.centre != centre.id || f.guardians.is_empty() {
+                return Err(ServiceError::UnknownMember.into());
+            }
+            let mut notes = vec![];
+            let mut out = vec![];
+            for g in &f.guardians {
+                let mine: &[SignupId] = signups.iter().find(|(u, _)| u == g).map(|(_, s)| s.as_slice()).unwrap_or(&[]);
+                let by = By::Coordinator(caller.user);
+                out.push(depart(tx, &centre, *g, by, false, now, &bookings, mine, &mut notes)?);
+            }
+            Ok((out, notes))
+        })?;
+        if !out.replayed {
+            self.sweep_closed_family(fam, caller.user)?;
+        }
+        Ok(out)
+    }
+}
