@@ -227,6 +227,7 @@ impl Service {
 
     /// Marks a broadcast whose recipients have all been claimed as done.
     pub fn finish_broadcast(&self, id: u64) -> Result<Broadcast, ServiceError> {
+        let expires = self.expiry(self.now());
         self.store
             .write(|tx| -> Res<Broadcast> {
                 let mut b = load(tx, id)?;
@@ -234,6 +235,8 @@ impl Service {
                 b.uncertain.extend(lost);
                 b.status = BroadcastStatus::Done;
                 tx.put(T::Broadcasts, key(id), &b)?;
+                // A finished broadcast (and its recipient lists) is kept for the retention.
+                tx.expire_at(T::Broadcasts, key(id), expires)?;
                 set_sending(tx, id, false)?;
                 Ok(b)
             })

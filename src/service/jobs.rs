@@ -340,8 +340,12 @@ impl Service {
     /// Records that `user` was sent `job` (with the Telegram message id, if one came
     /// back), in one flushed transaction: it is never sent to them again.
     pub fn job_sent(&self, job: &Job, user: UserId, message: Option<i32>) -> Result<(), ServiceError> {
+        let expires = self.expiry(self.now());
         self.store
-            .write(|tx| -> Res<()> { Ok(tx.put(T::Sent, sent_key(job.id, user), &message)?) })
+            .write(|tx| -> Res<()> {
+                tx.put(T::Sent, sent_key(job.id, user), &message)?;
+                Ok(tx.expire_at(T::Sent, sent_key(job.id, user), expires)?)
+            })
             .map_err(ServiceError::from_write)
     }
 
@@ -365,6 +369,7 @@ impl Service {
             self.finish_job(job)?;
             return Ok(vec![]);
         };
+        let retained_until = self.expiry(shift.starts_at(centre_rec.tz()));
         let round = reminders::cover_round(&centre_rec.policy, shift.starts_at(centre_rec.tz()), now);
         let call: CoverCall = self.store.get(T::CoverCalls, Key::new().u64(shift.id.0))?.unwrap_or_default();
         // Candidates in least-recently-volunteered order: an index range. Some will be
@@ -422,6 +427,8 @@ impl Service {
                 let mut call: CoverCall = tx.get(T::CoverCalls, Key::new().u64(shift.id.0))?.unwrap_or_default();
                 call.asked.extend(asked.iter().copied());
                 tx.put(T::CoverCalls, Key::new().u64(shift.id.0), &call)?;
+                // Kept for the retention after the shift's start (always the same time).
+                tx.expire_at(T::CoverCalls, Key::new().u64(shift.id.0), retained_until)?;
                 if let Some(next) = round.next {
                     schedule(tx, JobKind::CoverRound { shift: shift.id }, next)?;
                 }

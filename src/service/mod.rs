@@ -80,11 +80,19 @@ pub struct Outcome<T> {
 pub struct ServiceConfig {
     pub super_admins: Vec<UserId>,
     pub default_tz: Tz,
+    /// How long records kept only for idempotency or delivery are kept (replay results,
+    /// done marks, sent marks, finished broadcasts, cover calls): longer than any replay
+    /// Telegram can make.
+    pub retention: chrono::Duration,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        ServiceConfig { super_admins: Vec::new(), default_tz: chrono_tz::Asia::Shanghai }
+        ServiceConfig {
+            super_admins: Vec::new(),
+            default_tz: chrono_tz::Asia::Shanghai,
+            retention: chrono::Duration::days(30),
+        }
     }
 }
 
@@ -125,6 +133,17 @@ impl Service {
         self.config.default_tz
     }
 
+    /// When a record kept for idempotency or delivery, written `now`, may be pruned (ms).
+    pub fn expiry(&self, now: DateTime<Utc>) -> i64 {
+        (now + self.config.retention).timestamp_millis()
+    }
+
+    /// Removes records whose retention ended, at most `limit` at a time (bounded work per
+    /// call); returns how many it removed.
+    pub fn prune_expired(&self, limit: usize) -> Result<usize, ServiceError> {
+        Ok(self.store.prune_expired(self.now().timestamp_millis(), limit)?)
+    }
+
     pub fn is_super_admin(&self, user: UserId) -> bool {
         self.config.super_admins.contains(&user)
     }
@@ -146,8 +165,18 @@ impl Service {
     {
         let now = self.now();
         let request = caller.request.as_ref().map(|r| format!("{}/{}", caller.user, r));
-        let ((value, notices), replayed) =
-            self.store.write_once(request.as_deref(), |tx| f(tx, now)).map_err(ServiceError::from_write)?;
+        let expires = self.expiry(now);
+        let ((value, notices), replayed) = self
+            .store
+            .write_once(request.as_deref(), |tx| {
+                let r = f(tx, now)?;
+                // The replay record is kept for the retention period, then pruned.
+                if let Some(req) = &request {
+                    tx.expire_at(crate::store::T::Processed, req.as_bytes(), expires)?;
+                }
+                Ok(r)
+            })
+            .map_err(ServiceError::from_write)?;
         if !replayed {
             // The change may have planned a job earlier than the loop's next wake-up.
             self.signals.jobs.notify_one();

@@ -84,10 +84,14 @@ pub enum T {
     /// update id -> Telegram update: stored before its offset is confirmed, removed
     /// when it has been handled (the inbox)
     Inbox,
+    /// when (ms) ++ tree ++ key -> (): records kept only for idempotency or delivery
+    /// (replay results, done marks, sent marks, finished broadcasts, cover calls), in
+    /// the order they may be removed (retention)
+    Expiry,
 }
 
 impl T {
-    pub const ALL: [T; 31] = [
+    pub const ALL: [T; 32] = [
         T::Meta,
         T::Centres,
         T::Members,
@@ -119,6 +123,7 @@ impl T {
         T::CoverOrder,
         T::CoverCalls,
         T::Inbox,
+        T::Expiry,
     ];
 
     fn name(self) -> String {
@@ -187,6 +192,15 @@ impl Tx<'_> {
     pub fn put<V: Serialize>(&self, t: T, key: impl AsRef<[u8]>, v: &V) -> TxResult<()> {
         self.tree(t).insert(key.as_ref(), encode(v))?;
         Ok(())
+    }
+    /// Schedules the removal of the record `t`/`key` at `at_ms` (retention): the first
+    /// time scheduled for a record removes it, so only records written once, or always
+    /// scheduled for the same time, use this.
+    pub fn expire_at(&self, t: T, key: impl AsRef<[u8]>, at_ms: i64) -> TxResult<()> {
+        let mut e = Key::new().i64(at_ms).into_vec();
+        e.push(t as u8);
+        e.extend_from_slice(key.as_ref());
+        self.mark(T::Expiry, &e)
     }
     /// A value already encoded with `encode`.
     pub fn put_raw(&self, t: T, key: impl AsRef<[u8]>, bytes: &[u8]) -> TxResult<()> {
@@ -357,6 +371,30 @@ impl Store {
             }
             Ok((r, false))
         })
+    }
+
+    /// Removes up to `limit` records whose retention ended before `now_ms`, in one
+    /// write; returns how many expiry entries it handled (less than `limit`: none left).
+    pub fn prune_expired(&self, now_ms: i64, limit: usize) -> Result<usize, StoreError> {
+        let end = Key::new().i64(now_ms).into_vec();
+        let due: Vec<sled::IVec> =
+            self.tree(T::Expiry).range(..end).keys().take(limit).collect::<Result<_, _>>()?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let r = self.write(|tx| {
+            for e in &due {
+                tx.del(T::Expiry, e)?;
+                let Some(t) = e.get(8).and_then(|tree| T::ALL.get(*tree as usize)) else { continue };
+                tx.del(*t, &e[9..])?;
+            }
+            Ok::<_, ConflictableTransactionError<()>>(due.len())
+        });
+        match r {
+            Ok(n) => Ok(n),
+            Err(WriteError::Store(e)) => Err(e),
+            Err(WriteError::Abort(())) => Ok(0),
+        }
     }
 
     /// Waits until every write so far is on disk (at a clean stop).
