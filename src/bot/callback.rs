@@ -67,6 +67,8 @@ pub enum Callback {
     /// Confirm or drop a drafted broadcast.
     BroadcastSend(u64),
     BroadcastCancel(u64),
+    /// Confirm a drafted `/cancelday`.
+    CancelDayDo(u64),
     /// Close a flow.
     Dismiss,
 }
@@ -99,6 +101,7 @@ impl Callback {
             TakeCover(s) => format!("tc:{s}"),
             BroadcastSend(b) => format!("bb:{b}"),
             BroadcastCancel(b) => format!("bx:{b}"),
+            CancelDayDo(d) => format!("cd:{d}"),
             Dismiss => "x".into(),
         };
         debug_assert!(s.len() <= 64);
@@ -135,6 +138,7 @@ impl Callback {
             "tc" => TakeCover(ShiftId(n(1)?)),
             "bb" => BroadcastSend(n(1)?),
             "bx" => BroadcastCancel(n(1)?),
+            "cd" => CancelDayDo(n(1)?),
             "x" => Dismiss,
             _ => return None,
         })
@@ -159,6 +163,7 @@ mod tests {
             Callback::TakeCover(ShiftId(u64::MAX)),
             Callback::BroadcastSend(u64::MAX),
             Callback::BroadcastCancel(u64::MAX),
+            Callback::CancelDayDo(u64::MAX),
             Callback::Dismiss,
         ];
         for cb in all {

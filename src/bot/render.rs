@@ -196,6 +196,7 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         ChildAge(AgeProblem::NotBorn) => t!(lang, "err-not-born"),
         ShiftStarted => t!(lang, "err-shift-started"),
         ShiftNotOver => t!(lang, "err-shift-not-over"),
+        ShiftNotStarted => t!(lang, "err-shift-not-started"),
         ShiftCancelled => t!(lang, "err-shift-cancelled"),
         ShiftSettled => t!(lang, "err-shift-settled"),
         InPast => t!(lang, "err-in-past"),
@@ -218,10 +219,16 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         BadText { max } => t!(lang, "err-bad-text", max = *max),
         TooManyChildren => t!(lang, "err-too-many-children"),
         CoverTaken => t!(lang, "err-cover-taken"),
+        CoverNotNeeded => t!(lang, "err-cover-not-needed"),
         MoveClash => t!(lang, "err-move-clash"),
         BroadcastClosed => t!(lang, "err-broadcast-closed"),
         NoRecipients => t!(lang, "err-no-recipients"),
         BadSetting => t!(lang, "usage-settings"),
+        SettingRange { key, min, max } => {
+            t!(lang, "err-setting-range", setting = setting_word(*key), min = *min, max = *max)
+        }
+        NothingToCancel => t!(lang, "err-nothing-to-cancel"),
+        IsCoordinator => t!(lang, "err-is-coordinator"),
         Storage(_) => t!(lang, "err-internal"),
     }
 }
@@ -251,6 +258,14 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
             "note-shift-cancelled",
             shift = shift(lang, s),
             reason = reason.as_str(),
+            released = hours(*released)
+        )),
+        Event::DayCancelled { date: d, reason, shifts, released } => Reply::text(t!(
+            lang,
+            "note-day-cancelled",
+            date = date(lang, *d),
+            reason = reason.as_str(),
+            shifts = shifts.iter().map(|s| shift(lang, s)).collect::<Vec<_>>().join(", "),
             released = hours(*released)
         )),
         Event::Understaffed { shift: s, missing } => {
@@ -289,6 +304,27 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
             date = date(lang, to.date),
             start = hm(to.start),
             end = hm(to.end)
+        )),
+        Event::MoveCancelled { shift: s, child, why, released } => {
+            let why = match why {
+                crate::service::MoveDrop::Age(problem) => error(lang, &ServiceError::ChildAge(*problem)),
+                crate::service::MoveDrop::Credits { needed } => t!(lang, "note-move-credits", needed = hours(*needed)),
+            };
+            Reply::text(t!(
+                lang,
+                "note-move-cancelled",
+                shift = shift(lang, s),
+                child = child.as_str(),
+                why = why,
+                released = hours(*released)
+            ))
+        }
+        Event::MoveWaitlisted { booking, shift: s, child } => Reply::text(t!(
+            lang,
+            "note-move-waitlisted",
+            shift = shift(lang, s),
+            child = child.as_str(),
+            booking = booking.0
         )),
         Event::SwapTaken { shift: s, by, .. } => {
             Reply::text(t!(lang, "note-swap-taken", shift = shift(lang, s), name = by.as_str()))
@@ -394,7 +430,7 @@ pub fn broadcast_report(lang: Lang, b: &Broadcast, blocked: &[String], failed: &
 /// A centre's reminder settings and how to change them.
 pub fn settings(lang: Lang, c: &Centre) -> String {
     let p = &c.policy;
-    let hours: Vec<String> = p.volunteer_reminder_hours.iter().map(|h| h.to_string()).collect();
+    let remind: Vec<String> = p.volunteer_reminder_hours.iter().map(|h| h.to_string()).collect();
     let quiet = if p.quiet_start == p.quiet_end {
         t!(lang, "settings-quiet-none")
     } else {
@@ -404,10 +440,45 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
         lang,
         "settings-view",
         centre = c.name.as_str(),
-        hours = hours.join(", "),
+        min_age = p.min_age_months,
+        max_age = p.max_age_months,
+        places = p.default_capacity,
+        staff = p.default_staff,
+        waitlist = p.max_waitlist,
+        grant = hours(p.start_grant_minutes),
+        earn = p.earn_per_minute,
+        cost = p.cost_per_child_minute,
+        free_cancel = p.free_cancel_hours,
+        late = p.late_cancel_percent,
+        autosettle = p.auto_settle_hours,
+        penalty = hours(p.volunteer_no_show_penalty),
+        block = p.no_show_block_count,
+        block_days = p.no_show_window_days,
+        hours = remind.join(", "),
         family = p.family_reminder_time.as_str(),
         digest = p.coordinator_digest_time.as_str(),
         quiet = quiet,
         cover = p.cover_batch
     )
+}
+
+/// The word that names a setting in `/settings KEY VALUE` (the same in both languages).
+fn setting_word(key: crate::service::SettingKey) -> &'static str {
+    use crate::service::SettingKey::*;
+    match key {
+        Remind => "remind",
+        Cover => "cover",
+        Ages => "ages",
+        Earn => "earn",
+        Cost => "cost",
+        Grant => "grant",
+        FreeCancel => "freecancel",
+        LatePercent => "late",
+        Penalty => "penalty",
+        BlockCount | BlockDays => "block",
+        AutoSettle => "autosettle",
+        Capacity => "places",
+        Staff => "staff",
+        Waitlist => "waitlist",
+    }
 }

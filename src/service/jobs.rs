@@ -408,7 +408,7 @@ impl Service {
                     let Some(m) = tx.get::<Member>(T::Members, member_key(*user))? else { continue };
                     if !m.is_active()
                         || m.centre != centre.id
-                        || is_blocked(&m, &centre, now)
+                        || is_blocked(&m, &centre)
                         || check_volunteer_free(tx, &centre, &shift, *user).is_err()
                     {
                         continue;
@@ -446,7 +446,8 @@ fn upcoming(tx: &Tx, id: ShiftId, now: DateTime<Utc>) -> Res<Option<(Shift, Cent
 fn volunteer_step(tx: &Tx, job: &Job, id: SignupId, hours: i64, now: DateTime<Utc>) -> Res<JobStep> {
     let s = signup(tx, id)?;
     let Some((shift, _)) = upcoming(tx, s.shift, now)? else { return Ok(JobStep::Drop) };
-    if !s.is_on_duty() {
+    let active = tx.get::<Member>(T::Members, member_key(s.user))?.is_some_and(|m| m.is_active());
+    if !s.is_on_duty() || !active {
         return Ok(JobStep::Drop);
     }
     // After downtime several reminders of one signup may be due at once: send the latest.
@@ -528,7 +529,9 @@ fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], n
 fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) -> Res<JobStep> {
     let Some((shift, centre)) = upcoming(tx, shift_id, now)? else { return Ok(JobStep::Drop) };
     let missing = cover_needed(tx, &centre, &shift)?;
-    if missing == 0 || check_volunteer_free(tx, &centre, &shift, user).is_err() {
+    // Suspended (or gone) since the ask was planned: not asked.
+    let active = tx.get::<Member>(T::Members, member_key(user))?.is_some_and(|m| m.is_active());
+    if missing == 0 || !active || check_volunteer_free(tx, &centre, &shift, user).is_err() {
         return Ok(JobStep::Drop);
     }
     let earn = ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?;

@@ -27,9 +27,9 @@ pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
 pub use jobs::{DigestShift, JobStep, Reminder};
 pub use membership::JoinResult;
-pub use notice::{Event, Notice, ShiftBrief};
-pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
-pub use settings::SettingChange;
+pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
+pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
+pub use settings::{SettingChange, SettingKey};
 pub use settlement::{Mark, SettleReport};
 
 use chrono::{DateTime, NaiveDate, Utc};
