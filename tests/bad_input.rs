@@ -611,3 +611,55 @@ fn cancelday_asks_first_then_cancels_the_day() {
     // Pressed again: nothing more.
     assert!(press(&w, COORD, Callback::CancelDayDo(draft)).error);
 }
+
+/// Item 12: a broadcast of 3,900 characters gets through the bot (the message limit is
+/// Telegram's 4,096) and is drafted; one over the broadcast's own limit is answered.
+#[test]
+fn a_long_broadcast_is_accepted() {
+    let w = W::new();
+    let body = "雨".repeat(3900);
+    let text = format!("/broadcast all {body}");
+    assert!(text.chars().count() <= command::MAX_INPUT, "the bot's message limit lets it through");
+    let h = say(&w, COORD, &text);
+    assert!(!h.error, "{}", h.reply.text.chars().take(200).collect::<String>());
+    assert!(h.reply.text.chars().count() <= 4096, "the confirmation fits one Telegram message");
+    let too_long = "x".repeat(MAX_BROADCAST + 1);
+    w.refuses(ServiceError::BadText { max: MAX_BROADCAST }, |s| {
+        s.draft_broadcast(&w.coord(), Audience::All, &too_long)
+    });
+    let header = huzhu::bot::render::broadcast_message(Lang::Zh, &"中".repeat(60), &"x".repeat(MAX_BROADCAST));
+    assert!(header.chars().count() <= 4096, "every copy fits one Telegram message");
+}
+
+/// Item 11: dates of any length are answered with the range and the usage line, and the
+/// service refuses them too (no date arithmetic near chrono's limits), changing nothing.
+#[test]
+fn far_dates_get_the_range_and_the_usage_line() {
+    let w = W::new();
+    for text in [
+        "/schedule +262142-12-31".to_string(),
+        "/newshift +262142-12-31 09:00-12:00".to_string(),
+        "/template gen 2026-12-01 +262142-12-31".to_string(),
+        format!("/moveshift {} 1900-01-01 09:00-12:00", w.shift.0),
+        "/cancelday 2031-01-01 typhoon".to_string(),
+    ] {
+        let before = w.snapshot();
+        let h = say(&w, COORD, &text);
+        assert!(h.error, "{text}: {}", h.reply.text);
+        assert!(
+            h.reply.text.starts_with("Dates must lie between 2025-11-30 and 2028-12-02."),
+            "{text}: {}",
+            h.reply.text
+        );
+        assert!(h.reply.text.contains("Usage: /"), "{text}: {}", h.reply.text);
+        assert_unchanged(&before, &w.snapshot());
+    }
+    let far = chrono::NaiveDate::from_ymd_opt(262_142, 12, 31).unwrap();
+    let range = ServiceError::DateOutOfRange { from: date("2025-11-30"), to: date("2028-12-02") };
+    let (start, end) = (time("09:00"), time("12:00"));
+    w.refuses(range.clone(), |s| s.create_shift(&w.coord(), far, start, end, None, None));
+    w.refuses(range.clone(), |s| s.generate_shifts(&w.coord(), None, date(DAY), far));
+    w.refuses(range.clone(), |s| s.move_shift(&w.coord(), w.shift, far, start, end));
+    assert_eq!(w.svc().schedule(w.p, far, 7).unwrap_err(), range);
+    assert!(w.svc().schedule(w.p, date(DAY), 7).is_ok());
+}

@@ -239,6 +239,7 @@ err-in-past = That date and time are in the past.
 err-bad-times = The end must be after the start, for example 09:00-12:00.
 err-bad-capacity = Places must be between 1 and 100.
 err-bad-range = That date range is not valid (at most one year).
+err-date-range = Dates must lie between { $from } and { $to }.
 err-already-booked = This child is already booked for that shift.
 err-child-busy = This child already has a booking at an overlapping time.
 err-waitlist-full = The waitlist for that shift is full. Try another shift: /schedule

@@ -239,6 +239,7 @@ err-in-past = 这个日期和时间已经过去了。
 err-bad-times = 结束时间必须晚于开始时间，例如 09:00-12:00。
 err-bad-capacity = 名额须在 1 到 100 之间。
 err-bad-range = 日期范围无效（最长一年）。
+err-date-range = 日期必须在 { $from } 到 { $to } 之间。
 err-already-booked = 这个孩子已经预约了该时段。
 err-child-busy = 这个孩子在同一时间已有另一个预约。
 err-waitlist-full = 该时段的候补已满。请看看其他时段：/schedule

@@ -101,8 +101,9 @@ pub enum ParseError {
     Usage(&'static str),
 }
 
-/// Longest text a command may carry; Telegram allows 4096, nobody types that on purpose.
-pub const MAX_INPUT: usize = 1000;
+/// Longest text a message may carry: Telegram's own limit of 4,096 characters, so a
+/// long broadcast reaches the broadcast's own limit (`MAX_BROADCAST`) and its answer.
+pub const MAX_INPUT: usize = 4096;
 
 pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
     let text = text.trim();
@@ -356,6 +357,21 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
         },
         other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
     })
+}
+
+impl Command {
+    /// The dates a person typed for shifts and schedules, with the command whose usage
+    /// line explains them (birth dates are the service's to judge).
+    pub fn typed_dates(&self) -> Option<(&'static str, Vec<NaiveDate>)> {
+        Some(match self {
+            Command::Schedule(Some(d)) => ("schedule", vec![*d]),
+            Command::NewShift { date, .. } => ("newshift", vec![*date]),
+            Command::TemplateGenerate { from, to } => ("template", vec![*from, *to]),
+            Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
+            Command::CancelDay(date, _) => ("cancelday", vec![*date]),
+            _ => return None,
+        })
+    }
 }
 
 /// A short id as shown ("12" or "#12").

@@ -77,6 +77,17 @@ impl Ctx {
 
 pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
     let lang = ctx.lang;
+    // Dates far from today (chrono reads years of any length) get the range and the usage.
+    if let Some((usage, dates)) = cmd.typed_dates() {
+        let (from, to) = crate::service::date_window(ctx.today());
+        if dates.iter().any(|d| *d < from || *d > to) {
+            let e = ServiceError::DateOutOfRange { from, to };
+            let mut h = ctx.err(&e);
+            h.reply.text.push('\n');
+            h.reply.text.push_str(&render::usage(lang, usage));
+            return h;
+        }
+    }
     match cmd {
         Command::Start(Some(code)) | Command::Join(code) => join(ctx, &code),
         Command::Start(None) | Command::Menu => main_menu(ctx, true),

@@ -203,6 +203,7 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         BadTimes => t!(lang, "err-bad-times"),
         BadCapacity => t!(lang, "err-bad-capacity"),
         BadRange => t!(lang, "err-bad-range"),
+        DateOutOfRange { from, to } => t!(lang, "err-date-range", from = from.to_string(), to = to.to_string()),
         AlreadyBooked => t!(lang, "err-already-booked"),
         ChildBusy => t!(lang, "err-child-busy"),
         WaitlistFull => t!(lang, "err-waitlist-full"),

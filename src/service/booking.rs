@@ -1,7 +1,7 @@
 //! Booking care and volunteering: the instant-booking rule, holds, cancellations with
 //! their charges, sign-ups with overlap and no-show checks, drops and swaps.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{cancel_owner, cover_needed, note_declined, plan_booking, plan_signup, review_cover};
@@ -476,9 +476,11 @@ impl Service {
         let (_, centre) = self.my_centre(user)?;
         let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
         let today = self.today(centre.tz());
-        let from = (shift.date - Duration::days(7)).max(today);
+        let week = chrono::Days::new(7);
+        let from = shift.date.checked_sub_days(week).unwrap_or(shift.date).max(today);
+        let to = shift.date.checked_add_days(week).unwrap_or(shift.date);
         let mut found: Vec<Shift> = vec![];
-        for id in self.shift_ids_between(centre.id, from, shift.date + Duration::days(7))? {
+        for id in self.shift_ids_between(centre.id, from, to)? {
             if id == shift_id {
                 continue;
             }
@@ -498,7 +500,8 @@ impl Service {
         let (_, centre) = self.my_centre(user)?;
         let today = self.today(centre.tz());
         let mut out = vec![];
-        for id in self.shift_ids_between(centre.id, today, today + Duration::days(days as i64))? {
+        let to = today.checked_add_days(chrono::Days::new(days as u64)).unwrap_or(today);
+        for id in self.shift_ids_between(centre.id, today, to)? {
             let Some(shift) = self.shift(id)? else {
                 continue;
             };

@@ -58,6 +58,8 @@ pub enum ServiceError {
     BadCapacity,
     #[error("the date range is empty or longer than a year")]
     BadRange,
+    #[error("dates must lie between {from} and {to}")]
+    DateOutOfRange { from: chrono::NaiveDate, to: chrono::NaiveDate },
     #[error("this child is already booked for this shift")]
     AlreadyBooked,
     #[error("this child is booked for an overlapping shift")]

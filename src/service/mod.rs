@@ -28,6 +28,7 @@ pub use error::ServiceError;
 pub use jobs::{DigestShift, JobStep, Reminder};
 pub use membership::JoinResult;
 pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
+pub use records::date_window;
 pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
 pub use settings::{SettingChange, SettingKey};
 pub use settlement::{Mark, SettleReport};

@@ -1,7 +1,7 @@
 //! Shifts: creating them (one by one or from weekly templates), cancelling them, and
 //! the read side: the schedule with free places, and a shift's roster.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{cancel_shift_jobs, plan_digest, replan_shift, review_cover};
@@ -128,6 +128,7 @@ impl Service {
             let capacity = capacity.unwrap_or(centre.policy.default_capacity);
             let staff = staff.unwrap_or(centre.policy.default_staff);
             check_shift_shape(start, end, capacity, staff)?;
+            check_date(now.with_timezone(&centre.tz()).date_naive(), date)?;
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
             }
@@ -179,10 +180,13 @@ impl Service {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Outcome<Vec<Shift>>, ServiceError> {
+        let (_, home) = self.my_coordinated_centre(caller.user)?;
+        let today = self.today(home.tz());
+        check_date(today, from)?;
+        check_date(today, to)?;
         if to < from || (to - from).num_days() > 366 {
             return Err(ServiceError::BadRange);
         }
-        let (_, home) = self.my_coordinated_centre(caller.user)?;
         let templates: Vec<Template> = self
             .store
             .scan::<Template>(T::Templates, Key::new().u64(home.id.0).bytes())?
@@ -211,7 +215,9 @@ impl Service {
                     tx.put(T::TemplateDates, &mark, &shift.id)?;
                     created.push(shift);
                 }
-                date += Duration::days(1);
+                // Within the date window, so never near chrono's last date.
+                let Some(next) = date.succ_opt() else { break };
+                date = next;
             }
             Ok((created, vec![]))
         })
@@ -273,6 +279,7 @@ impl Service {
     /// (`/cancelday`). Changes nothing.
     pub fn cancel_day_preview(&self, user: UserId, date: NaiveDate) -> Result<DayCancel, ServiceError> {
         let (_, centre) = self.my_coordinated_centre(user)?;
+        check_date(self.today(centre.tz()), date)?;
         let ids = self.shift_ids_between(centre.id, date, date)?;
         let now = self.now();
         self.store
@@ -346,6 +353,7 @@ impl Service {
     ) -> Result<Outcome<DayCancel>, ServiceError> {
         let reason = clean_text(reason, 200)?;
         let (_, home) = self.my_coordinated_centre(caller.user)?;
+        check_date(self.today(home.tz()), date)?;
         let ids = self.shift_ids_between(home.id, date, date)?;
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
@@ -370,6 +378,7 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             let old = open_future_shift(tx, &centre, shift_id, now)?;
             check_shift_shape(start, end, old.capacity, old.staff)?;
+            check_date(now.with_timezone(&centre.tz()).date_naive(), date)?;
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
             }
@@ -526,7 +535,8 @@ impl Service {
     /// shifts; settled ones are history).
     pub fn schedule(&self, user: UserId, from: NaiveDate, days: u32) -> Result<Vec<ShiftView>, ServiceError> {
         let (m, centre) = self.my_centre(user)?;
-        let to = from + Duration::days(days.clamp(1, 62) as i64 - 1);
+        check_date(self.today(centre.tz()), from)?;
+        let to = from.checked_add_days(chrono::Days::new(days.clamp(1, 62) as u64 - 1)).unwrap_or(from);
         let mut out = vec![];
         for id in self.shift_ids_between(centre.id, from, to)? {
             if let Some(s) = self.shift(id)? {
