@@ -552,6 +552,11 @@ fn a_family_less_coordinator_is_not_offered_what_needs_a_family() {
     let w = W::new();
     let h = say(&w, COORD, "/book");
     assert!(h.error && h.reply.buttons.is_empty(), "{}", h.reply.text);
+    let menu: Vec<Callback> = say(&w, COORD, "/menu").reply.buttons.concat().into_iter().map(|(_, c)| c).collect();
+    assert!(!menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Book)), "{menu:?}");
+    assert!(!menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Balance)), "{menu:?}");
+    let menu: Vec<Callback> = say(&w, w.p, "/menu").reply.buttons.concat().into_iter().map(|(_, c)| c).collect();
+    assert!(menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Book)), "{menu:?}");
     let h = press(&w, COORD, Callback::VolunteerAsk(w.shift));
     assert!(h.reply.text.contains("no family account"), "{}", h.reply.text);
     assert_eq!(w.svc().volunteer_quote(COORD, w.shift).unwrap().1, None);

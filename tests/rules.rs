@@ -1134,3 +1134,26 @@ fn childrens_notes_are_set_by_parents_and_kept_out_of_replay_records() {
     w.svc.set_child_notes(&as_(p), c, None).unwrap();
     assert_eq!(w.svc.child(c).unwrap().unwrap().notes, None);
 }
+
+/// Item 3: a suspended guardian gets no family reminder; the active one still does.
+#[test]
+fn a_suspended_guardian_gets_no_family_reminder() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let b = w.book(g1, shift, w.child(g1, OLDER)).value.booking.id;
+    w.svc.suspend_member(&w.coord(), g2).unwrap();
+    let job = w
+        .svc
+        .pending_jobs()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.kind == JobKind::Family { booking: b })
+        .expect("a family reminder");
+    w.clock.set(job.due);
+    match w.svc.prepare_job(&job).unwrap() {
+        JobStep::Send { to, .. } => assert_eq!(to, vec![g1]),
+        other => panic!("expected a send, got {other:?}"),
+    }
+}

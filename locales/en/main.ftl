@@ -17,17 +17,17 @@ help-parent = For parents:
     /my your bookings and shifts (with cancel buttons)
     /cancel ID cancel a booking (/cancel vID drops a volunteer shift)
     /balance your time credits
-    /child your children; /child add NAME YYYY-MM-DD adds one
+    /child your children; /child add NAME YYYY-MM-DD adds one; /child note ID TEXT sets notes (allergies, care needs)
     /family your family invite code (for a second parent)
     /swap [SHIFT] offer your volunteer shift, or take over one offered
 help-coordinator = For coordinators:
-    /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES]
+    /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES [STAFF]]
     /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
-    /cancelshift SHIFT REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
+    /cancelshift SHIFT REASON, /cancelday YYYY-MM-DD REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
     /broadcast TEXT, /broadcast SHIFT TEXT, /broadcast waitlist SHIFT TEXT
-    /settings reminder times, quiet hours and asks for cover
-    /pending, /approve USER, /reject USER, /suspend USER
-    /grant USER MINUTES MEMO (negative to correct), /ledger USER
+    /settings every centre setting (ages, credits, cancellations, no-shows, reminders)
+    /pending, /approve USER, /reject USER, /suspend USER, /unblock USER, /staff USER on|off
+    /grant USER MINUTES MEMO (negative to correct), /overdraft USER MINUTES, /ledger USER
     /roster SHIFT, /attendance SHIFT, /settle SHIFT
     /invite the centre's invite link and QR code
 help-admin = For administrators:

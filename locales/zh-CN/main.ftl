@@ -17,17 +17,17 @@ help-parent = 家长命令：
     /my 我的预约和帮带（可取消）
     /cancel 编号 取消预约（/cancel v编号 取消帮带）
     /balance 互助时间余额
-    /child 孩子列表；/child add 姓名 YYYY-MM-DD 添加孩子
+    /child 孩子列表；/child add 姓名 YYYY-MM-DD 添加孩子；/child note 编号 内容 设置备注（过敏、照护需要）
     /family 家庭邀请码（让另一位家长加入）
     /swap [时段编号] 转让您的帮带，或接手别人转让的帮带
 help-coordinator = 协调员命令：
-    /newshift YYYY-MM-DD HH:MM-HH:MM [名额]
+    /newshift YYYY-MM-DD HH:MM-HH:MM [名额 [专业人员数]]
     /template、/template add 周三 09:00-12:00 [名额]、/template gen 开始日期 结束日期
-    /cancelshift 时段 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
+    /cancelshift 时段 原因、/cancelday YYYY-MM-DD 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
     /broadcast 内容、/broadcast 时段 内容、/broadcast waitlist 时段 内容
-    /settings 提醒时间、免打扰时段和求助顶班设置
-    /pending、/approve 用户、/reject 用户、/suspend 用户
-    /grant 用户 分钟 备注（负数为更正）、/ledger 用户
+    /settings 中心的全部设置（年龄、互助时间、取消、缺席、提醒）
+    /pending、/approve 用户、/reject 用户、/suspend 用户、/unblock 用户、/staff 用户 on|off
+    /grant 用户 分钟 备注（负数为更正）、/overdraft 用户 分钟、/ledger 用户
     /roster 时段、/attendance 时段、/settle 时段
     /invite 中心邀请链接和二维码
 help-admin = 管理员命令：

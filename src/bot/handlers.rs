@@ -397,11 +397,18 @@ fn main_menu(ctx: &Ctx, greet: bool) -> Handled {
     let mut reply = match &member {
         Some(m) if m.is_active() => {
             let centre = ctx.svc.centre(m.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
-            let mut r = Reply::text(t!(lang, "menu-title", name = m.name.as_str(), centre = centre))
-                .with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-book", Menu::Book)])
-                .with_row(vec![b("btn-volunteer", Menu::Volunteer), b("btn-my", Menu::My)])
-                .with_row(vec![b("btn-balance", Menu::Balance), b("btn-children", Menu::Children)])
-                .with_row(vec![b("btn-swaps", Menu::Swaps), b("btn-language", Menu::Language)]);
+            let r = Reply::text(t!(lang, "menu-title", name = m.name.as_str(), centre = centre));
+            // Booking, balance and children belong to a family: a member without one
+            // (a coordinator appointed by id) is not offered them.
+            let mut r = if m.family.is_some() {
+                r.with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-book", Menu::Book)])
+                    .with_row(vec![b("btn-volunteer", Menu::Volunteer), b("btn-my", Menu::My)])
+                    .with_row(vec![b("btn-balance", Menu::Balance), b("btn-children", Menu::Children)])
+            } else {
+                r.with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-volunteer", Menu::Volunteer)])
+                    .with_row(vec![b("btn-my", Menu::My)])
+            }
+            .with_row(vec![b("btn-swaps", Menu::Swaps), b("btn-language", Menu::Language)]);
             if m.is_coordinator() {
                 r = r.with_row(vec![b("btn-pending", Menu::Pending), b("btn-invite", Menu::Invite)]);
             }

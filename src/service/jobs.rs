@@ -483,8 +483,18 @@ fn family_step(tx: &Tx, id: BookingId, now: DateTime<Utc>) -> Res<JobStep> {
     let child = child_in(tx, centre.id, b.child)?;
     let fam = family(tx, b.family)?;
     let today = now.with_timezone(&centre.tz()).date_naive() >= shift.date;
+    // A suspended guardian gets no reminders.
+    let mut to = vec![];
+    for g in &fam.guardians {
+        if tx.get::<Member>(T::Members, member_key(*g))?.is_some_and(|m| m.is_active()) {
+            to.push(*g);
+        }
+    }
+    if to.is_empty() {
+        return Ok(JobStep::Drop);
+    }
     Ok(JobStep::Send {
-        to: fam.guardians.clone(),
+        to,
         reminder: Reminder::Family { shift: ShiftBrief::from(&shift), child: child.name, waitlist_position, today },
     })
 }
