@@ -523,6 +523,7 @@ fn a_cancel_prompt_appears_only_for_a_booking_you_may_cancel() {
     assert!(!h.error, "{}", h.reply.text);
     let h = press(&w, COORD, Callback::CancelAsk(w.booking));
     assert!(!h.error, "{}", h.reply.text);
+    assert!(h.reply.text.contains("costs the family nothing"), "item 5: {}", h.reply.text);
 }
 
 /// Item 15: a forged "I can't make it" by a coordinator on another's signup is refused.

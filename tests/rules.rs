@@ -1157,3 +1157,29 @@ fn a_suspended_guardian_gets_no_family_reminder() {
         other => panic!("expected a send, got {other:?}"),
     }
 }
+
+/// Item 17: an ask for cover to a member without a family promises no credits; a
+/// family's member is promised its earning.
+#[test]
+fn an_ask_for_cover_promises_credits_only_to_a_family() {
+    let w = W::new();
+    let p = w.family();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 0);
+    let round = w.svc.pending_jobs().unwrap().into_iter().find(|j| j.kind == JobKind::CoverRound { shift }).unwrap();
+    let asked = w.svc.run_cover_round(&round).unwrap();
+    assert!(asked.contains(&COORD) && asked.contains(&p), "{asked:?}");
+    let earn_of = |u: UserId| {
+        let job = w
+            .svc
+            .pending_jobs()
+            .unwrap()
+            .into_iter()
+            .find(|j| j.kind == JobKind::CoverAsk { shift, user: u })
+            .expect("an ask");
+        match w.svc.prepare_job(&job).unwrap() {
+            JobStep::Send { reminder: Reminder::CoverAsk { earn, .. }, .. } => earn,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!((earn_of(COORD), earn_of(p)), (0, 360));
+}

@@ -317,6 +317,15 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::VolunteerDo(s) => volunteer(ctx, s),
         // The prompt only for a booking the presser may cancel.
         Callback::CancelAsk(b) => match ctx.svc.cancellable_booking(ctx.user, b) {
+            // A coordinator cancelling another family's booking charges nothing.
+            Ok(bk) if ctx.svc.member(ctx.user).ok().flatten().and_then(|m| m.family) != Some(bk.family) => {
+                Reply::text(t!(lang, "cancel-ask-free", booking = b.0))
+                    .with_row(vec![
+                        (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
+                        (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
+                    ])
+                    .into()
+            }
             Ok(_) => Reply::text(t!(lang, "cancel-ask", booking = b.0))
                 .with_row(vec![
                     (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),

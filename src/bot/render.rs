@@ -384,8 +384,12 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             Reply::text(text)
         }
         Reminder::CoverAsk { shift: s, earn, missing } => {
-            Reply::text(t!(lang, "cover-ask", shift = shift(lang, s), missing = *missing, earn = hours(*earn)))
-                .with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
+            let text = if *earn > 0 {
+                t!(lang, "cover-ask", shift = shift(lang, s), missing = *missing, earn = hours(*earn))
+            } else {
+                t!(lang, "cover-ask-no-credits", shift = shift(lang, s), missing = *missing)
+            };
+            Reply::text(text).with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
         }
     }
 }

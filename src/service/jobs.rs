@@ -540,11 +540,15 @@ fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) 
     let Some((shift, centre)) = upcoming(tx, shift_id, now)? else { return Ok(JobStep::Drop) };
     let missing = cover_needed(tx, &centre, &shift)?;
     // Suspended (or gone) since the ask was planned: not asked.
-    let active = tx.get::<Member>(T::Members, member_key(user))?.is_some_and(|m| m.is_active());
-    if missing == 0 || !active || check_volunteer_free(tx, &centre, &shift, user).is_err() {
+    let asked = tx.get::<Member>(T::Members, member_key(user))?.filter(|m| m.is_active());
+    if missing == 0 || asked.is_none() || check_volunteer_free(tx, &centre, &shift, user).is_err() {
         return Ok(JobStep::Drop);
     }
-    let earn = ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?;
+    // Credits go to a family's account: a member without one is promised none.
+    let earn = match asked.and_then(|m| m.family) {
+        Some(_) => ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?,
+        None => 0,
+    };
     Ok(JobStep::Send {
         to: vec![user],
         reminder: Reminder::CoverAsk { shift: ShiftBrief::from(&shift), earn, missing },
