@@ -1006,6 +1006,19 @@ fn setting_s() -> impl Strategy<Value = SettingChange> {
         (0..24u32, 0..24u32).prop_map(|(a, b)| {
             SettingChange::Quiet(NaiveTime::from_hms_opt(a, 0, 0).unwrap(), NaiveTime::from_hms_opt(b, 0, 0).unwrap())
         }),
+        // Numbers that change who fits, who pays and when, within range and outside it.
+        // (Care cost rates and the late-cancel share stay: the money check derives each
+        // booking's cost from its shift's minutes.)
+        (0..40u32, 0..40u32).prop_map(|(a, b)| SettingChange::Ages(a, b)),
+        (-1..12i64).prop_map(SettingChange::EarnRate),
+        prop::sample::select(vec![0i64, 60, 360, 7000]).prop_map(SettingChange::StartGrant),
+        (-1..200i64).prop_map(SettingChange::FreeCancelHours),
+        prop::sample::select(vec![-1i64, 0, 60, 700]).prop_map(SettingChange::NoShowPenalty),
+        (0..4u32, 0..100i64).prop_map(|(n, d)| SettingChange::NoShowBlock(n, d)),
+        (0..30i64).prop_map(SettingChange::AutoSettleHours),
+        (0..15u32).prop_map(SettingChange::Capacity),
+        (0..4u32).prop_map(SettingChange::Staff),
+        (0..12u32).prop_map(SettingChange::Waitlist),
     ]
 }
 
