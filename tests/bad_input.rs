@@ -669,3 +669,27 @@ fn far_dates_get_the_range_and_the_usage_line() {
     assert_eq!(w.svc().schedule(w.p, far, 7).unwrap_err(), range);
     assert!(w.svc().schedule(w.p, date(DAY), 7).is_ok());
 }
+
+/// Item 10 through the bot: a parent sets notes in one line or from the children list's
+/// button, sees them there; another family's child answers like an unknown one.
+#[test]
+fn a_parent_sets_and_sees_a_childs_notes_through_the_bot() {
+    let w = W::new();
+    let h = say(&w, w.p, &format!("/child note {} peanut allergy", w.child.0));
+    assert!(!h.error, "{}", h.reply.text);
+    assert!(h.notices.is_empty());
+    let list = say(&w, w.p, "/child");
+    assert!(list.reply.text.contains("peanut allergy"), "{}", list.reply.text);
+    let (_, cb) = list.reply.buttons.concat().into_iter().find(|(_, c)| *c == Callback::ChildNotes(w.child)).unwrap();
+    let h = press(&w, w.p, cb);
+    assert!(h.reply.text.contains("peanut allergy") && h.reply.text.contains("/child note"), "{}", h.reply.text);
+    // Another family sees neither the notes nor the child.
+    let h = press(&w, w.q, Callback::ChildNotes(w.child));
+    assert!(h.error && !h.reply.text.contains("peanut"), "{}", h.reply.text);
+    let before = w.snapshot();
+    let h = say(&w, w.q, &format!("/child note {} mine now", w.child.0));
+    assert!(h.error, "{}", h.reply.text);
+    assert_unchanged(&before, &w.snapshot());
+    assert!(!say(&w, w.p, &format!("/child note {} -", w.child.0)).error);
+    assert_eq!(w.svc().child(w.child).unwrap().unwrap().notes, None);
+}

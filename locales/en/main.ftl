@@ -140,6 +140,10 @@ child-added = Added { $name } (id { $id }).
 child-notes-saved = Saved the notes of child #{ $id }. Only coordinators, and the staff and volunteers of a shift the child is booked on (from the day before to the day after), can see them.
 child-notes-cleared = Cleared the notes of child #{ $id }.
 children-note-hint = Add or change notes (allergies, care needs): /child note ID TEXT (for example /child note 3 peanut allergy); to clear: /child note ID -
+btn-child-notes = 📝 Notes of { $name }
+child-notes-show = Notes of { $name } (#{ $id }): { $notes }
+    To change them send /child note { $id } TEXT (for example /child note { $id } peanut allergy); to clear: /child note { $id } -
+child-notes-none = (none)
 family-invite = Family invite code: { $code }
     Another parent who opens { $link } joins your family and shares its credits.
 

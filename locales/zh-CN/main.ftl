@@ -140,6 +140,10 @@ child-added = 已添加 { $name }（编号 { $id }）。
 child-notes-saved = 已保存孩子 #{ $id } 的备注。只有协调员，以及孩子所约时段的专业人员和帮带家长（在时段前后一天内）能看到。
 child-notes-cleared = 已清除孩子 #{ $id } 的备注。
 children-note-hint = 添加或修改过敏、照护需要等备注：/child note 编号 内容（例如 /child note 3 花生过敏）；清除：/child note 编号 -
+btn-child-notes = 📝 { $name } 的备注
+child-notes-show = { $name }（#{ $id }）的备注：{ $notes }
+    修改：发送 /child note { $id } 内容（例如 /child note { $id } 花生过敏）；清除：/child note { $id } -
+child-notes-none = （无）
 family-invite = 家庭邀请码：{ $code }
     让另一位家长打开 { $link } 即可加入您的家庭，共用互助时间。
 

@@ -67,6 +67,8 @@ pub enum Callback {
     /// Confirm or drop a drafted broadcast.
     BroadcastSend(u64),
     BroadcastCancel(u64),
+    /// A child's notes, with how to change them.
+    ChildNotes(ChildId),
     /// Confirm a drafted `/cancelday`.
     CancelDayDo(u64),
     /// Close a flow.
@@ -102,6 +104,7 @@ impl Callback {
             BroadcastSend(b) => format!("bb:{b}"),
             BroadcastCancel(b) => format!("bx:{b}"),
             CancelDayDo(d) => format!("cd:{d}"),
+            ChildNotes(c) => format!("cn:{c}"),
             Dismiss => "x".into(),
         };
         debug_assert!(s.len() <= 64);
@@ -139,6 +142,7 @@ impl Callback {
             "bb" => BroadcastSend(n(1)?),
             "bx" => BroadcastCancel(n(1)?),
             "cd" => CancelDayDo(n(1)?),
+            "cn" => ChildNotes(ChildId(n(1)?)),
             "x" => Dismiss,
             _ => return None,
         })
@@ -164,6 +168,7 @@ mod tests {
             Callback::BroadcastSend(u64::MAX),
             Callback::BroadcastCancel(u64::MAX),
             Callback::CancelDayDo(u64::MAX),
+            Callback::ChildNotes(ChildId(u64::MAX)),
             Callback::Dismiss,
         ];
         for cb in all {

@@ -375,6 +375,20 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
                 families = day.families
             ))
         }),
+        Callback::ChildNotes(id) => match ctx.svc.children(ctx.user) {
+            Ok(list) => match list.into_iter().find(|c| c.id == id) {
+                Some(c) => Reply::text(t!(
+                    lang,
+                    "child-notes-show",
+                    name = c.name.as_str(),
+                    id = c.id.0,
+                    notes = c.notes.unwrap_or_else(|| ctx.l("child-notes-none"))
+                ))
+                .into(),
+                None => ctx.err(&ServiceError::UnknownChild),
+            },
+            Err(e) => ctx.err(&e),
+        },
         Callback::Dismiss => {
             Handled { reply: Reply::text(ctx.l("dismissed")), state: Some(State::Idle), ..Handled::default() }
         }
@@ -509,7 +523,13 @@ fn children(ctx: &Ctx) -> Handled {
             if !list.is_empty() {
                 text.push_str(&format!("\n{}", ctx.l("children-note-hint")));
             }
-            Reply::text(text).into()
+            // One button per child leads to its notes and how to change them.
+            let mut reply = Reply::text(text);
+            for c in &list {
+                reply =
+                    reply.with_button(t!(lang, "btn-child-notes", name = c.name.as_str()), Callback::ChildNotes(c.id));
+            }
+            reply.into()
         }
         Err(e) => ctx.err(&e),
     }
