@@ -23,6 +23,9 @@ pub struct Config {
     /// `HUZHU_WATCHDOG_SECS`, default 30: a store operation or an update's handling
     /// that takes longer means huzhu is stuck; it logs what and exits non-zero.
     pub watchdog_secs: u64,
+    /// `HUZHU_RETENTION_DAYS`, default 30: how long records kept only for idempotency
+    /// or delivery are kept (replay results, done and sent marks, finished broadcasts).
+    pub retention_days: u64,
     /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
     /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
     pub test_hang_store: Option<String>,
@@ -92,6 +95,7 @@ impl Config {
         let send_rate =
             number("HUZHU_SEND_RATE", 30, 1..=100_000, "messages a second, e.g. 30 (Telegram's limit)")? as u32;
         let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
+        let retention_days = number("HUZHU_RETENTION_DAYS", 30, 8..=3650, "days, e.g. 30 (more than a week)")?;
         let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
         Ok(Config {
             db_path,
@@ -101,6 +105,7 @@ impl Config {
             clock_start,
             send_rate,
             watchdog_secs,
+            retention_days,
             test_hang_store,
         })
     }

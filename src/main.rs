@@ -103,7 +103,7 @@ async fn run_bot(config: Config) -> ExitCode {
         ServiceConfig {
             super_admins: config.super_admins.iter().map(|u| UserId(*u)).collect(),
             default_tz: config.default_tz,
-            ..ServiceConfig::default()
+            retention: chrono::Duration::days(config.retention_days as i64),
         },
     ));
     // Stuck for longer than the limit: say what, and exit so the supervisor restarts us

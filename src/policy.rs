@@ -17,6 +17,10 @@ pub struct Policy {
     pub load_units: [u32; 3],
     /// Class-size cap per group: infant, toddler, older toddler.
     pub class_caps: [u32; 3],
+    /// Largest class that mixes age groups (DESIGN.md section 2: children over 18 months
+    /// may share a mixed class of at most 18). A shift's children are one class, so a
+    /// shift holding more than one group holds at most this many children.
+    pub mixed_class_cap: u32,
     /// Room places of a new shift unless the coordinator says otherwise.
     pub default_capacity: u32,
     /// Professional staff on duty in a new shift.
@@ -64,6 +68,7 @@ impl Default for Policy {
             load_per_caregiver: 105,
             load_units: [35, 21, 15],
             class_caps: [10, 15, 20],
+            mixed_class_cap: 18,
             default_capacity: 12,
             default_staff: 1,
             max_waitlist: 10,

@@ -34,6 +34,10 @@ impl Occupancy {
     pub fn total(&self) -> u32 {
         self.counts.iter().sum()
     }
+    /// More than one age group is present: the children form a mixed class.
+    pub fn is_mixed(&self) -> bool {
+        self.counts.iter().filter(|n| **n > 0).count() > 1
+    }
     /// Load units used (integer arithmetic only).
     pub fn load(&self, policy: &Policy) -> u32 {
         AgeGroup::ALL.iter().map(|g| self.counts[g.index()] * policy.load_of(*g)).sum()
@@ -47,6 +51,8 @@ pub enum Misfit {
     Ratio,
     /// The child's age group is at its class-size cap.
     ClassCap(AgeGroup),
+    /// A class that mixes age groups is at its cap (18 by default).
+    MixedClass,
     /// The room is full.
     Room,
 }
@@ -60,6 +66,9 @@ pub fn check(occ: &Occupancy, caregivers: u32, capacity: u32, policy: &Policy) -
         if occ.counts[g.index()] > policy.cap_of(g) {
             return Err(Misfit::ClassCap(g));
         }
+    }
+    if occ.is_mixed() && occ.total() > policy.mixed_class_cap {
+        return Err(Misfit::MixedClass);
     }
     if occ.load(policy) > caregivers.saturating_mul(policy.load_per_caregiver) {
         return Err(Misfit::Ratio);
@@ -97,6 +106,21 @@ pub fn promotable(
         out.push(*id);
     }
     out
+}
+
+/// After the children's age groups changed (their shift moved to another date): the
+/// confirmed children that must go back to the waitlist so that room, class and mixed-class
+/// caps hold again, the last booked first. The ratio is not checked here: more caregivers
+/// can fix it, so the shift is flagged understaffed instead.
+pub fn over_caps(confirmed: &[(BookingId, AgeGroup)], capacity: u32, policy: &Policy) -> Vec<BookingId> {
+    let unlimited = u32::MAX / policy.load_per_caregiver.max(1);
+    let mut keep = confirmed.len();
+    while keep > 0
+        && check(&Occupancy::of(confirmed[..keep].iter().map(|(_, g)| *g)), unlimited, capacity, policy).is_err()
+    {
+        keep -= 1;
+    }
+    confirmed[keep..].iter().rev().map(|(id, _)| *id).collect()
 }
 
 /// Caregivers needed to carry `occ` by load alone.
@@ -181,6 +205,36 @@ mod tests {
         assert_eq!(check(&Occupancy::of([Older; 21]), 10, 30, &policy), Err(Misfit::ClassCap(Older)));
         assert_eq!(check(&Occupancy::of([Older; 4]), 10, 4, &policy), Ok(()));
         assert_eq!(check(&Occupancy::of([Older; 5]), 10, 4, &policy), Err(Misfit::Room));
+    }
+
+    #[test]
+    fn a_mixed_class_holds_at_most_18() {
+        let policy = p();
+        // One group alone may go up to its own cap (20 older toddlers)...
+        assert_eq!(check(&Occupancy::of([Older; 20]), 10, 30, &policy), Ok(()));
+        // ...but as soon as groups mix, 18 is the most.
+        let mut mixed = Occupancy::of([Older; 17]).with(Toddler);
+        assert_eq!(check(&mixed, 10, 30, &policy), Ok(()));
+        assert_eq!(can_add(&mixed, Older, 10, 30, &policy), Err(Misfit::MixedClass));
+        assert_eq!(can_add(&mixed, Toddler, 10, 30, &policy), Err(Misfit::MixedClass));
+        mixed = Occupancy::of([Older; 18]);
+        assert_eq!(can_add(&mixed, Older, 10, 30, &policy), Ok(()));
+        assert_eq!(can_add(&mixed, Infant, 10, 30, &policy), Err(Misfit::MixedClass));
+        // Free places and volunteers needed respect it too.
+        assert_eq!(free_places(&Occupancy::of([Older; 17]), 10, 30, &policy), [1, 1, 3]);
+        assert_eq!(volunteers_needed(&Occupancy::of([Older; 18]), &[Toddler, Older], 2, 30, &policy), 1);
+    }
+
+    #[test]
+    fn over_caps_sends_back_the_last_booked_first() {
+        let policy = p();
+        let ids: Vec<(BookingId, AgeGroup)> =
+            [Older, Older, Infant, Older].iter().enumerate().map(|(i, g)| (BookingId(i as u64 + 1), *g)).collect();
+        assert!(over_caps(&ids, 4, &policy).is_empty());
+        assert_eq!(over_caps(&ids, 2, &policy), vec![BookingId(4), BookingId(3)]);
+        // Class cap: 11 infants, one goes back.
+        let infants: Vec<(BookingId, AgeGroup)> = (1..=11).map(|i| (BookingId(i), Infant)).collect();
+        assert_eq!(over_caps(&infants, 30, &policy), vec![BookingId(11)]);
     }
 
     #[test]

@@ -401,7 +401,7 @@ fn volunteer_quote_earns_by_policy_and_hides_other_centres() {
     let w = W::new();
     // 09:00-12:00 at 2 credit minutes per minute served.
     let (shift, earn) = w.svc().volunteer_quote(w.q, w.shift).unwrap();
-    assert_eq!((shift.id, earn), (w.shift, 360));
+    assert_eq!((shift.id, earn), (w.shift, Some(360)));
     w.alike(ServiceError::UnknownShift, w.other.shift.0, |s, id| s.volunteer_quote(w.q, ShiftId(id)));
     w.refuses(ServiceError::NotRegistered, |s| s.volunteer_quote(UserId(4242), w.shift));
 }
@@ -422,8 +422,9 @@ fn the_automatic_sides_calls_refuse_bad_input_and_change_nothing() {
     // Reminder buttons: someone else's signup, another centre's, a dropped one.
     w.refuses(ServiceError::UnknownSignup, |s| s.confirm_signup(&p, w.signup));
     w.alike(ServiceError::UnknownSignup, o.signup.0, |s, id| s.confirm_signup(&v, SignupId(id)));
-    // Cover: not needed (staff and a volunteer carry one child), another centre's shift.
-    w.refuses(ServiceError::CoverTaken, |s| s.take_cover(&p, w.shift));
+    // Cover: not needed (staff and a volunteer carry one child) says so, not "taken"
+    // (issue 9 item 16); another centre's shift.
+    w.refuses(ServiceError::CoverNotNeeded, |s| s.take_cover(&p, w.shift));
     w.alike(ServiceError::UnknownShift, o.shift.0, |s, id| s.take_cover(&p, ShiftId(id)));
     // Broadcasts: a parent, another centre's shift, empty text, a closed broadcast.
     w.refuses(ServiceError::NotCoordinator, |s| s.draft_broadcast(&p, Audience::All, "hi"));
@@ -440,6 +441,261 @@ fn the_automatic_sides_calls_refuse_bad_input_and_change_nothing() {
     assert_eq!(w.f.svc.broadcast_claim(b.id), Ok(None), "a cancelled broadcast sends nothing");
     // Settings: a parent, values out of range.
     w.refuses(ServiceError::NotCoordinator, |s| s.change_setting(&p, &SettingChange::CoverBatch(3)));
-    w.refuses(ServiceError::BadSetting, |s| s.change_setting(&coord, &SettingChange::CoverBatch(51)));
-    w.refuses(ServiceError::BadSetting, |s| s.change_setting(&coord, &SettingChange::VolunteerHours(vec![0])));
+    let range = |key, min, max| ServiceError::SettingRange { key, min, max };
+    w.refuses(range(SettingKey::Cover, 1, 50), |s| s.change_setting(&coord, &SettingChange::CoverBatch(51)));
+    w.refuses(range(SettingKey::Remind, 1, 168), |s| s.change_setting(&coord, &SettingChange::VolunteerHours(vec![0])));
+    w.refuses(ServiceError::BadSetting, |s| s.change_setting(&coord, &SettingChange::VolunteerHours(vec![])));
+    // Issue 9 item 9: every number a centre may set has a range, and nothing changes outside it.
+    for (change, key, min, max) in [
+        (SettingChange::Ages(3, 36), SettingKey::Ages, 6, 36),
+        (SettingChange::Ages(6, 40), SettingKey::Ages, 6, 36),
+        (SettingChange::Ages(24, 12), SettingKey::Ages, 6, 36),
+        (SettingChange::EarnRate(11), SettingKey::Earn, 0, 10),
+        (SettingChange::CostRate(0), SettingKey::Cost, 1, 10),
+        (SettingChange::StartGrant(-1), SettingKey::Grant, 0, 6000),
+        (SettingChange::FreeCancelHours(169), SettingKey::FreeCancel, 0, 168),
+        (SettingChange::LateCancelPercent(101), SettingKey::LatePercent, 0, 100),
+        (SettingChange::NoShowPenalty(601), SettingKey::Penalty, 0, 600),
+        (SettingChange::NoShowBlock(0, 90), SettingKey::BlockCount, 1, 10),
+        (SettingChange::NoShowBlock(2, 0), SettingKey::BlockDays, 1, 365),
+        (SettingChange::AutoSettleHours(0), SettingKey::AutoSettle, 1, 168),
+        (SettingChange::Capacity(0), SettingKey::Capacity, 1, 100),
+        (SettingChange::Staff(21), SettingKey::Staff, 0, 20),
+        (SettingChange::Waitlist(51), SettingKey::Waitlist, 1, 50),
+    ] {
+        w.refuses(range(key, min, max), |s| s.change_setting(&coord, &change));
+    }
+}
+
+// ----- issue 9: refusals that say the right thing (through the bot's handlers) -----
+
+use huzhu::bot::callback::Callback;
+use huzhu::bot::command;
+use huzhu::bot::handlers::{self, Ctx, Handled};
+use huzhu::i18n::Lang;
+
+fn ctx(w: &W, user: UserId) -> Ctx {
+    Ctx {
+        svc: w.f.svc.clone(),
+        user,
+        name: "someone".into(),
+        lang: Lang::En,
+        request: None,
+        bot_username: "huzhu_bot".into(),
+        message: None,
+    }
+}
+
+/// A typed command as `user` sends it: the reply, and the store unchanged when it is refused.
+fn say(w: &W, user: UserId, text: &str) -> Handled {
+    let cmd = command::parse(text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));
+    handlers::command(&ctx(w, user), cmd)
+}
+
+fn press(w: &W, user: UserId, cb: Callback) -> Handled {
+    let before = w.snapshot();
+    let h = handlers::callback(&ctx(w, user), cb);
+    if h.error {
+        assert_unchanged(&before, &w.snapshot());
+    }
+    h
+}
+
+/// Item 13: `/cancelshift ID` asks why only about a shift this coordinator can cancel.
+#[test]
+fn cancelshift_without_a_reason_asks_only_about_a_real_shift() {
+    let w = W::new();
+    for id in [w.other.shift.0, MISSING] {
+        let h = say(&w, COORD, &format!("/cancelshift {id}"));
+        assert!(h.error, "{}", h.reply.text);
+        assert!(h.reply.text.starts_with("No such shift"), "{}", h.reply.text);
+        assert!(h.state.is_none());
+    }
+    let h = say(&w, w.p, &format!("/cancelshift {}", w.shift.0));
+    assert!(h.error && !h.reply.text.contains("Why is shift"), "{}", h.reply.text);
+    let h = say(&w, COORD, &format!("/cancelshift {}", w.shift.0));
+    assert!(!h.error && h.reply.text.contains(&format!("Why is shift #{}", w.shift.0)), "{}", h.reply.text);
+}
+
+/// Item 14: a stranger's press on a cancel prompt with any booking id shows no prompt.
+#[test]
+fn a_cancel_prompt_appears_only_for_a_booking_you_may_cancel() {
+    let w = W::new();
+    for (who, id) in [(w.q, w.booking), (w.q, BookingId(MISSING)), (w.p, w.other.booking)] {
+        let h = press(&w, who, Callback::CancelAsk(id));
+        assert!(h.error && !h.reply.text.contains("Cancel booking"), "{}", h.reply.text);
+    }
+    let h = press(&w, w.p, Callback::CancelAsk(w.booking));
+    assert!(!h.error, "{}", h.reply.text);
+    let h = press(&w, COORD, Callback::CancelAsk(w.booking));
+    assert!(!h.error, "{}", h.reply.text);
+    assert!(h.reply.text.contains("costs the family nothing"), "item 5: {}", h.reply.text);
+}
+
+/// Item 15: a forged "I can't make it" by a coordinator on another's signup is refused.
+#[test]
+fn cant_come_drops_only_your_own_signup() {
+    let w = W::new();
+    let h = press(&w, COORD, Callback::CantCome(w.signup));
+    assert!(h.error, "{}", h.reply.text);
+    assert!(!h.reply.text.contains("dropped"), "{}", h.reply.text);
+    w.refuses(ServiceError::UnknownSignup, |s| s.cant_come(&w.coord(), w.signup));
+    assert!(!press(&w, w.v, Callback::CantCome(w.signup)).error);
+}
+
+/// Item 16: "Take this shift" when no cover is needed says so, not "someone took it".
+#[test]
+fn take_cover_on_a_shift_that_needs_none_says_so() {
+    let w = W::new();
+    let h = press(&w, w.q, Callback::TakeCover(w.shift));
+    assert!(h.error);
+    assert_eq!(h.reply.text, "That shift does not need cover any more. Thank you for offering!");
+}
+
+/// Item 17: a coordinator without a family is told at once that booking needs one, and
+/// volunteering promises no credits.
+#[test]
+fn a_family_less_coordinator_is_not_offered_what_needs_a_family() {
+    let w = W::new();
+    let h = say(&w, COORD, "/book");
+    assert!(h.error && h.reply.buttons.is_empty(), "{}", h.reply.text);
+    let menu: Vec<Callback> = say(&w, COORD, "/menu").reply.buttons.concat().into_iter().map(|(_, c)| c).collect();
+    assert!(!menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Book)), "{menu:?}");
+    assert!(!menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Balance)), "{menu:?}");
+    let menu: Vec<Callback> = say(&w, w.p, "/menu").reply.buttons.concat().into_iter().map(|(_, c)| c).collect();
+    assert!(menu.contains(&Callback::Menu(huzhu::bot::callback::Menu::Book)), "{menu:?}");
+    let h = press(&w, COORD, Callback::VolunteerAsk(w.shift));
+    assert!(h.reply.text.contains("no family account"), "{}", h.reply.text);
+    assert_eq!(w.svc().volunteer_quote(COORD, w.shift).unwrap().1, None);
+    assert_eq!(w.svc().volunteer_quote(w.q, w.shift).unwrap().1, Some(360));
+}
+
+/// Item 8: the coordinator tools reach the service: /unblock, /overdraft, /staff, and
+/// /newshift with a number of staff; a parent is refused each.
+#[test]
+fn coordinator_tools_unblock_overdraft_staff_and_newshift_staff() {
+    let w = W::new();
+    let q = w.q.0;
+    for text in [format!("/unblock {q}"), format!("/overdraft {q} 120"), format!("/staff {q} on")] {
+        let before = w.snapshot();
+        let h = say(&w, w.p, &text);
+        assert!(h.error, "{text}: {}", h.reply.text);
+        assert_unchanged(&before, &w.snapshot());
+    }
+    assert!(!say(&w, COORD, &format!("/overdraft {q} 120")).error);
+    assert_eq!(w.svc().balance(w.q, 0).unwrap().overdraft_limit, 120);
+    assert!(!say(&w, COORD, &format!("/staff {q} on")).error);
+    assert_eq!(w.svc().member(w.q).unwrap().unwrap().role, Role::Staff);
+    assert!(!say(&w, COORD, &format!("/staff {q} off")).error);
+    assert_eq!(w.svc().member(w.q).unwrap().unwrap().role, Role::Parent);
+    assert!(say(&w, COORD, &format!("/staff {} off", COORD.0)).error, "a coordinator stays staff");
+    let h = say(&w, COORD, &format!("/unblock {q}"));
+    assert!(!h.error, "{}", h.reply.text);
+    assert!(w.svc().member(w.q).unwrap().unwrap().block_lifted_at.is_some());
+    let h = say(&w, COORD, "/newshift 2026-12-09 09:00-12:00 10 3");
+    assert!(!h.error, "{}", h.reply.text);
+    let id = w.svc().shift_ids_between(w.f.centre.id, date("2026-12-09"), date("2026-12-09")).unwrap()[0];
+    let s = w.svc().shift(id).unwrap().unwrap();
+    assert_eq!((s.capacity, s.staff), (10, 3));
+}
+
+/// Item 7 through the bot: `/cancelday` shows the count and cancels only when confirmed.
+#[test]
+fn cancelday_asks_first_then_cancels_the_day() {
+    let w = W::new();
+    let before = w.snapshot();
+    let h = say(&w, w.p, &format!("/cancelday {DAY} typhoon"));
+    assert!(h.error);
+    assert_unchanged(&before, &w.snapshot());
+    let h = say(&w, COORD, &format!("/cancelday {DAY} typhoon"));
+    assert!(!h.error, "{}", h.reply.text);
+    assert!(h.reply.text.contains("Cancel all 1 shifts") && h.reply.text.contains("1 children"), "{}", h.reply.text);
+    assert_eq!(w.svc().shift(w.shift).unwrap().unwrap().status, ShiftStatus::Open, "nothing yet");
+    let Some((_, Callback::CancelDayDo(draft))) = h.reply.buttons[0].first().cloned() else {
+        panic!("no confirm button: {:?}", h.reply.buttons)
+    };
+    // Another coordinator's press (of the other centre) does nothing.
+    assert!(press(&w, w.other.coord, Callback::CancelDayDo(draft)).error);
+    let h = press(&w, COORD, Callback::CancelDayDo(draft));
+    assert!(!h.error, "{}", h.reply.text);
+    assert_eq!(w.svc().shift(w.shift).unwrap().unwrap().status, ShiftStatus::Cancelled);
+    assert_eq!(h.notices.len(), 2, "the parent and the volunteer, once each");
+    // Pressed again: nothing more.
+    assert!(press(&w, COORD, Callback::CancelDayDo(draft)).error);
+}
+
+/// Item 12: a broadcast of 3,900 characters gets through the bot (the message limit is
+/// Telegram's 4,096) and is drafted; one over the broadcast's own limit is answered.
+#[test]
+fn a_long_broadcast_is_accepted() {
+    let w = W::new();
+    let body = "雨".repeat(3900);
+    let text = format!("/broadcast all {body}");
+    assert!(text.chars().count() <= command::MAX_INPUT, "the bot's message limit lets it through");
+    let h = say(&w, COORD, &text);
+    assert!(!h.error, "{}", h.reply.text.chars().take(200).collect::<String>());
+    assert!(h.reply.text.chars().count() <= 4096, "the confirmation fits one Telegram message");
+    let too_long = "x".repeat(MAX_BROADCAST + 1);
+    w.refuses(ServiceError::BadText { max: MAX_BROADCAST }, |s| {
+        s.draft_broadcast(&w.coord(), Audience::All, &too_long)
+    });
+    let header = huzhu::bot::render::broadcast_message(Lang::Zh, &"中".repeat(60), &"x".repeat(MAX_BROADCAST));
+    assert!(header.chars().count() <= 4096, "every copy fits one Telegram message");
+}
+
+/// Item 11: dates of any length are answered with the range and the usage line, and the
+/// service refuses them too (no date arithmetic near chrono's limits), changing nothing.
+#[test]
+fn far_dates_get_the_range_and_the_usage_line() {
+    let w = W::new();
+    for text in [
+        "/schedule +262142-12-31".to_string(),
+        "/newshift +262142-12-31 09:00-12:00".to_string(),
+        "/template gen 2026-12-01 +262142-12-31".to_string(),
+        format!("/moveshift {} 1900-01-01 09:00-12:00", w.shift.0),
+        "/cancelday 2031-01-01 typhoon".to_string(),
+    ] {
+        let before = w.snapshot();
+        let h = say(&w, COORD, &text);
+        assert!(h.error, "{text}: {}", h.reply.text);
+        assert!(
+            h.reply.text.starts_with("Dates must lie between 2025-11-30 and 2028-12-02."),
+            "{text}: {}",
+            h.reply.text
+        );
+        assert!(h.reply.text.contains("Usage: /"), "{text}: {}", h.reply.text);
+        assert_unchanged(&before, &w.snapshot());
+    }
+    let far = chrono::NaiveDate::from_ymd_opt(262_142, 12, 31).unwrap();
+    let range = ServiceError::DateOutOfRange { from: date("2025-11-30"), to: date("2028-12-02") };
+    let (start, end) = (time("09:00"), time("12:00"));
+    w.refuses(range.clone(), |s| s.create_shift(&w.coord(), far, start, end, None, None));
+    w.refuses(range.clone(), |s| s.generate_shifts(&w.coord(), None, date(DAY), far));
+    w.refuses(range.clone(), |s| s.move_shift(&w.coord(), w.shift, far, start, end));
+    assert_eq!(w.svc().schedule(w.p, far, 7).unwrap_err(), range);
+    assert!(w.svc().schedule(w.p, date(DAY), 7).is_ok());
+}
+
+/// Item 10 through the bot: a parent sets notes in one line or from the children list's
+/// button, sees them there; another family's child answers like an unknown one.
+#[test]
+fn a_parent_sets_and_sees_a_childs_notes_through_the_bot() {
+    let w = W::new();
+    let h = say(&w, w.p, &format!("/child note {} peanut allergy", w.child.0));
+    assert!(!h.error, "{}", h.reply.text);
+    assert!(h.notices.is_empty());
+    let list = say(&w, w.p, "/child");
+    assert!(list.reply.text.contains("peanut allergy"), "{}", list.reply.text);
+    let (_, cb) = list.reply.buttons.concat().into_iter().find(|(_, c)| *c == Callback::ChildNotes(w.child)).unwrap();
+    let h = press(&w, w.p, cb);
+    assert!(h.reply.text.contains("peanut allergy") && h.reply.text.contains("/child note"), "{}", h.reply.text);
+    // Another family sees neither the notes nor the child.
+    let h = press(&w, w.q, Callback::ChildNotes(w.child));
+    assert!(h.error && !h.reply.text.contains("peanut"), "{}", h.reply.text);
+    let before = w.snapshot();
+    let h = say(&w, w.q, &format!("/child note {} mine now", w.child.0));
+    assert!(h.error, "{}", h.reply.text);
+    assert_unchanged(&before, &w.snapshot());
+    assert!(!say(&w, w.p, &format!("/child note {} -", w.child.0)).error);
+    assert_eq!(w.svc().child(w.child).unwrap().unwrap().notes, None);
 }

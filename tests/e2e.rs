@@ -458,11 +458,13 @@ async fn coordinator_tools_and_a_swap() {
     let r = h.say(&rosa, &format!("/roster {shift}")).await;
     assert_eq!(r.text, "Only staff, coordinators and this shift's volunteers can see that.");
 
-    // Attendance: mark Ria absent with a button; Settle is refused until the shift ends.
+    // Attendance: marking Ria absent is refused before the start; so is Settle before the end.
     let r = h.say(&coord, &format!("/attendance {shift}")).await;
     assert_eq!(labels(&r), ["✅ Ria", "❌ Ria", "✅ Sam", "❌ Sam", "Settle"]);
-    let r = h.press(&coord, "❌ Ria").await;
-    assert_has(&r, "· Ria · infant (6-12 m) · 9 months ❌");
+    // Nobody is marked absent (and charged) before the shift starts (issue 9 item 4).
+    let (msg, data) = h.find_button(&coord, "❌ Ria");
+    let toast = h.press_for_toast(&coord, msg.message_id, &data).await;
+    assert_eq!(toast.as_deref(), Some("That shift has not started yet: take attendance once it has begun."));
     let (msg, data) = h.find_button(&coord, "Settle");
     let toast = h.press_for_toast(&coord, msg.message_id, &data).await;
     assert_eq!(toast.as_deref(), Some("That shift has not ended yet."));

@@ -297,6 +297,7 @@ fn a_no_show_child_is_charged_in_full() {
     let here = w.book(p, shift, w.child(p, OLDER)).value.booking;
     let absent = w.book(q, shift, w.child(q, OLDER)).value.booking;
     let marks = [Mark::Child(here.id, true), Mark::Child(absent.id, false)];
+    w.clock.set(w.starts(shift));
     assert!(w.svc.record_attendance(&w.coord(), shift, &marks).unwrap().value.attendance_taken);
     w.refuses(ServiceError::ShiftNotOver, |s| s.settle_shift(&w.coord(), shift));
 
@@ -361,6 +362,7 @@ fn no_shows(w: &W, v: UserId, days: std::ops::Range<i64>) -> Vec<Outcome<SettleR
         let day = (w.svc.today(w.centre.tz()) + Duration::days(d)).to_string();
         let shift = w.shift_on(&day, "09:00", "12:00", 12, 1);
         let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+        w.clock.set(w.starts(shift));
         w.svc.record_attendance(&w.coord(), shift, &[Mark::Volunteer(s.id, false)]).unwrap();
         w.clock.set(w.ends(shift));
         let out = w.svc.settle_shift(&w.coord(), shift).unwrap();
@@ -394,18 +396,47 @@ fn two_volunteer_no_shows_cost_60_each_and_block_until_lifted() {
     w.svc.volunteer(&as_(v), next).unwrap();
 }
 
+/// Issue 9 item 6: the block does not wear off by itself.
 #[test]
-fn no_shows_older_than_90_days_do_not_block() {
+fn a_no_show_block_lasts_until_a_coordinator_lifts_it() {
     let w = W::new();
     let v = w.family();
     let outs = no_shows(&w, v, 1..3);
     let first = outs[0].value.shift.ends_at(w.centre.tz());
-    w.clock.set(first + Duration::days(90));
+    w.clock.set(first + Duration::days(200));
     let day = (w.svc.today(w.centre.tz()) + Duration::days(2)).to_string();
     let shift = w.shift_on(&day, "09:00", "12:00", 12, 1);
     w.refuses(ServiceError::SignupBlocked, |s| s.volunteer(&as_(v), shift));
-    w.clock.advance(Duration::seconds(1));
-    w.svc.volunteer(&as_(v), shift).expect("the first no-show is out of the window");
+    w.svc.lift_block(&w.coord(), v).unwrap();
+    w.svc.volunteer(&as_(v), shift).expect("lifted");
+}
+
+/// Issue 9 item 6: a no-show counts at its shift's date, not when it was settled; two
+/// no-shows more than 90 days apart do not block, however late the first was settled.
+#[test]
+fn a_no_show_is_dated_at_its_shift_not_at_settlement() {
+    let w = W::new();
+    let v = w.family();
+    let first = w.shift_on("2026-12-02", "09:00", "12:00", 12, 1);
+    let s1 = w.svc.volunteer(&as_(v), first).unwrap().value;
+    w.clock.set(w.starts(first));
+    w.svc.record_attendance(&w.coord(), first, &[Mark::Volunteer(s1.id, false)]).unwrap();
+    // Settled 80 days late.
+    w.clock.set(w.ends(first) + Duration::days(80));
+    w.svc.settle_shift(&w.coord(), first).unwrap();
+    let later = (w.svc.today(w.centre.tz()) + Duration::days(15)).to_string();
+    let second = w.shift_on(&later, "09:00", "12:00", 12, 1);
+    let s2 = w.svc.volunteer(&as_(v), second).unwrap().value;
+    w.clock.set(w.starts(second));
+    w.svc.record_attendance(&w.coord(), second, &[Mark::Volunteer(s2.id, false)]).unwrap();
+    w.clock.set(w.ends(second));
+    let out = w.svc.settle_shift(&w.coord(), second).unwrap();
+    assert_eq!(no_show_notice(&out), (60, false), "95 days apart by shift date");
+    let m = w.svc.member(v).unwrap().unwrap();
+    assert_eq!(m.no_shows, vec![w.starts(first), w.starts(second)]);
+    let next = (w.svc.today(w.centre.tz()) + Duration::days(1)).to_string();
+    let next = w.shift_on(&next, "09:00", "12:00", 12, 1);
+    w.svc.volunteer(&as_(v), next).expect("not blocked");
 }
 
 #[test]
@@ -677,6 +708,10 @@ fn a_roster_shows_notes_to_the_shifts_volunteers_and_staff_only() {
     for u in [p, other] {
         assert_eq!(w.svc.roster(u, shift).unwrap_err(), ServiceError::NotStaff);
     }
+    // Two days before, only the coordinator sees the notes (issue 9 item 10).
+    let notes_of = |u: UserId| w.svc.roster(u, shift).unwrap().children[0].notes.clone();
+    assert_eq!((notes_of(v), notes_of(staff), notes_of(COORD)), (None, None, Some("peanut allergy".into())));
+    w.clock.set(w.starts(shift) - Duration::hours(24));
     for u in [v, staff, COORD] {
         let r = w.svc.roster(u, shift).unwrap();
         let kids: Vec<(&str, Option<&str>)> =
@@ -742,4 +777,409 @@ fn no_cancelling_a_booking_once_the_shift_began_nor_a_shift_once_it_ended() {
     // ...but one that has ended is settled, not cancelled.
     w.clock.set(w.ends(shift));
     w.refuses(ServiceError::ShiftStarted, |s| s.cancel_shift(&w.coord(), shift, "too late"));
+}
+
+// ----- issue 9: safe at the edges -----
+
+/// `n` children born `birth`, each in a family of its own (so every one can pay).
+fn own_families(w: &W, n: usize, birth: &str) -> Vec<(UserId, ChildId)> {
+    (0..n)
+        .map(|_| {
+            let p = w.family();
+            (p, w.child(p, birth))
+        })
+        .collect()
+}
+
+/// Pending jobs of a shift: its cover search and asks, and the reminders of `signups`.
+fn jobs_of_shift(w: &W, shift: ShiftId, signups: &[SignupId]) -> Vec<JobKind> {
+    w.svc
+        .pending_jobs()
+        .unwrap()
+        .into_iter()
+        .map(|j| j.kind)
+        .filter(|k| match k {
+            JobKind::CoverRound { shift: s } | JobKind::CoverAsk { shift: s, .. } => *s == shift,
+            JobKind::Volunteer { signup, .. } => signups.contains(signup),
+            _ => false,
+        })
+        .collect()
+}
+
+/// Item 1: moved earlier, toddlers become infants: groups, the understaffed flag, the
+/// coordinators' alert, the search for cover and the holds all follow the new date.
+#[test]
+fn moving_a_shift_earlier_makes_toddlers_infants_and_flags_it_understaffed() {
+    let w = W::new();
+    let shift = w.shift_on("2026-12-10", "09:00", "12:00", 12, 1);
+    // Born 2025-12-05: 12 months (toddler) on the 10th, 11 months (infant) on the 4th.
+    let kids = own_families(&w, 5, "2025-12-05");
+    let ids: Vec<BookingId> = kids.iter().map(|(p, c)| w.book(*p, shift, *c).value.booking.id).collect();
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed), "5 toddlers = 105 units");
+    assert!(!w.shift_rec(shift).understaffed);
+
+    let out = w.svc.move_shift(&w.coord(), shift, date("2026-12-04"), time("09:00"), time("13:00")).unwrap();
+    for b in &ids {
+        let b = w.booking(*b);
+        assert_eq!((b.group, b.status, b.held), (AgeGroup::Infant, BookingStatus::Confirmed, 240));
+    }
+    assert!(w.shift_rec(shift).understaffed, "5 infants = 175 units for one caregiver");
+    let alerted = told(&out.notices, |e| matches!(e, Event::Understaffed { missing: 1, .. }));
+    assert_eq!(alerted, vec![COORD]);
+    assert!(jobs_of_shift(&w, shift, &[]).contains(&JobKind::CoverRound { shift }));
+    // The longer shift holds 60 more of each family.
+    assert!(kids.iter().all(|(p, _)| w.avail(*p) == 120));
+    assert_eq!(w.svc.account_balance(AccountId::Escrow(w.centre.id)).unwrap(), 5 * 240);
+    assert_eq!(w.svc.ledger_sum().unwrap(), 0);
+}
+
+/// Item 1: over the class cap on the new date, the last confirmed go back to the head of
+/// the waitlist (last booked first) and their families are told; a shorter shift
+/// releases part of every hold.
+#[test]
+fn moving_a_shift_over_a_class_cap_sends_the_last_booked_back_to_the_waitlist() {
+    let w = W::new();
+    let shift = w.shift_on("2026-12-10", "09:00", "10:00", 20, 4);
+    let kids = own_families(&w, 11, "2025-12-05");
+    let ids: Vec<BookingId> = kids.iter().map(|(p, c)| w.book(*p, shift, *c).value.booking.id).collect();
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed), "11 toddlers, cap 15");
+
+    let out = w.svc.move_shift(&w.coord(), shift, date("2026-12-04"), time("09:00"), time("09:30")).unwrap();
+    let statuses: Vec<BookingStatus> = ids.iter().map(|b| w.status(*b)).collect();
+    assert_eq!(statuses[..10], [BookingStatus::Confirmed; 10], "infant class cap 10");
+    assert_eq!(statuses[10], BookingStatus::Waitlisted);
+    let last = kids[10].0;
+    let back = told(&out.notices, |e| matches!(e, Event::MoveWaitlisted { booking, .. } if *booking == ids[10]));
+    assert_eq!(back, vec![last]);
+    for b in &ids {
+        assert_eq!(w.booking(*b).held, 30, "a 30-minute shift holds 30");
+    }
+    assert!(kids.iter().all(|(p, _)| w.avail(*p) == 330));
+    assert!(!w.shift_rec(shift).understaffed, "10 infants = 350 units, 4 staff carry 420");
+    assert_eq!(w.svc.schedule(COORD, date("2026-12-04"), 1).unwrap()[0].waitlist, 1);
+}
+
+/// Item 1: a child too old on the new date, and a family that cannot hold the longer
+/// shift, are cancelled with a full refund and told why; the others pay the difference.
+#[test]
+fn moving_a_shift_cancels_who_no_longer_fits_with_a_full_refund() {
+    let w = W::new();
+    let shift = w.shift_on("2026-12-04", "09:00", "12:00", 12, 2);
+    let (old_p, ok_p, poor_p) = (w.family(), w.family(), w.family());
+    // 35 months on the 4th, 36 (too old) on the 10th.
+    let too_old = w.book(old_p, shift, w.child(old_p, "2023-12-08")).value.booking.id;
+    let fine = w.book(ok_p, shift, w.child(ok_p, OLDER)).value.booking.id;
+    let poor = w.book(poor_p, shift, w.child(poor_p, OLDER)).value.booking.id;
+    w.svc.grant(&w.coord(), poor_p, -150, "correction").unwrap();
+    assert_eq!(w.avail(poor_p), 30);
+
+    let out = w.svc.move_shift(&w.coord(), shift, date("2026-12-10"), time("09:00"), time("13:00")).unwrap();
+    let cancelled = |b: BookingId| {
+        let b = w.booking(b);
+        (b.status, b.held, b.charged)
+    };
+    assert_eq!(cancelled(too_old), (BookingStatus::Cancelled, 0, 0));
+    assert_eq!(cancelled(poor), (BookingStatus::Cancelled, 0, 0));
+    assert_eq!(cancelled(fine), (BookingStatus::Confirmed, 240, 0));
+    assert_eq!((w.avail(old_p), w.avail(ok_p), w.avail(poor_p)), (360, 120, 210));
+    let age = told(&out.notices, |e| {
+        matches!(e, Event::MoveCancelled { why: MoveDrop::Age(AgeProblem::TooOld { .. }), released: 180, .. })
+    });
+    assert_eq!(age, vec![old_p]);
+    let credits = told(&out.notices, |e| {
+        matches!(e, Event::MoveCancelled { why: MoveDrop::Credits { needed: 60 }, released: 180, .. })
+    });
+    assert_eq!(credits, vec![poor_p]);
+    assert_eq!(w.shift_rec(shift).bookings, vec![fine]);
+    assert_eq!(w.svc.account_balance(AccountId::Escrow(w.centre.id)).unwrap(), 240);
+    // The cancelled child is free on the new date again.
+    let other = w.shift_on("2026-12-10", "10:00", "11:00", 12, 1);
+    w.book(poor_p, other, w.booking(poor).child);
+}
+
+/// Item 2: children over 18 months share a mixed class of at most 18.
+#[test]
+fn a_mixed_class_holds_at_most_18_children() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "09:30", 30, 5);
+    let mut kids = own_families(&w, 17, OLDER);
+    kids.extend(own_families(&w, 1, TODDLER));
+    for (p, c) in &kids {
+        assert_eq!(w.book(*p, shift, *c).value.booking.status, BookingStatus::Confirmed);
+    }
+    let (p, c) = own_families(&w, 1, OLDER)[0];
+    let r = w.book(p, shift, c).value;
+    assert_eq!(r.booking.status, BookingStatus::Waitlisted, "19 in a mixed class");
+    assert_eq!(w.svc.schedule(p, date(DAY), 1).unwrap()[0].free, [0, 0, 0]);
+    // One group alone may reach its own cap (20 older toddlers).
+    let single = w.shift_on(DAY, "10:00", "10:30", 30, 5);
+    for (p, c) in own_families(&w, 20, OLDER) {
+        assert_eq!(w.book(p, single, c).value.booking.status, BookingStatus::Confirmed);
+    }
+}
+
+/// Item 3: a suspended volunteer leaves the rota: future signups dropped (understaffed,
+/// coordinators told, cover sought, reminders gone), the whole family's future holds
+/// released, and nothing earned at a shift already under way.
+#[test]
+fn a_suspended_member_leaves_the_rota() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 0);
+    let later = w.shift_on("2026-12-05", "09:00", "12:00", 12, 1);
+    let v = w.family();
+    let s = w.svc.volunteer(&as_(v), shift).unwrap().value;
+    let held = w.book(v, later, w.child(v, OLDER)).value.booking.id;
+    let kids = own_families(&w, 3, INFANT);
+    let ids: Vec<BookingId> = kids.iter().map(|(p, c)| w.book(*p, shift, *c).value.booking.id).collect();
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed));
+    assert!(jobs_of_shift(&w, shift, &[s.id]).iter().any(|k| matches!(k, JobKind::Volunteer { .. })));
+
+    let out = w.svc.suspend_member(&w.coord(), v).unwrap();
+    assert_eq!(w.svc.signup(s.id).unwrap().unwrap().status, SignupStatus::Dropped);
+    assert!(w.shift_rec(shift).understaffed);
+    assert!(ids.iter().all(|b| w.status(*b) == BookingStatus::Confirmed), "no child dropped");
+    assert_eq!(told(&out.notices, |e| matches!(e, Event::Understaffed { .. })), vec![COORD]);
+    let jobs = jobs_of_shift(&w, shift, &[s.id]);
+    assert!(jobs.contains(&JobKind::CoverRound { shift }), "{jobs:?}");
+    assert!(!jobs.iter().any(|k| matches!(k, JobKind::Volunteer { .. })), "no reminder left: {jobs:?}");
+    let b = w.booking(held);
+    assert_eq!((b.status, b.held, b.charged), (BookingStatus::Cancelled, 0, 0));
+    assert_eq!(w.svc.family(w.svc.member(v).unwrap().unwrap().family.unwrap()).unwrap().unwrap().held, 0);
+
+    // Suspended once the shift is under way: on duty, but earns nothing.
+    let u = w.family();
+    let third = w.shift_on("2026-12-06", "09:00", "12:00", 12, 1);
+    w.svc.volunteer(&as_(u), third).unwrap();
+    w.clock.set(w.starts(third) + Duration::minutes(10));
+    w.svc.suspend_member(&w.coord(), u).unwrap();
+    w.clock.set(w.ends(third));
+    let r = w.svc.settle_shift(&w.coord(), third).unwrap();
+    assert_eq!(r.value.earned, 0);
+    assert!(!r.notices.iter().any(|n| matches!(n.event, Event::Earned { .. })));
+}
+
+/// Item 3: one guardian suspended, the other still active: the family keeps its bookings.
+#[test]
+fn suspending_one_guardian_keeps_the_familys_bookings() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let b = w.book(g1, shift, w.child(g1, OLDER)).value.booking.id;
+    w.svc.suspend_member(&w.coord(), g1).unwrap();
+    assert_eq!(w.status(b), BookingStatus::Confirmed);
+    assert_eq!(w.avail(g2), 180);
+}
+
+/// Item 4: no attendance (and so no no-show charge) before the shift starts.
+#[test]
+fn attendance_only_once_the_shift_has_started() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let p = w.family();
+    let b = w.book(p, shift, w.child(p, OLDER)).value.booking.id;
+    w.clock.set(w.starts(shift) - Duration::seconds(1));
+    w.refuses(ServiceError::ShiftNotStarted, |s| s.record_attendance(&w.coord(), shift, &[Mark::Child(b, false)]));
+    w.clock.set(w.starts(shift));
+    w.svc.record_attendance(&w.coord(), shift, &[Mark::Child(b, false)]).unwrap();
+}
+
+/// Item 5: a coordinator cancelling a family's booking late charges the family nothing.
+#[test]
+fn a_booking_cancelled_by_a_coordinator_is_free() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let p = w.family();
+    let b = w.book(p, shift, w.child(p, OLDER)).value.booking.id;
+    w.clock.set(w.starts(shift) - Duration::hours(1));
+    let out = w.svc.cancel_booking(&w.coord(), b).unwrap();
+    assert_eq!((out.value.status, out.value.held, out.value.charged), (BookingStatus::Cancelled, 0, 0));
+    assert_eq!(w.avail(p), 360);
+}
+
+/// Item 7: a family with two children on a shift (and a guardian volunteering there) is
+/// told once per person, with the family's total.
+#[test]
+fn cancelling_a_shift_tells_each_person_once_with_the_familys_total() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    w.svc.grant(&w.coord(), g1, 60, "top up").unwrap();
+    w.book(g1, shift, w.child(g1, OLDER));
+    w.book(g2, shift, w.child(g1, TODDLER));
+    w.svc.volunteer(&as_(g2), shift).unwrap();
+    let out = w.svc.cancel_shift(&w.coord(), shift, "typhoon").unwrap();
+    let to: Vec<UserId> = sorted(out.notices.iter().map(|n| n.to).collect());
+    assert_eq!(to, sorted(vec![g1, g2]), "one notice each: {:?}", out.notices);
+    assert!(out.notices.iter().all(|n| matches!(n.event, Event::ShiftCancelled { released: 360, .. })));
+}
+
+/// Item 7: `/cancelday`: every shift of the day in one step, a preview of what it touches
+/// first, and each person told once in all, listing their shifts.
+#[test]
+fn cancelling_a_day_cancels_every_shift_and_tells_each_person_once() {
+    let w = W::new();
+    let (a, b) = (w.shift_on(DAY, "09:00", "12:00", 12, 1), w.shift_on(DAY, "14:00", "16:00", 12, 1));
+    let elsewhere = w.shift_on("2026-12-04", "09:00", "12:00", 12, 1);
+    let (p, q, v) = (w.family(), w.family(), w.family());
+    w.book(p, a, w.child(p, OLDER));
+    w.book(p, b, w.child(p, TODDLER));
+    w.book(q, b, w.child(q, OLDER));
+    w.book(q, elsewhere, w.child(q, INFANT));
+    w.svc.volunteer(&as_(v), a).unwrap();
+    w.svc.volunteer(&as_(v), b).unwrap();
+
+    let before = w.snapshot();
+    let preview = w.svc.cancel_day_preview(COORD, date(DAY)).unwrap();
+    assert_unchanged(&before, &w.snapshot());
+    assert_eq!((preview.shifts.len(), preview.children, preview.families, preview.volunteers), (2, 3, 2, 2));
+    w.refuses(ServiceError::NotCoordinator, |s| s.cancel_day(&as_(p), date(DAY), "typhoon"));
+    w.refuses(ServiceError::NothingToCancel, |s| s.cancel_day(&w.coord(), date("2026-12-20"), "typhoon"));
+
+    let out = w.svc.cancel_day(&w.coord(), date(DAY), "typhoon").unwrap();
+    assert_eq!(out.value, preview);
+    for s in [a, b] {
+        assert_eq!(w.shift_rec(s).status, ShiftStatus::Cancelled);
+    }
+    assert_eq!(w.shift_rec(elsewhere).status, ShiftStatus::Open);
+    assert_eq!(sorted(out.notices.iter().map(|n| n.to).collect()), sorted(vec![p, q, v]));
+    let of = |u: UserId| {
+        out.notices
+            .iter()
+            .find_map(|n| match &n.event {
+                Event::DayCancelled { shifts, released, .. } if n.to == u => {
+                    Some((shifts.iter().map(|s| s.id).collect::<Vec<_>>(), *released))
+                }
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(of(p), (vec![a, b], 300));
+    assert_eq!(of(q), (vec![b], 120));
+    assert_eq!(of(v), (vec![a, b], 0));
+    assert_eq!((w.avail(p), w.avail(q)), (360, 180));
+    assert_eq!(w.svc.account_balance(AccountId::Escrow(w.centre.id)).unwrap(), 180);
+}
+
+/// Item 9: every number a centre may set can be changed, within its range, and takes effect.
+#[test]
+fn every_centre_setting_can_be_changed_and_takes_effect() {
+    let w = W::new();
+    for change in [
+        SettingChange::Ages(12, 30),
+        SettingChange::EarnRate(3),
+        SettingChange::CostRate(2),
+        SettingChange::StartGrant(600),
+        SettingChange::FreeCancelHours(48),
+        SettingChange::LateCancelPercent(30),
+        SettingChange::NoShowPenalty(90),
+        SettingChange::NoShowBlock(3, 60),
+        SettingChange::AutoSettleHours(6),
+        SettingChange::Capacity(15),
+        SettingChange::Staff(2),
+        SettingChange::Waitlist(5),
+    ] {
+        w.svc.change_setting(&w.coord(), &change).unwrap();
+    }
+    let p = w.svc.settings(COORD).unwrap().policy;
+    assert_eq!((p.min_age_months, p.max_age_months, p.earn_per_minute, p.cost_per_child_minute), (12, 30, 3, 2));
+    assert_eq!((p.start_grant_minutes, p.free_cancel_hours, p.late_cancel_percent), (600, 48, 30));
+    assert_eq!((p.volunteer_no_show_penalty, p.no_show_block_count, p.no_show_window_days), (90, 3, 60));
+    assert_eq!((p.auto_settle_hours, p.default_capacity, p.default_staff, p.max_waitlist), (6, 15, 2, 5));
+    let shift = w.svc.create_shift(&w.coord(), date(DAY), time("09:00"), time("12:00"), None, None).unwrap().value;
+    assert_eq!((shift.capacity, shift.staff), (15, 2));
+    let f = w.family();
+    assert_eq!(w.avail(f), 600);
+    let r = w.book(f, shift.id, w.child(f, TODDLER)).value;
+    assert_eq!(r.cost, 360, "2 per child-minute");
+    // An infant (9 months on the day) is younger than the centre now accepts.
+    let baby = w.child(f, INFANT);
+    w.refuses(ServiceError::ChildAge(AgeProblem::TooYoung { months: 9, min_months: 12 }), |s| {
+        s.book(&as_(f), shift.id, baby)
+    });
+}
+
+/// Item 10: parents set and clear notes; only coordinators and, around the shift, its
+/// staff and volunteers see them; no notice carries them; replay records never keep them.
+#[test]
+fn childrens_notes_are_set_by_parents_and_kept_out_of_replay_records() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let (p, stranger, v) = (w.family(), w.family(), w.family());
+    let added = w.svc.add_child(&Caller::with_request(p, "u1"), "Mei", date(OLDER), Some("SECRET-egg")).unwrap();
+    assert_eq!(added.value.notes, None, "the answer kept for replays has no notes");
+    assert!(added.notices.is_empty());
+    let c = added.value.id;
+    assert_eq!(w.svc.child(c).unwrap().unwrap().notes.as_deref(), Some("SECRET-egg"));
+    // Another family cannot touch them; text too long changes nothing.
+    w.refuses(ServiceError::UnknownChild, |s| s.set_child_notes(&as_(stranger), c, Some("x")));
+    w.refuses(ServiceError::BadText { max: 300 }, |s| s.set_child_notes(&as_(p), c, Some(&"x".repeat(301))));
+    let set = w.svc.set_child_notes(&Caller::with_request(p, "u2"), c, Some("SECRET-peanut")).unwrap();
+    assert!(set.notices.is_empty());
+    w.book(p, shift, c);
+    w.svc.volunteer(&as_(v), shift).unwrap();
+    w.clock.set(w.starts(shift) - Duration::hours(2));
+    assert_eq!(w.svc.roster(v, shift).unwrap().children[0].notes.as_deref(), Some("SECRET-peanut"));
+    assert_eq!(w.svc.roster(stranger, shift).unwrap_err(), ServiceError::NotStaff);
+    // Three days after, the volunteer no longer sees them; the coordinator does.
+    w.clock.set(w.starts(shift) + Duration::days(3));
+    assert_eq!(w.svc.roster(v, shift).unwrap().children[0].notes, None);
+    assert_eq!(w.svc.roster(COORD, shift).unwrap().children[0].notes.as_deref(), Some("SECRET-peanut"));
+    for entry in w.svc.store().tree(T::Processed).iter() {
+        let (_, value) = entry.unwrap();
+        assert!(!String::from_utf8_lossy(&value).contains("SECRET"), "a replay record keeps notes");
+    }
+    // Cleared with nothing.
+    w.svc.set_child_notes(&as_(p), c, None).unwrap();
+    assert_eq!(w.svc.child(c).unwrap().unwrap().notes, None);
+}
+
+/// Item 3: a suspended guardian gets no family reminder; the active one still does.
+#[test]
+fn a_suspended_guardian_gets_no_family_reminder() {
+    let w = W::new();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let g1 = w.family();
+    let g2 = w.guardian(g1);
+    let b = w.book(g1, shift, w.child(g1, OLDER)).value.booking.id;
+    w.svc.suspend_member(&w.coord(), g2).unwrap();
+    let job = w
+        .svc
+        .pending_jobs()
+        .unwrap()
+        .into_iter()
+        .find(|j| j.kind == JobKind::Family { booking: b })
+        .expect("a family reminder");
+    w.clock.set(job.due);
+    match w.svc.prepare_job(&job).unwrap() {
+        JobStep::Send { to, .. } => assert_eq!(to, vec![g1]),
+        other => panic!("expected a send, got {other:?}"),
+    }
+}
+
+/// Item 17: an ask for cover to a member without a family promises no credits; a
+/// family's member is promised its earning.
+#[test]
+fn an_ask_for_cover_promises_credits_only_to_a_family() {
+    let w = W::new();
+    let p = w.family();
+    let shift = w.shift_on(DAY, "09:00", "12:00", 12, 0);
+    let round = w.svc.pending_jobs().unwrap().into_iter().find(|j| j.kind == JobKind::CoverRound { shift }).unwrap();
+    let asked = w.svc.run_cover_round(&round).unwrap();
+    assert!(asked.contains(&COORD) && asked.contains(&p), "{asked:?}");
+    let earn_of = |u: UserId| {
+        let job = w
+            .svc
+            .pending_jobs()
+            .unwrap()
+            .into_iter()
+            .find(|j| j.kind == JobKind::CoverAsk { shift, user: u })
+            .expect("an ask");
+        match w.svc.prepare_job(&job).unwrap() {
+            JobStep::Send { reminder: Reminder::CoverAsk { earn, .. }, .. } => earn,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!((earn_of(COORD), earn_of(p)), (0, 360));
 }

@@ -7,9 +7,18 @@ use std::process::Command;
 fn a_script_plays_through_the_demo_centre_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("demo.txt");
+    // Dates a person types must lie within two years (issue 9): a Monday some weeks ahead.
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let mut monday = today + chrono::Duration::days(35);
+    while chrono::Datelike::weekday(&monday) != chrono::Weekday::Mon {
+        monday += chrono::Duration::days(1);
+    }
+    let moved = monday.format("%a %-d %b").to_string();
     std::fs::write(
         &script,
-        "# a parent, in Chinese\n/start\n/balance\n!as anna\n/book\n!1\n!1\n!1\n!as coord\n/pending\n/broadcast 明天上午停水，请自带饮用水\n!1\n/settings family 19:30\n/moveshift 1 2030-01-07 10:00-13:00\n!as new\n/newshift 2030-01-01 09:00-12:00\n!quit\n",
+        format!(
+            "# a parent, in Chinese\n/start\n/balance\n!as anna\n/book\n!1\n!1\n!1\n!as coord\n/pending\n/broadcast 明天上午停水，请自带饮用水\n!1\n/settings family 19:30\n/moveshift 1 {monday} 10:00-13:00\n!as new\n/newshift {monday} 09:00-12:00\n!quit\n"
+        ),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_huzhu"))
@@ -41,6 +50,6 @@ fn a_script_plays_through_the_demo_centre_in_both_languages() {
     assert!(text.contains("已保存") && text.contains("家庭：前一天 19:30"), "{text}");
     // and moves anna's shift; she is told in English.
     assert!(text.contains("已调整时段 #1"), "{text}");
-    assert!(text.contains("📅 Shift #1") && text.contains("has moved to Mon 7 Jan 10:00-13:00"), "{text}");
+    assert!(text.contains("📅 Shift #1") && text.contains(&format!("has moved to {moved} 10:00-13:00")), "{text}");
     assert!(text.contains("您还不是成员"), "{text}");
 }

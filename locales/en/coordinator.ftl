@@ -1,6 +1,6 @@
 # huzhu — coordinator and administrator text (English)
 
-usage-newshift = Usage: /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES], for example /newshift 2026-12-07 09:00-12:00 10
+usage-newshift = Usage: /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES [STAFF]], for example /newshift 2026-12-07 09:00-12:00 10 2 (10 places, 2 professional staff)
 usage-template = Usage: /template add wed 09:00-12:00 [PLACES]; /template gen 2026-12-01 2026-12-31
 usage-cancelshift = Usage: /cancelshift SHIFT REASON, for example /cancelshift 12 typhoon warning
 usage-approve = Usage: /approve USER, for example /approve 123456789 (see /pending)
@@ -73,17 +73,46 @@ digest-shift = { $shift }: infants { $infants }, toddlers { $toddlers }, older {
 digest-gap =   ⚠ { $missing } more caregiver(s) needed; asking members to cover.
 shift-moved = Moved shift { $shift }; its families and volunteers have been told.
 digest-title-today = 📋 Today, { $date }:
-usage-settings = Usage: /settings shows the reminder settings; change one with /settings remind 24,2 · /settings family 20:00 · /settings digest 18:00 · /settings quiet 22:00-07:00 (or quiet off) · /settings cover 5 (1-50; reminder hours 1-168, at most 4)
-cmd-settings = Reminder settings
-settings-saved = Saved. Reminders already planned for future shifts have moved to the new times.
+usage-settings = Usage: /settings shows every setting; change one with /settings KEY VALUE: remind 24,2 (1-168 h, at most 4) · family 20:00 · digest 18:00 · quiet 22:00-07:00 (or quiet off) · cover 5 (1-50) · ages 6-36 · earn 2 (0-10) · cost 1 (1-10) · grant 360 (0-6000 min) · freecancel 24 (0-168 h) · late 50 (0-100 %) · penalty 60 (0-600 min) · block 2 90 (1-10 no-shows, 1-365 days) · autosettle 12 (1-168 h) · places 12 (1-100) · staff 1 (0-20) · waitlist 10 (1-50)
+cmd-settings = Centre settings
+settings-saved = Saved. Reminders already planned for future shifts follow the new settings.
 settings-quiet-none = none
-settings-view = Reminder settings of "{ $centre }":
-    · volunteers: { $hours } h before their shift
-    · families: { $family } the evening before
-    · coordinators' digest: { $digest } the day before
-    · quiet hours: { $quiet }
-    · asks for cover: { $cover } members at a time, more as the shift nears
-    Change one with /settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5
+settings-view = Settings of "{ $centre }":
+    Children and shifts
+    · accepted ages: { $min_age } to { $max_age } months (ages { $min_age }-{ $max_age })
+    · a new shift: { $places } places (places), { $staff } professional staff (staff)
+    · longest waitlist: { $waitlist } (waitlist)
+    Credits
+    · start grant of a new family: { $grant } h (grant, in minutes)
+    · a volunteer earns { $earn } min per minute served (earn)
+    · care costs { $cost } min per child-minute (cost)
+    Cancellations and settlement
+    · free until { $free_cancel } h before the start (freecancel), then { $late }% charged (late)
+    · an unmarked shift settles itself { $autosettle } h after its end (autosettle)
+    · a volunteer no-show costs { $penalty } h (penalty, in minutes); { $block } no-shows within { $block_days } days block sign-up until lifted (block)
+    Reminders
+    · volunteers: { $hours } h before their shift (remind)
+    · families: { $family } the evening before (family)
+    · coordinators' digest: { $digest } the day before (digest)
+    · quiet hours: { $quiet } (quiet)
+    · asks for cover: { $cover } members at a time, more as the shift nears (cover)
+    Change one with /settings KEY VALUE, for example /settings remind 24,2 · late 50 · block 2 90 · ages 6-36
+usage-cancelday = Usage: /cancelday YYYY-MM-DD REASON, for example /cancelday 2026-12-08 typhoon warning
+cmd-cancelday = Cancel a whole day
+cancelday-ask = Cancel all { $shifts } shifts on { $date } (reason: { $reason })? That touches { $children } children, { $families } families and { $volunteers } volunteers; every hold is returned in full and each person gets one notice.
+btn-cancelday = Cancel the day
+cancelday-done = Cancelled { $shifts } shifts on { $date }: { $children } children, { $families } families; everyone has been told.
+usage-unblock = Usage: /unblock USER, for example /unblock 123456789 (lifts the sign-up block after repeated no-shows)
+usage-overdraft = Usage: /overdraft USER MINUTES, for example /overdraft 123456789 120 (that member's family may go up to 2 h below zero; 0 for none)
+usage-staff = Usage: /staff USER on|off, for example /staff 123456789 on
+cmd-unblock = Lift a sign-up block
+cmd-overdraft = Set a family's overdraft
+cmd-staff = Give or take the staff role
+member-unblocked = Lifted { $name }'s sign-up block.
+overdraft-set = The family of user { $user } may now go up to { $limit } h below zero.
+staff-on = { $name } is staff now.
+staff-off = { $name } is no longer staff.
+err-setting-range = /settings { $setting } must be between { $min } and { $max }. Nothing was changed.
 
 ## issue 10: who gets in, removal
 invite-replaced = The centre has a new invite code; the old one no longer works.

@@ -17,17 +17,17 @@ help-parent = For parents:
     /my your bookings and shifts (with cancel buttons)
     /cancel ID cancel a booking (/cancel vID drops a volunteer shift)
     /balance your time credits
-    /child your children; /child add NAME YYYY-MM-DD adds one
+    /child your children; /child add NAME YYYY-MM-DD adds one; /child note ID TEXT sets notes (allergies, care needs)
     /family your family invite code (for a second parent)
     /swap [SHIFT] offer your volunteer shift, or take over one offered
 help-coordinator = For coordinators:
-    /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES]
+    /newshift YYYY-MM-DD HH:MM-HH:MM [PLACES [STAFF]]
     /template, /template add wed 09:00-12:00 [PLACES], /template gen FROM TO
-    /cancelshift SHIFT REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
+    /cancelshift SHIFT REASON, /cancelday YYYY-MM-DD REASON, /moveshift SHIFT YYYY-MM-DD HH:MM-HH:MM
     /broadcast TEXT, /broadcast SHIFT TEXT, /broadcast waitlist SHIFT TEXT
-    /settings reminder times, quiet hours and asks for cover
-    /pending, /approve USER, /reject USER, /suspend USER
-    /grant USER MINUTES MEMO (negative to correct), /ledger USER
+    /settings every centre setting (ages, credits, cancellations, no-shows, reminders)
+    /pending, /approve USER, /reject USER, /suspend USER, /unblock USER, /staff USER on|off
+    /grant USER MINUTES MEMO (negative to correct), /overdraft USER MINUTES, /ledger USER
     /roster SHIFT, /attendance SHIFT, /settle SHIFT
     /invite the centre's invite link and QR code
 help-admin = For administrators:
@@ -48,7 +48,7 @@ usage-wrong = That didn't look right. { $usage }
 
 usage-join = Usage: /join CODE, for example /join ABC234
 usage-lang = Usage: /lang zh or /lang en
-usage-child = Usage: /child add NAME BIRTHDATE, for example /child add Ming 2025-03-18
+usage-child = Usage: /child add NAME BIRTHDATE, for example /child add Ming 2025-03-18; /child note ID TEXT sets a child's notes (allergies, care needs), /child note ID - clears them
 usage-schedule = Usage: /schedule or /schedule 2026-12-07
 usage-book = Usage: /book SHIFT [CHILD], for example /book 12 or /book 12 3
 usage-volunteer = Usage: /volunteer or /volunteer 12
@@ -138,6 +138,13 @@ child-ask-name = What is your child's name?
 child-ask-birth = When was { $name } born? (YYYY-MM-DD, for example 2025-03-18)
 child-bad-birth = The date should look like YYYY-MM-DD, for example 2025-03-18. Please try again:
 child-added = Added { $name } (id { $id }).
+child-notes-saved = Saved the notes of child #{ $id }. Only coordinators, and the staff and volunteers of a shift the child is booked on (from the day before to the day after), can see them.
+child-notes-cleared = Cleared the notes of child #{ $id }.
+children-note-hint = Add or change notes (allergies, care needs): /child note ID TEXT (for example /child note 3 peanut allergy); to clear: /child note ID -
+btn-child-notes = 📝 Notes of { $name }
+child-notes-show = Notes of { $name } (#{ $id }): { $notes }
+    To change them send /child note { $id } TEXT (for example /child note { $id } peanut allergy); to clear: /child note { $id } -
+child-notes-none = (none)
 family-invite = Family invite code: { $code }
     Another parent who opens { $link } joins your family and shares its credits.
 
@@ -164,6 +171,7 @@ alternatives = Nearby shifts with room:
 volunteer-pick = Pick a shift to help with (most needed first):
 volunteer-needed-label = { $shift } · { $needed } needed
 volunteer-ask = Volunteer for { $shift }? You earn { $earn } h once it is settled.
+volunteer-ask-no-family = Volunteer for { $shift }? You have no family account, so you earn no credits (staff are not paid in credits).
 volunteered = 🙌 Signed up v{ $signup }: { $shift }. Thank you!
 
 balance-title = Time credits:
@@ -178,6 +186,7 @@ my-signup = v{ $signup } volunteering · { $shift } · { $status }
 my-offered =  · offered for swap
 my-none = Nothing yet. Send /book to book care or /volunteer to help.
 cancel-ask = Cancel booking #{ $booking }? Free until 24 h before the start; later, half is charged.
+cancel-ask-free = Cancel booking #{ $booking }? Cancelled by a coordinator, it costs the family nothing.
 cancelled-free = Booking #{ $booking } cancelled; the held credits are all back.
 cancelled-charged = Booking #{ $booking } cancelled. As it was close to the start, { $charged } h was charged and the rest returned.
 drop-ask = Drop volunteer shift v{ $signup }?
@@ -197,6 +206,7 @@ note-made-coordinator = You are now a coordinator of "{ $centre }". Send /help f
 note-guardian-joined = { $name } joined your family.
 note-promoted = 🎉 Good news: { $child } got a place at { $shift } (booking #{ $booking }).
 note-shift-cancelled = ⚠ Shift { $shift } is cancelled: { $reason }. { $released } h returned.
+note-day-cancelled = ⚠ Every shift on { $date } is cancelled: { $reason }. Yours: { $shifts }. { $released } h returned.
 note-understaffed = ⚠ Shift { $shift } is understaffed: { $missing } more caregivers needed. No confirmed child was dropped.
 note-granted = A coordinator adjusted your credits by { $amount } h ({ $memo }). Available now: { $balance } h.
 note-earned = Thank you for helping at { $shift }! You earned { $amount } h.
@@ -226,12 +236,16 @@ err-too-old = The child is { $months } months old on that day; the centre takes 
 err-not-born = The birth date cannot be in the future.
 err-shift-started = That shift has already started or ended.
 err-shift-not-over = That shift has not ended yet.
+err-shift-not-started = That shift has not started yet: take attendance once it has begun.
+err-is-coordinator = That member is a coordinator, and so counts as staff already.
+err-nothing-to-cancel = There is no open shift on that day to cancel.
 err-shift-cancelled = That shift is cancelled.
 err-shift-settled = That shift is already settled.
 err-in-past = That date and time are in the past.
 err-bad-times = The end must be after the start, for example 09:00-12:00.
 err-bad-capacity = Places must be between 1 and 100.
 err-bad-range = That date range is not valid (at most one year).
+err-date-range = Dates must lie between { $from } and { $to }.
 err-already-booked = This child is already booked for that shift.
 err-child-busy = This child already has a booking at an overlapping time.
 err-waitlist-full = The waitlist for that shift is full. Try another shift: /schedule
@@ -246,6 +260,7 @@ err-bad-amount = That amount is out of range.
 err-bad-text = The text is empty or too long (at most { $max } characters).
 err-too-many-children = A family can register at most 10 children.
 err-internal = Sorry, something went wrong and nothing was changed. Please try again later.
+err-internal-after-change = Done, but something went wrong while showing the details. Please check with /my or /balance.
 
 # reminders, asks for cover, broadcasts
 remind-volunteer = ⏰ Reminder: you volunteer at { $shift } (in about { $hours } h). { $children } children are booked so far. Will you be there?
@@ -256,15 +271,20 @@ cant-come-done = Thanks for telling us. Your signup for { $shift } is dropped; w
 remind-family = ⏰ Tomorrow: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
 remind-family-waitlisted = ⏰ Tomorrow: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.
 cover-ask = 🙋 Can you help? Shift { $shift } needs { $missing } more volunteer(s). You would earn { $earn } h.
+cover-ask-no-credits = 🙋 Can you help? Shift { $shift } needs { $missing } more volunteer(s). (You have no family account, so no credits are earned.)
 btn-take-cover = 🙋 Take this shift
 cover-taken-ok = Thank you! You volunteer at { $shift } now. You'll get a reminder before it.
 broadcast-header = 📢 { $centre }:
     { $text }
 err-cover-taken = Someone else has already taken that shift. Thank you for offering!
+err-cover-not-needed = That shift does not need cover any more. Thank you for offering!
 err-move-clash = A child or volunteer of that shift has another shift at the new time; nothing was moved.
 err-broadcast-closed = That broadcast was already sent or cancelled.
 err-no-recipients = Nobody would receive that message (no members match).
 note-shift-moved = 📅 Shift { $from } has moved to { $date } { $start }-{ $end }. Your booking or signup moves with it; if the new time doesn't suit you, cancel via /my.
+note-move-cancelled = ⚠ The shift moved to { $shift } and { $child }'s booking could not move with it, so it is cancelled: { $why } { $released } h returned.
+note-move-credits = The longer shift needs { $needed } h more than you can hold.
+note-move-waitlisted = ⚠ The shift moved to { $shift }: on the new date the room or class caps do not hold every child, so { $child } is back at the head of the waitlist (booking { $booking }). You will be told when a place frees up.
 remind-family-today = ⏰ Today: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
 remind-family-waitlisted-today = ⏰ Today: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.
 

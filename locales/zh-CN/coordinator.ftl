@@ -1,6 +1,6 @@
 # huzhu 互助 — 协调员与管理员文本（简体中文）
 
-usage-newshift = 用法：/newshift YYYY-MM-DD HH:MM-HH:MM [名额]，例如 /newshift 2026-12-07 09:00-12:00 10
+usage-newshift = 用法：/newshift YYYY-MM-DD HH:MM-HH:MM [名额 [专业人员数]]，例如 /newshift 2026-12-07 09:00-12:00 10 2（10 个名额，2 位专业人员）
 usage-template = 用法：/template add 周三 09:00-12:00 [名额]；/template gen 2026-12-01 2026-12-31
 usage-cancelshift = 用法：/cancelshift 时段编号 原因，例如 /cancelshift 12 台风停课
 usage-approve = 用法：/approve 用户编号，例如 /approve 123456789（/pending 可查看）
@@ -73,17 +73,46 @@ digest-shift = { $shift }：婴儿 { $infants }，幼儿 { $toddlers }，大童 
 digest-gap =   ⚠ 还缺 { $missing } 位照护人，正在请成员顶班。
 shift-moved = 已调整时段 { $shift }，已通知相关家庭和志愿者。
 digest-title-today = 📋 今天 { $date }：
-usage-settings = 用法：/settings 查看提醒设置；修改：/settings remind 24,2 · /settings family 20:00 · /settings digest 18:00 · /settings quiet 22:00-07:00（或 quiet off）· /settings cover 5（1-50；提醒小时数 1-168，最多 4 个）
-cmd-settings = 提醒设置
-settings-saved = 已保存。已为未来时段安排的提醒已改到新时间。
+usage-settings = 用法：/settings 查看全部设置；修改：/settings 项目 数值：remind 24,2（1-168 小时，最多 4 个）· family 20:00 · digest 18:00 · quiet 22:00-07:00（或 quiet off）· cover 5（1-50）· ages 6-36 · earn 2（0-10）· cost 1（1-10）· grant 360（0-6000 分钟）· freecancel 24（0-168 小时）· late 50（0-100 %）· penalty 60（0-600 分钟）· block 2 90（1-10 次，1-365 天）· autosettle 12（1-168 小时）· places 12（1-100）· staff 1（0-20）· waitlist 10（1-50）
+cmd-settings = 中心设置
+settings-saved = 已保存。已为未来时段安排的提醒已按新设置调整。
 settings-quiet-none = 无
-settings-view = “{ $centre }”的提醒设置：
-    · 志愿者：时段开始前 { $hours } 小时
-    · 家庭：前一天 { $family }
-    · 协调员日报：前一天 { $digest }
-    · 免打扰：{ $quiet }
-    · 求助顶班：每次询问 { $cover } 人，临近时增加
-    修改：/settings remind 24,2 · family 20:00 · digest 18:00 · quiet 22:00-07:00 · cover 5
+settings-view = "{ $centre }" 的设置：
+    孩子与时段
+    · 接收年龄：{ $min_age } 至 { $max_age } 个月（ages { $min_age }-{ $max_age }）
+    · 新时段：{ $places } 个名额（places），{ $staff } 位专业人员（staff）
+    · 候补上限：{ $waitlist }（waitlist）
+    互助时间
+    · 新家庭起始额度：{ $grant } 小时（grant，单位分钟）
+    · 帮带每分钟获得 { $earn } 分钟（earn）
+    · 托育每个孩子每分钟花费 { $cost } 分钟（cost）
+    取消与结算
+    · 开始前 { $free_cancel } 小时之前取消免费（freecancel），之后收取 { $late }%（late）
+    · 未点名的时段在结束 { $autosettle } 小时后自动结算（autosettle）
+    · 帮带缺席扣 { $penalty } 小时（penalty，单位分钟）；{ $block_days } 天内缺席 { $block } 次则停止报名，直到协调员解除（block）
+    提醒
+    · 帮带家长：时段前 { $hours } 小时（remind）
+    · 家庭：前一天 { $family }（family）
+    · 协调员日报：前一天 { $digest }（digest）
+    · 免打扰：{ $quiet }（quiet）
+    · 求助顶班：每次询问 { $cover } 人，临近时增加（cover）
+    修改：/settings 项目 数值，例如 /settings remind 24,2 · late 50 · block 2 90 · ages 6-36
+usage-cancelday = 用法：/cancelday YYYY-MM-DD 原因，例如 /cancelday 2026-12-08 台风预警
+cmd-cancelday = 取消一整天的时段
+cancelday-ask = 取消 { $date } 的全部 { $shifts } 个时段（原因：{ $reason }）？涉及 { $children } 个孩子、{ $families } 个家庭和 { $volunteers } 位帮带家长；所有预留的互助时间全额退回，每人只收到一条通知。
+btn-cancelday = 取消这一天
+cancelday-done = 已取消 { $date } 的 { $shifts } 个时段：{ $children } 个孩子、{ $families } 个家庭，已通知每个人。
+usage-unblock = 用法：/unblock 用户编号，例如 /unblock 123456789（解除因多次缺席而停止的报名）
+usage-overdraft = 用法：/overdraft 用户编号 分钟，例如 /overdraft 123456789 120（该家庭最多可透支 2 小时；0 为不可透支）
+usage-staff = 用法：/staff 用户编号 on|off，例如 /staff 123456789 on
+cmd-unblock = 解除报名限制
+cmd-overdraft = 设置家庭透支额度
+cmd-staff = 设置专业人员
+member-unblocked = 已解除 { $name } 的报名限制。
+overdraft-set = 用户 { $user } 的家庭现在最多可透支 { $limit } 小时。
+staff-on = { $name } 现在是专业人员。
+staff-off = { $name } 不再是专业人员。
+err-setting-range = /settings { $setting } 的数值必须在 { $min } 到 { $max } 之间，未作任何修改。
 
 ## issue 10: who gets in, removal
 invite-replaced = 中心邀请码已更换，旧邀请码已失效。

@@ -17,17 +17,17 @@ help-parent = 家长命令：
     /my 我的预约和帮带（可取消）
     /cancel 编号 取消预约（/cancel v编号 取消帮带）
     /balance 互助时间余额
-    /child 孩子列表；/child add 姓名 YYYY-MM-DD 添加孩子
+    /child 孩子列表；/child add 姓名 YYYY-MM-DD 添加孩子；/child note 编号 内容 设置备注（过敏、照护需要）
     /family 家庭邀请码（让另一位家长加入）
     /swap [时段编号] 转让您的帮带，或接手别人转让的帮带
 help-coordinator = 协调员命令：
-    /newshift YYYY-MM-DD HH:MM-HH:MM [名额]
+    /newshift YYYY-MM-DD HH:MM-HH:MM [名额 [专业人员数]]
     /template、/template add 周三 09:00-12:00 [名额]、/template gen 开始日期 结束日期
-    /cancelshift 时段 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
+    /cancelshift 时段 原因、/cancelday YYYY-MM-DD 原因、/moveshift 时段 YYYY-MM-DD HH:MM-HH:MM
     /broadcast 内容、/broadcast 时段 内容、/broadcast waitlist 时段 内容
-    /settings 提醒时间、免打扰时段和求助顶班设置
-    /pending、/approve 用户、/reject 用户、/suspend 用户
-    /grant 用户 分钟 备注（负数为更正）、/ledger 用户
+    /settings 中心的全部设置（年龄、互助时间、取消、缺席、提醒）
+    /pending、/approve 用户、/reject 用户、/suspend 用户、/unblock 用户、/staff 用户 on|off
+    /grant 用户 分钟 备注（负数为更正）、/overdraft 用户 分钟、/ledger 用户
     /roster 时段、/attendance 时段、/settle 时段
     /invite 中心邀请链接和二维码
 help-admin = 管理员命令：
@@ -48,7 +48,7 @@ usage-wrong = 格式不对。{ $usage }
 
 usage-join = 用法：/join 邀请码，例如 /join ABC234
 usage-lang = 用法：/lang zh 或 /lang en
-usage-child = 用法：/child add 姓名 出生日期，例如 /child add 小明 2025-03-18
+usage-child = 用法：/child add 姓名 出生日期，例如 /child add 小明 2025-03-18；/child note 编号 内容 设置孩子的备注（过敏、照护需要），/child note 编号 - 清除
 usage-schedule = 用法：/schedule 或 /schedule 2026-12-07
 usage-book = 用法：/book 时段编号 [孩子编号]，例如 /book 12 或 /book 12 3
 usage-volunteer = 用法：/volunteer 或 /volunteer 12
@@ -138,6 +138,13 @@ child-ask-name = 请输入孩子的名字：
 child-ask-birth = { $name } 的出生日期是？（格式 YYYY-MM-DD，例如 2025-03-18）
 child-bad-birth = 日期格式应为 YYYY-MM-DD，例如 2025-03-18。请重新输入：
 child-added = 已添加 { $name }（编号 { $id }）。
+child-notes-saved = 已保存孩子 #{ $id } 的备注。只有协调员，以及孩子所约时段的专业人员和帮带家长（在时段前后一天内）能看到。
+child-notes-cleared = 已清除孩子 #{ $id } 的备注。
+children-note-hint = 添加或修改过敏、照护需要等备注：/child note 编号 内容（例如 /child note 3 花生过敏）；清除：/child note 编号 -
+btn-child-notes = 📝 { $name } 的备注
+child-notes-show = { $name }（#{ $id }）的备注：{ $notes }
+    修改：发送 /child note { $id } 内容（例如 /child note { $id } 花生过敏）；清除：/child note { $id } -
+child-notes-none = （无）
 family-invite = 家庭邀请码：{ $code }
     让另一位家长打开 { $link } 即可加入您的家庭，共用互助时间。
 
@@ -164,6 +171,7 @@ alternatives = 附近还有空位的时段：
 volunteer-pick = 选择要帮带的时段（最缺人的在前）：
 volunteer-needed-label = { $shift } · 缺 { $needed } 人
 volunteer-ask = 报名帮带 { $shift }？结算后可获得 { $earn } 小时互助时间。
+volunteer-ask-no-family = 报名帮带 { $shift }？您没有家庭账户，所以不获得互助时间（专业人员不以互助时间计酬）。
 volunteered = 🙌 报名成功 v{ $signup }：{ $shift }。谢谢您！
 
 balance-title = 互助时间：
@@ -178,6 +186,7 @@ my-signup = v{ $signup } 帮带 · { $shift } · { $status }
 my-offered =  · 已挂出转让
 my-none = 暂无。发送 /book 预约托育，或 /volunteer 报名帮带。
 cancel-ask = 确定取消预约 #{ $booking }？开始前 24 小时以上取消不收费，之后收取一半。
+cancel-ask-free = 取消预约 #{ $booking }？由协调员取消，家庭不需支付任何费用。
 cancelled-free = 已取消预约 #{ $booking }，冻结的互助时间已全部退回。
 cancelled-charged = 已取消预约 #{ $booking }。因临近开始，扣除 { $charged } 小时，其余已退回。
 drop-ask = 确定退出帮带 v{ $signup }？
@@ -197,6 +206,7 @@ note-made-coordinator = 您已成为「{ $centre }」的协调员。发送 /help
 note-guardian-joined = { $name } 已加入您的家庭。
 note-promoted = 🎉 好消息：{ $child } 已从候补转为确认，时段 { $shift }（预约 #{ $booking }）。
 note-shift-cancelled = ⚠ 时段 { $shift } 已取消：{ $reason }。已退回 { $released } 小时。
+note-day-cancelled = ⚠ { $date } 的所有时段已取消：{ $reason }。您的时段：{ $shifts }。已退回 { $released } 小时。
 note-understaffed = ⚠ 时段 { $shift } 人手不足：还需 { $missing } 位照护者，已确认的孩子没有被取消。
 note-granted = 协调员调整了您的互助时间：{ $amount } 小时（{ $memo }）。现在可用 { $balance } 小时。
 note-earned = 谢谢帮带 { $shift }！获得 { $amount } 小时互助时间。
@@ -226,12 +236,16 @@ err-too-old = 孩子在该日期已 { $months } 个月，本中心接收 { $max 
 err-not-born = 出生日期不能在将来。
 err-shift-started = 这个时段已经开始或结束了。
 err-shift-not-over = 这个时段还没有结束。
+err-shift-not-started = 这个时段还没有开始：开始后才能点名。
+err-is-coordinator = 这位成员是协调员，本身就算专业人员。
+err-nothing-to-cancel = 那一天没有可以取消的开放时段。
 err-shift-cancelled = 这个时段已取消。
 err-shift-settled = 这个时段已结算。
 err-in-past = 这个日期和时间已经过去了。
 err-bad-times = 结束时间必须晚于开始时间，例如 09:00-12:00。
 err-bad-capacity = 名额须在 1 到 100 之间。
 err-bad-range = 日期范围无效（最长一年）。
+err-date-range = 日期必须在 { $from } 到 { $to } 之间。
 err-already-booked = 这个孩子已经预约了该时段。
 err-child-busy = 这个孩子在同一时间已有另一个预约。
 err-waitlist-full = 该时段的候补已满。请看看其他时段：/schedule
@@ -246,6 +260,7 @@ err-bad-amount = 数额超出范围。
 err-bad-text = 文字为空或太长（最多 { $max } 个字）。
 err-too-many-children = 每个家庭最多登记 10 个孩子。
 err-internal = 抱歉，出了点问题，您的操作没有生效。请稍后再试。
+err-internal-after-change = 已完成，但显示详情时出错了。请用 /my 或 /balance 查看。
 
 # 提醒、求助顶班、群发
 remind-volunteer = ⏰ 提醒：您报名了 { $shift } 的帮带（约 { $hours } 小时后）。目前已有 { $children } 个孩子预约。您能来吗？
@@ -256,15 +271,20 @@ cant-come-done = 谢谢告知。已取消您在 { $shift } 的帮带报名，我
 remind-family = ⏰ 明天：{ $child } 在 { $shift } 托育。请在 { $start } 前到达，带好换洗衣物、尿不湿、水杯和需要的药品（请告诉工作人员）。如需取消：/my
 remind-family-waitlisted = ⏰ 明天：{ $child } 仍在 { $shift } 的候补第 { $position } 位。一有空位会立即通知您；若没有空位，冻结的时间会退回。
 cover-ask = 🙋 能帮忙吗？时段 { $shift } 还缺 { $missing } 位志愿者。参加可获得 { $earn } 小时。
+cover-ask-no-credits = 🙋 能帮忙吗？时段 { $shift } 还需要 { $missing } 位帮带家长。（您没有家庭账户，帮带不计互助时间。）
 btn-take-cover = 🙋 我来顶班
 cover-taken-ok = 谢谢！您已报名 { $shift } 的帮带，开始前会提醒您。
 broadcast-header = 📢 { $centre }：
     { $text }
 err-cover-taken = 这个时段已经有人顶上了，谢谢您的热心！
+err-cover-not-needed = 这个时段现在不需要顶班了，谢谢您！
 err-move-clash = 该时段的孩子或志愿者在新时间已有其他时段，未做任何更改。
 err-broadcast-closed = 这条群发已经发送或取消。
 err-no-recipients = 没有符合条件的接收人。
 note-shift-moved = 📅 时段 { $from } 已改到 { $date } { $start }-{ $end }。您的预约或报名随之改动；如新时间不合适，可在 /my 取消。
+note-move-cancelled = ⚠ 时段移到了 { $shift }，{ $child } 的预约无法随之移动，已取消：{ $why } 已退回 { $released } 小时。
+note-move-credits = 新时段更长，还需 { $needed } 小时，超出了可用额度。
+note-move-waitlisted = ⚠ 时段移到了 { $shift }：新日期的班级或房间容量放不下所有孩子，{ $child } 回到候补第一位（预约 { $booking }）。有位置时会通知您。
 remind-family-today = ⏰ 今天：{ $child } 在 { $shift } 托育。请在 { $start } 前到达，带好换洗衣物、尿不湿、水杯和需要的药品（请告诉工作人员）。如需取消：/my
 remind-family-waitlisted-today = ⏰ 今天：{ $child } 仍在 { $shift } 的候补第 { $position } 位。一有空位会立即通知您；若没有空位，冻结的时间会退回。
 

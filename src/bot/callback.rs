@@ -67,6 +67,10 @@ pub enum Callback {
     /// Confirm or drop a drafted broadcast.
     BroadcastSend(u64),
     BroadcastCancel(u64),
+    /// A child's notes, with how to change them.
+    ChildNotes(ChildId),
+    /// Confirm a drafted `/cancelday`.
+    CancelDayDo(u64),
     /// Close a flow.
     Dismiss,
     /// A guardian confirms or declines someone who used the family's code.
@@ -106,6 +110,8 @@ impl Callback {
             TakeCover(s) => format!("tc:{s}"),
             BroadcastSend(b) => format!("bb:{b}"),
             BroadcastCancel(b) => format!("bx:{b}"),
+            CancelDayDo(d) => format!("cd:{d}"),
+            ChildNotes(c) => format!("cn:{c}"),
             Dismiss => "x".into(),
             GuardianOk(u) => format!("gy:{u}"),
             GuardianNo(u) => format!("gn:{u}"),
@@ -147,6 +153,8 @@ impl Callback {
             "tc" => TakeCover(ShiftId(n(1)?)),
             "bb" => BroadcastSend(n(1)?),
             "bx" => BroadcastCancel(n(1)?),
+            "cd" => CancelDayDo(n(1)?),
+            "cn" => ChildNotes(ChildId(n(1)?)),
             "x" => Dismiss,
             "gy" => GuardianOk(UserId(parts.get(1)?.parse().ok()?)),
             "gn" => GuardianNo(UserId(parts.get(1)?.parse().ok()?)),
@@ -176,6 +184,8 @@ mod tests {
             Callback::TakeCover(ShiftId(u64::MAX)),
             Callback::BroadcastSend(u64::MAX),
             Callback::BroadcastCancel(u64::MAX),
+            Callback::CancelDayDo(u64::MAX),
+            Callback::ChildNotes(ChildId(u64::MAX)),
             Callback::Dismiss,
             Callback::GuardianOk(UserId(i64::MIN)),
             Callback::GuardianNo(UserId(i64::MAX)),

@@ -16,6 +16,9 @@ pub enum Command {
     Children,
     /// `/child add NAME YYYY-MM-DD`; without arguments a guided flow.
     ChildAdd(Option<(String, NaiveDate)>),
+    /// `/child note ID TEXT` sets a child's notes (`-` clears them); `/child note` shows
+    /// the children with their notes and how to change them.
+    ChildNote(Option<(ChildId, Option<String>)>),
     Family,
     Schedule(Option<NaiveDate>),
     Book(Option<ShiftId>, Option<ChildId>),
@@ -32,6 +35,7 @@ pub enum Command {
         start: NaiveTime,
         end: NaiveTime,
         places: Option<u32>,
+        staff: Option<u32>,
     },
     Templates,
     TemplateAdd {
@@ -45,6 +49,8 @@ pub enum Command {
         to: NaiveDate,
     },
     CancelShift(ShiftId, Option<String>),
+    /// `/cancelday DATE REASON`: every shift of a day, after a confirmation.
+    CancelDay(NaiveDate, String),
     MoveShift {
         shift: ShiftId,
         date: NaiveDate,
@@ -58,6 +64,12 @@ pub enum Command {
     Approve(UserId),
     Reject(UserId),
     Suspend(UserId),
+    /// `/unblock USER`: lift a volunteer's no-show block.
+    Unblock(UserId),
+    /// `/overdraft USER MINUTES`: how far below zero that member's family may go.
+    Overdraft(UserId, i64),
+    /// `/staff USER on|off`: the professional staff role.
+    Staff(UserId, bool),
     Grant {
         user: UserId,
         minutes: i64,
@@ -105,8 +117,9 @@ pub enum ParseError {
     Usage(&'static str),
 }
 
-/// Longest text a command may carry; Telegram allows 4096, nobody types that on purpose.
-pub const MAX_INPUT: usize = 1000;
+/// Longest text a message may carry: Telegram's own limit of 4,096 characters, so a
+/// long broadcast reaches the broadcast's own limit (`MAX_BROADCAST`) and its answer.
+pub const MAX_INPUT: usize = 4096;
 
 pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
     let text = text.trim();
@@ -140,6 +153,12 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                 let birth = need!(date(rest[rest.len() - 1]), "child");
                 let name = rest[..rest.len() - 1].join(" ");
                 Command::ChildAdd(Some((name, birth)))
+            }
+            ["note"] => Command::ChildNote(None),
+            ["note", c, text @ ..] if !text.is_empty() => {
+                let child = ChildId(need!(id(c), "child"));
+                let text = text.join(" ");
+                Command::ChildNote(Some((child, (text != "-").then_some(text))))
             }
             _ => return Err(usage("child")),
         },
@@ -183,13 +202,19 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             _ => return Err(usage("swap")),
         },
         "newshift" => match words.as_slice() {
-            [d, span] | [d, span, _] => {
+            [d, span, rest @ ..] if rest.len() <= 2 => {
                 let (start, end) = need!(span_of(span), "newshift");
-                let places = match words.get(2) {
-                    Some(p) => Some(need!(p.parse::<u32>().ok(), "newshift")),
-                    None => None,
+                let number = |i: usize| match rest.get(i) {
+                    Some(p) => p.parse::<u32>().ok().map(Some),
+                    None => Some(None),
                 };
-                Command::NewShift { date: need!(date(d), "newshift"), start, end, places }
+                Command::NewShift {
+                    date: need!(date(d), "newshift"),
+                    start,
+                    end,
+                    places: need!(number(0), "newshift"),
+                    staff: need!(number(1), "newshift"),
+                }
             }
             _ => return Err(usage("newshift")),
         },
@@ -214,6 +239,10 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                 let reason = (!reason.is_empty()).then(|| reason.join(" "));
                 Command::CancelShift(ShiftId(need!(id(s), "cancelshift")), reason)
             }
+        },
+        "cancelday" => match words.as_slice() {
+            [d, reason @ ..] if !reason.is_empty() => Command::CancelDay(need!(date(d), "cancelday"), reason.join(" ")),
+            _ => return Err(usage("cancelday")),
         },
         "moveshift" => match words.as_slice() {
             [s, d, span] => {
@@ -271,12 +300,57 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             }
             ["cover", n] => Command::Settings(Some(SettingChange::CoverBatch(need!(n.parse().ok(), "settings")))),
             ["guardians", v] => Command::Settings(Some(SettingChange::GuardianApproval(need!(on_off(v), "settings")))),
+            ["ages", span] => {
+                let (a, b) = need!(span.split_once(['-', '–', '~']), "settings");
+                let (a, b) = (need!(a.trim().parse().ok(), "settings"), need!(b.trim().parse().ok(), "settings"));
+                Command::Settings(Some(SettingChange::Ages(a, b)))
+            }
+            ["block", n, days] => Command::Settings(Some(SettingChange::NoShowBlock(
+                need!(n.parse().ok(), "settings"),
+                need!(days.parse().ok(), "settings"),
+            ))),
+            [key, n] => {
+                let n: i64 = need!(n.parse().ok(), "settings");
+                let small = || u32::try_from(n).ok();
+                Command::Settings(Some(match *key {
+                    "earn" => SettingChange::EarnRate(n),
+                    "cost" => SettingChange::CostRate(n),
+                    "grant" => SettingChange::StartGrant(n),
+                    "freecancel" => SettingChange::FreeCancelHours(n),
+                    "late" => SettingChange::LateCancelPercent(n),
+                    "penalty" => SettingChange::NoShowPenalty(n),
+                    "autosettle" => SettingChange::AutoSettleHours(n),
+                    "places" => SettingChange::Capacity(need!(small(), "settings")),
+                    "staff" => SettingChange::Staff(need!(small(), "settings")),
+                    "waitlist" => SettingChange::Waitlist(need!(small(), "settings")),
+                    _ => return Err(usage("settings")),
+                }))
+            }
             _ => return Err(usage("settings")),
         },
         "pending" => Command::Pending,
         "approve" => Command::Approve(need!(user(&words), "approve")),
         "reject" => Command::Reject(need!(user(&words), "reject")),
         "suspend" => Command::Suspend(need!(user(&words), "suspend")),
+        "unblock" => Command::Unblock(need!(user(&words), "unblock")),
+        "overdraft" => match words.as_slice() {
+            [u, m] => Command::Overdraft(
+                UserId(need!(u.parse().ok(), "overdraft")),
+                need!(m.parse().ok().filter(|m: &i64| *m >= 0), "overdraft"),
+            ),
+            _ => return Err(usage("overdraft")),
+        },
+        "staff" => match words.as_slice() {
+            [u, on] => {
+                let on = match on.to_ascii_lowercase().as_str() {
+                    "on" | "yes" | "开" => true,
+                    "off" | "no" | "关" => false,
+                    _ => return Err(usage("staff")),
+                };
+                Command::Staff(UserId(need!(u.parse().ok(), "staff")), on)
+            }
+            _ => return Err(usage("staff")),
+        },
         "grant" => match words.as_slice() {
             [u, m, memo @ ..] if !memo.is_empty() => Command::Grant {
                 user: UserId(need!(u.parse().ok(), "grant")),
@@ -326,6 +400,21 @@ fn on_off(s: &str) -> Option<bool> {
         "on" | "yes" | "开" | "是" => Some(true),
         "off" | "no" | "关" | "否" => Some(false),
         _ => None,
+    }
+}
+
+impl Command {
+    /// The dates a person typed for shifts and schedules, with the command whose usage
+    /// line explains them (birth dates are the service's to judge).
+    pub fn typed_dates(&self) -> Option<(&'static str, Vec<NaiveDate>)> {
+        Some(match self {
+            Command::Schedule(Some(d)) => ("schedule", vec![*d]),
+            Command::NewShift { date, .. } => ("newshift", vec![*date]),
+            Command::TemplateGenerate { from, to } => ("template", vec![*from, *to]),
+            Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
+            Command::CancelDay(date, _) => ("cancelday", vec![*date]),
+            _ => return None,
+        })
     }
 }
 
@@ -391,6 +480,13 @@ mod tests {
             Ok(Command::ChildAdd(Some(("Xiao Ming".into(), date("2025-01-31").unwrap()))))
         );
         assert_eq!(p("/cancel 7"), Ok(Command::CancelBooking(BookingId(7))));
+        assert_eq!(
+            p("/child note 3 peanut allergy"),
+            Ok(Command::ChildNote(Some((ChildId(3), Some("peanut allergy".into())))))
+        );
+        assert_eq!(p("/child note 3 -"), Ok(Command::ChildNote(Some((ChildId(3), None)))));
+        assert_eq!(p("/child note"), Ok(Command::ChildNote(None)));
+        assert_eq!(p("/child note x nuts"), Err(ParseError::Usage("child")));
         assert_eq!(p("/cancel v7"), Ok(Command::DropSignup(SignupId(7))));
         assert_eq!(p("/schedule 2026/12/01"), Ok(Command::Schedule(date("2026-12-01"))));
         assert_eq!(p("/start ABC123"), Ok(Command::Start(Some("ABC123".into()))));
@@ -404,9 +500,28 @@ mod tests {
                 date: date("2026-12-02").unwrap(),
                 start: time("09:00").unwrap(),
                 end: time("12:00").unwrap(),
-                places: Some(8)
+                places: Some(8),
+                staff: None
             })
         );
+        assert_eq!(
+            p("/newshift 2026-12-02 09:00-12:00 8 2").map(|c| match c {
+                Command::NewShift { places, staff, .. } => (places, staff),
+                _ => (None, None),
+            }),
+            Ok((Some(8), Some(2)))
+        );
+        assert_eq!(p("/unblock 42"), Ok(Command::Unblock(UserId(42))));
+        assert_eq!(p("/overdraft 42 120"), Ok(Command::Overdraft(UserId(42), 120)));
+        assert_eq!(p("/overdraft 42 -5"), Err(ParseError::Usage("overdraft")));
+        assert_eq!(p("/staff 42 on"), Ok(Command::Staff(UserId(42), true)));
+        assert_eq!(p("/staff 42 OFF"), Ok(Command::Staff(UserId(42), false)));
+        assert_eq!(p("/staff 42 maybe"), Err(ParseError::Usage("staff")));
+        assert_eq!(
+            p("/cancelday 2026-12-08 typhoon warning"),
+            Ok(Command::CancelDay(date("2026-12-08").unwrap(), "typhoon warning".into()))
+        );
+        assert_eq!(p("/cancelday 2026-12-08"), Err(ParseError::Usage("cancelday")));
         assert_eq!(
             p("/grant 42 -30 fix typo"),
             Ok(Command::Grant { user: UserId(42), minutes: -30, memo: "fix typo".into() })
@@ -436,6 +551,11 @@ mod tests {
         assert_eq!(p("/settings family 25:00"), Err(ParseError::Usage("settings")));
         assert_eq!(p("/settings remind soon"), Err(ParseError::Usage("settings")));
         assert_eq!(p("/settings volume 11"), Err(ParseError::Usage("settings")));
+        assert_eq!(p("/settings ages 12-36"), Ok(Command::Settings(Some(SettingChange::Ages(12, 36)))));
+        assert_eq!(p("/settings block 3 60"), Ok(Command::Settings(Some(SettingChange::NoShowBlock(3, 60)))));
+        assert_eq!(p("/settings late 40"), Ok(Command::Settings(Some(SettingChange::LateCancelPercent(40)))));
+        assert_eq!(p("/settings places 15"), Ok(Command::Settings(Some(SettingChange::Capacity(15)))));
+        assert_eq!(p("/settings places -1"), Err(ParseError::Usage("settings")));
         assert_eq!(p("/swap 12"), Ok(Command::Swap(Some(SwapOf::Shift(ShiftId(12))))));
         assert_eq!(p("/swap v5"), Ok(Command::Swap(Some(SwapOf::Signup(SignupId(5))))));
         assert_eq!(p("/swap x"), Err(ParseError::Usage("swap")));
@@ -489,6 +609,8 @@ mod tests {
         assert_eq!(p("/book 0"), Err(ParseError::Usage("book")));
         assert_eq!(p("/newshift 2026-13-02 09:00-12:00"), Err(ParseError::Usage("newshift")));
         assert_eq!(p("/newshift 2026-12-02 9-12"), Err(ParseError::Usage("newshift")));
+        assert_eq!(p("/newshift 2026-12-02 09:00-12:00 8 x"), Err(ParseError::Usage("newshift")));
+        assert_eq!(p("/newshift 2026-12-02 09:00-12:00 8 1 9"), Err(ParseError::Usage("newshift")));
         assert_eq!(p("/grant 42 lots"), Err(ParseError::Usage("grant")));
         assert_eq!(p("/grant 42 99999999999999999999999 x"), Err(ParseError::Usage("grant")));
         assert_eq!(p("/approve"), Err(ParseError::Usage("approve")));

@@ -81,6 +81,17 @@ impl Ctx {
 
 pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
     let lang = ctx.lang;
+    // Dates far from today (chrono reads years of any length) get the range and the usage.
+    if let Some((usage, dates)) = cmd.typed_dates() {
+        let (from, to) = crate::service::date_window(ctx.today());
+        if dates.iter().any(|d| *d < from || *d > to) {
+            let e = ServiceError::DateOutOfRange { from, to };
+            let mut h = ctx.err(&e);
+            h.reply.text.push('\n');
+            h.reply.text.push_str(&render::usage(lang, usage));
+            return h;
+        }
+    }
     match cmd {
         Command::Start(Some(code)) | Command::Join(code) => join(ctx, &code),
         Command::Start(None) | Command::Menu => main_menu(ctx, true),
@@ -100,6 +111,13 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
             Err(e) => ctx.err(&e),
         },
         Command::ChildAdd(Some((name, birth))) => add_child(ctx, &name, birth),
+        Command::ChildNote(None) => children(ctx),
+        Command::ChildNote(Some((child, notes))) => {
+            ctx.done(ctx.svc.set_child_notes(&ctx.caller(), child, notes.as_deref()), |id| {
+                let key = if notes.is_some() { "child-notes-saved" } else { "child-notes-cleared" };
+                Reply::text(t!(lang, key, id = id.0))
+            })
+        }
         Command::Family => match ctx.svc.my_family(ctx.user) {
             Ok(f) => Reply::text(t!(
                 lang,
@@ -131,8 +149,8 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
             };
             ctx.done(r, |s| Reply::text(t!(lang, "swap-offered", signup = s.id.0)))
         }
-        Command::NewShift { date, start, end, places } => {
-            ctx.done(ctx.svc.create_shift(&ctx.caller(), date, start, end, places, None), |s| {
+        Command::NewShift { date, start, end, places, staff } => {
+            ctx.done(ctx.svc.create_shift(&ctx.caller(), date, start, end, places, staff), |s| {
                 Reply::text(t!(
                     lang,
                     "shift-created",
@@ -152,15 +170,33 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
                 Reply::text(t!(lang, "template-generated", count = list.len()))
             }),
         Command::CancelShift(shift, Some(reason)) => cancel_shift(ctx, shift, &reason),
-        Command::CancelShift(shift, None) => match ctx.svc.my_centre(ctx.user) {
-            Ok((m, _)) if m.is_coordinator() => Handled {
+        // Ask for the reason only about a shift this coordinator may cancel.
+        Command::CancelShift(shift, None) => match ctx.svc.shift_to_cancel(ctx.user, shift) {
+            Ok(_) => Handled {
                 reply: Reply::text(t!(lang, "cancelshift-ask-reason", shift = shift.0)),
                 state: Some(State::CancelShiftReason { shift }),
                 ..Handled::default()
             },
-            Ok(_) => ctx.err(&ServiceError::NotCoordinator),
             Err(e) => ctx.err(&e),
         },
+        Command::CancelDay(date, reason) => {
+            ctx.done(ctx.svc.draft_cancel_day(&ctx.caller(), date, &reason), |(id, day)| {
+                Reply::text(t!(
+                    lang,
+                    "cancelday-ask",
+                    date = render::date(lang, day.date),
+                    shifts = day.shifts.len(),
+                    children = day.children,
+                    families = day.families,
+                    volunteers = day.volunteers,
+                    reason = reason.as_str()
+                ))
+                .with_row(vec![
+                    (ctx.l("btn-cancelday"), Callback::CancelDayDo(*id)),
+                    (ctx.l("btn-keep"), Callback::Dismiss),
+                ])
+            })
+        }
         Command::MoveShift { shift, date, start, end } => ctx
             .done(ctx.svc.move_shift(&ctx.caller(), shift, date, start, end), |s| {
                 Reply::text(t!(lang, "shift-moved", shift = render::shift(lang, &ShiftBrief::from(s))))
@@ -180,6 +216,16 @@ pub fn command(ctx: &Ctx, cmd: Command) -> Handled {
         Command::Reject(u) => reject(ctx, u),
         Command::Suspend(u) => ctx.done(ctx.svc.suspend_member(&ctx.caller(), u), |m| {
             Reply::text(t!(lang, "member-suspended", name = m.name.as_str()))
+        }),
+        Command::Unblock(u) => ctx.done(ctx.svc.lift_block(&ctx.caller(), u), |m| {
+            Reply::text(t!(lang, "member-unblocked", name = m.name.as_str()))
+        }),
+        Command::Overdraft(u, limit) => ctx.done(ctx.svc.set_overdraft(&ctx.caller(), u, limit), |f| {
+            Reply::text(t!(lang, "overdraft-set", user = u.0, limit = hours(f.overdraft_limit)))
+        }),
+        Command::Staff(u, on) => ctx.done(ctx.svc.set_staff(&ctx.caller(), u, on), |m| {
+            let key = if m.role == Role::Parent { "staff-off" } else { "staff-on" };
+            Reply::text(t!(lang, key, name = m.name.as_str()))
         }),
         Command::Grant { user, minutes, memo } => ctx.done(ctx.svc.grant(&ctx.caller(), user, minutes, &memo), |bal| {
             Reply::text(t!(lang, "granted", amount = hours(minutes), user = user.0, balance = hours(*bal)))
@@ -336,12 +382,15 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::BookAsk(s, c) => book_ask(ctx, s, c),
         Callback::BookDo(s, c) => book(ctx, s, c),
         Callback::VolunteerAsk(s) => match ctx.svc.volunteer_quote(ctx.user, s) {
-            Ok((shift, earn)) => Reply::text(t!(
-                lang,
-                "volunteer-ask",
-                shift = render::shift(lang, &ShiftBrief::from(&shift)),
-                earn = hours(earn)
-            ))
+            Ok((shift, earn)) => Reply::text(match earn {
+                Some(earn) => t!(
+                    lang,
+                    "volunteer-ask",
+                    shift = render::shift(lang, &ShiftBrief::from(&shift)),
+                    earn = hours(earn)
+                ),
+                None => t!(lang, "volunteer-ask-no-family", shift = render::shift(lang, &ShiftBrief::from(&shift))),
+            })
             .with_row(vec![
                 (ctx.l("btn-confirm"), Callback::VolunteerDo(s)),
                 (ctx.l("btn-back"), Callback::Menu(Menu::Volunteer)),
@@ -350,12 +399,25 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
             Err(e) => ctx.err(&e),
         },
         Callback::VolunteerDo(s) => volunteer(ctx, s),
-        Callback::CancelAsk(b) => Reply::text(t!(lang, "cancel-ask", booking = b.0))
-            .with_row(vec![
-                (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
-                (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
-            ])
-            .into(),
+        // The prompt only for a booking the presser may cancel.
+        Callback::CancelAsk(b) => match ctx.svc.cancellable_booking(ctx.user, b) {
+            // A coordinator cancelling another family's booking charges nothing.
+            Ok(bk) if ctx.svc.member(ctx.user).ok().flatten().and_then(|m| m.family) != Some(bk.family) => {
+                Reply::text(t!(lang, "cancel-ask-free", booking = b.0))
+                    .with_row(vec![
+                        (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
+                        (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
+                    ])
+                    .into()
+            }
+            Ok(_) => Reply::text(t!(lang, "cancel-ask", booking = b.0))
+                .with_row(vec![
+                    (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
+                    (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
+                ])
+                .into(),
+            Err(e) => ctx.err(&e),
+        },
         Callback::CancelDo(b) => cancel_booking(ctx, b),
         Callback::DropAsk(s) => Reply::text(t!(lang, "drop-ask", signup = s.0))
             .with_row(vec![(ctx.l("btn-drop"), Callback::DropDo(s)), (ctx.l("btn-keep"), Callback::Menu(Menu::My))])
@@ -375,7 +437,7 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::Attend(s) => ctx.done(ctx.svc.confirm_signup(&ctx.caller(), s), |s| {
             Reply::text(t!(lang, "attend-confirmed", shift = signup_shift(ctx, s)))
         }),
-        Callback::CantCome(s) => ctx.done(ctx.svc.drop_signup(&ctx.caller(), s), |s| {
+        Callback::CantCome(s) => ctx.done(ctx.svc.cant_come(&ctx.caller(), s), |s| {
             Reply::text(t!(lang, "cant-come-done", shift = signup_shift(ctx, s)))
         }),
         Callback::TakeCover(shift) => ctx.done(ctx.svc.take_cover(&ctx.caller(), shift), |s| {
@@ -387,6 +449,30 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         Callback::BroadcastCancel(id) => {
             ctx.done(ctx.svc.cancel_broadcast(&ctx.caller(), id), |_| Reply::text(ctx.l("broadcast-cancelled")))
         }
+        Callback::CancelDayDo(id) => ctx.done(ctx.svc.confirm_cancel_day(&ctx.caller(), id), |day| {
+            Reply::text(t!(
+                lang,
+                "cancelday-done",
+                date = render::date(lang, day.date),
+                shifts = day.shifts.len(),
+                children = day.children,
+                families = day.families
+            ))
+        }),
+        Callback::ChildNotes(id) => match ctx.svc.children(ctx.user) {
+            Ok(list) => match list.into_iter().find(|c| c.id == id) {
+                Some(c) => Reply::text(t!(
+                    lang,
+                    "child-notes-show",
+                    name = c.name.as_str(),
+                    id = c.id.0,
+                    notes = c.notes.unwrap_or_else(|| ctx.l("child-notes-none"))
+                ))
+                .into(),
+                None => ctx.err(&ServiceError::UnknownChild),
+            },
+            Err(e) => ctx.err(&e),
+        },
         Callback::Dismiss => {
             Handled { reply: Reply::text(ctx.l("dismissed")), state: Some(State::Idle), ..Handled::default() }
         }
@@ -434,11 +520,18 @@ fn main_menu(ctx: &Ctx, greet: bool) -> Handled {
     let mut reply = match &member {
         Some(m) if m.is_active() => {
             let centre = ctx.svc.centre(m.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
-            let mut r = Reply::text(t!(lang, "menu-title", name = m.name.as_str(), centre = centre))
-                .with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-book", Menu::Book)])
-                .with_row(vec![b("btn-volunteer", Menu::Volunteer), b("btn-my", Menu::My)])
-                .with_row(vec![b("btn-balance", Menu::Balance), b("btn-children", Menu::Children)])
-                .with_row(vec![b("btn-swaps", Menu::Swaps), b("btn-language", Menu::Language)]);
+            let r = Reply::text(t!(lang, "menu-title", name = m.name.as_str(), centre = centre));
+            // Booking, balance and children belong to a family: a member without one
+            // (a coordinator appointed by id) is not offered them.
+            let mut r = if m.family.is_some() {
+                r.with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-book", Menu::Book)])
+                    .with_row(vec![b("btn-volunteer", Menu::Volunteer), b("btn-my", Menu::My)])
+                    .with_row(vec![b("btn-balance", Menu::Balance), b("btn-children", Menu::Children)])
+            } else {
+                r.with_row(vec![b("btn-schedule", Menu::Schedule), b("btn-volunteer", Menu::Volunteer)])
+                    .with_row(vec![b("btn-my", Menu::My)])
+            }
+            .with_row(vec![b("btn-swaps", Menu::Swaps), b("btn-language", Menu::Language)]);
             if m.is_coordinator() {
                 r = r.with_row(vec![b("btn-pending", Menu::Pending), b("btn-invite", Menu::Invite)]);
             }
@@ -539,9 +632,22 @@ fn children(ctx: &Ctx) -> Handled {
                         months = months
                     )
                 ));
+                // The family sees its own children's notes.
+                if let Some(n) = &c.notes {
+                    text.push_str(&format!("\n   ⚠ {n}"));
+                }
             }
             text.push_str(&format!("\n\n{}", ctx.l("children-add-hint")));
-            Reply::text(text).into()
+            if !list.is_empty() {
+                text.push_str(&format!("\n{}", ctx.l("children-note-hint")));
+            }
+            // One button per child leads to its notes and how to change them.
+            let mut reply = Reply::text(text);
+            for c in &list {
+                reply =
+                    reply.with_button(t!(lang, "btn-child-notes", name = c.name.as_str()), Callback::ChildNotes(c.id));
+            }
+            reply.into()
         }
         Err(e) => ctx.err(&e),
     }
@@ -599,6 +705,10 @@ fn schedule(ctx: &Ctx, from: NaiveDate) -> Handled {
 /// Step 1 of booking: the days of the next two weeks that have open shifts.
 fn book_days(ctx: &Ctx) -> Handled {
     let lang = ctx.lang;
+    // Booking is for a family's children: without a family, say so before any picker.
+    if let Err(e) = ctx.svc.children(ctx.user) {
+        return ctx.err(&e);
+    }
     match ctx.svc.schedule(ctx.user, ctx.today(), 14) {
         Ok(views) => {
             let mut days: Vec<NaiveDate> =

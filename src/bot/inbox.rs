@@ -33,8 +33,23 @@ pub struct Inbox {
     store: Arc<Store>,
 }
 
-fn done_key(id: u32) -> Key {
-    Key::new().str("upd/").u64(id as u64)
+/// What identifies an update for good. Telegram may reuse update ids after a week
+/// without updates, so an update is known by what it carries: a message by its chat and
+/// message id (an edit also by its edit time), a button press by its callback query id.
+/// This is also the request key of the service call the update causes.
+pub fn identity(u: &Update) -> String {
+    match &u.kind {
+        UpdateKind::Message(m) => format!("m{}:{}", m.chat.id.0, m.id.0),
+        UpdateKind::EditedMessage(m) => {
+            format!("e{}:{}:{}", m.chat.id.0, m.id.0, m.edit_date().map(|d| d.timestamp()).unwrap_or(0))
+        }
+        UpdateKind::CallbackQuery(q) => format!("c{}", q.id),
+        _ => format!("u{}:{}", u.id.0, serde_json::to_string(&u.kind).map(|j| j.len()).unwrap_or(0)),
+    }
+}
+
+fn done_key(identity: &str) -> Key {
+    Key::new().str("upd/").str(identity)
 }
 
 fn inbox_key(id: u32) -> Key {
@@ -58,15 +73,17 @@ impl Inbox {
     /// Stores a fetched batch in one durable write and returns the updates that are
     /// new (not already waiting in the inbox, not already handled). Updates teloxide
     /// could not parse are recorded as handled at once: no handler would ever see them.
-    pub fn admit(&self, updates: &[Update], now_ms: i64) -> Result<Vec<Update>, StoreError> {
+    pub fn admit(&self, updates: &[Update], expires_ms: i64) -> Result<Vec<Update>, StoreError> {
         let fresh = self.store.write(|tx| {
             let mut fresh = Vec::new();
             for u in updates {
-                if tx.contains(T::Inbox, inbox_key(u.id.0))? || tx.contains(T::Processed, done_key(u.id.0))? {
+                let done = done_key(&identity(u));
+                if tx.contains(T::Inbox, inbox_key(u.id.0))? || tx.contains(T::Processed, &done)? {
                     continue;
                 }
                 if let UpdateKind::Error(_) = u.kind {
-                    tx.put(T::Processed, done_key(u.id.0), &now_ms)?;
+                    tx.mark(T::Processed, &done)?;
+                    tx.expire_at(T::Processed, &done, expires_ms)?;
                     continue;
                 }
                 tx.put(T::Inbox, inbox_key(u.id.0), u)?;
@@ -82,11 +99,19 @@ impl Inbox {
     }
 
     /// Marks an update handled, with the dialogue state it leaves its chat in (if it
-    /// changed), in one durable write.
-    pub fn done(&self, id: u32, dialogue: Option<(ChatId, State)>, now_ms: i64) -> Result<(), StoreError> {
+    /// changed), in one durable write. The done mark is kept until `expires_ms`
+    /// (retention): long enough for any batch Telegram could hand out again.
+    pub fn done(
+        &self,
+        update: &Update,
+        dialogue: Option<(ChatId, State)>,
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        let (id, done) = (update.id.0, done_key(&identity(update)));
         let r = self.store.write(|tx| {
             tx.del(T::Inbox, inbox_key(id))?;
-            tx.put(T::Processed, done_key(id), &now_ms)?;
+            tx.mark(T::Processed, &done)?;
+            tx.expire_at(T::Processed, &done, expires_ms)?;
             match &dialogue {
                 Some((chat, State::Idle)) => tx.del(T::Dialogues, SledStorage::key(*chat))?,
                 Some((chat, state)) => tx.put(T::Dialogues, SledStorage::key(*chat), state)?,
@@ -101,8 +126,8 @@ impl Inbox {
     }
 
     /// Whether an update was handled (for tests).
-    pub fn is_done(&self, id: u32) -> bool {
-        self.store.get::<i64>(T::Processed, done_key(id)).ok().flatten().is_some()
+    pub fn is_done(&self, update: &Update) -> bool {
+        self.store.tree(T::Processed).contains_key(done_key(&identity(update)).bytes()).unwrap_or(false)
     }
 }
 
@@ -114,11 +139,12 @@ pub struct InboxListener {
 }
 
 impl InboxListener {
-    /// Starts the poller task. `now_ms` gives the time recorded with handled marks.
-    pub fn start(bot: Bot, inbox: Inbox, now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> InboxListener {
+    /// Starts the poller task. `expiry_ms` gives the time until which a done mark made
+    /// now is kept.
+    pub fn start(bot: Bot, inbox: Inbox, expiry_ms: impl Fn() -> i64 + Send + Sync + 'static) -> InboxListener {
         let (tx, rx) = mpsc::channel(QUEUE);
         let (stop, flag) = mk_stop_token();
-        tokio::spawn(poller(bot, inbox, tx, flag, now_ms));
+        tokio::spawn(poller(bot, inbox, tx, flag, expiry_ms));
         InboxListener { rx, stop }
     }
 }

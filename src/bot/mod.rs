@@ -84,7 +84,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         // Anything else (a group's message, a kind we do not read) is done at once.
         .default_handler(move |update: Arc<Update>| {
             let (inbox, svc) = (done_inbox.clone(), done_svc.clone());
-            async move { finish(&svc, &inbox, update.id.0, None).await }
+            async move { finish(&svc, &inbox, &update, None).await }
         })
         .enable_ctrlc_handler()
         .build();
@@ -127,15 +127,16 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     let settler = tokio::spawn(settle_loop(tg.clone(), svc.clone(), stop.clone()));
     let outbox = tokio::spawn(outbox::outbox_loop(tg.clone(), svc.clone(), stop.clone()));
     let broadcasts = tokio::spawn(broadcaster::broadcast_loop(tg.clone(), svc.clone(), stop.clone()));
-    let janitor = tokio::spawn(limiter_janitor(tg.clone(), stop));
+    let janitor = tokio::spawn(limiter_janitor(tg.clone(), stop.clone()));
+    let pruner = tokio::spawn(retention_loop(svc.clone(), stop));
     let clock_svc = svc.clone();
-    let listener = InboxListener::start(bot, inbox, move || clock_svc.now().timestamp_millis());
+    let listener = InboxListener::start(bot, inbox, move || clock_svc.expiry(clock_svc.now()));
     dispatcher
         .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("the update listener failed"))
         .await;
     // The loops stop between sends, so a graceful stop never leaves a send unrecorded.
     let _ = stop_tx.send(true);
-    for task in [settler, outbox, broadcasts, janitor] {
+    for task in [settler, outbox, broadcasts, janitor, pruner] {
         if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
             log::warn!("a background loop did not stop in time");
         }
@@ -155,6 +156,40 @@ async fn limiter_janitor(tg: Tg, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => tg.limiter.forget_quiet_chats(),
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Prunes records kept only for idempotency or delivery once their retention ended:
+/// at most `BATCH` records a write and `BATCHES` writes a run, a run every ten minutes,
+/// so pruning never holds the store for long.
+async fn retention_loop(svc: Arc<Service>, mut stop: watch::Receiver<bool>) {
+    const BATCH: usize = 500;
+    const BATCHES: usize = 20;
+    loop {
+        for _ in 0..BATCHES {
+            let s = svc.clone();
+            match tokio::task::spawn_blocking(move || s.prune_expired(BATCH)).await {
+                Ok(Ok(n)) if n == BATCH => continue,
+                Ok(Ok(n)) => {
+                    if n > 0 {
+                        log::info!("retention: pruned {n} records");
+                    }
+                    break;
+                }
+                Ok(Err(e)) => {
+                    log::error!("retention: pruning failed: {e}");
+                    break;
+                }
+                Err(e) => {
+                    log::error!("retention: pruning failed: {e}");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
             _ = stop.changed() => return,
         }
     }
@@ -224,10 +259,13 @@ fn user_name(u: &teloxide::types::User) -> String {
 }
 
 /// Runs an update's synchronous part off the async workers, watched by the watchdog
-/// and named for the store operations it makes; a panic becomes an apology.
+/// and named for the store operations it makes. A panic becomes an apology; if the
+/// change it asked for was committed before the panic (its replay record exists), the
+/// person is told it was done rather than that nothing changed.
 async fn handle_blocking(
     label: String,
     lang: Lang,
+    request: (Arc<Service>, UserId, String),
     f: impl FnOnce() -> (Lang, Handled) + Send + 'static,
 ) -> (Lang, Handled) {
     let task = tokio::task::spawn_blocking(move || {
@@ -237,7 +275,10 @@ async fn handle_blocking(
             Ok(h) => h,
             Err(_) => {
                 log::error!("handling {label} panicked");
-                (lang, Handled { reply: Reply::text(t!(lang, "err-internal")), error: true, ..Handled::default() })
+                let (svc, user, key) = request;
+                let committed = svc.was_applied(user, &key);
+                let text = t!(lang, if committed { "err-internal-after-change" } else { "err-internal" });
+                (lang, Handled { reply: Reply::text(text), error: !committed, ..Handled::default() })
             }
         }
     });
@@ -251,18 +292,19 @@ async fn handle_blocking(
 }
 
 /// Marks an update handled (and the dialogue state it leaves), durably.
-async fn finish(svc: &Arc<Service>, inbox: &Inbox, update: u32, dialogue: Option<(ChatId, State)>) {
-    let (inbox, now) = (inbox.clone(), svc.now().timestamp_millis());
-    let label = format!("marking update {update} done");
+async fn finish(svc: &Arc<Service>, inbox: &Inbox, update: &Update, dialogue: Option<(ChatId, State)>) {
+    let (inbox, expires, update) = (inbox.clone(), svc.expiry(svc.now()), update.clone());
+    let id = update.id.0;
+    let label = format!("marking update {id} done");
     let r = tokio::task::spawn_blocking(move || {
         let _watch = crate::watchdog::watch(|| label);
-        inbox.done(update, dialogue, now)
+        inbox.done(&update, dialogue, expires)
     })
     .await;
     match r {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => log::error!("marking update {update} done failed: {e}"),
-        Err(e) => log::error!("marking update {update} done failed: {e}"),
+        Ok(Err(e)) => log::error!("marking update {id} done failed: {e}"),
+        Err(e) => log::error!("marking update {id} done failed: {e}"),
     }
 }
 
@@ -288,7 +330,7 @@ async fn on_message(
 ) -> HandlerResult {
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
-        finish(&svc, &inbox, id, None).await;
+        finish(&svc, &inbox, &update, None).await;
         return Ok(());
     };
     let user = UserId(from.id.0 as i64);
@@ -301,14 +343,17 @@ async fn on_message(
     let label = label_of(id, text.as_deref());
     let ctx_svc = svc.clone();
     let bot_username = me.username().to_string();
-    let (lang, handled) = handle_blocking(label, Lang::guess(from.language_code.as_deref()), move || {
+    // The message's identity, not the update id (Telegram may reuse those).
+    let request = inbox::identity(&update);
+    let ctx_request = request.clone();
+    let (lang, handled) = handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
         let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
         let ctx = Ctx {
             svc: ctx_svc,
             user,
             name: user_name(&from),
             lang,
-            request: Some(format!("u{id}")),
+            request: Some(ctx_request),
             bot_username: bot_username.clone(),
             message: None,
         };
@@ -337,19 +382,18 @@ async fn on_message(
     let _ = lang;
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
-    finish(&svc, &inbox, id, handled.state.clone().map(|s| (msg.chat.id, s))).await;
+    finish(&svc, &inbox, &update, handled.state.clone().map(|s| (msg.chat.id, s))).await;
     Ok(())
 }
 
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
 async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbox: Inbox) -> HandlerResult {
-    let id = update.id.0;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref());
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
     }
-    finish(&svc, &inbox, id, None).await;
+    finish(&svc, &inbox, &update, None).await;
     Ok(())
 }
 
@@ -370,7 +414,9 @@ async fn on_callback(
     let from = q.from.clone();
     let bot_username = me.username().to_string();
     let (query_id, message) = (q.id.clone(), q.regular_message().map(|m| m.id.0));
-    let (lang, handled) = handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), move || {
+    let request = format!("c{query_id}");
+    let ctx_request = request.clone();
+    let (lang, handled) = handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
         let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
         let Some(cb) = Callback::decode(&data) else {
             let h = Handled { reply: Reply::text(t!(lang, "stale-button")), error: true, ..Handled::default() };
@@ -381,7 +427,7 @@ async fn on_callback(
             user,
             name: user_name(&from),
             lang,
-            request: Some(format!("c{query_id}")),
+            request: Some(ctx_request),
             bot_username,
             message,
         };
@@ -403,7 +449,7 @@ async fn on_callback(
         send_reply(&tg, &svc, chat, editable, &handled).await;
     }
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
-    finish(&svc, &inbox, id, handled.state.clone().map(|s| (chat, s))).await;
+    finish(&svc, &inbox, &update, handled.state.clone().map(|s| (chat, s))).await;
     Ok(())
 }
 
@@ -478,6 +524,10 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "approve",
     "suspend",
     "remove",
+    "cancelday",
+    "unblock",
+    "overdraft",
+    "staff",
 ];
 
 fn commands(lang: Lang, names: &[&str]) -> Vec<BotCommand> {

@@ -196,12 +196,14 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         ChildAge(AgeProblem::NotBorn) => t!(lang, "err-not-born"),
         ShiftStarted => t!(lang, "err-shift-started"),
         ShiftNotOver => t!(lang, "err-shift-not-over"),
+        ShiftNotStarted => t!(lang, "err-shift-not-started"),
         ShiftCancelled => t!(lang, "err-shift-cancelled"),
         ShiftSettled => t!(lang, "err-shift-settled"),
         InPast => t!(lang, "err-in-past"),
         BadTimes => t!(lang, "err-bad-times"),
         BadCapacity => t!(lang, "err-bad-capacity"),
         BadRange => t!(lang, "err-bad-range"),
+        DateOutOfRange { from, to } => t!(lang, "err-date-range", from = from.to_string(), to = to.to_string()),
         AlreadyBooked => t!(lang, "err-already-booked"),
         ChildBusy => t!(lang, "err-child-busy"),
         WaitlistFull => t!(lang, "err-waitlist-full"),
@@ -218,10 +220,16 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         BadText { max } => t!(lang, "err-bad-text", max = *max),
         TooManyChildren => t!(lang, "err-too-many-children"),
         CoverTaken => t!(lang, "err-cover-taken"),
+        CoverNotNeeded => t!(lang, "err-cover-not-needed"),
         MoveClash => t!(lang, "err-move-clash"),
         BroadcastClosed => t!(lang, "err-broadcast-closed"),
         NoRecipients => t!(lang, "err-no-recipients"),
         BadSetting => t!(lang, "usage-settings"),
+        SettingRange { key, min, max } => {
+            t!(lang, "err-setting-range", setting = setting_word(*key), min = *min, max = *max)
+        }
+        NothingToCancel => t!(lang, "err-nothing-to-cancel"),
+        IsCoordinator => t!(lang, "err-is-coordinator"),
         Storage(_) => t!(lang, "err-internal"),
         TooManyAttempts { until } => {
             t!(lang, "err-too-many-attempts", until = until.format("%Y-%m-%d %H:%M UTC").to_string())
@@ -257,6 +265,14 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
             "note-shift-cancelled",
             shift = shift(lang, s),
             reason = reason.as_str(),
+            released = hours(*released)
+        )),
+        Event::DayCancelled { date: d, reason, shifts, released } => Reply::text(t!(
+            lang,
+            "note-day-cancelled",
+            date = date(lang, *d),
+            reason = reason.as_str(),
+            shifts = shifts.iter().map(|s| shift(lang, s)).collect::<Vec<_>>().join(", "),
             released = hours(*released)
         )),
         Event::Understaffed { shift: s, missing } => {
@@ -295,6 +311,27 @@ pub fn notice(lang: Lang, e: &Event) -> Reply {
             date = date(lang, to.date),
             start = hm(to.start),
             end = hm(to.end)
+        )),
+        Event::MoveCancelled { shift: s, child, why, released } => {
+            let why = match why {
+                crate::service::MoveDrop::Age(problem) => error(lang, &ServiceError::ChildAge(*problem)),
+                crate::service::MoveDrop::Credits { needed } => t!(lang, "note-move-credits", needed = hours(*needed)),
+            };
+            Reply::text(t!(
+                lang,
+                "note-move-cancelled",
+                shift = shift(lang, s),
+                child = child.as_str(),
+                why = why,
+                released = hours(*released)
+            ))
+        }
+        Event::MoveWaitlisted { booking, shift: s, child } => Reply::text(t!(
+            lang,
+            "note-move-waitlisted",
+            shift = shift(lang, s),
+            child = child.as_str(),
+            booking = booking.0
         )),
         Event::SwapTaken { shift: s, by, .. } => {
             Reply::text(t!(lang, "note-swap-taken", shift = shift(lang, s), name = by.as_str()))
@@ -375,8 +412,12 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             Reply::text(text)
         }
         Reminder::CoverAsk { shift: s, earn, missing } => {
-            Reply::text(t!(lang, "cover-ask", shift = shift(lang, s), missing = *missing, earn = hours(*earn)))
-                .with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
+            let text = if *earn > 0 {
+                t!(lang, "cover-ask", shift = shift(lang, s), missing = *missing, earn = hours(*earn))
+            } else {
+                t!(lang, "cover-ask-no-credits", shift = shift(lang, s), missing = *missing)
+            };
+            Reply::text(text).with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
         }
     }
 }
@@ -422,7 +463,7 @@ pub fn broadcast_report(lang: Lang, b: &Broadcast, blocked: &[String], failed: &
 /// A centre's reminder settings and how to change them.
 pub fn settings(lang: Lang, c: &Centre) -> String {
     let p = &c.policy;
-    let hours: Vec<String> = p.volunteer_reminder_hours.iter().map(|h| h.to_string()).collect();
+    let remind: Vec<String> = p.volunteer_reminder_hours.iter().map(|h| h.to_string()).collect();
     let quiet = if p.quiet_start == p.quiet_end {
         t!(lang, "settings-quiet-none")
     } else {
@@ -432,7 +473,21 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
         lang,
         "settings-view",
         centre = c.name.as_str(),
-        hours = hours.join(", "),
+        min_age = p.min_age_months,
+        max_age = p.max_age_months,
+        places = p.default_capacity,
+        staff = p.default_staff,
+        waitlist = p.max_waitlist,
+        grant = hours(p.start_grant_minutes),
+        earn = p.earn_per_minute,
+        cost = p.cost_per_child_minute,
+        free_cancel = p.free_cancel_hours,
+        late = p.late_cancel_percent,
+        autosettle = p.auto_settle_hours,
+        penalty = hours(p.volunteer_no_show_penalty),
+        block = p.no_show_block_count,
+        block_days = p.no_show_window_days,
+        hours = remind.join(", "),
         family = p.family_reminder_time.as_str(),
         digest = p.coordinator_digest_time.as_str(),
         quiet = quiet,
@@ -442,4 +497,25 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
     let key = if p.coordinator_confirms_guardians { "settings-guardians-on" } else { "settings-guardians-off" };
     text.push_str(&t!(lang, key));
     text
+}
+
+/// The word that names a setting in `/settings KEY VALUE` (the same in both languages).
+fn setting_word(key: crate::service::SettingKey) -> &'static str {
+    use crate::service::SettingKey::*;
+    match key {
+        Remind => "remind",
+        Cover => "cover",
+        Ages => "ages",
+        Earn => "earn",
+        Cost => "cost",
+        Grant => "grant",
+        FreeCancel => "freecancel",
+        LatePercent => "late",
+        Penalty => "penalty",
+        BlockCount | BlockDays => "block",
+        AutoSettle => "autosettle",
+        Capacity => "places",
+        Staff => "staff",
+        Waitlist => "waitlist",
+    }
 }

@@ -53,6 +53,9 @@ pub struct Job {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverCall {
     pub asked: Vec<UserId>,
+    /// Who took the shift with "Take this shift" (so a later press can say it was taken).
+    #[serde(default)]
+    pub taken_by: Vec<UserId>,
 }
 
 /// Who a broadcast goes to.

@@ -61,8 +61,12 @@ pub struct Member {
     pub joined_at: DateTime<Utc>,
     /// Dates of volunteer no-shows, for the sign-up block.
     pub no_shows: Vec<DateTime<Utc>>,
-    /// Set by a coordinator to lift a no-show block; no-shows before it do not count.
+    /// When a coordinator last lifted a no-show block.
     pub block_lifted_at: Option<DateTime<Utc>>,
+    /// How many of `no_shows` had been recorded when the block was last lifted: those no
+    /// longer count. (None on records from before it: then `block_lifted_at` decides.)
+    #[serde(default)]
+    pub no_shows_lifted: Option<usize>,
     /// When this member last served (or signed up for) a shift; finding cover asks the
     /// least recent first.
     pub last_volunteered: Option<NaiveDate>,
@@ -88,8 +92,26 @@ impl Member {
             joined_at,
             no_shows: vec![],
             block_lifted_at: None,
+            no_shows_lifted: None,
             last_volunteered: None,
         }
+    }
+
+    /// Sign-up is blocked once `no_show_block_count` no-shows (dated at their shifts) fell
+    /// within `no_show_window_days` of each other since the last lift; the block lasts
+    /// until a coordinator lifts it (DESIGN.md section 3), however long ago they were.
+    pub fn is_blocked(&self, policy: &Policy) -> bool {
+        let n = policy.no_show_block_count as usize;
+        if n == 0 {
+            return false;
+        }
+        let mut counted: Vec<DateTime<Utc>> = match self.no_shows_lifted {
+            Some(k) => self.no_shows.iter().skip(k).copied().collect(),
+            None => self.no_shows.iter().filter(|t| self.block_lifted_at.is_none_or(|l| **t > l)).copied().collect(),
+        };
+        counted.sort_unstable();
+        let window = chrono::Duration::try_days(policy.no_show_window_days.max(0)).unwrap_or(chrono::Duration::MAX);
+        counted.windows(n).any(|w| w[n - 1] - w[0] <= window)
     }
 
     pub fn is_active(&self) -> bool {

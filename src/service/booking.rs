@@ -1,7 +1,7 @@
 //! Booking care and volunteering: the instant-booking rule, holds, cancellations with
 //! their charges, sign-ups with overlap and no-show checks, drops and swaps.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{cancel_owner, cover_needed, note_declined, plan_booking, plan_signup, review_cover};
@@ -102,17 +102,34 @@ impl Service {
             .map_err(ServiceError::from_write)
     }
 
+    /// A live booking the caller may cancel (a guardian of its family, or a coordinator),
+    /// for the confirm prompt; anything else answers like an unknown booking.
+    pub fn cancellable_booking(&self, user: UserId, id: BookingId) -> Result<Booking, ServiceError> {
+        let (m, centre) = self.my_centre(user)?;
+        let b = self.booking(id)?.filter(|b| b.centre == centre.id).ok_or(ServiceError::UnknownBooking)?;
+        if m.family != Some(b.family) && !m.is_coordinator() {
+            return Err(ServiceError::UnknownBooking);
+        }
+        if !b.is_live() {
+            return Err(ServiceError::BookingNotLive);
+        }
+        Ok(b)
+    }
+
     /// What volunteering at a shift would earn, shown before the member confirms.
     /// Changes nothing.
-    pub fn volunteer_quote(&self, user: UserId, shift_id: ShiftId) -> Result<(Shift, i64), ServiceError> {
+    /// A member without a family (a coordinator appointed by id, say) volunteers without
+    /// credits: credits belong to a family's account, and staff are not paid in credits.
+    /// Then the earning is `None`.
+    pub fn volunteer_quote(&self, user: UserId, shift_id: ShiftId) -> Result<(Shift, Option<i64>), ServiceError> {
         let now = self.now();
         self.store
-            .read(|tx| -> Res<(Shift, i64)> {
+            .read(|tx| -> Res<(Shift, Option<i64>)> {
                 let m = active_member(tx, user)?;
                 let centre = centre(tx, m.centre)?;
                 let shift = open_future_shift(tx, &centre, shift_id, now)?;
                 let earn = ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?;
-                Ok((shift, earn))
+                Ok((shift, m.family.map(|_| earn)))
             })
             .map_err(ServiceError::from_write)
     }
@@ -219,7 +236,10 @@ impl Service {
                 return Err(ServiceError::ShiftStarted.into());
             }
             let mut fam = family(tx, b.family)?;
-            let charge = if b.status == BookingStatus::Confirmed {
+            // A coordinator's cancellation is the centre's decision: the family pays nothing.
+            // (A coordinator cancelling their own family's booking pays like any parent.)
+            let by_family = m.family == Some(b.family);
+            let charge = if by_family && b.status == BookingStatus::Confirmed {
                 ledger::cancellation_charge(b.held, shift.starts_at(centre.tz()), now, &centre.policy)
             } else {
                 0
@@ -258,9 +278,15 @@ impl Service {
             if cover && cover_needed(tx, &centre, &shift)? == 0 {
                 // Already signed up counts as taken by you, not by someone else.
                 check_volunteer_free(tx, &centre, &shift, caller.user)?;
-                return Err(ServiceError::CoverTaken.into());
+                // "Taken" only if someone took it with this button and is still on duty;
+                // otherwise the gap closed another way (a booking cancelled, a volunteer
+                // signed up, a shift that never lacked anyone).
+                let call: CoverCall = tx.get(T::CoverCalls, Key::new().u64(shift.id.0))?.unwrap_or_default();
+                let taken = shift_state(tx, &shift)?.on_duty.iter().any(|s| call.taken_by.contains(&s.user));
+                let e = if taken { ServiceError::CoverTaken } else { ServiceError::CoverNotNeeded };
+                return Err(e.into());
             }
-            if is_blocked(&m, &centre, now) {
+            if is_blocked(&m, &centre) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
@@ -268,6 +294,12 @@ impl Service {
             plan_signup(tx, &centre, &shift, s.id, now)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;
+            if cover {
+                let key = Key::new().u64(shift.id.0);
+                let mut call: CoverCall = tx.get(T::CoverCalls, &key)?.unwrap_or_default();
+                call.taken_by.push(caller.user);
+                tx.put(T::CoverCalls, &key, &call)?;
+            }
             let mut notes = vec![];
             rebalance(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
@@ -278,11 +310,21 @@ impl Service {
     /// longer fit, the shift is flagged understaffed and coordinators are told; no child
     /// is dropped.
     pub fn drop_signup(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
+        self.withdraw(caller, signup_id, false)
+    }
+
+    /// "I can't make it" from a volunteer's own reminder: like `drop_signup`, but only
+    /// ever the caller's own signup (a coordinator's press on another's is refused).
+    pub fn cant_come(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
+        self.withdraw(caller, signup_id, true)
+    }
+
+    fn withdraw(&self, caller: &Caller, signup_id: SignupId, own_only: bool) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
             let m = active_member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut s = signup_in(tx, centre.id, signup_id)?;
-            if s.user != caller.user && !m.is_coordinator() {
+            if s.user != caller.user && (own_only || !m.is_coordinator()) {
                 return Err(ServiceError::UnknownSignup.into());
             }
             if !s.is_on_duty() {
@@ -358,7 +400,7 @@ impl Service {
                 return Err(ServiceError::AlreadySignedUp.into());
             }
             let mut shift = open_future_shift(tx, &centre, old.shift, now)?;
-            if is_blocked(&m, &centre, now) {
+            if is_blocked(&m, &centre) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
@@ -434,9 +476,11 @@ impl Service {
         let (_, centre) = self.my_centre(user)?;
         let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
         let today = self.today(centre.tz());
-        let from = (shift.date - Duration::days(7)).max(today);
+        let week = chrono::Days::new(7);
+        let from = shift.date.checked_sub_days(week).unwrap_or(shift.date).max(today);
+        let to = shift.date.checked_add_days(week).unwrap_or(shift.date);
         let mut found: Vec<Shift> = vec![];
-        for id in self.shift_ids_between(centre.id, from, shift.date + Duration::days(7))? {
+        for id in self.shift_ids_between(centre.id, from, to)? {
             if id == shift_id {
                 continue;
             }
@@ -456,7 +500,8 @@ impl Service {
         let (_, centre) = self.my_centre(user)?;
         let today = self.today(centre.tz());
         let mut out = vec![];
-        for id in self.shift_ids_between(centre.id, today, today + Duration::days(days as i64))? {
+        let to = today.checked_add_days(chrono::Days::new(days as u64)).unwrap_or(today);
+        for id in self.shift_ids_between(centre.id, today, to)? {
             let Some(shift) = self.shift(id)? else {
                 continue;
             };
@@ -476,11 +521,9 @@ impl Service {
     }
 }
 
-/// Two or more no-shows within the window since the last lift block sign-up.
-pub(super) fn is_blocked(m: &Member, centre: &Centre, now: DateTime<Utc>) -> bool {
-    let since = now - Duration::days(centre.policy.no_show_window_days);
-    let counted = m.no_shows.iter().filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l)).count();
-    counted as u32 >= centre.policy.no_show_block_count
+/// Sign-up is blocked after repeated no-shows, until a coordinator lifts it.
+pub(super) fn is_blocked(m: &Member, centre: &Centre) -> bool {
+    m.is_blocked(&centre.policy)
 }
 
 /// The volunteer is not already on this shift nor on an overlapping one.

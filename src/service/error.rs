@@ -45,6 +45,8 @@ pub enum ServiceError {
     ShiftStarted,
     #[error("that shift has not ended yet")]
     ShiftNotOver,
+    #[error("that shift has not started yet")]
+    ShiftNotStarted,
     #[error("that shift is cancelled")]
     ShiftCancelled,
     #[error("that shift is already settled")]
@@ -57,6 +59,8 @@ pub enum ServiceError {
     BadCapacity,
     #[error("the date range is empty or longer than a year")]
     BadRange,
+    #[error("dates must lie between {from} and {to}")]
+    DateOutOfRange { from: chrono::NaiveDate, to: chrono::NaiveDate },
     #[error("this child is already booked for this shift")]
     AlreadyBooked,
     #[error("this child is booked for an overlapping shift")]
@@ -85,6 +89,8 @@ pub enum ServiceError {
     TooManyChildren,
     #[error("someone else has already taken that shift")]
     CoverTaken,
+    #[error("that shift does not need cover any more")]
+    CoverNotNeeded,
     #[error("a child or volunteer of this shift has another shift at the new time")]
     MoveClash,
     #[error("that broadcast was already sent or cancelled")]
@@ -93,6 +99,12 @@ pub enum ServiceError {
     NoRecipients,
     #[error("that setting is out of range")]
     BadSetting,
+    #[error("{key:?} must be between {min} and {max}")]
+    SettingRange { key: crate::service::SettingKey, min: i64, max: i64 },
+    #[error("that member is a coordinator (and so staff already)")]
+    IsCoordinator,
+    #[error("no open shift on that day to cancel")]
+    NothingToCancel,
     #[error("storage error: {0}")]
     Storage(String),
     #[error("too many wrong invite codes; try again after {until}")]

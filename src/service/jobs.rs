@@ -413,7 +413,7 @@ impl Service {
                     let Some(m) = tx.get::<Member>(T::Members, member_key(*user))? else { continue };
                     if !m.is_active()
                         || m.centre != centre.id
-                        || is_blocked(&m, &centre, now)
+                        || is_blocked(&m, &centre)
                         || check_volunteer_free(tx, &centre, &shift, *user).is_err()
                     {
                         continue;
@@ -453,7 +453,8 @@ fn upcoming(tx: &Tx, id: ShiftId, now: DateTime<Utc>) -> Res<Option<(Shift, Cent
 fn volunteer_step(tx: &Tx, job: &Job, id: SignupId, hours: i64, now: DateTime<Utc>) -> Res<JobStep> {
     let s = signup(tx, id)?;
     let Some((shift, _)) = upcoming(tx, s.shift, now)? else { return Ok(JobStep::Drop) };
-    if !s.is_on_duty() {
+    let active = tx.get::<Member>(T::Members, member_key(s.user))?.is_some_and(|m| m.is_active());
+    if !s.is_on_duty() || !active {
         return Ok(JobStep::Drop);
     }
     // After downtime several reminders of one signup may be due at once: send the latest.
@@ -489,8 +490,18 @@ fn family_step(tx: &Tx, id: BookingId, now: DateTime<Utc>) -> Res<JobStep> {
     let child = child_in(tx, centre.id, b.child)?;
     let fam = family(tx, b.family)?;
     let today = now.with_timezone(&centre.tz()).date_naive() >= shift.date;
+    // A suspended guardian gets no reminders.
+    let mut to = vec![];
+    for g in &fam.guardians {
+        if tx.get::<Member>(T::Members, member_key(*g))?.is_some_and(|m| m.is_active()) {
+            to.push(*g);
+        }
+    }
+    if to.is_empty() {
+        return Ok(JobStep::Drop);
+    }
     Ok(JobStep::Send {
-        to: fam.guardians.clone(),
+        to,
         reminder: Reminder::Family { shift: ShiftBrief::from(&shift), child: child.name, waitlist_position, today },
     })
 }
@@ -535,10 +546,16 @@ fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], n
 fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) -> Res<JobStep> {
     let Some((shift, centre)) = upcoming(tx, shift_id, now)? else { return Ok(JobStep::Drop) };
     let missing = cover_needed(tx, &centre, &shift)?;
-    if missing == 0 || check_volunteer_free(tx, &centre, &shift, user).is_err() {
+    // Suspended (or gone) since the ask was planned: not asked.
+    let asked = tx.get::<Member>(T::Members, member_key(user))?.filter(|m| m.is_active());
+    if missing == 0 || asked.is_none() || check_volunteer_free(tx, &centre, &shift, user).is_err() {
         return Ok(JobStep::Drop);
     }
-    let earn = ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?;
+    // Credits go to a family's account: a member without one is promised none.
+    let earn = match asked.and_then(|m| m.family) {
+        Some(_) => ledger::volunteer_earning(shift.minutes(), &centre.policy).map_err(ServiceError::from)?,
+        None => 0,
+    };
     Ok(JobStep::Send {
         to: vec![user],
         reminder: Reminder::CoverAsk { shift: ShiftBrief::from(&shift), earn, missing },

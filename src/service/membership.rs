@@ -328,8 +328,24 @@ impl Service {
         })
     }
 
+    /// Suspends a member. They leave the rota at once: their signups on shifts not yet
+    /// started are dropped (the shift is flagged understaffed and coordinators told if
+    /// children no longer fit, and the search for cover starts), their reminders and asks
+    /// stop, and they earn nothing afterwards. When no guardian of their family is active
+    /// any more, the family's bookings on shifts not yet started are cancelled and their
+    /// holds released in full.
     pub fn suspend_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
-        self.change(caller, |tx, _| {
+        // The records to walk come from index ranges read before the transaction (no scans
+        // inside it); each is re-read and re-checked inside. Yesterday (UTC) covers every
+        // timezone's today.
+        let from = (self.now() - chrono::Duration::days(1)).date_naive();
+        let signups = self.signup_ids_from(target, from)?;
+        let target_family = self.member(target)?.and_then(|m| m.family);
+        let bookings = match target_family {
+            Some(f) => self.booking_ids_from(f, from)?,
+            None => vec![],
+        };
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
             if m.status != MemberStatus::Active || target == caller.user {
@@ -341,7 +357,53 @@ impl Service {
                 set_coordinator(tx, centre.id, target, false)?;
             }
             put_member(tx, &m)?;
-            Ok((m, vec![Notice { to: target, event: Event::Suspended { centre_name: centre.name } }]))
+            let mut notes = vec![Notice { to: target, event: Event::Suspended { centre_name: centre.name.clone() } }];
+            for id in &signups {
+                let mut s = signup(tx, *id)?;
+                if s.user != target || !s.is_on_duty() {
+                    continue;
+                }
+                let mut shift = shift_in(tx, centre.id, s.shift)?;
+                if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
+                    continue;
+                }
+                s.status = SignupStatus::Dropped;
+                s.offered_for_swap = false;
+                put_signup(tx, &s)?;
+                super::schedule::remove_volunteer_day(tx, &s, shift.date)?;
+                super::jobs::cancel_owner(tx, JobOwner::Signup(s.id))?;
+                super::jobs::note_declined(tx, shift.id, s.user)?;
+                shift.signups.retain(|x| *x != s.id);
+                rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            }
+            if let Some(fid) = m.family {
+                let mut fam = family(tx, fid)?;
+                let mut anyone_active = false;
+                for g in &fam.guardians {
+                    anyone_active |= member(tx, *g)?.is_active();
+                }
+                if !anyone_active {
+                    for id in &bookings {
+                        let mut b = booking(tx, *id)?;
+                        if b.family != fid || !b.is_live() {
+                            continue;
+                        }
+                        let mut shift = shift_in(tx, centre.id, b.shift)?;
+                        if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
+                            continue;
+                        }
+                        release_hold(tx, &mut b, &mut fam, Some(caller.user), now, "family suspended")?;
+                        b.status = BookingStatus::Cancelled;
+                        put_booking(tx, &b)?;
+                        super::schedule::remove_child_day(tx, &b, shift.date)?;
+                        super::jobs::cancel_owner(tx, JobOwner::Booking(b.id))?;
+                        shift.bookings.retain(|x| *x != b.id);
+                        rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+                    }
+                    put_family(tx, &fam)?;
+                }
+            }
+            Ok((m, notes))
         })
     }
 
@@ -360,17 +422,40 @@ impl Service {
         })
     }
 
+    /// A coordinator gives or takes the professional staff role (`/staff USER on|off`).
+    /// A coordinator is staff already; taking it from them is refused (use the role).
+    pub fn set_staff(&self, caller: &Caller, target: UserId, on: bool) -> Result<Outcome<Member>, ServiceError> {
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let mut m = member_in(tx, coord.centre, target)?;
+            if !m.is_active() {
+                return Err(ServiceError::NotActive(m.status).into());
+            }
+            match (m.role, on) {
+                (Role::Coordinator, false) => return Err(ServiceError::IsCoordinator.into()),
+                (Role::Coordinator, true) => {}
+                (_, true) => m.role = Role::Staff,
+                (_, false) => m.role = Role::Parent,
+            }
+            put_member(tx, &m)?;
+            Ok((m, vec![]))
+        })
+    }
+
     /// A coordinator lifts a volunteer's no-show block.
     pub fn lift_block(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
             m.block_lifted_at = Some(now);
+            m.no_shows_lifted = Some(m.no_shows.len());
             put_member(tx, &m)?;
             Ok((m, vec![]))
         })
     }
 
+    /// A guardian adds a child. The returned record leaves the notes out: it is kept as
+    /// the request's replay answer, and notes are only ever kept in the child's record.
     pub fn add_child(
         &self,
         caller: &Caller,
@@ -413,7 +498,33 @@ impl Service {
             tx.put(T::Children, Key::new().u64(child.id.0), &child)?;
             fam.children.push(child.id);
             put_family(tx, &fam)?;
-            Ok((child, vec![]))
+            // The answer is kept for replays (`Processed`): without the notes, which stay
+            // in the child's own record only.
+            Ok((Child { notes: None, ..child }, vec![]))
+        })
+    }
+
+    /// A guardian sets (or, with `None` or empty text, clears) a child's notes: allergies
+    /// and care needs. The answer (kept for replays) carries no notes.
+    pub fn set_child_notes(
+        &self,
+        caller: &Caller,
+        child_id: ChildId,
+        notes: Option<&str>,
+    ) -> Result<Outcome<ChildId>, ServiceError> {
+        let notes = match notes.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => Some(clean_text(n, NOTES_MAX)?),
+            None => None,
+        };
+        self.change(caller, |tx, _| {
+            let m = active_member(tx, caller.user)?;
+            let mut child = child_in(tx, m.centre, child_id)?;
+            if m.family != Some(child.family) {
+                return Err(ServiceError::UnknownChild.into());
+            }
+            child.notes = notes.clone();
+            tx.put(T::Children, Key::new().u64(child.id.0), &child)?;
+            Ok((child.id, vec![]))
         })
     }
 
@@ -515,6 +626,32 @@ impl Service {
 
     pub fn centres(&self) -> Result<Vec<Centre>, ServiceError> {
         Ok(self.store.scan::<Centre>(T::Centres, &[])?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// Ids of a member's signups on shifts dated `from` on (an index range).
+    pub(crate) fn signup_ids_from(&self, user: UserId, from: NaiveDate) -> Result<Vec<SignupId>, ServiceError> {
+        let prefix = Key::new().i64(user.0);
+        let start = Key::new().i64(user.0).date(from);
+        let mut out = vec![];
+        for k in self.store.index_keys(T::SignupsByMember, prefix.bytes(), start.bytes()) {
+            if let Some(id) = crate::store::keys::u64_at(&k?, 12) {
+                out.push(SignupId(id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ids of a family's bookings on shifts dated `from` on (an index range).
+    pub(crate) fn booking_ids_from(&self, family: FamilyId, from: NaiveDate) -> Result<Vec<BookingId>, ServiceError> {
+        let prefix = Key::new().u64(family.0);
+        let start = Key::new().u64(family.0).date(from);
+        let mut out = vec![];
+        for k in self.store.index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes()) {
+            if let Some(id) = crate::store::keys::u64_at(&k?, 12) {
+                out.push(BookingId(id));
+            }
+        }
+        Ok(out)
     }
 
     /// The coordinator's own centre, for `/invite`.

@@ -32,10 +32,11 @@ pub use error::ServiceError;
 pub use jobs::{DigestShift, JobStep, Reminder};
 pub use leaving::Departure;
 pub use membership::JoinResult;
-pub use notice::{Event, Notice, ShiftBrief};
+pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
 pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
-pub use schedule::{RosterChild, RosterView, RosterVolunteer, ShiftView};
-pub use settings::SettingChange;
+pub use records::date_window;
+pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
+pub use settings::{SettingChange, SettingKey};
 pub use settlement::{AutoSettle, Mark, SettleReport};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -131,6 +132,12 @@ impl Service {
     /// Timezone of new centres, and of people who belong to none.
     pub fn default_tz(&self) -> Tz {
         self.config.default_tz
+    }
+
+    /// Whether `user`'s request `request` changed something (its replay record exists).
+    pub fn was_applied(&self, user: UserId, request: &str) -> bool {
+        let key = format!("{user}/{request}");
+        self.store.tree(crate::store::T::Processed).contains_key(key.as_bytes()).unwrap_or(false)
     }
 
     /// When a record kept for idempotency or delivery, written `now`, may be pruned (ms).

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{BookingId, CentreId, Shift, ShiftId, SignupId, UserId};
+use crate::domain::{AgeProblem, BookingId, CentreId, Shift, ShiftId, SignupId, UserId};
 
 /// Enough of a shift to name it in a message (local date and times).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +60,14 @@ pub enum Event {
         reason: String,
         released: i64,
     },
+    /// To each guardian and volunteer of a day a coordinator cancelled, once in all:
+    /// their shifts that day and their family's total returned.
+    DayCancelled {
+        date: NaiveDate,
+        reason: String,
+        shifts: Vec<ShiftBrief>,
+        released: i64,
+    },
     /// To coordinators: confirmed children no longer fit the caregivers.
     Understaffed {
         shift: ShiftBrief,
@@ -93,6 +101,21 @@ pub enum Event {
         from: ShiftBrief,
         to: ShiftBrief,
     },
+    /// To the guardians: the shift moved and the booking could not move with it, so it
+    /// was cancelled and its hold released in full.
+    MoveCancelled {
+        shift: ShiftBrief,
+        child: String,
+        why: MoveDrop,
+        released: i64,
+    },
+    /// To the guardians: the shift moved, and on the new date the room or class caps no
+    /// longer hold every confirmed child, so this one is back at the head of the waitlist.
+    MoveWaitlisted {
+        booking: BookingId,
+        shift: ShiftBrief,
+        child: String,
+    },
     /// To the volunteer who offered a shift: someone took it over.
     SwapTaken {
         shift: ShiftBrief,
@@ -125,6 +148,15 @@ pub enum Event {
         name: String,
         removed: bool,
     },
+}
+
+/// Why a booking could not move with its shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoveDrop {
+    /// The child is too young or too old on the new date.
+    Age(AgeProblem),
+    /// The longer shift costs `needed` more than the family can hold.
+    Credits { needed: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

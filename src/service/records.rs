@@ -395,3 +395,26 @@ pub fn delete_member(tx: &Tx, m: &Member) -> Res<()> {
     tx.del(T::MembersByCentre, Key::new().u64(m.centre.0).i64(m.user.0))?;
     set_coordinator(tx, m.centre, m.user, false)
 }
+
+/// Days before today a date a person types may lie (a year).
+pub const DATE_PAST_DAYS: u64 = 366;
+/// Days after today a date a person types may lie (two years).
+pub const DATE_FUTURE_DAYS: u64 = 2 * 366;
+
+/// The range of dates a person may name for shifts and schedules, around `today`:
+/// a year back to two years ahead. Keeps every later date computation far from
+/// chrono's limits (years of any length parse).
+pub fn date_window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let from = today.checked_sub_days(chrono::Days::new(DATE_PAST_DAYS)).unwrap_or(NaiveDate::MIN);
+    let to = today.checked_add_days(chrono::Days::new(DATE_FUTURE_DAYS)).unwrap_or(NaiveDate::MAX);
+    (from, to)
+}
+
+/// Refuses a date outside `date_window(today)`.
+pub fn check_date(today: NaiveDate, date: NaiveDate) -> Result<(), ServiceError> {
+    let (from, to) = date_window(today);
+    if date < from || date > to {
+        return Err(ServiceError::DateOutOfRange { from, to });
+    }
+    Ok(())
+}

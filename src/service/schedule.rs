@@ -1,12 +1,12 @@
 //! Shifts: creating them (one by one or from weekly templates), cancelling them, and
 //! the read side: the schedule with free places, and a shift's roster.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{cancel_shift_jobs, plan_digest, replan_shift, review_cover};
 use super::records::*;
-use super::{Caller, Event, Outcome, Service, ServiceError, ShiftBrief};
+use super::{Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::rota;
 use crate::store::{keys::u64_at, Key, Tx, T};
@@ -67,6 +67,9 @@ fn check_shift_shape(start: NaiveTime, end: NaiveTime, capacity: u32, staff: u32
     Ok(())
 }
 
+/// How many days before and after a shift its staff and volunteers see children's notes.
+const NOTES_DAYS: i64 = 1;
+
 /// A new open shift with the next id (not yet stored).
 fn new_shift(
     tx: &Tx,
@@ -125,6 +128,7 @@ impl Service {
             let capacity = capacity.unwrap_or(centre.policy.default_capacity);
             let staff = staff.unwrap_or(centre.policy.default_staff);
             check_shift_shape(start, end, capacity, staff)?;
+            check_date(now.with_timezone(&centre.tz()).date_naive(), date)?;
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
             }
@@ -176,10 +180,13 @@ impl Service {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Outcome<Vec<Shift>>, ServiceError> {
+        let (_, home) = self.my_coordinated_centre(caller.user)?;
+        let today = self.today(home.tz());
+        check_date(today, from)?;
+        check_date(today, to)?;
         if to < from || (to - from).num_days() > 366 {
             return Err(ServiceError::BadRange);
         }
-        let (_, home) = self.my_coordinated_centre(caller.user)?;
         let templates: Vec<Template> = self
             .store
             .scan::<Template>(T::Templates, Key::new().u64(home.id.0).bytes())?
@@ -208,7 +215,9 @@ impl Service {
                     tx.put(T::TemplateDates, &mark, &shift.id)?;
                     created.push(shift);
                 }
-                date += Duration::days(1);
+                // Within the date window, so never near chrono's last date.
+                let Some(next) = date.succ_opt() else { break };
+                date = next;
             }
             Ok((created, vec![]))
         })
@@ -224,8 +233,8 @@ impl Service {
             .collect())
     }
 
-    /// A coordinator cancels a shift (a typhoon): every booking's hold is released,
-    /// every family and volunteer is told.
+    /// A coordinator cancels a shift (a typhoon): every booking's hold is released, and
+    /// every guardian and volunteer is told once, with their family's total returned.
     pub fn cancel_shift(
         &self,
         caller: &Caller,
@@ -242,48 +251,114 @@ impl Service {
             if shift.ends_at(centre.tz()) <= now {
                 return Err(ServiceError::ShiftStarted.into());
             }
+            let mut affected = Affected::default();
+            close_shift(tx, &mut shift, &reason, caller.user, now, &mut affected)?;
             let brief = ShiftBrief::from(&shift);
-            let mut notes = vec![];
-            cancel_shift_jobs(tx, &shift)?;
-            for id in &shift.bookings {
-                let mut b = booking(tx, *id)?;
-                if !b.is_live() {
-                    continue;
-                }
-                let mut fam = family(tx, b.family)?;
-                let released = release_hold(tx, &mut b, &mut fam, Some(caller.user), now, "shift cancelled")?;
-                b.status = BookingStatus::Cancelled;
-                put_booking(tx, &b)?;
-                put_family(tx, &fam)?;
-                remove_child_day(tx, &b, shift.date)?;
-                tell_family(
-                    &mut notes,
-                    &fam,
-                    Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released },
-                );
-            }
-            for id in &shift.signups {
-                let mut s = signup(tx, *id)?;
-                if !s.is_on_duty() {
-                    continue;
-                }
-                s.status = SignupStatus::Dropped;
-                put_signup(tx, &s)?;
-                remove_volunteer_day(tx, &s, shift.date)?;
-                // A volunteer who also booked was already told (with the credits returned).
-                if !notes.iter().any(|n| n.to == s.user) {
-                    notes.push(super::Notice {
-                        to: s.user,
-                        event: Event::ShiftCancelled { shift: brief.clone(), reason: reason.clone(), released: 0 },
-                    });
-                }
-            }
-            shift.status = ShiftStatus::Cancelled;
-            shift.cancel_reason = Some(reason.clone());
-            shift.understaffed = false;
-            put_shift(tx, &shift)?;
-            tx.del(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
+            let notes = affected.notices(|_, released| Event::ShiftCancelled {
+                shift: brief.clone(),
+                reason: reason.clone(),
+                released,
+            });
             Ok((shift, notes))
+        })
+    }
+
+    /// A shift the coordinator may cancel (theirs, open, not ended): checked before
+    /// `/cancelshift ID` asks for the reason.
+    pub fn shift_to_cancel(&self, user: UserId, shift_id: ShiftId) -> Result<Shift, ServiceError> {
+        let (_, centre) = self.my_coordinated_centre(user)?;
+        let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
+        ensure_open(&shift)?;
+        if shift.ends_at(centre.tz()) <= self.now() {
+            return Err(ServiceError::ShiftStarted);
+        }
+        Ok(shift)
+    }
+
+    /// What cancelling every shift of `date` would touch, for the coordinator to confirm
+    /// (`/cancelday`). Changes nothing.
+    pub fn cancel_day_preview(&self, user: UserId, date: NaiveDate) -> Result<DayCancel, ServiceError> {
+        let (_, centre) = self.my_coordinated_centre(user)?;
+        check_date(self.today(centre.tz()), date)?;
+        let ids = self.shift_ids_between(centre.id, date, date)?;
+        let now = self.now();
+        self.store
+            .read(|tx| -> super::Res<DayCancel> {
+                let mut affected = Affected::default();
+                let mut shifts = vec![];
+                for id in &ids {
+                    let shift = shift_in(tx, centre.id, *id)?;
+                    if !cancellable(&centre, &shift, now) {
+                        continue;
+                    }
+                    count_shift(tx, &shift, &mut affected)?;
+                    shifts.push(ShiftBrief::from(&shift));
+                }
+                Ok(affected.summary(date, shifts))
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// `/cancelday DATE REASON`, first step: what cancelling the day would touch, and a
+    /// draft the coordinator confirms with `confirm_cancel_day` (the reason waits there,
+    /// so the confirm button carries only the draft's id).
+    pub fn draft_cancel_day(
+        &self,
+        caller: &Caller,
+        date: NaiveDate,
+        reason: &str,
+    ) -> Result<Outcome<(u64, DayCancel)>, ServiceError> {
+        let reason = clean_text(reason, 200)?;
+        let preview = self.cancel_day_preview(caller.user, date)?;
+        if preview.shifts.is_empty() {
+            return Err(ServiceError::NothingToCancel);
+        }
+        self.change(caller, |tx, _| {
+            let coord = coordinator(tx, caller.user)?;
+            let id = tx.next_id("dayoff")?;
+            let draft = DayDraft { user: caller.user, centre: coord.centre, date, reason: reason.clone() };
+            tx.put(T::Meta, day_draft_key(id), &draft)?;
+            Ok(((id, preview.clone()), vec![]))
+        })
+    }
+
+    /// `/cancelday`, second step: the coordinator who drafted it confirms.
+    pub fn confirm_cancel_day(&self, caller: &Caller, draft: u64) -> Result<Outcome<DayCancel>, ServiceError> {
+        let d: DayDraft = self
+            .store
+            .get(T::Meta, day_draft_key(draft))?
+            .filter(|d: &DayDraft| d.user == caller.user)
+            .ok_or(ServiceError::NothingToCancel)?;
+        let ids = self.shift_ids_between(d.centre, d.date, d.date)?;
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            // Confirmed once: a second press finds no draft.
+            if !tx.contains(T::Meta, day_draft_key(draft))? || coord.centre != d.centre {
+                return Err(ServiceError::NothingToCancel.into());
+            }
+            tx.del(T::Meta, day_draft_key(draft))?;
+            let centre = centre(tx, coord.centre)?;
+            cancel_day_in(tx, &centre, d.date, &ids, &d.reason, caller.user, now)
+        })
+    }
+
+    /// A coordinator cancels every shift of a day (a typhoon) in one transaction: every
+    /// hold released, and each guardian and volunteer told once in all, listing their
+    /// shifts and their family's total returned. Shifts already over are left to settle.
+    pub fn cancel_day(
+        &self,
+        caller: &Caller,
+        date: NaiveDate,
+        reason: &str,
+    ) -> Result<Outcome<DayCancel>, ServiceError> {
+        let reason = clean_text(reason, 200)?;
+        let (_, home) = self.my_coordinated_centre(caller.user)?;
+        check_date(self.today(home.tz()), date)?;
+        let ids = self.shift_ids_between(home.id, date, date)?;
+        self.change(caller, |tx, now| {
+            let coord = coordinator(tx, caller.user)?;
+            let centre = centre(tx, coord.centre)?;
+            cancel_day_in(tx, &centre, date, &ids, &reason, caller.user, now)
         })
     }
 
@@ -303,6 +378,7 @@ impl Service {
             let centre = centre(tx, coord.centre)?;
             let old = open_future_shift(tx, &centre, shift_id, now)?;
             check_shift_shape(start, end, old.capacity, old.staff)?;
+            check_date(now.with_timezone(&centre.tz()).date_naive(), date)?;
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
             }
@@ -350,10 +426,14 @@ impl Service {
             }
             unique_users(&mut told);
             tell_all(&mut notes, &told, event);
+            reassess_moved(tx, &centre, &mut moved, caller.user, now, &mut notes)?;
             tx.del(T::ShiftsByDate, Key::new().u64(centre.id.0).date(old.date).u64(old.id.0))?;
             tx.del(T::Unsettled, Key::new().date(old.date).u64(old.id.0))?;
             insert_shift(tx, &moved)?;
             replan_shift(tx, &centre, &moved, now)?;
+            // The new groups may need more caregivers (the understaffed flag and the
+            // search for cover follow) or let waiting children in.
+            rebalance(tx, &centre, &mut moved, now, &mut notes)?;
             Ok((moved, notes))
         })
     }
@@ -455,7 +535,8 @@ impl Service {
     /// shifts; settled ones are history).
     pub fn schedule(&self, user: UserId, from: NaiveDate, days: u32) -> Result<Vec<ShiftView>, ServiceError> {
         let (m, centre) = self.my_centre(user)?;
-        let to = from + Duration::days(days.clamp(1, 62) as i64 - 1);
+        check_date(self.today(centre.tz()), from)?;
+        let to = from.checked_add_days(chrono::Days::new(days.clamp(1, 62) as u64 - 1)).unwrap_or(from);
         let mut out = vec![];
         for id in self.shift_ids_between(centre.id, from, to)? {
             if let Some(s) = self.shift(id)? {
@@ -469,7 +550,8 @@ impl Service {
     }
 
     /// Who comes to a shift. Staff, coordinators and the shift's own volunteers may see
-    /// it (children's notes included); parents may not.
+    /// it; parents may not. Children's notes are shown to coordinators, and to the staff
+    /// and volunteers from the day before the shift to the day after.
     pub fn roster(&self, user: UserId, shift_id: ShiftId) -> Result<RosterView, ServiceError> {
         let (m, centre) = self.my_centre(user)?;
         let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
@@ -493,6 +575,11 @@ impl Service {
         if !allowed {
             return Err(ServiceError::NotStaff);
         }
+        // Children's notes: coordinators always; the staff and the shift's volunteers only
+        // in the days around it (the day before to the day after).
+        let today = self.today(centre.tz());
+        let near = (today - shift.date).num_days().abs() <= NOTES_DAYS;
+        let show_notes = m.is_coordinator() || near;
         let mut children = vec![];
         let mut waitlist = vec![];
         for id in &shift.bookings {
@@ -508,7 +595,7 @@ impl Service {
                     name: child.name,
                     group: b.group,
                     months: age_in_months(child.birth_date, shift.date).unwrap_or(0),
-                    notes: child.notes,
+                    notes: child.notes.filter(|_| show_notes),
                     status: b.status,
                     marked_present: b.marked_present,
                 };
@@ -521,6 +608,292 @@ impl Service {
         }
         Ok(RosterView { shift, children, waitlist, volunteers })
     }
+}
+
+/// Re-assesses every live booking of a shift that moved (its date indexes already moved):
+///
+/// - each child's age group is taken on the new date; a child no longer accepted there is
+///   cancelled with a full refund and the family told why;
+/// - each hold follows the new duration: the difference is held on top (if the family
+///   cannot pay it within its floor and overdraft, the booking is cancelled with a full
+///   refund and the family told) or released;
+/// - over the room, class or mixed-class caps, the last confirmed children go back to the
+///   head of the waitlist, the last booked first, and their families are told. We chose
+///   this over asking the coordinator first: the move stays one step, no confirmed child
+///   is dropped without a place in the queue, and the waitlist order stays the booking
+///   order. (A ratio shortfall drops nobody: the shift is flagged understaffed by the
+///   caller's `rebalance`, which also starts the search for cover.)
+fn reassess_moved(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &mut Shift,
+    by: UserId,
+    now: chrono::DateTime<chrono::Utc>,
+    notes: &mut Vec<super::Notice>,
+) -> super::Res<()> {
+    let policy = &centre.policy;
+    let brief = ShiftBrief::from(&*shift);
+    let cost = crate::ledger::care_cost(shift.minutes(), policy).map_err(ServiceError::from)?;
+    let mut confirmed = vec![];
+    for id in shift.bookings.clone() {
+        let mut b = booking(tx, id)?;
+        if !b.is_live() {
+            continue;
+        }
+        let child = child_in(tx, centre.id, b.child)?;
+        let mut fam = family(tx, b.family)?;
+        let why = match age_group(child.birth_date, shift.date, policy.min_age_months, policy.max_age_months) {
+            Err(problem) => Some(MoveDrop::Age(problem)),
+            Ok(group) => {
+                b.group = group;
+                let extra = cost - b.held;
+                if extra > 0 {
+                    let bal = balance(tx, AccountId::Family(fam.id))?;
+                    match crate::ledger::check_spend(bal, fam.overdraft_limit, extra) {
+                        Ok(()) => {
+                            let (from, to) = (AccountId::Family(fam.id), AccountId::Escrow(centre.id));
+                            let memo = "shift moved";
+                            post(
+                                tx,
+                                EntryKind::Hold,
+                                from,
+                                to,
+                                extra,
+                                Some(shift.id),
+                                Some(b.id),
+                                Some(by),
+                                now,
+                                memo,
+                            )?;
+                            b.held += extra;
+                            fam.held += extra;
+                            None
+                        }
+                        Err(_) => Some(MoveDrop::Credits { needed: extra }),
+                    }
+                } else {
+                    if extra < 0 {
+                        let (from, to) = (AccountId::Escrow(centre.id), AccountId::Family(fam.id));
+                        let memo = "shift moved";
+                        post(
+                            tx,
+                            EntryKind::Release,
+                            from,
+                            to,
+                            -extra,
+                            Some(shift.id),
+                            Some(b.id),
+                            Some(by),
+                            now,
+                            memo,
+                        )?;
+                        b.held += extra;
+                        fam.held += extra;
+                    }
+                    None
+                }
+            }
+        };
+        if let Some(why) = why {
+            let released = release_hold(tx, &mut b, &mut fam, Some(by), now, "shift moved")?;
+            b.status = BookingStatus::Cancelled;
+            remove_child_day(tx, &b, shift.date)?;
+            super::jobs::cancel_owner(tx, JobOwner::Booking(b.id))?;
+            shift.bookings.retain(|x| *x != b.id);
+            tell_family(notes, &fam, Event::MoveCancelled { shift: brief.clone(), child: child.name, why, released });
+        } else if b.status == BookingStatus::Confirmed {
+            confirmed.push((b.id, b.group, child.name));
+        }
+        put_booking(tx, &b)?;
+        put_family(tx, &fam)?;
+    }
+    let groups: Vec<(BookingId, AgeGroup)> = confirmed.iter().map(|(id, g, _)| (*id, *g)).collect();
+    for id in rota::over_caps(&groups, shift.capacity, policy) {
+        let mut b = booking(tx, id)?;
+        b.status = BookingStatus::Waitlisted;
+        put_booking(tx, &b)?;
+        let child = confirmed.iter().find(|(x, ..)| *x == id).map(|(.., n)| n.clone()).unwrap_or_default();
+        tell_family(notes, &family(tx, b.family)?, Event::MoveWaitlisted { booking: id, shift: brief.clone(), child });
+    }
+    Ok(())
+}
+
+/// What cancelling a day touches (or touched).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayCancel {
+    pub date: NaiveDate,
+    pub shifts: Vec<ShiftBrief>,
+    /// Live bookings (confirmed or waitlisted) on them.
+    pub children: u32,
+    /// Families with such a booking.
+    pub families: u32,
+    /// Volunteers on duty.
+    pub volunteers: u32,
+}
+
+/// A `/cancelday` waiting for its coordinator's confirmation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DayDraft {
+    user: UserId,
+    centre: CentreId,
+    date: NaiveDate,
+    reason: String,
+}
+
+fn day_draft_key(id: u64) -> Key {
+    Key::new().str("dayoff/").u64(id)
+}
+
+/// Cancels the open shifts among `ids` dated `date` (read from the index before the
+/// transaction; each is re-checked here) and tells each person once.
+fn cancel_day_in(
+    tx: &Tx,
+    centre: &Centre,
+    date: NaiveDate,
+    ids: &[ShiftId],
+    reason: &str,
+    by: UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> super::Res<(DayCancel, Vec<super::Notice>)> {
+    let mut affected = Affected::default();
+    let mut shifts = vec![];
+    for id in ids {
+        let mut shift = shift_in(tx, centre.id, *id)?;
+        if shift.date != date || !cancellable(centre, &shift, now) {
+            continue;
+        }
+        count_shift(tx, &shift, &mut affected)?;
+        close_shift(tx, &mut shift, reason, by, now, &mut affected)?;
+        shifts.push(ShiftBrief::from(&shift));
+    }
+    if shifts.is_empty() {
+        return Err(ServiceError::NothingToCancel.into());
+    }
+    let notes = affected.notices(|mine, released| Event::DayCancelled {
+        date,
+        reason: reason.to_string(),
+        shifts: mine.to_vec(),
+        released,
+    });
+    Ok((affected.summary(date, shifts), notes))
+}
+
+/// An open shift a coordinator may still cancel: not yet ended.
+fn cancellable(centre: &Centre, shift: &Shift, now: chrono::DateTime<chrono::Utc>) -> bool {
+    shift.status == ShiftStatus::Open && shift.ends_at(centre.tz()) > now
+}
+
+/// Who a cancellation concerns, each person once: the shifts of theirs it cancels and
+/// their family's total returned.
+#[derive(Default)]
+struct Affected {
+    /// In the order first met.
+    people: Vec<(UserId, Option<FamilyId>, Vec<ShiftBrief>)>,
+    released: std::collections::BTreeMap<FamilyId, i64>,
+    families: std::collections::BTreeSet<FamilyId>,
+    children: u32,
+    volunteers: u32,
+}
+
+impl Affected {
+    fn touch(&mut self, user: UserId, family: Option<FamilyId>, shift: &ShiftBrief) {
+        match self.people.iter_mut().find(|(u, ..)| *u == user) {
+            Some((_, fam, shifts)) => {
+                if fam.is_none() {
+                    *fam = family;
+                }
+                if !shifts.contains(shift) {
+                    shifts.push(shift.clone());
+                }
+            }
+            None => self.people.push((user, family, vec![shift.clone()])),
+        }
+    }
+
+    /// One notice per person, made by `event` from their shifts and their family's total.
+    fn notices(&self, event: impl Fn(&[ShiftBrief], i64) -> Event) -> Vec<super::Notice> {
+        self.people
+            .iter()
+            .map(|(user, fam, shifts)| super::Notice {
+                to: *user,
+                event: event(shifts, fam.and_then(|f| self.released.get(&f).copied()).unwrap_or(0)),
+            })
+            .collect()
+    }
+
+    fn summary(&self, date: NaiveDate, shifts: Vec<ShiftBrief>) -> DayCancel {
+        DayCancel {
+            date,
+            shifts,
+            children: self.children,
+            families: self.families.len() as u32,
+            volunteers: self.volunteers,
+        }
+    }
+}
+
+/// Counts a shift's live bookings, families and volunteers on duty.
+fn count_shift(tx: &Tx, shift: &Shift, affected: &mut Affected) -> super::Res<()> {
+    for id in &shift.bookings {
+        let b = booking(tx, *id)?;
+        if b.is_live() {
+            affected.children += 1;
+            affected.families.insert(b.family);
+        }
+    }
+    for id in &shift.signups {
+        if signup(tx, *id)?.is_on_duty() {
+            affected.volunteers += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Cancels one open shift inside a transaction: its jobs removed, every live booking
+/// cancelled with its hold released in full, every signup dropped; who is concerned is
+/// noted in `affected` (told by the caller, once each).
+fn close_shift(
+    tx: &Tx,
+    shift: &mut Shift,
+    reason: &str,
+    by: UserId,
+    now: chrono::DateTime<chrono::Utc>,
+    affected: &mut Affected,
+) -> super::Res<()> {
+    let brief = ShiftBrief::from(&*shift);
+    cancel_shift_jobs(tx, shift)?;
+    for id in &shift.bookings {
+        let mut b = booking(tx, *id)?;
+        if !b.is_live() {
+            continue;
+        }
+        let mut fam = family(tx, b.family)?;
+        let released = release_hold(tx, &mut b, &mut fam, Some(by), now, "shift cancelled")?;
+        b.status = BookingStatus::Cancelled;
+        put_booking(tx, &b)?;
+        put_family(tx, &fam)?;
+        remove_child_day(tx, &b, shift.date)?;
+        *affected.released.entry(fam.id).or_default() += released;
+        for g in &fam.guardians {
+            affected.touch(*g, Some(fam.id), &brief);
+        }
+    }
+    for id in &shift.signups {
+        let mut s = signup(tx, *id)?;
+        if !s.is_on_duty() {
+            continue;
+        }
+        s.status = SignupStatus::Dropped;
+        put_signup(tx, &s)?;
+        remove_volunteer_day(tx, &s, shift.date)?;
+        affected.touch(s.user, s.family, &brief);
+    }
+    shift.status = ShiftStatus::Cancelled;
+    shift.cancel_reason = Some(reason.to_string());
+    shift.understaffed = false;
+    put_shift(tx, shift)?;
+    tx.del(T::Unsettled, Key::new().date(shift.date).u64(shift.id.0))?;
+    Ok(())
 }
 
 /// Moves one record's date-keyed entries: onto `to`'s per-day list (`day_tree`, under

@@ -90,7 +90,8 @@ fn settle(
             s.status = SignupStatus::NoShow;
             r.volunteer_no_shows += 1;
             let mut m = member(tx, s.user)?;
-            m.no_shows.push(now);
+            // Dated at the shift, not at its settlement: the window counts shifts missed.
+            m.no_shows.push(shift.starts_at(centre.tz()));
             let mut penalty = 0;
             if let Some(fid) = s.family {
                 let fam = family(tx, fid)?;
@@ -111,22 +112,15 @@ fn settle(
                     )?;
                 }
             }
-            let since = now - Duration::days(policy.no_show_window_days);
-            let recent =
-                m.no_shows.iter().filter(|t| **t >= since && m.block_lifted_at.is_none_or(|l| **t > l)).count() as u32;
+            let blocked = m.is_blocked(policy);
             put_member(tx, &m)?;
-            notes.push(Notice {
-                to: s.user,
-                event: Event::VolunteerNoShow {
-                    shift: brief.clone(),
-                    penalty,
-                    blocked: recent >= policy.no_show_block_count,
-                },
-            });
+            notes.push(Notice { to: s.user, event: Event::VolunteerNoShow { shift: brief.clone(), penalty, blocked } });
         } else {
             s.status = SignupStatus::Served;
             r.served += 1;
-            if let Some(fid) = s.family {
+            // A member suspended since signing up earns nothing.
+            let active = member(tx, s.user)?.is_active();
+            if let Some(fid) = s.family.filter(|_| active) {
                 let amount = ledger::volunteer_earning(shift.minutes(), policy).map_err(ServiceError::from)?;
                 if amount > 0 {
                     post(
@@ -166,7 +160,7 @@ impl Service {
         shift_id: ShiftId,
         marks: &[Mark],
     ) -> Result<Outcome<Shift>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let m = staff(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut shift = shift_in(tx, centre.id, shift_id)?;
@@ -196,6 +190,11 @@ impl Service {
                         put_signup(tx, &s)?;
                     }
                 }
+            }
+            // Nobody is absent from a shift that has not begun (an absence is charged).
+            // Checked after the marks, so a wrong id is named as such.
+            if shift.starts_at(centre.tz()) > now {
+                return Err(ServiceError::ShiftNotStarted.into());
             }
             shift.attendance_taken = true;
             put_shift(tx, &shift)?;
