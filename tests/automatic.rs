@@ -399,3 +399,41 @@ async fn three_hundred_due_reminders_go_out_at_the_throttle_rate() {
     println!("300 due reminders sent in {took:?}; busiest second {busiest} sendMessage requests");
     assert!(busiest <= 30, "{busiest} messages within one second");
 }
+
+/// Sends fail for 20 s (an outage between the bot and Telegram), longer than a send's
+/// own retries: the reminder is not recorded as sent, comes back after a back-off, and
+/// arrives once the outage is over, exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_that_cannot_be_sent_is_tried_again_and_arrives_once() {
+    let _shared = RATE_GATE.read().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let volunteer = 5100;
+    seed(dir.path(), t0(), |fx| {
+        let s = fx.shift("2026-12-03", "14:00", "17:00", 10);
+        let u = fx.family(volunteer, "Member 5100");
+        fx.svc.set_language(u, "en").expect("language");
+        fx.svc.volunteer(&Caller::new(u), s).expect("volunteer");
+    });
+    // Just after the 24 h reminder fell due.
+    let mut h = Harness::prepare(dir, clock("2026-12-02T14:00:10+08:00")).await;
+    h.standin.register_user(&user(volunteer));
+    h.standin.register_user(&user(COORD.0));
+    h.standin.set_fault(volunteer, Fault::Unavailable { until: Instant::now() + Duration::from_secs(20) });
+    let started = Instant::now();
+    h.spawn().await;
+    wait_for(&h, "the reminder after the outage", Duration::from_secs(75), || {
+        !automatic_to(&h, volunteer, "⏰ Reminder").is_empty()
+    })
+    .await;
+    assert!(started.elapsed() >= Duration::from_secs(20), "it could only arrive after the outage");
+    let failed = h
+        .standin
+        .calls_to("sendMessage")
+        .iter()
+        .filter(|c| c.params["chat_id"] == volunteer && c.status == 400)
+        .count();
+    assert!(failed >= 4, "the send was tried (and failed) during the outage: {failed}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(automatic_to(&h, volunteer, "⏰ Reminder").len(), 1, "exactly once");
+    eprintln!("the reminder arrived {:.1} s after the start, after {failed} failed sends", started.elapsed().as_secs_f64());
+}

@@ -517,3 +517,53 @@ fn changing_a_setting_moves_the_reminders_already_planned() {
     .collect();
     assert_eq!(got, expected);
 }
+
+/// A reminder whose sends keep failing stays due (it is not recorded as sent), comes
+/// back after a growing back-off, and once its shift has started, the coordinators'
+/// next digest names who it did not reach.
+#[test]
+fn a_reminder_that_cannot_be_sent_is_retried_then_named_in_the_next_digest() {
+    let fx = Fixture::new();
+    let v = fx.family(300, "Volunteer Li");
+    let day1 = fx.shift("2026-12-03", "14:00", "17:00", 10);
+    fx.shift("2026-12-05", "09:00", "12:00", 10);
+    fx.svc.volunteer(&as_(v), day1).expect("volunteer");
+    fx.clock.set(local("2026-12-03 12:00"));
+    let due = fx.svc.due_jobs(50).expect("due");
+    let job = due
+        .iter()
+        .find(|j| matches!(j.kind, JobKind::Volunteer { .. }))
+        .expect("the volunteer's reminder is due")
+        .clone();
+    assert!(matches!(fx.svc.prepare_job(&job).expect("prepare"), JobStep::Send { .. }));
+    // The send failed for good: the job comes back later, under the same id.
+    let moved = fx.svc.retry_job(&job).expect("retry").expect("still pending");
+    assert_eq!(moved.id, job.id);
+    assert_eq!(moved.due, fx.svc.now() + Duration::seconds(30));
+    assert_eq!(fx.svc.job_failures(&job).expect("failures"), 1);
+    assert!(fx.svc.sent_log().expect("sent").is_empty(), "nothing recorded as sent");
+    let again = fx.svc.retry_job(&moved).expect("retry").expect("pending");
+    assert_eq!(again.due, fx.svc.now() + Duration::seconds(60), "the back-off doubles");
+    // The shift starts before it gets through: not delivered, and the digest says so.
+    fx.clock.set(local("2026-12-03 14:30"));
+    assert!(matches!(fx.svc.prepare_job(&again).expect("prepare"), JobStep::Drop));
+    assert_eq!(fx.svc.job_undelivered(&again).expect("undelivered"), vec![v]);
+    assert!(fx.svc.pending_jobs().expect("jobs").iter().all(|j| j.id != job.id), "the job is gone");
+    fx.clock.set(local("2026-12-04 18:00"));
+    let digest = fx
+        .svc
+        .due_jobs(50)
+        .expect("due")
+        .into_iter()
+        .find(|j| matches!(j.kind, JobKind::Digest { .. }))
+        .expect("the digest of the 5th is due");
+    match fx.svc.prepare_job(&digest).expect("prepare") {
+        JobStep::Send { to, reminder: Reminder::Digest { unreached, .. } } => {
+            assert_eq!(to, vec![COORD]);
+            assert_eq!(unreached, vec!["Volunteer Li".to_string()]);
+        }
+        other => panic!("expected the digest, got {other:?}"),
+    }
+    fx.svc.job_sent(&digest, COORD, Some(1)).expect("sent");
+    fx.svc.finish_job(&digest).expect("finish");
+}

@@ -71,6 +71,7 @@ broadcast-failed-list = Not delivered: { $names }
 digest-title = 📋 Tomorrow, { $date }:
 digest-shift = { $shift }: infants { $infants }, toddlers { $toddlers }, older { $older }; waitlist { $waitlist }; staff { $staff }; volunteers: { $volunteers }
 digest-gap =   ⚠ { $missing } more caregiver(s) needed; asking members to cover.
+digest-unreached = ⚠ Reminders could not reach (Telegram unreachable until their shift): { $names }
 shift-moved = Moved shift { $shift }; its families and volunteers have been told.
 digest-title-today = 📋 Today, { $date }:
 usage-settings = Usage: /settings shows every setting; change one with /settings KEY VALUE: remind 24,2 (1-168 h, at most 4) · family 20:00 · digest 18:00 · quiet 22:00-07:00 (or quiet off) · cover 5 (1-50) · ages 6-36 · earn 2 (0-10) · cost 1 (1-10) · grant 360 (0-6000 min) · freecancel 24 (0-168 h) · late 50 (0-100 %) · penalty 60 (0-600 min) · block 2 90 (1-10 no-shows, 1-365 days) · autosettle 12 (1-168 h) · places 12 (1-100) · staff 1 (0-20) · waitlist 10 (1-50)

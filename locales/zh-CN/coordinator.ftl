@@ -71,6 +71,7 @@ broadcast-failed-list = 未送达：{ $names }
 digest-title = 📋 明天 { $date }：
 digest-shift = { $shift }：婴儿 { $infants }，幼儿 { $toddlers }，大童 { $older }；候补 { $waitlist }；专业人员 { $staff }；志愿者：{ $volunteers }
 digest-gap =   ⚠ 还缺 { $missing } 位照护人，正在请成员顶班。
+digest-unreached = ⚠ 以下成员在时段开始前没有收到提醒（无法连接 Telegram）：{ $names }
 shift-moved = 已调整时段 { $shift }，已通知相关家庭和志愿者。
 digest-title-today = 📋 今天 { $date }：
 usage-settings = 用法：/settings 查看全部设置；修改：/settings 项目 数值：remind 24,2（1-168 小时，最多 4 个）· family 20:00 · digest 18:00 · quiet 22:00-07:00（或 quiet off）· cover 5（1-50）· ages 6-36 · earn 2（0-10）· cost 1（1-10）· grant 360（0-6000 分钟）· freecancel 24（0-168 小时）· late 50（0-100 %）· penalty 60（0-600 分钟）· block 2 90（1-10 次，1-365 天）· autosettle 12（1-168 小时）· places 12（1-100）· staff 1（0-20）· waitlist 10（1-50）

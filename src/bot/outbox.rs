@@ -94,6 +94,15 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             let _ = tokio::task::block_in_place(|| svc.finish_job(job));
         }
         Ok(JobStep::Drop) => {
+            // A job that kept failing and whose event has now started: who it did not
+            // reach goes into the coordinators' next digest.
+            if svc.job_failures(job).unwrap_or(0) > 0 {
+                match tokio::task::block_in_place(|| svc.job_undelivered(job)) {
+                    Ok(missed) => log::warn!("job {} ({:?}) did not reach {} people in time", job.id, job.kind, missed.len()),
+                    Err(e) => log::error!("recording job {} as not delivered: {e}", job.id),
+                }
+                return job.id;
+            }
             if let Err(e) = tokio::task::block_in_place(|| svc.finish_job(job)) {
                 log::error!("finishing job {}: {e}", job.id);
             }
@@ -106,6 +115,7 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             }
         },
         Ok(JobStep::Send { to, reminder }) => {
+            let mut failed = 0;
             for user in to {
                 let lang = lang_of(svc, user, None);
                 let reply = render::reminder(lang, &reminder);
@@ -115,13 +125,25 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
                         let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, true));
                         None
                     }
-                    // Given up after bounded retries: recorded, so the loop moves on.
-                    SendResult::Failed => None,
+                    // Not sent (after the send's own retries): not recorded, the job
+                    // comes back after a back-off until its event starts.
+                    SendResult::Failed => {
+                        failed += 1;
+                        continue;
+                    }
                 };
                 if let Err(e) = tokio::task::block_in_place(|| svc.job_sent(job, user, message)) {
                     log::error!("recording job {} sent to {}: {e}", job.id, user.0);
                     return job.id;
                 }
+            }
+            if failed > 0 {
+                match tokio::task::block_in_place(|| svc.retry_job(job)) {
+                    Ok(Some(moved)) => log::warn!("job {}: {failed} sends failed; trying again at {}", job.id, moved.due),
+                    Ok(None) => {}
+                    Err(e) => log::error!("rescheduling job {}: {e}", job.id),
+                }
+                return job.id;
             }
             if let Err(e) = tokio::task::block_in_place(|| svc.finish_job(job)) {
                 log::error!("finishing job {}: {e}", job.id);

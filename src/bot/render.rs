@@ -389,7 +389,7 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             child = child.as_str(),
             position = *p
         )),
-        Reminder::Digest { date: d, shifts, today } => {
+        Reminder::Digest { date: d, shifts, today, unreached } => {
             let mut text = t!(lang, if *today { "digest-title-today" } else { "digest-title" }, date = date(lang, *d));
             for ds in shifts {
                 text.push('\n');
@@ -408,6 +408,10 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
                     text.push('\n');
                     text.push_str(&t!(lang, "digest-gap", missing = ds.missing));
                 }
+            }
+            if !unreached.is_empty() {
+                text.push('\n');
+                text.push_str(&t!(lang, "digest-unreached", names = unreached.join(", ")));
             }
             Reply::text(text)
         }

@@ -44,6 +44,9 @@ pub enum Reminder {
         date: NaiveDate,
         shifts: Vec<DigestShift>,
         today: bool,
+        /// Members a reminder could not reach before its shift (Telegram unreachable).
+        #[serde(default)]
+        unreached: Vec<String>,
     },
     CoverAsk {
         shift: ShiftBrief,
@@ -147,8 +150,21 @@ fn finish(tx: &Tx, job: &Job) -> Res<()> {
     set_owner_jobs(tx, owner, &keys)?;
     if let JobKind::Digest { centre, date } = job.kind {
         tx.mark(T::Meta, digest_done_key(centre, date))?;
+        // The coordinators have been told who was not reached.
+        tx.del(T::Meta, unreached_key(centre))?;
     }
+    tx.del(T::Meta, tries_key(job.id))?;
     Ok(())
+}
+
+/// Members of a centre whom a reminder could not reach before its event (for the digest).
+fn unreached_key(centre: CentreId) -> Key {
+    Key::new().str("unreached/").u64(centre.0)
+}
+
+/// How many times a job's sends failed for good (its back-off).
+fn tries_key(job: u64) -> Key {
+    Key::new().str("jobtry/").u64(job)
 }
 
 /// (Re)plans a volunteer's reminders for their signup.
@@ -349,6 +365,80 @@ impl Service {
             .map_err(ServiceError::from_write)
     }
 
+    /// Some sends of `job` failed even after their retries (Telegram or the network was
+    /// down): the job stays pending, due again after a back-off (30 s doubling up to
+    /// 30 min), under its own id, so whoever it reached is not sent it again. A job
+    /// whose event has started is dropped by `prepare_job` as usual; returns the moved
+    /// job (None: it was gone).
+    pub fn retry_job(&self, job: &Job) -> Result<Option<Job>, ServiceError> {
+        let now = self.now();
+        self.store
+            .write(|tx| -> Res<Option<Job>> {
+                let old = job_key(job.due, job.id).into_vec();
+                if !tx.contains(T::Jobs, &old)? {
+                    return Ok(None);
+                }
+                let tries: u32 = tx.get(T::Meta, tries_key(job.id))?.unwrap_or(0);
+                tx.put(T::Meta, tries_key(job.id), &(tries + 1))?;
+                let wait = chrono::Duration::seconds((30i64 << tries.min(6)).min(1800));
+                let moved = Job { due: now + wait, ..job.clone() };
+                let new = job_key(moved.due, moved.id).into_vec();
+                tx.del(T::Jobs, &old)?;
+                tx.put(T::Jobs, &new, &moved)?;
+                let owner = job.kind.owner();
+                let mut keys = owner_jobs(tx, owner)?;
+                keys.retain(|k| *k != old);
+                keys.push(new);
+                set_owner_jobs(tx, owner, &keys)?;
+                Ok(Some(moved))
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// A job whose event started before its sends got through: records who it did not
+    /// reach (for the coordinators' next digest) and removes it.
+    pub fn job_undelivered(&self, job: &Job) -> Result<Vec<UserId>, ServiceError> {
+        self.store
+            .write(|tx| -> Res<Vec<UserId>> {
+                let (centre, meant): (CentreId, Vec<UserId>) = match job.kind {
+                    JobKind::Volunteer { signup: id, .. } => {
+                        let s = signup(tx, id)?;
+                        (shift_by_id(tx, s.shift)?.centre, vec![s.user])
+                    }
+                    JobKind::Family { booking: id } => {
+                        let b = booking(tx, id)?;
+                        (b.centre, family(tx, b.family)?.guardians)
+                    }
+                    JobKind::CoverAsk { shift, user } => (shift_by_id(tx, shift)?.centre, vec![user]),
+                    JobKind::Digest { centre, .. } => (centre, coordinators(tx, centre)?),
+                    JobKind::CoverRound { .. } => return finish(tx, job).map(|()| vec![]),
+                };
+                let mut missed = vec![];
+                for u in meant {
+                    if !tx.contains(T::Sent, sent_key(job.id, u))? {
+                        missed.push(u);
+                    }
+                }
+                if !missed.is_empty() && !matches!(job.kind, JobKind::Digest { .. }) {
+                    let mut list: Vec<UserId> = tx.get(T::Meta, unreached_key(centre))?.unwrap_or_default();
+                    for u in &missed {
+                        if !list.contains(u) {
+                            list.push(*u);
+                        }
+                    }
+                    tx.put(T::Meta, unreached_key(centre), &list)?;
+                }
+                finish(tx, job)?;
+                Ok(missed)
+            })
+            .map_err(ServiceError::from_write)
+    }
+
+    /// How many times a job's sends have failed for good so far.
+    pub fn job_failures(&self, job: &Job) -> Result<u32, ServiceError> {
+        Ok(self.store.get(T::Meta, tries_key(job.id))?.unwrap_or(0))
+    }
+
     /// Removes a job that was sent to everyone or has nothing left to send.
     pub fn finish_job(&self, job: &Job) -> Result<(), ServiceError> {
         self.store.write(|tx| finish(tx, job)).map_err(ServiceError::from_write)
@@ -540,7 +630,13 @@ fn digest_step(tx: &Tx, centre_id: CentreId, date: NaiveDate, ids: &[ShiftId], n
     }
     shifts.sort_by_key(|s| s.shift.start);
     let today = now.with_timezone(&centre.tz()).date_naive() >= date;
-    Ok(JobStep::Send { to: coordinators(tx, centre_id)?, reminder: Reminder::Digest { date, shifts, today } })
+    let unreached: Vec<UserId> = tx.get(T::Meta, unreached_key(centre_id))?.unwrap_or_default();
+    let mut names = vec![];
+    for u in unreached {
+        names.push(tx.get::<Member>(T::Members, member_key(u))?.map(|m| m.name).unwrap_or_else(|| u.to_string()));
+    }
+    let reminder = Reminder::Digest { date, shifts, today, unreached: names };
+    Ok(JobStep::Send { to: coordinators(tx, centre_id)?, reminder })
 }
 
 fn cover_ask_step(tx: &Tx, shift_id: ShiftId, user: UserId, now: DateTime<Utc>) -> Res<JobStep> {

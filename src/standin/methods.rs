@@ -205,6 +205,12 @@ fn parse_chat_id(p: &Params) -> Result<i64, ApiErr> {
 /// `Blocked`, see [`check_blocked`]).
 fn target_chat(st: &mut State, p: &Params, kind: Target) -> Result<i64, ApiErr> {
     let chat_id = parse_chat_id(p)?;
+    if let Some(Fault::Unavailable { until }) = st.faults.get(&chat_id) {
+        if std::time::Instant::now() < *until {
+            return Err(ApiErr::bad_request("Bad Request: service unavailable (injected outage)"));
+        }
+        st.faults.remove(&chat_id);
+    }
     if let Some(Fault::ServerError { times }) = st.faults.get_mut(&chat_id) {
         if *times > 0 {
             *times -= 1;

@@ -144,6 +144,9 @@ pub enum Fault {
     /// then they fail with `504 Gateway Timeout`. Models a request lost on the way
     /// (a test can kill the bot while it waits).
     Hang,
+    /// Every send to the chat fails with `400 Bad Request` until the instant (an outage
+    /// between the bot and Telegram, answered fast, as a proxy in between would).
+    Unavailable { until: Instant },
 }
 
 /// `(scope, language_code, [(command, description)])`, see [`StandIn::commands`].

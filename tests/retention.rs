@@ -1,0 +1,98 @@
+//! Retention: records kept only for idempotency or delivery (replay results, done marks,
+//! sent marks, finished broadcasts, cover calls) are pruned once the retention period
+//! (30 days by default) has passed, a bounded batch at a time; everything else stays.
+//! And update ids are not trusted forever: an update is known by what it carries.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use huzhu::bot::inbox::{identity, Inbox};
+use huzhu::service::Caller;
+use huzhu::store::{Store, T};
+use huzhu::testing::Fixture;
+use teloxide::types::Update;
+
+fn update(id: u32, chat: i64, message: i32, text: &str) -> Update {
+    serde_json::from_value(serde_json::json!({
+        "update_id": id,
+        "message": {
+            "message_id": message,
+            "date": 1_780_000_000 + message as i64,
+            "chat": {"id": chat, "type": "private", "first_name": "A"},
+            "from": {"id": chat, "is_bot": false, "first_name": "A"},
+            "text": text
+        }
+    }))
+    .expect("an update")
+}
+
+#[test]
+fn replay_records_and_sent_marks_go_after_the_retention_and_nothing_else_does() {
+    let fx = Fixture::new();
+    let parent = fx.family(100, "Parent");
+    let child = fx.child(parent, "Kid", "2025-05-01");
+    let shift = fx.shift("2026-12-20", "09:00", "10:00", 10);
+    let booked = fx.svc.book(&Caller::with_request(parent, "m100:1"), shift, child).expect("book");
+    assert!(!booked.replayed);
+    // Within the retention a replay is recognised.
+    fx.clock.advance(Duration::days(29));
+    assert!(fx.svc.prune_expired(1000).expect("prune") == 0, "nothing is due yet");
+    let again = fx.svc.book(&Caller::with_request(parent, "m100:1"), shift, child).expect("replay");
+    assert!(again.replayed, "a replay within the retention changes nothing");
+    let jobs = fx.svc.pending_jobs().expect("jobs");
+    let job = jobs.first().expect("a reminder is planned");
+    fx.svc.job_sent(job, parent, Some(7)).expect("sent");
+    let sent_before = fx.svc.store().tree(T::Sent).len();
+    assert_eq!(sent_before, 1);
+    // After 30 days the replay record goes; the booking, the ledger and the sent mark
+    // (written a day later) stay until theirs ends.
+    fx.clock.advance(Duration::days(2));
+    let pruned = fx.svc.prune_expired(1000).expect("prune");
+    assert!(pruned >= 1, "the replay record is pruned");
+    assert!(!fx.svc.was_applied(parent, "m100:1"));
+    assert_eq!(fx.svc.store().tree(T::Sent).len(), 1, "the sent mark is younger");
+    assert!(fx.svc.my_bookings(parent, huzhu::testing::date("2026-12-01")).expect("bookings").len() == 1);
+    assert_eq!(fx.svc.ledger_sum().expect("sum"), 0);
+    fx.clock.advance(Duration::days(30));
+    fx.svc.prune_expired(1000).expect("prune");
+    assert_eq!(fx.svc.store().tree(T::Sent).len(), 0, "the sent mark is pruned after its retention");
+    assert_eq!(fx.svc.store().tree(T::Expiry).len(), 0, "every expiry entry was used");
+    assert_eq!(fx.svc.my_bookings(parent, huzhu::testing::date("2026-12-01")).expect("bookings").len(), 1);
+}
+
+#[test]
+fn pruning_is_bounded_per_call() {
+    let fx = Fixture::new();
+    let parent = fx.family(100, "Parent");
+    for i in 0..25 {
+        fx.svc.set_overdraft(&Caller::with_request(huzhu::testing::COORD, format!("r{i}")), parent, i).expect("change");
+    }
+    fx.clock.advance(Duration::days(31));
+    assert_eq!(fx.svc.prune_expired(10).expect("prune"), 10);
+    assert_eq!(fx.svc.prune_expired(10).expect("prune"), 10);
+    assert_eq!(fx.svc.prune_expired(10).expect("prune"), 5);
+    assert_eq!(fx.svc.prune_expired(10).expect("prune"), 0);
+}
+
+/// Telegram may hand out an update id again after a week without updates: a new
+/// message under an old id is a new update, while the same update twice is one.
+#[test]
+fn a_reused_update_id_is_a_new_update_and_a_repeat_is_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path().join("db")).expect("open"));
+    let inbox = Inbox::new(store);
+    let first = update(41, 7, 1, "/help");
+    assert_eq!(inbox.admit(std::slice::from_ref(&first), i64::MAX).expect("admit").len(), 1);
+    // Handed out again before it was handled: already waiting.
+    assert_eq!(inbox.admit(std::slice::from_ref(&first), i64::MAX).expect("admit").len(), 0);
+    inbox.done(&first, None, i64::MAX).expect("done");
+    assert!(inbox.is_done(&first));
+    // Handed out again after it was handled: skipped.
+    assert_eq!(inbox.admit(std::slice::from_ref(&first), i64::MAX).expect("admit").len(), 0);
+    // The same id on a later message (ids reused): a new update, handled.
+    let reused = update(41, 7, 2, "/balance");
+    assert_ne!(identity(&first), identity(&reused));
+    let fresh = inbox.admit(std::slice::from_ref(&reused), i64::MAX).expect("admit");
+    assert_eq!(fresh, vec![reused.clone()]);
+    assert_eq!(inbox.pending().expect("pending"), vec![reused]);
+}
