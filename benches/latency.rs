@@ -57,7 +57,14 @@ fn seed(db: &std::path::Path, families: i64, shifts: usize) -> Seeded {
         let end = format!("{:02}:00", 9 + s % 10);
         let id = fx
             .svc
-            .create_shift(&fx.coord(), date, huzhu::testing::time(&start), huzhu::testing::time(&end), Some(600), Some(100))
+            .create_shift(
+                &fx.coord(),
+                date,
+                huzhu::testing::time(&start),
+                huzhu::testing::time(&end),
+                Some(600),
+                Some(100),
+            )
             .expect("shift")
             .value
             .id;
@@ -189,7 +196,10 @@ async fn load(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    println!("machine: {} cores; huzhu release binary against the in-process stand-in", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "machine: {} cores; huzhu release binary against the in-process stand-in",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
     let mut summary = Vec::new();
 
     // ----- the reference: a bare teloxide echo bot -----

@@ -19,16 +19,21 @@ use teloxide::types::Update;
 const FAMILIES: i64 = 40;
 
 fn update(id: u32, chat: i64, message: i32) -> Update {
-    serde_json::from_value(serde_json::json!({
-        "update_id": id,
-        "message": {
-            "message_id": message,
-            "date": 1_780_000_000i64 + id as i64,
-            "chat": {"id": chat, "type": "private", "first_name": "A"},
-            "from": {"id": chat, "is_bot": false, "first_name": "A"},
-            "text": "/balance"
-        }
-    }))
+    // Parsed from text, as teloxide parses Telegram's answers (its update kinds do not
+    // deserialize from a `serde_json::Value`).
+    serde_json::from_str(
+        &serde_json::json!({
+            "update_id": id,
+            "message": {
+                "message_id": message,
+                "date": 1_780_000_000i64 + id as i64,
+                "chat": {"id": chat, "type": "private", "first_name": "A"},
+                "from": {"id": chat, "is_bot": false, "first_name": "A"},
+                "text": "/balance"
+            }
+        })
+        .to_string(),
+    )
     .expect("an update")
 }
 
@@ -66,10 +71,8 @@ fn main() {
                 inbox.admit(std::slice::from_ref(&up), fx.svc.expiry(fx.svc.now())).expect("admit");
                 inbox.done(&up, None, fx.svc.expiry(fx.svc.now())).expect("done");
             }
-            let b = fx
-                .svc
-                .book(&Caller::with_request(*u, format!("m{}:{day}:{i}:b", u.0)), shift, *child)
-                .expect("book");
+            let b =
+                fx.svc.book(&Caller::with_request(*u, format!("m{}:{day}:{i}:b", u.0)), shift, *child).expect("book");
             fx.svc.job_sent(&job, *u, Some(1)).expect("sent");
             fx.svc
                 .cancel_booking(&Caller::with_request(*u, format!("m{}:{day}:{i}:c", u.0)), b.value.booking.id)

@@ -435,5 +435,8 @@ async fn a_reminder_that_cannot_be_sent_is_tried_again_and_arrives_once() {
     assert!(failed >= 4, "the send was tried (and failed) during the outage: {failed}");
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(automatic_to(&h, volunteer, "⏰ Reminder").len(), 1, "exactly once");
-    eprintln!("the reminder arrived {:.1} s after the start, after {failed} failed sends", started.elapsed().as_secs_f64());
+    eprintln!(
+        "the reminder arrived {:.1} s after the start, after {failed} failed sends",
+        started.elapsed().as_secs_f64()
+    );
 }

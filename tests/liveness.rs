@@ -54,21 +54,6 @@ fn seed(dir: &std::path::Path, families: i64, shifts: usize) -> (Vec<TestUser>, 
     (users, children, shift_ids)
 }
 
-/// SIGTERM, and wait for the exit (it finishes the updates under way first).
-async fn stop(h: &mut Harness) -> std::process::ExitStatus {
-    let mut child = h.child.take().expect("the bot runs");
-    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    assert!(status.expect("run kill").success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            return s;
-        }
-        assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIGTERM:\n{}", h.log_tail());
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 fn coordinator() -> TestUser {
     TestUser::new(COORD.0, "Coordinator", Some("en"))
 }
@@ -93,7 +78,12 @@ async fn all_answered(h: &Harness, expected: &HashMap<i64, usize>, limit: Durati
         }
         if Instant::now() > deadline {
             let missing: usize = short.iter().map(|(_, w, g)| w - g).sum();
-            panic!("{missing} messages were never answered ({} chats short, e.g. {:?}); bot log:\n{}", short.len(), &short[..short.len().min(5)], h.log_tail());
+            panic!(
+                "{missing} messages were never answered ({} chats short, e.g. {:?}); bot log:\n{}",
+                short.len(),
+                &short[..short.len().min(5)],
+                h.log_tail()
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -121,7 +111,11 @@ fn check_rates(h: &Harness) {
     for (chat, mut t) in by_chat {
         t.sort();
         for w in t.windows(2) {
-            assert!(w[1].duration_since(w[0]) >= Duration::from_millis(990), "chat {chat}: two sends {:?} apart", w[1].duration_since(w[0]));
+            assert!(
+                w[1].duration_since(w[0]) >= Duration::from_millis(1000),
+                "chat {chat}: two sends {:?} apart",
+                w[1].duration_since(w[0])
+            );
         }
     }
 }
@@ -207,7 +201,7 @@ async fn booking_rush(round: u32) {
     for u in rushing {
         assert!(replies_to(&h, u.id).iter().all(|t| is_booking_answer(t)), "{:?}", replies_to(&h, u.id));
     }
-    stop(&mut h).await;
+    h.stop().await;
     let live = check_books(&db, rushing.len(), &HashMap::new());
     for u in rushing {
         let placed = replies_to(&h, u.id).iter().filter(|t| !t.contains("The waitlist for that shift is full")).count();
@@ -381,7 +375,7 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
         assert!(replies_to(&h, u.id).iter().all(ok), "{:?}", replies_to(&h, u.id));
     }
     assert!(replies_to(&h, coord.id).iter().all(|t| t.starts_with("Adjusted user")), "{:?}", replies_to(&h, coord.id));
-    stop(&mut h).await;
+    h.stop().await;
     let granted: HashMap<i64, i64> = users[..10].iter().map(|u| (u.id, 10)).collect();
     check_books(&db, users.len(), &granted);
 }
@@ -395,7 +389,7 @@ async fn sigterm_stops_cleanly() {
     h.register(&users.iter().collect::<Vec<_>>());
     let r = h.say(&users[0], "/balance").await;
     assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
-    let exit = stop(&mut h).await;
+    let exit = h.stop().await;
     let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
     assert!(exit.success(), "exit status {exit}:\n{log}");
     assert!(!log.contains("panicked"), "a panic while stopping:\n{log}");
@@ -441,7 +435,7 @@ async fn a_stuck_store_makes_the_watchdog_restart_and_nothing_is_lost() {
     for u in &users[1..] {
         h.expect(u, 0, "Time credits:").await;
     }
-    stop(&mut h).await;
+    h.stop().await;
     let store = Store::open(&db).expect("reopen");
     assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "the inbox is empty: everything was handled");
 }

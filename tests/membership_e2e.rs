@@ -136,8 +136,13 @@ async fn forget_leaves_nothing_in_the_database() {
     let kid = number_after(&r.text, "(id ");
     let r = h.say(&zed, &format!("/book {shift} {kid}")).await;
     assert!(r.text.contains("Booked"), "{:?}", r.text);
+    let before = h.seq();
     let r = h.say(&zed, "/mydata").await;
     assert_has(&r, "everything the centre holds about you");
+    // The JSON document follows the text (a second later: one message a second a chat).
+    let doc =
+        h.standin.wait_for_message(zed.id, before, |m| m.kind == huzhu::standin::MessageKind::Document, WAIT).await;
+    assert!(doc.is_some(), "the document arrives");
 
     let r = h.say(&zed, "/forget").await;
     assert_has(&r, "Delete your personal data?");
@@ -146,7 +151,8 @@ async fn forget_leaves_nothing_in_the_database() {
     assert_has(&r, "Your personal data has been deleted.");
     h.expect(&coord, before, &format!("Zedekiah (user {}) has left the centre.", zed.id)).await;
 
-    h.kill();
+    // A clean stop: the press is marked done (until then the inbox holds the update).
+    assert!(h.stop().await.success());
     let store = Store::open(Harness::db_path(h.db_dir.path())).expect("open the bot's database");
     let id = zed.id.to_string();
     let key = Key::new().i64(zed.id).into_vec();

@@ -529,13 +529,15 @@ fn a_reminder_that_cannot_be_sent_is_retried_then_named_in_the_next_digest() {
     fx.shift("2026-12-05", "09:00", "12:00", 10);
     fx.svc.volunteer(&as_(v), day1).expect("volunteer");
     fx.clock.set(local("2026-12-03 12:00"));
+    // Of the two reminders due (24 h and 2 h before), the latest goes out.
     let due = fx.svc.due_jobs(50).expect("due");
     let job = due
-        .iter()
-        .find(|j| matches!(j.kind, JobKind::Volunteer { .. }))
-        .expect("the volunteer's reminder is due")
-        .clone();
-    assert!(matches!(fx.svc.prepare_job(&job).expect("prepare"), JobStep::Send { .. }));
+        .into_iter()
+        .find(|j| {
+            matches!(j.kind, JobKind::Volunteer { .. })
+                && matches!(fx.svc.prepare_job(j).expect("prepare"), JobStep::Send { .. })
+        })
+        .expect("the volunteer's reminder is due");
     // The send failed for good: the job comes back later, under the same id.
     let moved = fx.svc.retry_job(&job).expect("retry").expect("still pending");
     assert_eq!(moved.id, job.id);
@@ -555,7 +557,7 @@ fn a_reminder_that_cannot_be_sent_is_retried_then_named_in_the_next_digest() {
         .due_jobs(50)
         .expect("due")
         .into_iter()
-        .find(|j| matches!(j.kind, JobKind::Digest { .. }))
+        .find(|j| matches!(j.kind, JobKind::Digest { date: d, .. } if d == date("2026-12-05")))
         .expect("the digest of the 5th is due");
     match fx.svc.prepare_job(&digest).expect("prepare") {
         JobStep::Send { to, reminder: Reminder::Digest { unreached, .. } } => {
@@ -566,4 +568,43 @@ fn a_reminder_that_cannot_be_sent_is_retried_then_named_in_the_next_digest() {
     }
     fx.svc.job_sent(&digest, COORD, Some(1)).expect("sent");
     fx.svc.finish_job(&digest).expect("finish");
+}
+
+/// A setting change re-plans every future shift's reminders, and a reminder already sent
+/// keeps its identity: the family reminded at 20:00 is not reminded again when the
+/// coordinator changes the cover batch at 21:00. Moving the shift is a new reminder.
+#[test]
+fn a_setting_change_never_sends_a_reminder_again() {
+    let fx = Fixture::new();
+    let p = fx.family(310, "Parent Zhao");
+    let kid = fx.child(p, "Bao", TODDLER);
+    let s = fx.shift("2026-12-04", "09:00", "12:00", 10);
+    fx.svc.book(&as_(p), s, kid).expect("book");
+    // The evening before at 20:00: the family's reminder goes out.
+    fx.clock.set(local("2026-12-03 20:00"));
+    let sent_family = |fx: &Fixture| -> usize {
+        let mut n = 0;
+        for job in fx.svc.due_jobs(100).expect("due") {
+            if let Ok(JobStep::Send { to, reminder: Reminder::Family { .. } }) = fx.svc.prepare_job(&job) {
+                for u in to {
+                    fx.svc.job_sent(&job, u, Some(1)).expect("sent");
+                    n += 1;
+                }
+                fx.svc.finish_job(&job).expect("finish");
+            }
+        }
+        n
+    };
+    assert_eq!(sent_family(&fx), 1, "the reminder at 20:00");
+    // 21:00: the coordinator changes the cover batch; every future shift is re-planned.
+    fx.clock.set(local("2026-12-03 21:00"));
+    fx.svc.change_setting(&fx.coord(), &SettingChange::CoverBatch(7)).expect("setting");
+    assert_eq!(sent_family(&fx), 0, "not again after a setting change");
+    fx.svc.change_setting(&fx.coord(), &SettingChange::FamilyTime(time("21:30"))).expect("setting");
+    fx.clock.set(local("2026-12-03 21:31"));
+    assert_eq!(sent_family(&fx), 0, "nor after a new family reminder time");
+    // Moved to another day, it is a new reminder: the family hears of the new time.
+    fx.svc.move_shift(&fx.coord(), s, date("2026-12-10"), time("09:00"), time("12:00")).expect("move");
+    fx.clock.set(local("2026-12-09 21:30"));
+    assert_eq!(sent_family(&fx), 1, "the moved shift's reminder");
 }

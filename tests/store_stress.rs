@@ -56,8 +56,7 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = Arc::new(Store::open(dir.path().join("huzhu.db")).expect("open"));
     let fx = Fixture::with_store(store.clone(), t0());
-    let shifts: Vec<ShiftId> =
-        (5..9).map(|d| fx.shift(&format!("2026-12-{d:02}"), "09:00", "12:00", 40)).collect();
+    let shifts: Vec<ShiftId> = (5..9).map(|d| fx.shift(&format!("2026-12-{d:02}"), "09:00", "12:00", 40)).collect();
     let families: Vec<(UserId, ChildId)> = (0..THREADS)
         .map(|t| {
             let u = fx.family(100 + t, &format!("Parent {t}"));

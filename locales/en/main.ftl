@@ -143,6 +143,7 @@ child-notes-cleared = Cleared the notes of child #{ $id }.
 children-note-hint = Add or change notes (allergies, care needs): /child note ID TEXT (for example /child note 3 peanut allergy); to clear: /child note ID -
 btn-child-notes = 📝 Notes of { $name }
 child-notes-show = Notes of { $name } (#{ $id }): { $notes }
+child-notes-ask = Send the new notes for { $name } now (allergies, care needs), or - to clear them.
     To change them send /child note { $id } TEXT (for example /child note { $id } peanut allergy); to clear: /child note { $id } -
 child-notes-none = (none)
 family-invite = Family invite code: { $code }

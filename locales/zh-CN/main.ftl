@@ -143,6 +143,7 @@ child-notes-cleared = 已清除孩子 #{ $id } 的备注。
 children-note-hint = 添加或修改过敏、照护需要等备注：/child note 编号 内容（例如 /child note 3 花生过敏）；清除：/child note 编号 -
 btn-child-notes = 📝 { $name } 的备注
 child-notes-show = { $name }（#{ $id }）的备注：{ $notes }
+child-notes-ask = 请现在发送{ $name }的新备注（过敏、照护需要），发送 - 则清除。
     修改：发送 /child note { $id } 内容（例如 /child note { $id } 花生过敏）；清除：/child note { $id } -
 child-notes-none = （无）
 family-invite = 家庭邀请码：{ $code }

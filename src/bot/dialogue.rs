@@ -9,7 +9,7 @@ use std::sync::Arc;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
-use crate::domain::ShiftId;
+use crate::domain::{ChildId, ShiftId};
 use crate::store::{Key, Store, StoreError, WriteError, T};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +22,8 @@ pub enum State {
     ChildBirth { name: String },
     /// `/cancelshift N`: waiting for the reason.
     CancelShiftReason { shift: ShiftId },
+    /// "Notes of …" pressed: waiting for the child's new notes ("-" clears them).
+    ChildNotes { child: ChildId },
 }
 
 /// teloxide dialogue storage on the huzhu sled store; every change goes through the

@@ -58,11 +58,7 @@ impl Ctx {
     /// they went out, and a notice twice beats a notice lost.
     fn done<T>(&self, r: Result<Outcome<T>, ServiceError>, ok: impl FnOnce(&T) -> Reply) -> Handled {
         match r {
-            Ok(o) => Handled {
-                reply: ok(&o.value),
-                notices: o.notices,
-                ..Handled::default()
-            },
+            Ok(o) => Handled { reply: ok(&o.value), notices: o.notices, ..Handled::default() },
             Err(e) => self.err(&e),
         }
     }
@@ -363,6 +359,16 @@ pub fn text(ctx: &Ctx, state: &State, text: &str) -> Handled {
             h.state = Some(State::Idle);
             h
         }
+        State::ChildNotes { child } => {
+            let notes = text.trim();
+            let notes = (notes != "-").then_some(notes);
+            let mut h = ctx.done(ctx.svc.set_child_notes(&ctx.caller(), *child, notes), |id| {
+                let key = if notes.is_some() { "child-notes-saved" } else { "child-notes-cleared" };
+                Reply::text(t!(ctx.lang, key, id = id.0))
+            });
+            h.state = Some(State::Idle);
+            h
+        }
     }
 }
 
@@ -461,14 +467,22 @@ pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
         }),
         Callback::ChildNotes(id) => match ctx.svc.children(ctx.user) {
             Ok(list) => match list.into_iter().find(|c| c.id == id) {
-                Some(c) => Reply::text(t!(
-                    lang,
-                    "child-notes-show",
-                    name = c.name.as_str(),
-                    id = c.id.0,
-                    notes = c.notes.unwrap_or_else(|| ctx.l("child-notes-none"))
-                ))
-                .into(),
+                // Shows the notes and waits for new ones (guided; `/child note` is the one-line way).
+                Some(c) => Handled {
+                    reply: Reply::text(format!(
+                        "{}\n{}",
+                        t!(
+                            lang,
+                            "child-notes-show",
+                            name = c.name.as_str(),
+                            id = c.id.0,
+                            notes = c.notes.unwrap_or_else(|| ctx.l("child-notes-none"))
+                        ),
+                        t!(lang, "child-notes-ask", name = c.name.as_str())
+                    )),
+                    state: Some(State::ChildNotes { child: c.id }),
+                    ..Handled::default()
+                },
                 None => ctx.err(&ServiceError::UnknownChild),
             },
             Err(e) => ctx.err(&e),

@@ -101,12 +101,7 @@ impl Inbox {
     /// Marks an update handled, with the dialogue state it leaves its chat in (if it
     /// changed), in one durable write. The done mark is kept until `expires_ms`
     /// (retention): long enough for any batch Telegram could hand out again.
-    pub fn done(
-        &self,
-        update: &Update,
-        dialogue: Option<(ChatId, State)>,
-        expires_ms: i64,
-    ) -> Result<(), StoreError> {
+    pub fn done(&self, update: &Update, dialogue: Option<(ChatId, State)>, expires_ms: i64) -> Result<(), StoreError> {
         let (id, done) = (update.id.0, done_key(&identity(update)));
         let r = self.store.write(|tx| {
             tx.del(T::Inbox, inbox_key(id))?;

@@ -346,39 +346,42 @@ async fn on_message(
     // The message's identity, not the update id (Telegram may reuse those).
     let request = inbox::identity(&update);
     let ctx_request = request.clone();
-    let (lang, handled) = handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
-        let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
-        let ctx = Ctx {
-            svc: ctx_svc,
-            user,
-            name: user_name(&from),
-            lang,
-            request: Some(ctx_request),
-            bot_username: bot_username.clone(),
-            message: None,
-        };
-        let handled = match text.as_deref() {
-            None => Reply::text(t!(lang, "send-text")).into(),
-            Some(text) if text.chars().count() > command::MAX_INPUT => {
-                Reply::text(t!(lang, "too-long", max = command::MAX_INPUT)).into()
-            }
-            Some(text) => match command::parse(text, &bot_username) {
-                Ok(cmd) => {
-                    let mut h = handlers::command(&ctx, cmd);
-                    // A new command ends any flow that was waiting for text.
-                    if h.state.is_none() && state != State::Idle {
-                        h.state = Some(State::Idle);
-                    }
-                    h
+    let (lang, handled) =
+        handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
+            let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
+            let ctx = Ctx {
+                svc: ctx_svc,
+                user,
+                name: user_name(&from),
+                lang,
+                request: Some(ctx_request),
+                bot_username: bot_username.clone(),
+                message: None,
+            };
+            let handled = match text.as_deref() {
+                None => Reply::text(t!(lang, "send-text")).into(),
+                Some(text) if text.chars().count() > command::MAX_INPUT => {
+                    Reply::text(t!(lang, "too-long", max = command::MAX_INPUT)).into()
                 }
-                Err(command::ParseError::NotCommand) => handlers::text(&ctx, &state, text),
-                Err(command::ParseError::Usage(c)) => Reply::text(render::usage(lang, c)).into(),
-                Err(command::ParseError::Unknown(c)) => Reply::text(t!(lang, "unknown-command", command = c)).into(),
-            },
-        };
-        (lang, handled)
-    })
-    .await;
+                Some(text) => match command::parse(text, &bot_username) {
+                    Ok(cmd) => {
+                        let mut h = handlers::command(&ctx, cmd);
+                        // A new command ends any flow that was waiting for text.
+                        if h.state.is_none() && state != State::Idle {
+                            h.state = Some(State::Idle);
+                        }
+                        h
+                    }
+                    Err(command::ParseError::NotCommand) => handlers::text(&ctx, &state, text),
+                    Err(command::ParseError::Usage(c)) => Reply::text(render::usage(lang, c)).into(),
+                    Err(command::ParseError::Unknown(c)) => {
+                        Reply::text(t!(lang, "unknown-command", command = c)).into()
+                    }
+                },
+            };
+            (lang, handled)
+        })
+        .await;
     let _ = lang;
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
@@ -409,31 +412,33 @@ async fn on_callback(
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);
     let data = q.data.clone().unwrap_or_default();
-    let label = format!("update {id} (button {})", data.split(':').next().unwrap_or("").chars().take(16).collect::<String>());
+    let label =
+        format!("update {id} (button {})", data.split(':').next().unwrap_or("").chars().take(16).collect::<String>());
     let ctx_svc = svc.clone();
     let from = q.from.clone();
     let bot_username = me.username().to_string();
     let (query_id, message) = (q.id.clone(), q.regular_message().map(|m| m.id.0));
     let request = format!("c{query_id}");
     let ctx_request = request.clone();
-    let (lang, handled) = handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
-        let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
-        let Some(cb) = Callback::decode(&data) else {
-            let h = Handled { reply: Reply::text(t!(lang, "stale-button")), error: true, ..Handled::default() };
-            return (lang, h);
-        };
-        let ctx = Ctx {
-            svc: ctx_svc,
-            user,
-            name: user_name(&from),
-            lang,
-            request: Some(ctx_request),
-            bot_username,
-            message,
-        };
-        (lang, handlers::callback(&ctx, cb))
-    })
-    .await;
+    let (lang, handled) =
+        handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
+            let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
+            let Some(cb) = Callback::decode(&data) else {
+                let h = Handled { reply: Reply::text(t!(lang, "stale-button")), error: true, ..Handled::default() };
+                return (lang, h);
+            };
+            let ctx = Ctx {
+                svc: ctx_svc,
+                user,
+                name: user_name(&from),
+                lang,
+                request: Some(ctx_request),
+                bot_username,
+                message,
+            };
+            (lang, handlers::callback(&ctx, cb))
+        })
+        .await;
     let _ = lang;
     // A refusal (stale button, someone else's id) is a short notice; the message stays.
     let toast = handled.error.then(|| handled.reply.text.clone());
@@ -506,8 +511,22 @@ pub async fn deliver(tg: &Tg, svc: &Arc<Service>, notices: &[Notice], priority: 
     }
 }
 
-const PARENT_COMMANDS: &[&str] =
-    &["menu", "schedule", "book", "volunteer", "my", "balance", "child", "family", "swap", "lang", "mydata", "forget", "leave", "help"];
+const PARENT_COMMANDS: &[&str] = &[
+    "menu",
+    "schedule",
+    "book",
+    "volunteer",
+    "my",
+    "balance",
+    "child",
+    "family",
+    "swap",
+    "lang",
+    "mydata",
+    "forget",
+    "leave",
+    "help",
+];
 const COORDINATOR_COMMANDS: &[&str] = &[
     "pending",
     "newshift",

@@ -98,7 +98,9 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             // reach goes into the coordinators' next digest.
             if svc.job_failures(job).unwrap_or(0) > 0 {
                 match tokio::task::block_in_place(|| svc.job_undelivered(job)) {
-                    Ok(missed) => log::warn!("job {} ({:?}) did not reach {} people in time", job.id, job.kind, missed.len()),
+                    Ok(missed) => {
+                        log::warn!("job {} ({:?}) did not reach {} people in time", job.id, job.kind, missed.len())
+                    }
                     Err(e) => log::error!("recording job {} as not delivered: {e}", job.id),
                 }
                 return job.id;
@@ -119,19 +121,20 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             for user in to {
                 let lang = lang_of(svc, user, None);
                 let reply = render::reminder(lang, &reminder);
-                let message = match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard(), Priority::Bulk).await {
-                    SendResult::Sent(m) => Some(m.id.0),
-                    SendResult::Blocked => {
-                        let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, true));
-                        None
-                    }
-                    // Not sent (after the send's own retries): not recorded, the job
-                    // comes back after a back-off until its event starts.
-                    SendResult::Failed => {
-                        failed += 1;
-                        continue;
-                    }
-                };
+                let message =
+                    match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard(), Priority::Bulk).await {
+                        SendResult::Sent(m) => Some(m.id.0),
+                        SendResult::Blocked => {
+                            let _ = tokio::task::block_in_place(|| svc.set_unreachable(user, true));
+                            None
+                        }
+                        // Not sent (after the send's own retries): not recorded, the job
+                        // comes back after a back-off until its event starts.
+                        SendResult::Failed => {
+                            failed += 1;
+                            continue;
+                        }
+                    };
                 if let Err(e) = tokio::task::block_in_place(|| svc.job_sent(job, user, message)) {
                     log::error!("recording job {} sent to {}: {e}", job.id, user.0);
                     return job.id;
@@ -139,7 +142,9 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
             }
             if failed > 0 {
                 match tokio::task::block_in_place(|| svc.retry_job(job)) {
-                    Ok(Some(moved)) => log::warn!("job {}: {failed} sends failed; trying again at {}", job.id, moved.due),
+                    Ok(Some(moved)) => {
+                        log::warn!("job {}: {failed} sends failed; trying again at {}", job.id, moved.due)
+                    }
                     Ok(None) => {}
                     Err(e) => log::error!("rescheduling job {}: {e}", job.id),
                 }

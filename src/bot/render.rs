@@ -435,8 +435,15 @@ pub fn broadcast_draft(lang: Lang, b: &Broadcast) -> Reply {
 }
 
 /// What members receive: who it is from, then the coordinator's words.
+/// A broadcast's copy: the centre's header and the text, or the text alone when both
+/// would exceed Telegram's 4,096 characters (a text that long is accepted).
 pub fn broadcast_message(lang: Lang, centre: &str, text: &str) -> String {
-    t!(lang, "broadcast-header", centre = centre, text = text)
+    let full = t!(lang, "broadcast-header", centre = centre, text = text);
+    if full.chars().count() <= crate::service::MAX_BROADCAST {
+        full
+    } else {
+        text.to_string()
+    }
 }
 
 pub fn broadcast_progress(lang: Lang, b: &Broadcast) -> String {

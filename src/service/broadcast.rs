@@ -11,9 +11,9 @@ use super::{Caller, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
 use crate::store::{Key, T};
 
-/// Longest broadcast text: Telegram delivers at most 4,096 characters, and each copy
-/// starts with a header naming the centre (at most 60 characters and a few more).
-pub const MAX_BROADCAST: usize = 4000;
+/// Longest broadcast text: what Telegram delivers in one message. A copy starts with a
+/// header naming the centre when that still fits (`render::broadcast_message`).
+pub const MAX_BROADCAST: usize = 4096;
 
 /// How one send of a broadcast ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -112,7 +112,32 @@ fn set_owner_jobs(tx: &Tx, owner: JobOwner, keys: &[Vec<u8>]) -> Res<()> {
 
 /// Stores a job due at `due`.
 pub fn schedule(tx: &Tx, kind: JobKind, due: DateTime<Utc>) -> Res<Job> {
-    let job = Job { id: tx.next_id("job")?, kind, due };
+    let id = tx.next_id("job")?;
+    store_job(tx, Job { id, kind, due })
+}
+
+/// Stores a reminder job that keeps its identity across re-plans: the same reminder
+/// (`identity`: whose, which one, for which start of the shift) gets the same job id
+/// whenever it is planned again (a settings change re-plans every future shift), so the
+/// `Sent` marks, keyed by job id, keep it from going out twice. A moved shift has a new
+/// start, so a new identity: its people are reminded of the new time. The mapping is
+/// kept until a day after the shift's start, when no plan can want it any more.
+fn schedule_reminder(tx: &Tx, kind: JobKind, due: DateTime<Utc>, identity: &str, start: DateTime<Utc>) -> Res<Job> {
+    let key = Key::new().str("jobid/").str(identity);
+    let id = match tx.get::<u64>(T::Meta, &key)? {
+        Some(id) => id,
+        None => {
+            let id = tx.next_id("job")?;
+            tx.put(T::Meta, &key, &id)?;
+            tx.expire_at(T::Meta, &key, (start + chrono::Duration::days(1)).timestamp_millis())?;
+            id
+        }
+    };
+    store_job(tx, Job { id, kind, due })
+}
+
+fn store_job(tx: &Tx, job: Job) -> Res<Job> {
+    let due = job.due;
     let key = job_key(due, job.id).into_vec();
     tx.put(T::Jobs, &key, &job)?;
     let owner = job.kind.owner();
@@ -170,8 +195,10 @@ fn tries_key(job: u64) -> Key {
 /// (Re)plans a volunteer's reminders for their signup.
 pub fn plan_signup(tx: &Tx, centre: &Centre, shift: &Shift, signup: SignupId, now: DateTime<Utc>) -> Res<()> {
     cancel_owner(tx, JobOwner::Signup(signup))?;
-    for p in reminders::volunteer_plan(&centre.policy, centre.tz(), shift.starts_at(centre.tz()), now) {
-        schedule(tx, JobKind::Volunteer { signup, hours: p.hours }, p.due)?;
+    let start = shift.starts_at(centre.tz());
+    for p in reminders::volunteer_plan(&centre.policy, centre.tz(), start, now) {
+        let identity = format!("v{}:{}@{}", signup.0, p.hours, start.timestamp());
+        schedule_reminder(tx, JobKind::Volunteer { signup, hours: p.hours }, p.due, &identity, start)?;
     }
     Ok(())
 }
@@ -180,8 +207,10 @@ pub fn plan_signup(tx: &Tx, centre: &Centre, shift: &Shift, signup: SignupId, no
 pub fn plan_booking(tx: &Tx, centre: &Centre, shift: &Shift, booking: BookingId, now: DateTime<Utc>) -> Res<()> {
     cancel_owner(tx, JobOwner::Booking(booking))?;
     let tz = centre.tz();
-    if let Some(p) = reminders::family_plan(&centre.policy, tz, shift.date, shift.starts_at(tz), now) {
-        schedule(tx, JobKind::Family { booking }, p.due)?;
+    let start = shift.starts_at(tz);
+    if let Some(p) = reminders::family_plan(&centre.policy, tz, shift.date, start, now) {
+        let identity = format!("f{}@{}", booking.0, start.timestamp());
+        schedule_reminder(tx, JobKind::Family { booking }, p.due, &identity, start)?;
     }
     Ok(())
 }

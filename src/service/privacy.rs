@@ -224,9 +224,15 @@ impl Service {
             }
         }
         let mine = format!("{}/", user.0);
+        // The bot's done marks of their messages name their chat (`upd/m<chat>:<id>`).
+        let (sent_msgs, edited_msgs) = (format!("upd/m{}:", user.0), format!("upd/e{}:", user.0));
         for r in self.store.tree(T::Processed).iter() {
             let (k, v) = r.map_err(crate::store::StoreError::from)?;
-            if k.starts_with(mine.as_bytes()) || needles.in_value(&v) {
+            if k.starts_with(mine.as_bytes())
+                || k.starts_with(sent_msgs.as_bytes())
+                || k.starts_with(edited_msgs.as_bytes())
+                || needles.in_value(&v)
+            {
                 delete.push((T::Processed, k.to_vec()));
             }
         }
@@ -243,6 +249,16 @@ impl Service {
                 rewrite.push((T::Meta, k.to_vec()));
             }
         }
+        // The retention entries of whatever goes (they repeat its key).
+        let gone: std::collections::HashSet<(u8, &[u8])> = delete.iter().map(|(t, k)| (*t as u8, &k[..])).collect();
+        let mut expiring = vec![];
+        for r in self.store.tree(T::Expiry).iter() {
+            let (k, _) = r.map_err(crate::store::StoreError::from)?;
+            if k.len() > 9 && gone.contains(&(k[8], &k[9..])) {
+                expiring.push((T::Expiry, k.to_vec()));
+            }
+        }
+        delete.extend(expiring);
         let personal = [T::Members, T::Profiles, T::Dialogues];
 
         let count = self

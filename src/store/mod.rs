@@ -377,8 +377,7 @@ impl Store {
     /// write; returns how many expiry entries it handled (less than `limit`: none left).
     pub fn prune_expired(&self, now_ms: i64, limit: usize) -> Result<usize, StoreError> {
         let end = Key::new().i64(now_ms).into_vec();
-        let due: Vec<sled::IVec> =
-            self.tree(T::Expiry).range(..end).keys().take(limit).collect::<Result<_, _>>()?;
+        let due: Vec<sled::IVec> = self.tree(T::Expiry).range(..end).keys().take(limit).collect::<Result<_, _>>()?;
         if due.is_empty() {
             return Ok(0);
         }
