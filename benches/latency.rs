@@ -401,12 +401,12 @@ fn per_second(standin: &StandIn, since: Instant) -> (usize, usize) {
             by_chat.entry(chat).or_default().push(c.at);
         }
     }
+    for v in by_chat.values_mut() {
+        v.sort();
+    }
     let doubles = by_chat
-        .values_mut()
-        .filter(|v| {
-            v.sort();
-            v.windows(2).any(|w| w[1].duration_since(w[0]) < Duration::from_millis(1000))
-        })
+        .values()
+        .filter(|v| v.windows(2).any(|w| w[1].duration_since(w[0]) < Duration::from_millis(1000)))
         .count();
     (busiest, doubles)
 }

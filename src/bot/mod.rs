@@ -51,17 +51,11 @@ use crate::t;
 type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// How the bot runs: its send rate and, for the sandbox, a way to stop it.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct RunOptions {
     pub limits: Limits,
     /// Set to true to stop (besides SIGINT and SIGTERM).
     pub stop: Option<watch::Receiver<bool>>,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions { limits: Limits::default(), stop: None }
-    }
 }
 
 /// Runs the bot until SIGINT, SIGTERM or `options.stop`; then stops every loop and
