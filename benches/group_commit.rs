@@ -25,7 +25,14 @@ fn setup(threads: usize) -> Setup {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(Store::open(dir.path().join("db")).expect("open"));
     let fx = Fixture::with_store(store, t0());
-    let shifts = (5..25).map(|d| fx.shift(&format!("2026-12-{d:02}"), "09:00", "10:00", 60)).collect();
+    // Room and staff for every thread's child, so each booking is confirmed.
+    let shifts = (5..25)
+        .map(|d| {
+            let day = huzhu::testing::date(&format!("2026-12-{d:02}"));
+            let (start, end) = (huzhu::testing::time("09:00"), huzhu::testing::time("10:00"));
+            fx.svc.create_shift(&fx.coord(), day, start, end, Some(60), Some(10)).expect("shift").value.id
+        })
+        .collect();
     let families = (0..threads)
         .map(|t| {
             let u = fx.family(100 + t as i64, &format!("P{t}"));

@@ -62,8 +62,8 @@ fn seed(db: &std::path::Path, families: i64, shifts: usize) -> Seeded {
                 date,
                 huzhu::testing::time(&start),
                 huzhu::testing::time(&end),
-                Some(600),
                 Some(100),
+                Some(20),
             )
             .expect("shift")
             .value

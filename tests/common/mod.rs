@@ -124,7 +124,9 @@ impl Harness {
         assert!(self.child.is_none(), "the bot is already running");
         let polls_before = self.standin.calls_to("getUpdates").len();
         let log = std::fs::OpenOptions::new().create(true).append(true).open(self.log_path()).expect("the log file");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_huzhu"));
+        // HUZHU_TEST_BIN runs the stories against another build (e.g. an older one).
+        let bin = std::env::var("HUZHU_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_huzhu").to_string());
+        let mut cmd = Command::new(bin);
         cmd.current_dir(self.db_dir.path())
             .env("TELOXIDE_TOKEN", self.standin.token())
             .env("TELOXIDE_API_URL", self.standin.api_url())
