@@ -15,9 +15,9 @@
 //! that did not start. (governor's limiters consume on a successful check and have no
 //! peek, so the chat side is a short list of start times kept here.)
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -69,8 +69,12 @@ pub struct SendLimiter<C: Clock + Clone = DefaultClock> {
     /// Per chat, the recent start times (private chats keep one, groups a minute's).
     chats: Mutex<HashMap<i64, VecDeque<C::Instant>>>,
     paused_until: Mutex<Option<C::Instant>>,
-    /// Replies whose chat allows them and that wait for the overall limit.
-    replies_waiting: AtomicUsize,
+    /// Replies whose chat allows them and that wait for the overall limit, by ticket:
+    /// they go in the order they started waiting (a member who writes during a rush
+    /// waits behind the replies already waiting, not behind chance), and bulk sends
+    /// stand back while any waits.
+    queue: Mutex<BTreeSet<u64>>,
+    next_ticket: AtomicU64,
 }
 
 /// Why a message cannot start yet, and when to try again.
@@ -81,6 +85,8 @@ pub enum Wait<I> {
     Overall(I),
     /// A bulk send standing back for a reply.
     Yield,
+    /// A reply whose turn in the queue of waiting replies has not come.
+    Queued,
 }
 
 impl SendLimiter<DefaultClock> {
@@ -108,7 +114,8 @@ impl<C: Clock + Clone> SendLimiter<C> {
             clock,
             chats: Mutex::new(HashMap::new()),
             paused_until: Mutex::new(None),
-            replies_waiting: AtomicUsize::new(0),
+            queue: Mutex::new(BTreeSet::new()),
+            next_ticket: AtomicU64::new(1),
         }
     }
 
@@ -119,6 +126,11 @@ impl<C: Clock + Clone> SendLimiter<C> {
     /// Starts a message to `chat` now if every limit allows it (and records it);
     /// otherwise says what it waits for.
     pub fn try_start(&self, chat: i64, priority: Priority) -> Result<(), Wait<C::Instant>> {
+        self.try_start_in_turn(chat, priority, None)
+    }
+
+    /// `try_start` for a reply holding `ticket` in the queue of waiting replies.
+    fn try_start_in_turn(&self, chat: i64, priority: Priority, ticket: Option<u64>) -> Result<(), Wait<C::Instant>> {
         let now = self.clock.now();
         if let Some(until) = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner()) {
             if until > now {
@@ -140,8 +152,11 @@ impl<C: Clock + Clone> SendLimiter<C> {
             let oldest = starts[starts.len() - allowed];
             return Err(Wait::Chat(oldest + nanos(window)));
         }
-        if priority == Priority::Bulk && self.replies_waiting.load(Ordering::SeqCst) > 0 {
-            return Err(Wait::Yield);
+        let first = self.queue.lock().unwrap_or_else(|e| e.into_inner()).first().copied();
+        match (priority, first) {
+            (Priority::Bulk, Some(_)) => return Err(Wait::Yield),
+            (Priority::Reply, Some(first)) if Some(first) != ticket => return Err(Wait::Queued),
+            _ => {}
         }
         match self.global.check() {
             Ok(()) => {
@@ -178,31 +193,51 @@ impl<C: Clock + Clone> SendLimiter<C> {
 
     /// Waits until a message to `chat` may start, and records its start.
     pub async fn acquire(&self, chat: i64, priority: Priority) {
-        let mut contending = false;
+        let mut turn = Turn { limiter: self, ticket: None };
         loop {
-            let wait = match self.try_start(chat, priority) {
+            let wait = match self.try_start_in_turn(chat, priority, turn.ticket) {
                 Ok(()) => break,
                 Err(w) => w,
             };
-            // A reply that only waits for the overall limit makes bulk sends stand back.
-            let now_contending = priority == Priority::Reply && matches!(wait, Wait::Overall(_));
-            if now_contending != contending {
-                if now_contending {
-                    self.replies_waiting.fetch_add(1, Ordering::SeqCst);
-                } else {
-                    self.replies_waiting.fetch_sub(1, Ordering::SeqCst);
+            // A reply that only waits for the overall limit (or for its turn) queues.
+            let contending = priority == Priority::Reply && matches!(wait, Wait::Overall(_) | Wait::Queued);
+            match (contending, turn.ticket) {
+                (true, None) => {
+                    let t = self.next_ticket.fetch_add(1, Ordering::SeqCst);
+                    self.queue.lock().unwrap_or_else(|e| e.into_inner()).insert(t);
+                    turn.ticket = Some(t);
                 }
-                contending = now_contending;
+                (false, Some(_)) => turn.leave(),
+                _ => {}
             }
             let delay = match wait {
                 Wait::Paused(at) | Wait::Chat(at) | Wait::Overall(at) => self.until(at),
                 Wait::Yield => Duration::from_millis(5),
+                Wait::Queued => Duration::from_millis(2),
             };
             tokio::time::sleep(delay.max(Duration::from_micros(200))).await;
         }
-        if contending {
-            self.replies_waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A reply's place in the queue, given up when it starts or stops waiting (also when
+/// its task is dropped, so a cancelled send never blocks the queue).
+struct Turn<'a, C: Clock + Clone> {
+    limiter: &'a SendLimiter<C>,
+    ticket: Option<u64>,
+}
+
+impl<C: Clock + Clone> Turn<'_, C> {
+    fn leave(&mut self) {
+        if let Some(t) = self.ticket.take() {
+            self.limiter.queue.lock().unwrap_or_else(|e| e.into_inner()).remove(&t);
         }
+    }
+}
+
+impl<C: Clock + Clone> Drop for Turn<'_, C> {
+    fn drop(&mut self) {
+        self.leave();
     }
 }
 
@@ -270,10 +305,14 @@ mod tests {
         let clock = FakeRelativeClock::default();
         let l = limiter(&clock);
         assert_eq!(l.try_start(1, Priority::Bulk), Ok(()));
-        l.replies_waiting.fetch_add(1, Ordering::SeqCst);
+        l.queue.lock().unwrap().insert(1);
         clock.advance(Duration::from_millis(100));
         assert_eq!(l.try_start(2, Priority::Bulk), Err(Wait::Yield));
-        assert_eq!(l.try_start(3, Priority::Reply), Ok(()));
+        // Replies go in the order they started waiting: the ticket holder first.
+        l.queue.lock().unwrap().insert(2);
+        assert_eq!(l.try_start(4, Priority::Reply), Err(Wait::Queued));
+        assert_eq!(l.try_start_in_turn(5, Priority::Reply, Some(2)), Err(Wait::Queued));
+        assert_eq!(l.try_start_in_turn(3, Priority::Reply, Some(1)), Ok(()));
     }
 
     /// 300 reminders wait for the overall limit; a reply that comes in after them goes
