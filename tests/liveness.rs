@@ -439,3 +439,34 @@ async fn a_stuck_store_makes_the_watchdog_restart_and_nothing_is_lost() {
     let store = Store::open(&db).expect("reopen");
     assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "the inbox is empty: everything was handled");
 }
+
+/// An edited message is not read as a command (an edit of `/book` could book twice);
+/// the person is told to send it again, and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_message_is_answered_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed(dir.path(), 1, 1);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let u = &users[0];
+    h.register(&[u]);
+    let before = h.seq();
+    let now = chrono::Utc::now().timestamp();
+    h.standin.push_update(
+        "edited_message",
+        serde_json::json!({
+            "message_id": 777,
+            "date": now - 5,
+            "edit_date": now,
+            "chat": {"id": u.id, "type": "private", "first_name": u.first_name},
+            "from": {"id": u.id, "is_bot": false, "first_name": u.first_name, "language_code": "en"},
+            "text": format!("/book {} {}", shifts[0].0, children[0].0),
+        }),
+    );
+    let r = h.next_to(u, before, "an answer to an edited message").await;
+    assert!(r.text.starts_with("Edited messages are not read"), "{:?}", r.text);
+    assert!(h.stop().await.success());
+    let store = Store::open(&db).expect("reopen");
+    assert_eq!(store.tree(huzhu::store::T::Bookings).len(), 0, "the edit booked nothing");
+    assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "and it was marked done");
+}
