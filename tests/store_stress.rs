@@ -56,7 +56,16 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = Arc::new(Store::open(dir.path().join("huzhu.db")).expect("open"));
     let fx = Fixture::with_store(store.clone(), t0());
-    let shifts: Vec<ShiftId> = (5..9).map(|d| fx.shift(&format!("2026-12-{d:02}"), "09:00", "12:00", 40)).collect();
+    // Enough caregivers that all 16 children fit in any one shift's class (15) but one:
+    // threads drift, so all of them may book the same shift at once; the 16th waits, and
+    // the waiting list (10) never fills, so no call fails for a reason the test did not set.
+    let shifts: Vec<ShiftId> = (5..9)
+        .map(|d| {
+            let day = huzhu::testing::date(&format!("2026-12-{d:02}"));
+            let (start, end) = (huzhu::testing::time("09:00"), huzhu::testing::time("12:00"));
+            fx.svc.create_shift(&fx.coord(), day, start, end, Some(40), Some(6)).expect("shift").value.id
+        })
+        .collect();
     let families: Vec<(UserId, ChildId)> = (0..THREADS)
         .map(|t| {
             let u = fx.family(100 + t, &format!("Parent {t}"));
