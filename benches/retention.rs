@@ -68,7 +68,8 @@ fn main() {
                 update_id = update_id.wrapping_add(1);
                 message += 1;
                 let up = update(update_id, u.0, message);
-                inbox.admit(std::slice::from_ref(&up), fx.svc.expiry(fx.svc.now())).expect("admit");
+                let (_, pending) = inbox.admit(std::slice::from_ref(&up), fx.svc.expiry(fx.svc.now())).expect("admit");
+                inbox.durable(pending).expect("flushed");
                 inbox.done(&up, None, fx.svc.expiry(fx.svc.now())).expect("done");
             }
             let b =

@@ -20,7 +20,7 @@ use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::sync::mpsc;
 
 use super::dialogue::{SledStorage, State};
-use crate::store::{Key, Store, StoreError, WriteError, T};
+use crate::store::{Key, Pending, Store, StoreError, WriteError, T};
 
 /// How long one `getUpdates` long poll waits (under teloxide's 17 s HTTP timeout).
 const POLL_TIMEOUT_SECS: u32 = 10;
@@ -70,11 +70,13 @@ impl Inbox {
         Ok(out)
     }
 
-    /// Stores a fetched batch in one durable write and returns the updates that are
-    /// new (not already waiting in the inbox, not already handled). Updates teloxide
-    /// could not parse are recorded as handled at once: no handler would ever see them.
-    pub fn admit(&self, updates: &[Update], expires_ms: i64) -> Result<Vec<Update>, StoreError> {
-        let fresh = self.store.write(|tx| {
+    /// Stores a fetched batch in one write and returns the updates that are new (not
+    /// already waiting in the inbox, not already handled), with the write's pending
+    /// flush: they may be handled at once, but Telegram must not be told we have them
+    /// until `durable` returns for it. Updates teloxide could not parse are recorded as
+    /// handled at once: no handler would ever see them.
+    pub fn admit(&self, updates: &[Update], expires_ms: i64) -> Result<(Vec<Update>, Pending), StoreError> {
+        let fresh = self.store.write_unflushed(|tx| {
             let mut fresh = Vec::new();
             for u in updates {
                 let done = done_key(&identity(u));
@@ -94,8 +96,13 @@ impl Inbox {
         match fresh {
             Ok(f) => Ok(f),
             Err(WriteError::Store(e)) => Err(e),
-            Err(WriteError::Abort(())) => Ok(Vec::new()),
+            Err(WriteError::Abort(())) => Ok((Vec::new(), Pending::default())),
         }
+    }
+
+    /// Waits until an admitted batch is on disk.
+    pub fn durable(&self, pending: Pending) -> Result<(), StoreError> {
+        self.store.wait_durable(pending)
     }
 
     /// Marks an update handled, with the dialogue state it leaves its chat in (if it
@@ -223,27 +230,41 @@ async fn poller(
         };
         let Some(last) = updates.last() else { continue };
         let next_offset = last.id.as_offset();
-        // Durable before the next getUpdates confirms them; if storing fails, the same
-        // offset is asked again, so Telegram keeps the batch.
+        // Stored, then handed to the handlers while the flush runs (a reply need not
+        // wait for it: a change the update causes is flushed after it in any case), and
+        // durable before the next getUpdates confirms the batch. If storing or flushing
+        // fails, the same offset is asked again, so Telegram keeps the batch.
         let stored = {
             let inbox = inbox.clone();
             let now = now_ms.clone();
             blocking(move || inbox.admit(&updates, now())).await
         };
-        let fresh = match stored {
+        let batch = next_offset - offset;
+        let (fresh, pending) = match stored {
             Some(Ok(f)) => f,
             Some(Err(e)) => {
-                log::error!("storing {} updates in the inbox failed: {e}", next_offset - offset);
+                log::error!("storing {batch} updates in the inbox failed: {e}");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
             None => continue,
         };
-        offset = next_offset;
         for u in fresh {
             if tx.send(u).await.is_err() {
                 return;
             }
+        }
+        let flushed = {
+            let inbox = inbox.clone();
+            blocking(move || inbox.durable(pending)).await
+        };
+        match flushed {
+            Some(Ok(())) => offset = next_offset,
+            Some(Err(e)) => {
+                log::error!("flushing {batch} updates to the inbox failed: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            None => {}
         }
     }
     // Confirm what was stored, so the next start is not handed it again (it would be

@@ -225,6 +225,11 @@ impl Tx<'_> {
     }
 }
 
+/// A transaction applied but not yet known to be on disk (see `Store::write_unflushed`).
+#[must_use = "wait for it with Store::wait_durable before relying on the write"]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pending(Option<u64>);
+
 pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
@@ -295,34 +300,50 @@ impl Store {
         &self,
         f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
+        let (r, pending) = self.write_unflushed(f)?;
+        self.wait_durable(pending).map_err(WriteError::Store)?;
+        Ok(r)
+    }
+
+    /// `write` without the wait: the transaction is applied (readers see it) and will be
+    /// in the flusher's next group commit, but may be lost in a crash until
+    /// `wait_durable` returns for it. For a caller that can overlap the wait with other
+    /// work and still waits before it relies on the write (the inbox: updates are handled
+    /// while their batch is flushed, and Telegram is told we have them only after).
+    pub fn write_unflushed<R, E>(
+        &self,
+        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+    ) -> Result<(R, Pending), WriteError<E>> {
         let context = crate::watchdog::current_context();
         let _watch = crate::watchdog::watch(|| match &context {
             Some(c) => format!("a store write for {c}"),
             None => "a store write".to_string(),
         });
-        let (result, seq) = {
-            let _one_writer = self.write_lock.lock();
-            if let (Some(pattern), Some(c)) = (HANG_WRITES_OF.get(), &context) {
-                if c.contains(pattern.as_str()) {
-                    log::warn!("test fault: the store write for {c} hangs");
-                    loop {
-                        std::thread::park();
-                    }
+        let _one_writer = self.write_lock.lock();
+        if let (Some(pattern), Some(c)) = (HANG_WRITES_OF.get(), &context) {
+            if c.contains(pattern.as_str()) {
+                log::warn!("test fault: the store write for {c} hangs");
+                loop {
+                    std::thread::park();
                 }
             }
-            let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees }));
-            let seq = result.is_ok().then(|| self.commit.applied());
-            (result, seq)
-        };
-        match result {
-            Ok(r) => {
-                if let (Some(seq), true) = (seq, self.durable.load(Ordering::SeqCst)) {
-                    self.commit.wait_durable(seq).map_err(|e| WriteError::Store(StoreError::Flush(e)))?;
-                }
-                Ok(r)
-            }
+        }
+        match self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees })) {
+            Ok(r) => Ok((r, Pending(Some(self.commit.applied())))),
             Err(TransactionError::Abort(e)) => Err(WriteError::Abort(e)),
             Err(TransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
+        }
+    }
+
+    /// Waits until a `write_unflushed` transaction is on disk (at once when the store is
+    /// not durable, in benchmarks).
+    pub fn wait_durable(&self, pending: Pending) -> Result<(), StoreError> {
+        let _watch = crate::watchdog::watch(|| "waiting for the store's flush".to_string());
+        match pending.0 {
+            Some(seq) if self.durable.load(Ordering::SeqCst) => {
+                self.commit.wait_durable(seq).map_err(StoreError::Flush)
+            }
+            _ => Ok(()),
         }
     }
 
