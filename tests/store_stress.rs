@@ -145,3 +145,32 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
         assert_eq!(svc.balance(*user, 0).expect("balance").available, 360 + granted);
     }
 }
+
+/// A transaction nobody waits for yet (the inbox's batch) rides in the flush of the
+/// next write that does wait, and waiting for it alone asks for a flush of its own.
+#[test]
+fn an_unflushed_write_rides_in_the_next_flush_anyone_asks_for() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = Store::open(dir.path().join("huzhu.db")).expect("open");
+    let put = |key: &'static str| {
+        move |tx: &huzhu::store::Tx| -> Result<(), sled::transaction::ConflictableTransactionError<()>> {
+            tx.mark(T::Processed, key)?;
+            Ok(())
+        }
+    };
+    let before = store.commit_stats();
+    let ((), pending) = store.write_unflushed(put("first")).expect("apply");
+    assert!(store.tree(T::Processed).contains_key("first").expect("read"), "readers see it at once");
+    store.write(put("second")).expect("write");
+    store.wait_durable(pending).expect("durable");
+    let after = store.commit_stats();
+    assert_eq!(
+        (after.transactions - before.transactions, after.flushes - before.flushes),
+        (2, 1),
+        "one flush for both"
+    );
+
+    let ((), pending) = store.write_unflushed(put("third")).expect("apply");
+    store.wait_durable(pending).expect("durable");
+    assert_eq!(store.commit_stats().flushes - after.flushes, 1, "waiting for it alone flushes it");
+}

@@ -24,6 +24,10 @@ use crate::store::{Key, Pending, Store, StoreError, WriteError, T};
 
 /// How long one `getUpdates` long poll waits (under teloxide's 17 s HTTP timeout).
 const POLL_TIMEOUT_SECS: u32 = 10;
+/// How long a stored batch waits for a flush someone else asks for (the first change it
+/// causes) before the poller asks for one itself: the next `getUpdates` is that much
+/// later, and a change flushes once instead of waiting behind the batch's own flush.
+const PIGGYBACK: Duration = Duration::from_millis(2);
 /// Updates handed to the dispatcher but not yet taken; the poller waits beyond it.
 const QUEUE: usize = 256;
 
@@ -230,8 +234,8 @@ async fn poller(
         };
         let Some(last) = updates.last() else { continue };
         let next_offset = last.id.as_offset();
-        // Stored, then handed to the handlers while the flush runs (a reply need not
-        // wait for it: a change the update causes is flushed after it in any case), and
+        // Stored, then handed to the handlers before it is flushed (a reply need not wait
+        // for it: a change the update causes is flushed with it or after it), and
         // durable before the next getUpdates confirms the batch. If storing or flushing
         // fails, the same offset is asked again, so Telegram keeps the batch.
         let stored = {
@@ -254,6 +258,12 @@ async fn poller(
                 return;
             }
         }
+        // The change an update makes is flushed with its batch when it comes within
+        // `PIGGYBACK` (one flush on the way to the reply, not a second one behind it).
+        let stopping = tokio::select! {
+            _ = &mut stop => true,
+            _ = tokio::time::sleep(PIGGYBACK) => false,
+        };
         let flushed = {
             let inbox = inbox.clone();
             blocking(move || inbox.durable(pending)).await
@@ -265,6 +275,9 @@ async fn poller(
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             None => {}
+        }
+        if stopping {
+            break;
         }
     }
     // Confirm what was stored, so the next start is not handed it again (it would be

@@ -305,8 +305,8 @@ impl Store {
         Ok(r)
     }
 
-    /// `write` without the wait: the transaction is applied (readers see it) and will be
-    /// in the flusher's next group commit, but may be lost in a crash until
+    /// `write` without the wait: the transaction is applied (readers see it) and rides
+    /// in the next flush anyone asks for, but may be lost in a crash until
     /// `wait_durable` returns for it. For a caller that can overlap the wait with other
     /// work and still waits before it relies on the write (the inbox: updates are handled
     /// while their batch is flushed, and Telegram is told we have them only after).
@@ -343,7 +343,11 @@ impl Store {
             Some(seq) if self.durable.load(Ordering::SeqCst) => {
                 self.commit.wait_durable(seq).map_err(StoreError::Flush)
             }
-            _ => Ok(()),
+            Some(seq) => {
+                self.commit.request(seq);
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 

@@ -4,8 +4,8 @@
 //! (spacejam/sled#1308) and has open reports of deadlocks under concurrent writers
 //! (#1412). So huzhu never calls `flush_async`, applies one transaction at a time
 //! (`WriteLock`), and makes them durable from one dedicated flusher thread: every
-//! writer applies its transaction, takes a sequence number, and waits until the
-//! flusher has flushed past it. Transactions that arrive while a flush runs share the
+//! writer applies its transaction, takes a sequence number, asks for a flush and
+//! waits until the flusher has flushed past it. Transactions that arrive while a flush runs share the
 //! next flush (group commit), so N concurrent bookings cost about one fsync per batch,
 //! not N. Reads do not take the lock.
 
@@ -29,6 +29,10 @@ impl WriteLock {
 struct State {
     /// Sequence number of the last transaction applied in memory.
     applied: u64,
+    /// Someone waits for every transaction up to this number to be on disk. A
+    /// transaction nobody waits for yet (the inbox's, see `Store::write_unflushed`)
+    /// rides in the next flush somebody asks for.
+    requested: u64,
     /// Every transaction up to this number is on disk (or its flush failed).
     flushed: u64,
     /// Recent failed flushes: (first seq, last seq, error).
@@ -74,16 +78,25 @@ impl GroupCommit {
     }
 
     /// Records that one more transaction was applied (call under the write lock);
-    /// returns its sequence number.
+    /// returns its sequence number. Nothing is flushed for it until someone asks.
     pub(crate) fn applied(&self) -> u64 {
         let mut s = self.shared.state();
         s.applied += 1;
-        self.shared.changed.notify_all();
         s.applied
+    }
+
+    /// Asks the flusher for a flush that covers transaction `seq`, without waiting.
+    pub(crate) fn request(&self, seq: u64) {
+        let mut s = self.shared.state();
+        if s.requested < seq {
+            s.requested = seq;
+            self.shared.changed.notify_all();
+        }
     }
 
     /// Blocks until transaction `seq` is on disk.
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<(), String> {
+        self.request(seq);
         let mut s = self.shared.state();
         while s.flushed < seq {
             if s.stopping && s.flushed >= s.applied {
@@ -132,7 +145,7 @@ fn flusher(db: sled::Db, shared: Arc<Shared>) {
     loop {
         let target = {
             let mut s = shared.state();
-            while s.flushed >= s.applied && !s.stopping {
+            while s.flushed >= s.requested && !s.stopping {
                 s = shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
             }
             if s.flushed >= s.applied && s.stopping {
@@ -140,8 +153,8 @@ fn flusher(db: sled::Db, shared: Arc<Shared>) {
             }
             s.applied
         };
-        // Everything applied up to `target` was applied before this call, so one flush
-        // makes all of it durable.
+        // Everything applied up to `target` (asked for or not) was applied before this
+        // call, so one flush makes all of it durable.
         let result = db.flush();
         let mut s = shared.state();
         if let Err(e) = result {
