@@ -100,6 +100,58 @@ pub enum Command {
     Forget,
 }
 
+/// Whom an input serves: the handler tree has one branch per role. Who may actually do
+/// it is the service's to decide (a parent's `/newshift` gets its refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    /// Anyone, member or not: joining, the menu, language, the family, leaving, data.
+    Membership,
+    /// A family's parents: children, the schedule, booking, volunteering, the balance.
+    Parent,
+    /// A centre's coordinators: shifts, members, attendance, credits, broadcasts, settings.
+    Coordinator,
+    /// The super-admin: centres and their coordinators.
+    Admin,
+}
+
+impl Command {
+    pub fn concern(&self) -> Concern {
+        use Command::*;
+        match self {
+            Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
+            | Forget => Concern::Membership,
+            Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
+            | CancelBooking(_) | DropSignup(_) | Swap(_) => Concern::Parent,
+            NewShift { .. }
+            | Templates
+            | TemplateAdd { .. }
+            | TemplateGenerate { .. }
+            | CancelShift(..)
+            | CancelDay(..)
+            | MoveShift { .. }
+            | Broadcast(..)
+            | Settings(_)
+            | Pending
+            | Approve(_)
+            | Reject(_)
+            | Suspend(_)
+            | Unblock(_)
+            | Overdraft(..)
+            | Staff(..)
+            | Grant { .. }
+            | Ledger(_)
+            | Roster(_)
+            | Attendance(_)
+            | Settle(_)
+            | Invite
+            | InviteNew
+            | Remove(_)
+            | RemoveFamily(_) => Concern::Coordinator,
+            NewCentre(_) | Coordinator(..) => Concern::Admin,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SwapOf {
     Shift(ShiftId),

@@ -352,28 +352,7 @@ async fn on_message(
                 bot_username: bot_username.clone(),
                 message: None,
             };
-            let handled = match text.as_deref() {
-                None => Reply::text(t!(lang, "send-text")).into(),
-                Some(text) if text.chars().count() > command::MAX_INPUT => {
-                    Reply::text(t!(lang, "too-long", max = command::MAX_INPUT)).into()
-                }
-                Some(text) => match command::parse(text, &bot_username) {
-                    Ok(cmd) => {
-                        let mut h = handlers::command(&ctx, cmd);
-                        // A new command ends any flow that was waiting for text.
-                        if h.state.is_none() && state != State::Idle {
-                            h.state = Some(State::Idle);
-                        }
-                        h
-                    }
-                    Err(command::ParseError::NotCommand) => handlers::text(&ctx, &state, text),
-                    Err(command::ParseError::Usage(c)) => Reply::text(render::usage(lang, c)).into(),
-                    Err(command::ParseError::Unknown(c)) => {
-                        Reply::text(t!(lang, "unknown-command", command = c)).into()
-                    }
-                },
-            };
-            (lang, handled)
+            (lang, handlers::message(&ctx, &state, text.as_deref()))
         })
         .await;
     let _ = lang;
