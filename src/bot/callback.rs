@@ -114,6 +114,7 @@ impl Callback {
 
     pub fn encode(&self) -> String {
         use Callback::*;
+        // One arm per button, here and in `decode`: the table is the format (alike on purpose).
         let s = match self {
             Menu(m) => format!("m:{}", MENUS.iter().find(|(x, _)| x == m).map(|(_, n)| *n).unwrap_or("main")),
             SetLang(en) => format!("l:{}", if *en { "en" } else { "zh" }),

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use std::sync::Arc;
 use teloxide::dptree::Handler;
 
+use crate::bot::callback::Callback;
 use crate::bot::dialogue::State;
 use crate::bot::render::{self, Done, Reply};
 use crate::domain::UserId;
@@ -82,6 +83,10 @@ impl Ctx {
     }
     pub fn l(&self, key: &str) -> String {
         t!(self.lang, key)
+    }
+    /// A question with two buttons, to do it or not (their labels' Fluent keys first).
+    pub fn ask(&self, text: String, yes: (&str, Callback), no: (&str, Callback)) -> Handled {
+        Reply::text(text).with_row(vec![(self.l(yes.0), yes.1), (self.l(no.0), no.1)]).into()
     }
     /// The `t.me` link that starts the bot with `code`.
     pub fn start_link(&self, code: &str) -> String {

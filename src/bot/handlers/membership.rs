@@ -42,32 +42,24 @@ pub fn commands() -> Tree {
                 link: ctx.start_link(&f.invite_code),
             })
         })))
-        .branch(case![Command::FamilyLeave].endpoint(Asyncify(|ctx: C| {
-            match ctx.svc.my_family(ctx.user) {
-                Ok(_) => Reply::text(ctx.l("family-leave-ask"))
-                    .with_row(vec![
-                        (ctx.l("btn-leave-family"), Callback::LeaveFamilyDo),
-                        (ctx.l("btn-keep"), Callback::Dismiss),
-                    ])
-                    .into(),
-                Err(e) => ctx.err(&e),
-            }
+        .branch(case![Command::FamilyLeave].endpoint(Asyncify(|ctx: C| match ctx.svc.my_family(ctx.user) {
+            Ok(_) => ctx.ask(
+                ctx.l("family-leave-ask"),
+                ("btn-leave-family", Callback::LeaveFamilyDo),
+                ("btn-keep", Callback::Dismiss),
+            ),
+            Err(e) => ctx.err(&e),
         })))
-        .branch(case![Command::Leave].endpoint(Asyncify(|ctx: C| {
-            match ctx.svc.member(ctx.user) {
-                Ok(Some(m)) if m.status != MemberStatus::Rejected => Reply::text(ctx.l("leave-ask"))
-                    .with_row(vec![(ctx.l("btn-leave"), Callback::LeaveDo), (ctx.l("btn-keep"), Callback::Dismiss)])
-                    .into(),
-                Ok(_) => ctx.err(&ServiceError::NotRegistered),
-                Err(e) => ctx.err(&e),
+        .branch(case![Command::Leave].endpoint(Asyncify(|ctx: C| match ctx.svc.member(ctx.user) {
+            Ok(Some(m)) if m.status != MemberStatus::Rejected => {
+                ctx.ask(ctx.l("leave-ask"), ("btn-leave", Callback::LeaveDo), ("btn-keep", Callback::Dismiss))
             }
+            Ok(_) => ctx.err(&ServiceError::NotRegistered),
+            Err(e) => ctx.err(&e),
         })))
         .branch(case![Command::MyData].endpoint(Asyncify(|ctx: C| my_data(&ctx))))
         .branch(case![Command::Forget].endpoint(Asyncify(|ctx: C| {
-            Handled::from(
-                Reply::text(ctx.l("forget-ask"))
-                    .with_row(vec![(ctx.l("btn-forget"), Callback::ForgetDo), (ctx.l("btn-keep"), Callback::Dismiss)]),
-            )
+            ctx.ask(ctx.l("forget-ask"), ("btn-forget", Callback::ForgetDo), ("btn-keep", Callback::Dismiss))
         })))
 }
 

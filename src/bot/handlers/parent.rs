@@ -98,10 +98,8 @@ pub fn buttons() -> Tree {
         .branch(case![Callback::CancelAsk(b)].endpoint(Asyncify(|ctx: C, b: BookingId| cancel_ask(&ctx, b))))
         .branch(case![Callback::CancelDo(b)].endpoint(Asyncify(|ctx: C, b: BookingId| cancel_booking(&ctx, b))))
         .branch(case![Callback::DropAsk(s)].endpoint(Asyncify(|ctx: C, s: SignupId| {
-            Handled::from(Reply::text(t!(ctx.lang, "drop-ask", signup = s.0)).with_row(vec![
-                (ctx.l("btn-drop"), Callback::DropDo(s)),
-                (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
-            ]))
+            let text = t!(ctx.lang, "drop-ask", signup = s.0);
+            ctx.ask(text, ("btn-drop", Callback::DropDo(s)), ("btn-keep", Callback::Menu(Menu::My)))
         })))
         .branch(case![Callback::DropDo(s)].endpoint(Asyncify(|ctx: C, s: SignupId| drop_signup(&ctx, s))))
         .branch(case![Callback::OfferSwap(s)].endpoint(Asyncify(|ctx: C, s: SignupId| {
@@ -344,7 +342,7 @@ fn book_ask(ctx: &Ctx, shift: ShiftId, child: ChildId) -> Handled {
     match ctx.svc.quote(ctx.user, shift, child) {
         Ok(q) => {
             let key = if q.would_confirm { "book-confirm" } else { "book-confirm-waitlist" };
-            Reply::text(t!(
+            let text = t!(
                 lang,
                 key,
                 child = q.child.name.as_str(),
@@ -353,12 +351,8 @@ fn book_ask(ctx: &Ctx, shift: ShiftId, child: ChildId) -> Handled {
                 cost = hours(q.cost),
                 available = hours(q.available),
                 after = hours(q.available_after)
-            ))
-            .with_row(vec![
-                (ctx.l("btn-confirm"), Callback::BookDo(shift, child)),
-                (ctx.l("btn-back"), Callback::Menu(Menu::Book)),
-            ])
-            .into()
+            );
+            ctx.ask(text, ("btn-confirm", Callback::BookDo(shift, child)), ("btn-back", Callback::Menu(Menu::Book)))
         }
         Err(e) => ctx.err(&e),
     }
@@ -407,15 +401,11 @@ fn volunteer_ask(ctx: &Ctx, s: ShiftId) -> Handled {
     match ctx.svc.volunteer_quote(ctx.user, s) {
         Ok((shift, earn)) => {
             let shift = render::shift(lang, &ShiftBrief::from(&shift));
-            Reply::text(match earn {
+            let text = match earn {
                 Some(earn) => t!(lang, "volunteer-ask", shift = shift, earn = hours(earn)),
                 None => t!(lang, "volunteer-ask-no-family", shift = shift),
-            })
-            .with_row(vec![
-                (ctx.l("btn-confirm"), Callback::VolunteerDo(s)),
-                (ctx.l("btn-back"), Callback::Menu(Menu::Volunteer)),
-            ])
-            .into()
+            };
+            ctx.ask(text, ("btn-confirm", Callback::VolunteerDo(s)), ("btn-back", Callback::Menu(Menu::Volunteer)))
         }
         Err(e) => ctx.err(&e),
     }
@@ -468,6 +458,7 @@ fn my(ctx: &Ctx) -> Handled {
         Err(ServiceError::NoFamily) => {}
         Err(e) => return ctx.err(&e),
     }
+    // Signups read like the bookings above, with their own words and buttons.
     if let Ok(list) = ctx.svc.my_signups(ctx.user, today) {
         for (s, sh) in list.iter().filter(|(s, sh)| s.is_on_duty() && sh.status == ShiftStatus::Open) {
             any = true;
@@ -502,12 +493,8 @@ fn cancel_ask(ctx: &Ctx, b: BookingId) -> Handled {
             // A coordinator cancelling another family's booking charges nothing.
             let own = ctx.svc.member(ctx.user).ok().flatten().and_then(|m| m.family) == Some(bk.family);
             let key = if own { "cancel-ask" } else { "cancel-ask-free" };
-            Reply::text(t!(ctx.lang, key, booking = b.0))
-                .with_row(vec![
-                    (ctx.l("btn-cancel-booking"), Callback::CancelDo(b)),
-                    (ctx.l("btn-keep"), Callback::Menu(Menu::My)),
-                ])
-                .into()
+            let text = t!(ctx.lang, key, booking = b.0);
+            ctx.ask(text, ("btn-cancel-booking", Callback::CancelDo(b)), ("btn-keep", Callback::Menu(Menu::My)))
         }
         Err(e) => ctx.err(&e),
     }

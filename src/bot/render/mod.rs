@@ -1,7 +1,7 @@
 //! Turning service results, errors and notices into localized text and keyboards.
 //! No rules here: only words and layout.
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::Callback;
@@ -77,9 +77,8 @@ fn month_name(d: NaiveDate) -> String {
     d.format("%b").to_string()
 }
 
-pub fn hm(t: NaiveTime) -> String {
-    t.format("%H:%M").to_string()
-}
+/// "09:00" (the one writer of wall times, shared with the policy's).
+pub use crate::reminders::write_hhmm as hm;
 
 /// "#12 12月2日 周三 09:00-12:00"
 pub fn shift(lang: Lang, s: &ShiftBrief) -> String {
@@ -544,6 +543,7 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
     } else {
         format!("{}-{}", p.quiet_start, p.quiet_end)
     };
+    // One argument per setting (alike lines, not a copy).
     let mut text = t!(
         lang,
         "settings-view",
