@@ -5,8 +5,7 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use teloxide::dptree::{self, case, di::Asyncify};
 
-use super::ctx::{Ctx, Handled, Tree, C};
-use super::Text;
+use super::ctx::{Ctx, Handled, Text, Tree, C};
 use crate::bot::callback::{Callback, Menu};
 use crate::bot::command::Command;
 use crate::bot::dialogue::State;

@@ -17,6 +17,11 @@ use crate::t;
 /// handling produced.
 pub type Tree = Handler<'static, Handled>;
 
+/// Typed text, as the dialogue steps receive it (a newtype: a state's own strings are
+/// injected beside it).
+#[derive(Debug, Clone)]
+pub struct Text(pub String);
+
 /// The caller as the trees inject it.
 pub type C = Arc<Ctx>;
 

@@ -21,7 +21,7 @@ use std::sync::{Arc, LazyLock};
 use teloxide::dptree::{self, case, di::Asyncify, di::DependencyMap};
 
 pub use self::ctx::{Ctx, Handled};
-use self::ctx::{Tree, C};
+use self::ctx::{Text, Tree, C};
 use super::callback::Callback;
 use super::command::{self, Command, Concern, ParseError};
 use super::dialogue::State;
@@ -59,11 +59,6 @@ impl Input {
         }
     }
 }
-
-/// Typed text, as the dialogue steps receive it (a newtype: a state's own strings are
-/// injected beside it).
-#[derive(Debug, Clone)]
-pub struct Text(pub String);
 
 static MESSAGES: LazyLock<Tree> = LazyLock::new(message_tree);
 static COMMANDS: LazyLock<Tree> = LazyLock::new(command_tree);

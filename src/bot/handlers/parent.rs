@@ -4,8 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use teloxide::dptree::{self, case, di::Asyncify};
 
-use super::ctx::{Ctx, Handled, Tree, C};
-use super::Text;
+use super::ctx::{Ctx, Handled, Text, Tree, C};
 use crate::bot::callback::{Callback, Menu};
 use crate::bot::command::{self, Command, SwapOf};
 use crate::bot::dialogue::State;
