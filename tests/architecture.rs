@@ -233,9 +233,10 @@ fn the_modules_import_one_way() {
 }
 
 #[test]
-#[ignore = "until issue 12 splits bot/handlers.rs"]
 fn no_file_holds_more_than_eight_percent_of_the_product() {
-    let mods = modules();
+    // The stand-in of the Bot API leaves the crate (issue 12 item 1): it is not the
+    // product, so neither its lines nor its files count.
+    let mods: Vec<Module> = modules().into_iter().filter(|m| m.path.first().is_none_or(|p| p != "standin")).collect();
     let total: usize = mods.iter().map(|m| m.lines).sum();
     let too_big: Vec<String> = mods
         .iter()

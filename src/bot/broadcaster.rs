@@ -52,7 +52,7 @@ pub async fn run_broadcast(bot: &Tg, svc: &Arc<Service>, id: u64, stop: &watch::
     };
     let centre = svc.centre(b.centre).ok().flatten().map(|c| c.name).unwrap_or_default();
     let coordinator = ChatId(b.by.0);
-    let coord_lang = lang_of(svc, b.by, None);
+    let coord_lang = lang_of(svc, b.by, None, false);
     // The confirm press already showed "sent 0 / N"; edits follow every few seconds.
     let mut last_edit = Instant::now();
     let mut sending = FuturesUnordered::new();
@@ -61,7 +61,7 @@ pub async fn run_broadcast(bot: &Tg, svc: &Arc<Service>, id: u64, stop: &watch::
         while !all_claimed && sending.len() < WINDOW && !*stop.borrow() {
             match tokio::task::block_in_place(|| svc.broadcast_claim(id)) {
                 Ok(Some(user)) => {
-                    let text = render::broadcast_message(lang_of(svc, user, None), &centre, &b.text);
+                    let text = render::broadcast_message(lang_of(svc, user, None, false), &centre, &b.text);
                     let bot = bot.clone();
                     // Its own task, so this loop's store writes never hold up a send that
                     // the limiter has let go (a late start would bunch with later ones).

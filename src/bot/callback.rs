@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::command::Concern;
 use crate::domain::{BookingId, ChildId, ShiftId, SignupId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +83,38 @@ pub enum Callback {
     ForgetDo,
 }
 
+impl Menu {
+    pub fn concern(&self) -> Concern {
+        match self {
+            Menu::Main | Menu::Language => Concern::Membership,
+            Menu::Schedule | Menu::Book | Menu::Volunteer | Menu::Balance | Menu::My | Menu::Children | Menu::Swaps => {
+                Concern::Parent
+            }
+            Menu::Pending | Menu::Invite => Concern::Coordinator,
+        }
+    }
+}
+
 impl Callback {
+    /// Whom the button serves (see `Concern`); a menu button, its menu's.
+    pub fn concern(&self) -> Concern {
+        use Callback::*;
+        match self {
+            Menu(m) => m.concern(),
+            SetLang(_) | Dismiss | GuardianOk(_) | GuardianNo(_) | LeaveDo | LeaveFamilyDo | ForgetDo => {
+                Concern::Membership
+            }
+            BookDay(_) | BookShift(_) | BookAsk(..) | BookDo(..) | VolunteerAsk(_) | VolunteerDo(_) | CancelAsk(_)
+            | CancelDo(_) | DropAsk(_) | DropDo(_) | OfferSwap(_) | TakeSwap(_) | Attend(_) | CantCome(_)
+            | TakeCover(_) | ChildNotes(_) => Concern::Parent,
+            Approve(_) | Reject(_) | MarkChild(..) | MarkVolunteer(..) | Settle(_) | BroadcastSend(_)
+            | BroadcastCancel(_) | CancelDayDo(_) => Concern::Coordinator,
+        }
+    }
+
     pub fn encode(&self) -> String {
         use Callback::*;
+        // One arm per button, here and in `decode`: the table is the format (alike on purpose).
         let s = match self {
             Menu(m) => format!("m:{}", MENUS.iter().find(|(x, _)| x == m).map(|(_, n)| *n).unwrap_or("main")),
             SetLang(en) => format!("l:{}", if *en { "en" } else { "zh" }),

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
+use crate::reminders::read_hhmm;
 use crate::service::SettingChange;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +99,58 @@ pub enum Command {
     MyData,
     /// `/forget`: delete the caller's personal data (asks to confirm).
     Forget,
+}
+
+/// Whom an input serves: the handler tree has one branch per role. Who may actually do
+/// it is the service's to decide (a parent's `/newshift` gets its refusal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    /// Anyone, member or not: joining, the menu, language, the family, leaving, data.
+    Membership,
+    /// A family's parents: children, the schedule, booking, volunteering, the balance.
+    Parent,
+    /// A centre's coordinators: shifts, members, attendance, credits, broadcasts, settings.
+    Coordinator,
+    /// The super-admin: centres and their coordinators.
+    Admin,
+}
+
+impl Command {
+    pub fn concern(&self) -> Concern {
+        use Command::*;
+        match self {
+            Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
+            | Forget => Concern::Membership,
+            Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
+            | CancelBooking(_) | DropSignup(_) | Swap(_) => Concern::Parent,
+            NewShift { .. }
+            | Templates
+            | TemplateAdd { .. }
+            | TemplateGenerate { .. }
+            | CancelShift(..)
+            | CancelDay(..)
+            | MoveShift { .. }
+            | Broadcast(..)
+            | Settings(_)
+            | Pending
+            | Approve(_)
+            | Reject(_)
+            | Suspend(_)
+            | Unblock(_)
+            | Overdraft(..)
+            | Staff(..)
+            | Grant { .. }
+            | Ledger(_)
+            | Roster(_)
+            | Attendance(_)
+            | Settle(_)
+            | Invite
+            | InviteNew
+            | Remove(_)
+            | RemoveFamily(_) => Concern::Coordinator,
+            NewCentre(_) | Coordinator(..) => Concern::Admin,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,8 +344,8 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                     .collect();
                 Command::Settings(Some(SettingChange::VolunteerHours(need!(list, "settings"))))
             }
-            ["family", t] => Command::Settings(Some(SettingChange::FamilyTime(need!(time(t), "settings")))),
-            ["digest", t] => Command::Settings(Some(SettingChange::DigestTime(need!(time(t), "settings")))),
+            ["family", t] => Command::Settings(Some(SettingChange::FamilyTime(need!(read_hhmm(t), "settings")))),
+            ["digest", t] => Command::Settings(Some(SettingChange::DigestTime(need!(read_hhmm(t), "settings")))),
             ["quiet", "off"] => Command::Settings(Some(SettingChange::Quiet(NaiveTime::MIN, NaiveTime::MIN))),
             ["quiet", span] => {
                 let (from, to) = need!(span_of(span), "settings");
@@ -443,14 +496,10 @@ pub fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
 }
 
-pub fn time(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s.replace('：', ":").as_str(), "%H:%M").ok()
-}
-
 /// "09:00-12:00"
 pub fn span_of(s: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = s.split_once(['-', '–', '~'])?;
-    Some((time(a)?, time(b)?))
+    Some((read_hhmm(a)?, read_hhmm(b)?))
 }
 
 pub fn weekday(s: &str) -> Option<Weekday> {
@@ -498,8 +547,8 @@ mod tests {
             p("/newshift 2026-12-02 09:00-12:00 8"),
             Ok(Command::NewShift {
                 date: date("2026-12-02").unwrap(),
-                start: time("09:00").unwrap(),
-                end: time("12:00").unwrap(),
+                start: read_hhmm("09:00").unwrap(),
+                end: read_hhmm("12:00").unwrap(),
                 places: Some(8),
                 staff: None
             })
@@ -576,8 +625,8 @@ mod tests {
             p("/template add 周三 09:00-11:30"),
             Ok(Command::TemplateAdd {
                 weekday: Weekday::Wed,
-                start: time("09:00").unwrap(),
-                end: time("11:30").unwrap(),
+                start: read_hhmm("09:00").unwrap(),
+                end: read_hhmm("11:30").unwrap(),
                 places: None
             })
         );

@@ -280,6 +280,7 @@ mod tests {
     use governor::clock::FakeRelativeClock;
     use proptest::prelude::*;
 
+    // Each test builds its own clock and limiter and reads on its own: alike on purpose.
     fn limiter(clock: &FakeRelativeClock) -> SendLimiter<FakeRelativeClock> {
         SendLimiter::with_clock(Limits::default(), clock.clone())
     }

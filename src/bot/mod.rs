@@ -42,7 +42,7 @@ use self::handlers::{Ctx, Handled};
 use self::inbox::{Inbox, InboxListener};
 pub use self::limiter::{Limits, Priority};
 use self::render::Reply;
-pub use self::send::{send, send_retrying, SendResult, Tg};
+pub use self::send::{send, send_retrying, FileKind, SendResult, Tg};
 use crate::domain::UserId;
 use crate::i18n::Lang;
 use crate::service::{Event, Notice, Service};
@@ -214,30 +214,21 @@ async fn settle_loop(tg: Tg, svc: Arc<Service>, mut stop: watch::Receiver<bool>)
     }
 }
 
-/// The language a user reads: their choice, else a guess from Telegram.
-pub fn lang_of(svc: &Service, user: UserId, telegram_code: Option<&str>) -> Lang {
-    svc.profile(user)
-        .ok()
-        .flatten()
-        .and_then(|p| p.language)
-        .and_then(|l| Lang::parse(&l))
-        .unwrap_or_else(|| Lang::guess(telegram_code))
-}
-
-/// The language of someone who wrote to the bot (blocking: it may write). A guess from
-/// Telegram that differs from the default is remembered: notices carry no Telegram
-/// language, and without it an English-speaking parent would get English replies but
-/// Chinese notices. Someone who writes can also be reached again.
-fn sender_lang(svc: &Service, user: UserId, telegram_code: Option<&str>) -> Lang {
+/// The language a user reads: their choice, else a guess from Telegram's language code.
+/// For someone whose message or press is being handled (`wrote`; blocking: it may
+/// write), a guess that differs from the default is remembered: notices carry no
+/// Telegram language, and without it an English-speaking parent would get English
+/// replies but Chinese notices. Someone who writes can also be reached again.
+pub fn lang_of(svc: &Service, user: UserId, telegram_code: Option<&str>, wrote: bool) -> Lang {
     let profile = svc.profile(user).ok().flatten();
-    if profile.as_ref().is_some_and(|p| p.unreachable) {
+    if wrote && profile.as_ref().is_some_and(|p| p.unreachable) {
         let _ = svc.set_unreachable(user, false);
     }
     if let Some(lang) = profile.and_then(|p| p.language).and_then(|l| Lang::parse(&l)) {
         return lang;
     }
     let guess = Lang::guess(telegram_code);
-    if guess != Lang::default() {
+    if wrote && guess != Lang::default() {
         if let Err(e) = svc.set_language(user, guess.code()) {
             log::warn!("remembering the language of {}: {e}", user.0);
         }
@@ -252,6 +243,13 @@ fn user_name(u: &teloxide::types::User) -> String {
     }
 }
 
+/// Who wrote or pressed, in their language (blocking: learning it may write).
+fn ctx_of(svc: Arc<Service>, from: &teloxide::types::User, request: String, bot: String, message: Option<i32>) -> Ctx {
+    let user = UserId(from.id.0 as i64);
+    let lang = lang_of(&svc, user, from.language_code.as_deref(), true);
+    Ctx { svc, user, name: user_name(from), lang, request: Some(request), bot_username: bot, message }
+}
+
 /// Runs an update's synchronous part off the async workers, watched by the watchdog
 /// and named for the store operations it makes. A panic becomes an apology; if the
 /// change it asked for was committed before the panic (its replay record exists), the
@@ -260,8 +258,8 @@ async fn handle_blocking(
     label: String,
     lang: Lang,
     request: (Arc<Service>, UserId, String),
-    f: impl FnOnce() -> (Lang, Handled) + Send + 'static,
-) -> (Lang, Handled) {
+    f: impl FnOnce() -> Handled + Send + 'static,
+) -> Handled {
     let task = tokio::task::spawn_blocking(move || {
         let _watch = crate::watchdog::watch(|| label.clone());
         let _context = crate::watchdog::context(label.clone());
@@ -272,7 +270,7 @@ async fn handle_blocking(
                 let (svc, user, key) = request;
                 let committed = svc.was_applied(user, &key);
                 let text = t!(lang, if committed { "err-internal-after-change" } else { "err-internal" });
-                (lang, Handled { reply: Reply::text(text), error: !committed, ..Handled::default() })
+                Handled { reply: Reply::text(text), error: !committed, ..Handled::default() }
             }
         }
     });
@@ -280,7 +278,7 @@ async fn handle_blocking(
         Ok(h) => h,
         Err(e) => {
             log::error!("handling an update failed: {e}");
-            (lang, Handled { reply: Reply::text(t!(lang, "err-internal")), error: true, ..Handled::default() })
+            Handled { reply: Reply::text(t!(lang, "err-internal")), error: true, ..Handled::default() }
         }
     }
 }
@@ -340,43 +338,12 @@ async fn on_message(
     // The message's identity, not the update id (Telegram may reuse those).
     let request = inbox::identity(&update);
     let ctx_request = request.clone();
-    let (lang, handled) =
+    let handled =
         handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
-            let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
-            let ctx = Ctx {
-                svc: ctx_svc,
-                user,
-                name: user_name(&from),
-                lang,
-                request: Some(ctx_request),
-                bot_username: bot_username.clone(),
-                message: None,
-            };
-            let handled = match text.as_deref() {
-                None => Reply::text(t!(lang, "send-text")).into(),
-                Some(text) if text.chars().count() > command::MAX_INPUT => {
-                    Reply::text(t!(lang, "too-long", max = command::MAX_INPUT)).into()
-                }
-                Some(text) => match command::parse(text, &bot_username) {
-                    Ok(cmd) => {
-                        let mut h = handlers::command(&ctx, cmd);
-                        // A new command ends any flow that was waiting for text.
-                        if h.state.is_none() && state != State::Idle {
-                            h.state = Some(State::Idle);
-                        }
-                        h
-                    }
-                    Err(command::ParseError::NotCommand) => handlers::text(&ctx, &state, text),
-                    Err(command::ParseError::Usage(c)) => Reply::text(render::usage(lang, c)).into(),
-                    Err(command::ParseError::Unknown(c)) => {
-                        Reply::text(t!(lang, "unknown-command", command = c)).into()
-                    }
-                },
-            };
-            (lang, handled)
+            let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, None);
+            handlers::message(&ctx, &state, text.as_deref())
         })
         .await;
-    let _ = lang;
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
     finish(&svc, &inbox, &update, handled.state.clone().map(|s| (msg.chat.id, s))).await;
@@ -387,7 +354,7 @@ async fn on_message(
 /// told to send it again.
 async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbox: Inbox) -> HandlerResult {
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
-        let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref());
+        let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
     }
     finish(&svc, &inbox, &update, None).await;
@@ -414,26 +381,15 @@ async fn on_callback(
     let (query_id, message) = (q.id.clone(), q.regular_message().map(|m| m.id.0));
     let request = format!("c{query_id}");
     let ctx_request = request.clone();
-    let (lang, handled) =
+    let handled =
         handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
-            let lang = sender_lang(&ctx_svc, user, from.language_code.as_deref());
-            let Some(cb) = Callback::decode(&data) else {
-                let h = Handled { reply: Reply::text(t!(lang, "stale-button")), error: true, ..Handled::default() };
-                return (lang, h);
-            };
-            let ctx = Ctx {
-                svc: ctx_svc,
-                user,
-                name: user_name(&from),
-                lang,
-                request: Some(ctx_request),
-                bot_username,
-                message,
-            };
-            (lang, handlers::callback(&ctx, cb))
+            let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, message);
+            match Callback::decode(&data) {
+                Some(cb) => handlers::callback(&ctx, cb),
+                None => Handled { reply: Reply::text(ctx.l("stale-button")), error: true, ..Handled::default() },
+            }
         })
         .await;
-    let _ = lang;
     // A refusal (stale button, someone else's id) is a short notice; the message stays.
     let toast = handled.error.then(|| handled.reply.text.clone());
     let mut answer = tg.bot.answer_callback_query(q.id.clone());
@@ -486,17 +442,17 @@ async fn send_reply(tg: &Tg, svc: &Arc<Service>, chat: ChatId, edit: Option<Mess
         send(tg, svc, chat, part, markup, Priority::Reply).await;
     }
     if let Some((png, caption)) = &h.photo {
-        tg.send_photo(chat, png.clone(), "invite.png", caption).await;
+        tg.send_file(chat, FileKind::Photo, png.clone(), "invite.png", caption).await;
     }
     if let Some((bytes, name, caption)) = &h.document {
-        tg.send_document(chat, bytes.clone(), name, caption).await;
+        tg.send_file(chat, FileKind::Document, bytes.clone(), name, caption).await;
     }
 }
 
 /// Tells each recipient of a notice, in their own language.
 pub async fn deliver(tg: &Tg, svc: &Arc<Service>, notices: &[Notice], priority: Priority) {
     for n in notices {
-        let lang = lang_of(svc, n.to, None);
+        let lang = lang_of(svc, n.to, None, false);
         let reply = render::notice(lang, &n.event);
         send(tg, svc, ChatId(n.to.0), &reply.text, reply.keyboard(), priority).await;
         if let Event::MadeCoordinator { .. } = n.event {
@@ -562,7 +518,7 @@ async fn register_commands(tg: &Tg, svc: &Arc<Service>) {
     let centres = tokio::task::spawn_blocking(move || s.centres()).await.ok().and_then(Result::ok).unwrap_or_default();
     for c in centres {
         for u in svc.coordinators_of(c.id).unwrap_or_default() {
-            register_coordinator_commands(tg, u, lang_of(svc, u, None)).await;
+            register_coordinator_commands(tg, u, lang_of(svc, u, None, false)).await;
         }
     }
 }

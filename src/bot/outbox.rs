@@ -119,7 +119,7 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
         Ok(JobStep::Send { to, reminder }) => {
             let mut failed = 0;
             for user in to {
-                let lang = lang_of(svc, user, None);
+                let lang = lang_of(svc, user, None, false);
                 let reply = render::reminder(lang, &reminder);
                 let message =
                     match send_retrying(bot, ChatId(user.0), &reply.text, reply.keyboard(), Priority::Bulk).await {

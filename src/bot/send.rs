@@ -63,27 +63,27 @@ impl Tg {
         }
     }
 
-    pub async fn send_photo(&self, chat: ChatId, png: Vec<u8>, name: &str, caption: &str) {
+    /// Sends a file (a picture or a document) with its caption, cut to Telegram's
+    /// 1,024 characters; a failure is a warning.
+    pub async fn send_file(&self, chat: ChatId, kind: FileKind, bytes: Vec<u8>, name: &str, caption: &str) {
         self.limiter.acquire(chat.0, Priority::Reply).await;
-        let req = self
-            .bot
-            .send_photo(chat, InputFile::memory(png).file_name(name.to_string()))
-            .caption(caption.chars().take(1000).collect::<String>());
-        if let Err(e) = req.await {
-            log::warn!("sendPhoto failed: {e}");
+        let file = InputFile::memory(bytes).file_name(name.to_string());
+        let caption: String = caption.chars().take(1000).collect();
+        let (method, sent) = match kind {
+            FileKind::Photo => ("sendPhoto", self.bot.send_photo(chat, file).caption(caption).await.map(drop)),
+            FileKind::Document => ("sendDocument", self.bot.send_document(chat, file).caption(caption).await.map(drop)),
+        };
+        if let Err(e) = sent {
+            log::warn!("{method} failed: {e}");
         }
     }
+}
 
-    pub async fn send_document(&self, chat: ChatId, bytes: Vec<u8>, name: &str, caption: &str) {
-        self.limiter.acquire(chat.0, Priority::Reply).await;
-        let req = self
-            .bot
-            .send_document(chat, InputFile::memory(bytes).file_name(name.to_string()))
-            .caption(caption.chars().take(1000).collect::<String>());
-        if let Err(e) = req.await {
-            log::warn!("sendDocument failed: {e}");
-        }
-    }
+/// What kind of file `send_file` sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Photo,
+    Document,
 }
 
 /// How a send ended after retries.

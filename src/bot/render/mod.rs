@@ -1,15 +1,20 @@
 //! Turning service results, errors and notices into localized text and keyboards.
 //! No rules here: only words and layout.
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::Callback;
-use crate::domain::{AgeGroup, AgeProblem, BookingStatus, Broadcast, Centre, MemberStatus, SignupStatus, Template};
+use crate::domain::{
+    AgeGroup, AgeProblem, BookingStatus, Broadcast, Centre, EntryKind, MemberStatus, SignupStatus, Template, UserId,
+};
 use crate::i18n::Lang;
 use crate::ledger::format_hours;
-use crate::service::{Event, Reminder, ServiceError, ShiftBrief, ShiftView};
+use crate::service::{BalanceView, Event, Reminder, RosterView, ServiceError, ShiftBrief, ShiftView};
 use crate::t;
+
+mod done;
+pub use done::{done, Done};
 
 /// A message to show: text and buttons (rows of label + action).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,9 +77,8 @@ fn month_name(d: NaiveDate) -> String {
     d.format("%b").to_string()
 }
 
-pub fn hm(t: NaiveTime) -> String {
-    t.format("%H:%M").to_string()
-}
+/// "09:00" (the one writer of wall times, shared with the policy's).
+pub use crate::reminders::write_hhmm as hm;
 
 /// "#12 12月2日 周三 09:00-12:00"
 pub fn shift(lang: Lang, s: &ShiftBrief) -> String {
@@ -159,6 +163,65 @@ pub fn template(lang: Lang, t: &Template) -> String {
         end = hm(t.end),
         places = t.capacity
     )
+}
+
+/// A balance (`of` a member: a coordinator's `/ledger`) and its recent entries, their
+/// times in `tz`.
+pub fn balance(lang: Lang, tz: chrono_tz::Tz, v: &BalanceView, of: Option<UserId>) -> String {
+    let mut text = match of {
+        Some(u) => t!(lang, "ledger-title", user = u.0),
+        None => t!(lang, "balance-title"),
+    };
+    text.push('\n');
+    text.push_str(&t!(lang, "balance-line", available = hours(v.available), held = hours(v.held)));
+    if v.overdraft_limit > 0 {
+        text.push_str(&format!("\n{}", t!(lang, "balance-overdraft", limit = hours(v.overdraft_limit))));
+    }
+    if !v.recent.is_empty() {
+        text.push_str(&format!("\n\n{}", t!(lang, "balance-recent")));
+    }
+    for e in &v.recent {
+        let when = e.entry.at.with_timezone(&tz).format("%m-%d %H:%M").to_string();
+        let kind = t!(lang, &format!("entry-{:?}", e.entry.kind).to_lowercase());
+        let sign = if e.signed > 0 { "+" } else { "" };
+        text.push_str(&format!("\n{when}  {sign}{} {}  {kind}", hours(e.signed), t!(lang, "unit-hours")));
+        if !e.entry.memo.is_empty() && matches!(e.entry.kind, EntryKind::Grant) {
+            text.push_str(&format!(" · {}", e.entry.memo));
+        }
+    }
+    text
+}
+
+/// A shift's roster: children (with their notes) and their marks, the waitlist, the
+/// volunteers.
+pub fn roster(lang: Lang, r: &RosterView) -> String {
+    let mark = |m: Option<bool>| match m {
+        Some(true) => " ✅",
+        Some(false) => " ❌",
+        None => "",
+    };
+    let child = |name: &str, g: AgeGroup, months: u32| {
+        t!(lang, "roster-child", name = name, group = group(lang, g), months = months)
+    };
+    let mut text = t!(lang, "roster-title", shift = shift(lang, &ShiftBrief::from(&r.shift)), staff = r.shift.staff);
+    text.push_str(&format!("\n\n{}", t!(lang, "roster-children", count = r.children.len())));
+    for c in &r.children {
+        text.push_str(&format!("\n{}{}", child(&c.name, c.group, c.months), mark(c.marked_present)));
+        if let Some(n) = &c.notes {
+            text.push_str(&format!("\n   ⚠ {n}"));
+        }
+    }
+    if !r.waitlist.is_empty() {
+        text.push_str(&format!("\n\n{}", t!(lang, "roster-waitlist", count = r.waitlist.len())));
+        for c in &r.waitlist {
+            text.push_str(&format!("\n{}", child(&c.name, c.group, c.months)));
+        }
+    }
+    text.push_str(&format!("\n\n{}", t!(lang, "roster-volunteers", count = r.volunteers.len())));
+    for v in &r.volunteers {
+        text.push_str(&format!("\n· {} ({}){}", v.name, signup_status(lang, v.status), mark(v.marked_present)));
+    }
+    text
 }
 
 pub fn usage(lang: Lang, command: &str) -> String {
@@ -480,6 +543,7 @@ pub fn settings(lang: Lang, c: &Centre) -> String {
     } else {
         format!("{}-{}", p.quiet_start, p.quiet_end)
     };
+    // One argument per setting (alike lines, not a copy).
     let mut text = t!(
         lang,
         "settings-view",
