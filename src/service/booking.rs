@@ -286,7 +286,7 @@ impl Service {
                 let e = if taken { ServiceError::CoverTaken } else { ServiceError::CoverNotNeeded };
                 return Err(e.into());
             }
-            if is_blocked(&m, &centre) {
+            if rota::is_blocked(&m, &centre.policy) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
@@ -400,7 +400,7 @@ impl Service {
                 return Err(ServiceError::AlreadySignedUp.into());
             }
             let mut shift = open_future_shift(tx, &centre, old.shift, now)?;
-            if is_blocked(&m, &centre) {
+            if rota::is_blocked(&m, &centre.policy) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
@@ -519,11 +519,6 @@ impl Service {
         }
         Ok(out)
     }
-}
-
-/// Sign-up is blocked after repeated no-shows, until a coordinator lifts it.
-pub(super) fn is_blocked(m: &Member, centre: &Centre) -> bool {
-    m.is_blocked(&centre.policy)
 }
 
 /// The volunteer is not already on this shift nor on an overlapping one.

@@ -11,7 +11,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::booking::{check_volunteer_free, is_blocked};
+use super::booking::check_volunteer_free;
 use super::records::*;
 use super::{Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
@@ -532,7 +532,7 @@ impl Service {
                     let Some(m) = tx.get::<Member>(T::Members, member_key(*user))? else { continue };
                     if !m.is_active()
                         || m.centre != centre.id
-                        || is_blocked(&m, &centre)
+                        || rota::is_blocked(&m, &centre.policy)
                         || check_volunteer_free(tx, &centre, &shift, *user).is_err()
                     {
                         continue;

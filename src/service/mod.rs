@@ -36,8 +36,10 @@ pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
 pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
 pub use records::date_window;
 pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
-pub use settings::{SettingChange, SettingKey};
 pub use settlement::{AutoSettle, Mark, SettleReport};
+
+/// The settings a coordinator changes and their ranges: pure rules, kept in `policy`.
+pub use crate::policy::{SettingChange, SettingKey};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
