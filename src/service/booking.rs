@@ -4,9 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{cancel_owner, cover_needed, note_declined, plan_booking, plan_signup, review_cover};
+use super::capacity::{cover_needed, shift_state};
+use super::jobs::{cancel_owner, note_declined, plan_booking, plan_signup, rebalance_and_review, review_cover};
 use super::records::*;
-use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::ledger;
@@ -253,7 +253,7 @@ impl Service {
             // Cancelled bookings leave the shift's list, so its record stays bounded.
             shift.bookings.retain(|id| *id != b.id);
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((b, notes))
         })
     }
@@ -301,7 +301,7 @@ impl Service {
                 tx.put(T::CoverCalls, &key, &call)?;
             }
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -339,7 +339,7 @@ impl Service {
             note_declined(tx, shift.id, s.user)?;
             shift.signups.retain(|id| *id != s.id);
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -418,7 +418,7 @@ impl Service {
                 to: old.user,
                 event: Event::SwapTaken { shift: ShiftBrief::from(&shift), by: m.name.clone(), signup: old.id },
             }];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -519,21 +519,6 @@ impl Service {
         }
         Ok(out)
     }
-}
-
-/// The volunteer is not already on this shift nor on an overlapping one.
-pub(super) fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
-    for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
-        let other = signup(tx, SignupId(id))?;
-        if other.shift == shift.id {
-            return Err(ServiceError::AlreadySignedUp.into());
-        }
-        let other_shift = shift_in(tx, centre.id, other.shift)?;
-        if other_shift.overlaps(shift) {
-            return Err(ServiceError::VolunteerClash(other_shift.id).into());
-        }
-    }
-    Ok(())
 }
 
 fn new_signup(tx: &Tx, centre: &Centre, shift: &mut Shift, m: &Member, now: DateTime<Utc>) -> Res<Signup> {

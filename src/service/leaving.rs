@@ -12,9 +12,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::access::{former_key, request_key, FormerFamily};
-use super::jobs::cancel_owner;
+use super::jobs::{cancel_owner, rebalance_and_review};
 use super::records::*;
-use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
 use crate::ledger;
@@ -80,7 +79,7 @@ fn cancel_for_departure(
     remove_child_day(tx, &b, shift.date)?;
     cancel_owner(tx, JobOwner::Booking(b.id))?;
     shift.bookings.retain(|x| *x != b.id);
-    rebalance(tx, centre, &mut shift, now, notes)?;
+    rebalance_and_review(tx, centre, &mut shift, now, notes)?;
     Ok(Some(b.charged))
 }
 
@@ -107,7 +106,7 @@ fn drop_for_departure(
     remove_volunteer_day(tx, &s, shift.date)?;
     cancel_owner(tx, JobOwner::Signup(s.id))?;
     shift.signups.retain(|x| *x != s.id);
-    rebalance(tx, centre, &mut shift, now, notes)?;
+    rebalance_and_review(tx, centre, &mut shift, now, notes)?;
     Ok(true)
 }
 

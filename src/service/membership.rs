@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::records::*;
@@ -29,20 +28,8 @@ const NAME_MAX: usize = 40;
 const NOTES_MAX: usize = 300;
 const MAX_CHILDREN: usize = 10;
 
-/// A fresh invite code not yet in use: 6 characters without look-alikes (0/O, 1/I).
-pub(super) fn new_code(tx: &Tx) -> Res<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::thread_rng();
-    loop {
-        let code: String = (0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
-        if !tx.contains(T::Invites, code.as_bytes())? {
-            return Ok(code);
-        }
-    }
-}
-
 fn new_family(tx: &Tx, centre: CentreId, guardian: UserId) -> Res<Family> {
-    let code = new_code(tx)?;
+    let code = super::access::new_code(tx)?;
     let fam = Family {
         id: FamilyId(tx.next_id("family")?),
         centre,
@@ -81,7 +68,7 @@ impl Service {
             None => self.config.default_tz,
         };
         self.change(caller, |tx, now| {
-            let code = new_code(tx)?;
+            let code = super::access::new_code(tx)?;
             let centre = Centre {
                 id: CentreId(tx.next_id("centre")?),
                 name: name.clone(),
@@ -370,11 +357,11 @@ impl Service {
                 s.status = SignupStatus::Dropped;
                 s.offered_for_swap = false;
                 put_signup(tx, &s)?;
-                super::schedule::remove_volunteer_day(tx, &s, shift.date)?;
+                remove_volunteer_day(tx, &s, shift.date)?;
                 super::jobs::cancel_owner(tx, JobOwner::Signup(s.id))?;
                 super::jobs::note_declined(tx, shift.id, s.user)?;
                 shift.signups.retain(|x| *x != s.id);
-                rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+                super::jobs::rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             }
             if let Some(fid) = m.family {
                 let mut fam = family(tx, fid)?;
@@ -395,10 +382,10 @@ impl Service {
                         release_hold(tx, &mut b, &mut fam, Some(caller.user), now, "family suspended")?;
                         b.status = BookingStatus::Cancelled;
                         put_booking(tx, &b)?;
-                        super::schedule::remove_child_day(tx, &b, shift.date)?;
+                        remove_child_day(tx, &b, shift.date)?;
                         super::jobs::cancel_owner(tx, JobOwner::Booking(b.id))?;
                         shift.bookings.retain(|x| *x != b.id);
-                        rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+                        super::jobs::rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
                     }
                     put_family(tx, &fam)?;
                 }

@@ -12,6 +12,7 @@
 mod access;
 mod booking;
 mod broadcast;
+mod capacity;
 mod credits;
 mod error;
 mod jobs;

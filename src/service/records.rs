@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Event, Notice, Res, ServiceError, ShiftBrief};
+use super::{Event, Notice, Res, ServiceError};
 use crate::domain::*;
 use crate::ledger;
-use crate::rota::{self, Occupancy};
 use crate::store::{Key, Tx, T};
 
 pub fn member_key(user: UserId) -> Key {
@@ -292,78 +291,6 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     Ok(())
 }
 
-/// The live state of a shift, read from its bookings and signups.
-pub struct ShiftState {
-    pub confirmed: Vec<Booking>,
-    pub waitlist: Vec<Booking>,
-    pub on_duty: Vec<Signup>,
-}
-
-impl ShiftState {
-    pub fn caregivers(&self, shift: &Shift) -> u32 {
-        shift.staff + self.on_duty.len() as u32
-    }
-    pub fn occupancy(&self) -> Occupancy {
-        Occupancy::of(self.confirmed.iter().map(|b| b.group))
-    }
-}
-
-pub fn shift_state(tx: &Tx, shift: &Shift) -> Res<ShiftState> {
-    let mut st = ShiftState { confirmed: vec![], waitlist: vec![], on_duty: vec![] };
-    for id in &shift.bookings {
-        let b = booking(tx, *id)?;
-        match b.status {
-            BookingStatus::Confirmed => st.confirmed.push(b),
-            BookingStatus::Waitlisted => st.waitlist.push(b),
-            _ => {}
-        }
-    }
-    for id in &shift.signups {
-        let s = signup(tx, *id)?;
-        if s.is_on_duty() {
-            st.on_duty.push(s);
-        }
-    }
-    Ok(st)
-}
-
-/// After capacity grew or shrank: promote the waitlist in order as far as it fits, and
-/// flag (and report) the shift as understaffed when confirmed children no longer fit;
-/// then start or stop the search for cover.
-pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, now: DateTime<Utc>, notes: &mut Vec<Notice>) -> Res<()> {
-    let st = shift_state(tx, shift)?;
-    let policy = &centre.policy;
-    let caregivers = st.caregivers(shift);
-    let waitlist: Vec<(BookingId, AgeGroup)> = st.waitlist.iter().map(|b| (b.id, b.group)).collect();
-    let promote = rota::promotable(st.occupancy(), &waitlist, caregivers, shift.capacity, policy);
-    let mut occ = st.occupancy();
-    for b in st.waitlist.iter().filter(|b| promote.contains(&b.id)) {
-        let mut b = b.clone();
-        b.status = BookingStatus::Confirmed;
-        put_booking(tx, &b)?;
-        occ.add(b.group);
-        let fam = family(tx, b.family)?;
-        let child = child_in(tx, centre.id, b.child)?;
-        tell_family(
-            notes,
-            &fam,
-            Event::Promoted { booking: b.id, shift: ShiftBrief::from(&*shift), child: child.name },
-        );
-    }
-    let under = rota::is_understaffed(&occ, caregivers, policy);
-    if under && !shift.understaffed {
-        let missing = rota::caregivers_for(&occ, policy).saturating_sub(caregivers);
-        tell_all(
-            notes,
-            &coordinators(tx, centre.id)?,
-            Event::Understaffed { shift: ShiftBrief::from(&*shift), missing },
-        );
-    }
-    shift.understaffed = under;
-    put_shift(tx, shift)?;
-    super::jobs::review_cover(tx, centre, shift, now)
-}
-
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).
 pub fn day_list(tx: &Tx, t: T, who: Key, date: NaiveDate) -> Res<Vec<u64>> {
     Ok(tx.get(t, who.date(date))?.unwrap_or_default())
@@ -375,6 +302,35 @@ pub fn set_day_list(tx: &Tx, t: T, who: Key, date: NaiveDate, list: &[u64]) -> R
         tx.del(t, key)?;
     } else {
         tx.put(t, key, &list)?;
+    }
+    Ok(())
+}
+
+/// Takes a booking off its child's list of the day.
+pub fn remove_child_day(tx: &Tx, b: &Booking, date: NaiveDate) -> Res<()> {
+    let mut list = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
+    list.retain(|id| *id != b.id.0);
+    set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &list)
+}
+
+/// Takes a signup off its volunteer's list of the day.
+pub fn remove_volunteer_day(tx: &Tx, s: &Signup, date: NaiveDate) -> Res<()> {
+    let mut list = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
+    list.retain(|id| *id != s.id.0);
+    set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &list)
+}
+
+/// The volunteer is not already on this shift nor on an overlapping one.
+pub fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
+    for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
+        let other = signup(tx, SignupId(id))?;
+        if other.shift == shift.id {
+            return Err(ServiceError::AlreadySignedUp.into());
+        }
+        let other_shift = shift_in(tx, centre.id, other.shift)?;
+        if other_shift.overlaps(shift) {
+            return Err(ServiceError::VolunteerClash(other_shift.id).into());
+        }
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{cancel_shift_jobs, plan_digest, replan_shift, review_cover};
+use super::capacity::shift_state;
+use super::jobs::{cancel_shift_jobs, plan_digest, rebalance_and_review, replan_shift, review_cover};
 use super::records::*;
 use super::{Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
@@ -433,7 +434,7 @@ impl Service {
             replan_shift(tx, &centre, &moved, now)?;
             // The new groups may need more caregivers (the understaffed flag and the
             // search for cover follow) or let waiting children in.
-            rebalance(tx, &centre, &mut moved, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut moved, now, &mut notes)?;
             Ok((moved, notes))
         })
     }
@@ -912,16 +913,4 @@ fn move_keys(
     tx.del(index, index_who.clone().date(from).u64(id))?;
     tx.mark(index, index_who.date(to).u64(id))?;
     Ok(())
-}
-
-pub(crate) fn remove_child_day(tx: &Tx, b: &Booking, date: NaiveDate) -> super::Res<()> {
-    let mut list = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
-    list.retain(|id| *id != b.id.0);
-    set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &list)
-}
-
-pub(crate) fn remove_volunteer_day(tx: &Tx, s: &Signup, date: NaiveDate) -> super::Res<()> {
-    let mut list = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
-    list.retain(|id| *id != s.id.0);
-    set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &list)
 }
