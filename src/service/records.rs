@@ -186,7 +186,79 @@ pub fn post(
     Ok(id)
 }
 
-/// Releases whatever a booking still holds back to its family.
+/// A movement of a booking's credits: the accounts it runs between follow from it.
+#[derive(Clone, Copy)]
+enum HoldMove {
+    /// Family -> escrow: the booking holds more.
+    Hold,
+    /// Escrow -> family: the booking holds less.
+    Release,
+    /// Escrow -> pool: the centre charges part of the hold.
+    Capture,
+}
+
+/// Posts `amount` (> 0) of a booking's credits and keeps the booking's and its family's
+/// figures (`held`, `charged`) in step with the entry.
+#[allow(clippy::too_many_arguments)]
+fn post_for_booking(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    how: HoldMove,
+    amount: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    let (family, escrow, pool) = (AccountId::Family(b.family), AccountId::Escrow(b.centre), AccountId::Pool(b.centre));
+    let (kind, from, to, held) = match how {
+        HoldMove::Hold => (EntryKind::Hold, family, escrow, amount),
+        HoldMove::Release => (EntryKind::Release, escrow, family, -amount),
+        HoldMove::Capture => (EntryKind::Capture, escrow, pool, -amount),
+    };
+    post(tx, kind, from, to, amount, Some(b.shift), Some(b.id), by, at, memo)?;
+    b.held += held;
+    fam.held += held;
+    if let HoldMove::Capture = how {
+        b.charged += amount;
+    }
+    Ok(())
+}
+
+/// Holds `amount` (> 0) more of the family's credits for a booking.
+pub fn hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    amount: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    post_for_booking(tx, b, fam, HoldMove::Hold, amount, by, at, memo)
+}
+
+/// Holds or releases the difference so that a booking holds `target` (its shift's cost
+/// changed). The caller checks first that the family can pay a larger hold.
+pub fn adjust_hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    target: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    let extra = target - b.held;
+    if extra > 0 {
+        post_for_booking(tx, b, fam, HoldMove::Hold, extra, by, at, memo)?;
+    } else if extra < 0 {
+        post_for_booking(tx, b, fam, HoldMove::Release, -extra, by, at, memo)?;
+    }
+    Ok(())
+}
+
+/// Releases whatever a booking still holds back to its family; returns how much.
 pub fn release_hold(
     tx: &Tx,
     b: &mut Booking,
@@ -197,25 +269,13 @@ pub fn release_hold(
 ) -> Res<i64> {
     let amount = b.held;
     if amount > 0 {
-        post(
-            tx,
-            EntryKind::Release,
-            AccountId::Escrow(b.centre),
-            AccountId::Family(b.family),
-            amount,
-            Some(b.shift),
-            Some(b.id),
-            by,
-            at,
-            memo,
-        )?;
-        fam.held -= amount;
-        b.held = 0;
+        post_for_booking(tx, b, fam, HoldMove::Release, amount, by, at, memo)?;
     }
     Ok(amount)
 }
 
-/// Captures `amount` of a booking's hold for the centre and releases the rest.
+/// Captures `amount` of a booking's hold for the centre and releases the rest; returns
+/// how much was released.
 pub fn capture_hold(
     tx: &Tx,
     b: &mut Booking,
@@ -224,27 +284,12 @@ pub fn capture_hold(
     by: Option<UserId>,
     at: DateTime<Utc>,
     memo: &str,
-) -> Res<()> {
+) -> Res<i64> {
     let amount = amount.clamp(0, b.held);
     if amount > 0 {
-        post(
-            tx,
-            EntryKind::Capture,
-            AccountId::Escrow(b.centre),
-            AccountId::Pool(b.centre),
-            amount,
-            Some(b.shift),
-            Some(b.id),
-            by,
-            at,
-            memo,
-        )?;
-        b.held -= amount;
-        fam.held -= amount;
-        b.charged += amount;
+        post_for_booking(tx, b, fam, HoldMove::Capture, amount, by, at, memo)?;
     }
-    release_hold(tx, b, fam, by, at, memo)?;
-    Ok(())
+    release_hold(tx, b, fam, by, at, memo)
 }
 
 /// Every guardian of a family gets `event`.
@@ -276,9 +321,14 @@ pub fn unique_users(users: &mut Vec<UserId>) {
     users.retain(|u| seen.insert(*u));
 }
 
+/// Where a centre's coordinators are listed (in `Meta`).
+pub fn coordinators_key(centre: CentreId) -> Key {
+    Key::new().str("coordinators/").u64(centre.0)
+}
+
 /// The coordinators of a centre, kept on a record so transactions need not scan.
 pub fn coordinators(tx: &Tx, centre: CentreId) -> Res<Vec<UserId>> {
-    Ok(tx.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
+    Ok(tx.get(T::Meta, coordinators_key(centre))?.unwrap_or_default())
 }
 
 pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res<()> {
@@ -287,7 +337,7 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     if on {
         list.push(user);
     }
-    tx.put(T::Meta, Key::new().str("coordinators/").u64(centre.0), &list)?;
+    tx.put(T::Meta, coordinators_key(centre), &list)?;
     Ok(())
 }
 
