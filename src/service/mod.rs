@@ -3,6 +3,11 @@
 //! notices it caused (who must be told what). The bot and the reminder loop call it;
 //! tests call it directly.
 //!
+//! Layers, each importing only those below it: `records` (in-transaction reads and
+//! writes, index upkeep, credit postings) <- `capacity` (a shift's live state, waitlist
+//! promotion, understaffing) <- `jobs` (reminders and the search for cover) <- the use
+//! cases (`booking`, `schedule`, `membership`, ...). See ARCHITECTURE.md.
+//!
 //! Invariants kept here:
 //! - authorisation is checked before anything is written; another centre's ids answer
 //!   exactly like unknown ids;

@@ -1,5 +1,6 @@
-//! Loading and saving records inside a transaction, with the authorisation and
-//! same-centre checks every use case shares.
+//! The service's bottom layer: loading and saving records inside a transaction, with
+//! the authorisation and same-centre checks every use case shares, the indexes and
+//! per-day lists kept with them, and credit postings. Imports no other layer.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
