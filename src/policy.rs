@@ -1,8 +1,9 @@
-//! Per-centre settings. Every number DESIGN.md marks *default* lives here, with that default.
+//! Per-centre settings. Every number DESIGN.md marks *default* lives here, with that
+//! default; what a coordinator may change (`SettingChange`) and each setting's range
+//! (`SettingKey::range`) too. Pure, and below `domain`: it names no record type.
 
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
-
-use crate::domain::AgeGroup;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -92,11 +93,253 @@ impl Default for Policy {
     }
 }
 
-impl Policy {
-    pub fn load_of(&self, group: AgeGroup) -> u32 {
-        self.load_units[group.index()]
+/// Why a setting change was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingError {
+    /// Not a setting's shape (volunteer reminders: 1 to 4 distinct hours).
+    Malformed,
+    /// A value outside its setting's range.
+    OutOfRange { key: SettingKey, min: i64, max: i64 },
+}
+
+/// One setting to change. Every number DESIGN.md lets a centre set is here, each with
+/// its range (`SettingKey::range`); the ratios and class caps are the national
+/// standard's and are not settable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingChange {
+    /// Hours before a shift a volunteer is reminded (1 to 4 values, each 1..=168).
+    VolunteerHours(Vec<i64>),
+    FamilyTime(NaiveTime),
+    DigestTime(NaiveTime),
+    /// Quiet hours from, to (equal: none).
+    Quiet(NaiveTime, NaiveTime),
+    /// Members asked per round of the search for cover (1..=50).
+    CoverBatch(u32),
+    /// Whether a coordinator also approves a guardian who joins with a family code.
+    GuardianApproval(bool),
+    /// Accepted ages in completed months, `[min, max)`, within the national 6..36.
+    Ages(u32, u32),
+    /// Credit minutes earned per minute served.
+    EarnRate(i64),
+    /// Credit minutes charged per child-minute of care.
+    CostRate(i64),
+    /// Credits a newly approved family starts with (minutes).
+    StartGrant(i64),
+    /// Hours before the start until which a cancellation is free.
+    FreeCancelHours(i64),
+    /// Percentage of the cost charged for a later cancellation.
+    LateCancelPercent(i64),
+    /// Credit minutes a volunteer no-show costs.
+    NoShowPenalty(i64),
+    /// No-shows within so many days that block sign-up.
+    NoShowBlock(u32, i64),
+    /// Hours after the end when an unmarked shift settles itself.
+    AutoSettleHours(i64),
+    /// Room places of a new shift.
+    Capacity(u32),
+    /// Professional staff of a new shift.
+    Staff(u32),
+    /// Longest waitlist per shift.
+    Waitlist(u32),
+}
+
+/// Which setting was out of range, and its range, for a clear answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingKey {
+    Remind,
+    Cover,
+    Ages,
+    Earn,
+    Cost,
+    Grant,
+    FreeCancel,
+    LatePercent,
+    Penalty,
+    BlockCount,
+    BlockDays,
+    AutoSettle,
+    Capacity,
+    Staff,
+    Waitlist,
+}
+
+impl SettingKey {
+    /// The inclusive range of values a centre may choose.
+    pub fn range(self) -> (i64, i64) {
+        use SettingKey::*;
+        match self {
+            Remind => (1, 168),
+            Cover => (1, 50),
+            Ages => (6, 36),
+            Earn => (0, 10),
+            Cost => (1, 10),
+            Grant => (0, 6000),
+            FreeCancel => (0, 168),
+            LatePercent => (0, 100),
+            Penalty => (0, 600),
+            BlockCount => (1, 10),
+            BlockDays => (1, 365),
+            AutoSettle => (1, 168),
+            Capacity => (1, 100),
+            Staff => (0, 20),
+            Waitlist => (1, 50),
+        }
     }
-    pub fn cap_of(&self, group: AgeGroup) -> u32 {
-        self.class_caps[group.index()]
+
+    /// Refuses a value outside `range`.
+    pub fn check(self, v: i64) -> Result<(), SettingError> {
+        let (min, max) = self.range();
+        if (min..=max).contains(&v) {
+            Ok(())
+        } else {
+            Err(SettingError::OutOfRange { key: self, min, max })
+        }
+    }
+}
+
+fn hhmm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+impl SettingChange {
+    /// Whether the change moves reminder times (then planned reminders are re-planned).
+    pub fn moves_reminders(&self) -> bool {
+        matches!(
+            self,
+            SettingChange::VolunteerHours(_)
+                | SettingChange::FamilyTime(_)
+                | SettingChange::DigestTime(_)
+                | SettingChange::Quiet(..)
+                | SettingChange::CoverBatch(_)
+        )
+    }
+}
+
+impl Policy {
+    /// Applies a setting change, each value within its range; changes nothing when one
+    /// is out of range.
+    pub fn apply(&mut self, change: &SettingChange) -> Result<(), SettingError> {
+        use SettingKey as K;
+        let p = self;
+        match change {
+            SettingChange::VolunteerHours(hours) => {
+                let mut h = hours.clone();
+                h.sort_unstable_by(|a, b| b.cmp(a));
+                h.dedup();
+                if h.is_empty() || h.len() > 4 {
+                    return Err(SettingError::Malformed);
+                }
+                for x in &h {
+                    K::Remind.check(*x)?;
+                }
+                p.volunteer_reminder_hours = h;
+            }
+            SettingChange::FamilyTime(t) => p.family_reminder_time = hhmm(*t),
+            SettingChange::DigestTime(t) => p.coordinator_digest_time = hhmm(*t),
+            SettingChange::Quiet(from, to) => {
+                p.quiet_start = hhmm(*from);
+                p.quiet_end = hhmm(*to);
+            }
+            SettingChange::CoverBatch(n) => {
+                K::Cover.check(*n as i64)?;
+                p.cover_batch = *n;
+            }
+            SettingChange::GuardianApproval(on) => p.coordinator_confirms_guardians = *on,
+            SettingChange::Ages(min, max) => {
+                K::Ages.check(*min as i64)?;
+                K::Ages.check(*max as i64)?;
+                if min >= max {
+                    let (min, max) = K::Ages.range();
+                    return Err(SettingError::OutOfRange { key: K::Ages, min, max });
+                }
+                (p.min_age_months, p.max_age_months) = (*min, *max);
+            }
+            SettingChange::EarnRate(n) => {
+                K::Earn.check(*n)?;
+                p.earn_per_minute = *n;
+            }
+            SettingChange::CostRate(n) => {
+                K::Cost.check(*n)?;
+                p.cost_per_child_minute = *n;
+            }
+            SettingChange::StartGrant(n) => {
+                K::Grant.check(*n)?;
+                p.start_grant_minutes = *n;
+            }
+            SettingChange::FreeCancelHours(n) => {
+                K::FreeCancel.check(*n)?;
+                p.free_cancel_hours = *n;
+            }
+            SettingChange::LateCancelPercent(n) => {
+                K::LatePercent.check(*n)?;
+                p.late_cancel_percent = *n;
+            }
+            SettingChange::NoShowPenalty(n) => {
+                K::Penalty.check(*n)?;
+                p.volunteer_no_show_penalty = *n;
+            }
+            SettingChange::NoShowBlock(count, days) => {
+                K::BlockCount.check(*count as i64)?;
+                K::BlockDays.check(*days)?;
+                (p.no_show_block_count, p.no_show_window_days) = (*count, *days);
+            }
+            SettingChange::AutoSettleHours(n) => {
+                K::AutoSettle.check(*n)?;
+                p.auto_settle_hours = *n;
+            }
+            SettingChange::Capacity(n) => {
+                K::Capacity.check(*n as i64)?;
+                p.default_capacity = *n;
+            }
+            SettingChange::Staff(n) => {
+                K::Staff.check(*n as i64)?;
+                p.default_staff = *n;
+            }
+            SettingChange::Waitlist(n) => {
+                K::Waitlist.check(*n as i64)?;
+                p.max_waitlist = *n;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_setting_is_kept_within_its_range() {
+        let mut p = Policy::default();
+        assert_eq!(p.apply(&SettingChange::CoverBatch(50)), Ok(()));
+        assert_eq!(p.cover_batch, 50);
+        assert_eq!(
+            p.apply(&SettingChange::CoverBatch(51)),
+            Err(SettingError::OutOfRange { key: SettingKey::Cover, min: 1, max: 50 })
+        );
+        assert_eq!(p.cover_batch, 50, "a refused change changes nothing");
+        assert_eq!(
+            p.apply(&SettingChange::NoShowBlock(2, 0)),
+            Err(SettingError::OutOfRange { key: SettingKey::BlockDays, min: 1, max: 365 })
+        );
+        assert_eq!((p.no_show_block_count, p.no_show_window_days), (2, 90));
+        // Ages: each within 6..=36, and the range not empty.
+        let ages = Err(SettingError::OutOfRange { key: SettingKey::Ages, min: 6, max: 36 });
+        assert_eq!(p.apply(&SettingChange::Ages(24, 12)), ages);
+        assert_eq!(p.apply(&SettingChange::Ages(3, 36)), ages);
+        assert_eq!(p.apply(&SettingChange::Ages(12, 24)), Ok(()));
+        assert_eq!((p.min_age_months, p.max_age_months), (12, 24));
+    }
+
+    #[test]
+    fn volunteer_reminders_are_one_to_four_distinct_hours_latest_first() {
+        let mut p = Policy::default();
+        assert_eq!(p.apply(&SettingChange::VolunteerHours(vec![2, 48, 2])), Ok(()));
+        assert_eq!(p.volunteer_reminder_hours, vec![48, 2]);
+        assert_eq!(p.apply(&SettingChange::VolunteerHours(vec![])), Err(SettingError::Malformed));
+        assert_eq!(p.apply(&SettingChange::VolunteerHours(vec![1, 2, 3, 4, 5])), Err(SettingError::Malformed));
+        assert!(p.apply(&SettingChange::VolunteerHours(vec![169])).is_err());
+        assert!(SettingChange::Quiet(NaiveTime::MIN, NaiveTime::MIN).moves_reminders());
+        assert!(!SettingChange::Capacity(3).moves_reminders());
     }
 }

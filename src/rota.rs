@@ -1,14 +1,27 @@
 //! The rota engine's pure rules: age-weighted capacity, waitlist promotion,
-//! understaffing and how many volunteers a shift still needs.
+//! understaffing, how many volunteers a shift still needs, and who may not sign up
+//! (the no-show block).
 //!
 //! Invariant kept by callers: a shift's confirmed children always satisfy
 //! `fits(..)` for its caregivers, except when a caregiver drops, which marks
 //! the shift understaffed instead of dropping a child.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AgeGroup, BookingId};
+use crate::domain::{AgeGroup, BookingId, Member};
 use crate::policy::Policy;
+
+/// The policy's numbers per age group. (Written here, where age groups meet the policy:
+/// `policy` knows no domain type, so the two do not import each other.)
+impl Policy {
+    pub fn load_of(&self, group: AgeGroup) -> u32 {
+        self.load_units[group.index()]
+    }
+    pub fn cap_of(&self, group: AgeGroup) -> u32 {
+        self.class_caps[group.index()]
+    }
+}
 
 /// Children counted per age group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +179,41 @@ pub fn volunteers_needed(
     caregivers_for(&occ, policy).saturating_sub(caregivers)
 }
 
+/// Caregivers a shift still lacks, what the search for cover looks for: enough for its
+/// confirmed and waitlisted children (`volunteers_needed`), and at least one when nobody
+/// at all is on duty (no child could be taken).
+pub fn cover_needed(
+    confirmed: &Occupancy,
+    waitlist: &[AgeGroup],
+    caregivers: u32,
+    capacity: u32,
+    policy: &Policy,
+) -> u32 {
+    let needed = volunteers_needed(confirmed, waitlist, caregivers, capacity, policy);
+    if caregivers == 0 {
+        needed.max(1)
+    } else {
+        needed
+    }
+}
+
+/// Sign-up is blocked once `no_show_block_count` no-shows (dated at their shifts) fell
+/// within `no_show_window_days` of each other since the last lift; the block lasts
+/// until a coordinator lifts it (DESIGN.md section 3), however long ago they were.
+pub fn is_blocked(m: &Member, policy: &Policy) -> bool {
+    let n = policy.no_show_block_count as usize;
+    if n == 0 {
+        return false;
+    }
+    let mut counted: Vec<DateTime<Utc>> = match m.no_shows_lifted {
+        Some(k) => m.no_shows.iter().skip(k).copied().collect(),
+        None => m.no_shows.iter().filter(|t| m.block_lifted_at.is_none_or(|l| **t > l)).copied().collect(),
+    };
+    counted.sort_unstable();
+    let window = chrono::Duration::try_days(policy.no_show_window_days.max(0)).unwrap_or(chrono::Duration::MAX);
+    counted.windows(n).any(|w| w[n - 1] - w[0] <= window)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +322,48 @@ mod tests {
         assert_eq!(free, [0, 0, 1]);
         let free = free_places(&Occupancy::default(), 3, 4, &policy);
         assert_eq!(free, [4, 4, 4]);
+    }
+
+    #[test]
+    fn cover_wants_at_least_one_caregiver() {
+        let policy = p();
+        // No child and nobody on duty: still one, so a child could be taken.
+        assert_eq!(cover_needed(&Occupancy::default(), &[], 0, 12, &policy), 1);
+        assert_eq!(volunteers_needed(&Occupancy::default(), &[], 0, 12, &policy), 0);
+        // Staff on duty and no child: nobody is wanted.
+        assert_eq!(cover_needed(&Occupancy::default(), &[], 1, 12, &policy), 0);
+        // Otherwise as many as the children want.
+        assert_eq!(cover_needed(&Occupancy::of([Infant; 4]), &[], 0, 12, &policy), 2);
+        assert_eq!(cover_needed(&Occupancy::of([Infant; 4]), &[Infant, Infant, Infant], 1, 12, &policy), 2);
+    }
+
+    #[test]
+    fn two_no_shows_within_the_window_block_until_lifted() {
+        use crate::domain::{CentreId, MemberStatus, Role, UserId};
+        let policy = p();
+        let day = |d: i64| DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::days(d);
+        let mut m = Member::new(UserId(1), CentreId(1), "A".into(), MemberStatus::Active, Role::Parent, None, day(0));
+        m.no_shows = vec![day(10)];
+        assert!(!is_blocked(&m, &policy));
+        // The second one 91 days later: outside the 90-day window.
+        m.no_shows.push(day(101));
+        assert!(!is_blocked(&m, &policy));
+        // A third within 90 days of the second: blocked, however long ago they were.
+        m.no_shows.push(day(150));
+        assert!(is_blocked(&m, &policy));
+        // Lifted: those no longer count.
+        m.no_shows_lifted = Some(3);
+        assert!(!is_blocked(&m, &policy));
+        m.no_shows.push(day(400));
+        assert!(!is_blocked(&m, &policy));
+        m.no_shows.push(day(401));
+        assert!(is_blocked(&m, &policy));
+        // Records from before `no_shows_lifted`: the lift's time decides.
+        m.no_shows_lifted = None;
+        m.block_lifted_at = Some(day(400));
+        assert!(!is_blocked(&m, &policy));
+        // No block count: never blocked.
+        m.block_lifted_at = None;
+        assert!(!is_blocked(&m, &Policy { no_show_block_count: 0, ..p() }));
     }
 }

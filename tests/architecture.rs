@@ -233,10 +233,12 @@ fn circles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
 }
 
 #[test]
-#[ignore = "until issue 12's one-way service layers land"]
 fn the_modules_import_one_way() {
     let g = graph(&modules());
-    let found = circles(&g);
+    // The stand-in leaves the crate in issue 12 item 1; until then its own circles are
+    // not counted here.
+    let found: Vec<Vec<String>> =
+        circles(&g).into_iter().filter(|c| !c.iter().all(|m| m.starts_with("standin"))).collect();
     let described: Vec<String> = found
         .iter()
         .map(|c| {

@@ -97,23 +97,6 @@ impl Member {
         }
     }
 
-    /// Sign-up is blocked once `no_show_block_count` no-shows (dated at their shifts) fell
-    /// within `no_show_window_days` of each other since the last lift; the block lasts
-    /// until a coordinator lifts it (DESIGN.md section 3), however long ago they were.
-    pub fn is_blocked(&self, policy: &Policy) -> bool {
-        let n = policy.no_show_block_count as usize;
-        if n == 0 {
-            return false;
-        }
-        let mut counted: Vec<DateTime<Utc>> = match self.no_shows_lifted {
-            Some(k) => self.no_shows.iter().skip(k).copied().collect(),
-            None => self.no_shows.iter().filter(|t| self.block_lifted_at.is_none_or(|l| **t > l)).copied().collect(),
-        };
-        counted.sort_unstable();
-        let window = chrono::Duration::try_days(policy.no_show_window_days.max(0)).unwrap_or(chrono::Duration::MAX);
-        counted.windows(n).any(|w| w[n - 1] - w[0] <= window)
-    }
-
     pub fn is_active(&self) -> bool {
         self.status == MemberStatus::Active
     }

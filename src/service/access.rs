@@ -10,6 +10,7 @@
 //! - `former/ ++ user` -> `FormerFamily`: the family someone left, for their return.
 
 use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::records::*;
@@ -111,10 +112,22 @@ pub fn mark_rejected(tx: &Tx, centre: CentreId, user: UserId) -> Res<()> {
     Ok(tx.mark(T::Meta, rejected_key(centre, user))?)
 }
 
+/// A fresh invite code not yet in use: 6 characters without look-alikes (0/O, 1/I).
+pub fn new_code(tx: &Tx) -> Res<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    loop {
+        let code: String = (0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+        if !tx.contains(T::Invites, code.as_bytes())? {
+            return Ok(code);
+        }
+    }
+}
+
 /// A fresh code for a family, the old one forgotten at once.
 pub fn replace_family_code(tx: &Tx, fam: &mut Family) -> Res<String> {
     tx.del(T::Invites, fam.invite_code.as_bytes())?;
-    let code = super::membership::new_code(tx)?;
+    let code = new_code(tx)?;
     tx.put(T::Invites, code.as_bytes(), &Invite::Family(fam.id))?;
     fam.invite_code = code.clone();
     put_family(tx, fam)?;
@@ -253,7 +266,7 @@ impl Service {
             let coord = coordinator(tx, caller.user)?;
             let mut c = centre(tx, coord.centre)?;
             tx.del(T::Invites, c.invite_code.as_bytes())?;
-            let code = super::membership::new_code(tx)?;
+            let code = new_code(tx)?;
             tx.put(T::Invites, code.as_bytes(), &Invite::Centre(c.id))?;
             c.invite_code = code;
             tx.put(T::Centres, Key::new().u64(c.id.0), &c)?;

@@ -4,14 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{cancel_owner, cover_needed, note_declined, plan_booking, plan_signup, review_cover};
+use super::capacity::{cover_needed, shift_state};
+use super::jobs::{cancel_owner, note_declined, plan_booking, plan_signup, rebalance_and_review, review_cover};
 use super::records::*;
-use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::ledger;
 use crate::rota;
-use crate::store::{keys::u64_at, Key, Tx, T};
+use crate::store::{Key, Tx, T};
 
 /// What booking a child would cost, shown before the parent confirms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,20 +173,7 @@ impl Service {
                 charged: 0,
                 marked_present: None,
             };
-            post(
-                tx,
-                EntryKind::Hold,
-                AccountId::Family(fam.id),
-                AccountId::Escrow(centre.id),
-                cost,
-                Some(shift.id),
-                Some(id),
-                Some(caller.user),
-                now,
-                &child.name,
-            )?;
-            b.held = cost;
-            fam.held += cost;
+            hold(tx, &mut b, &mut fam, cost, Some(caller.user), now, &child.name)?;
             put_booking(tx, &b)?;
             put_family(tx, &fam)?;
             shift.bookings.push(id);
@@ -244,16 +231,9 @@ impl Service {
             } else {
                 0
             };
-            capture_hold(tx, &mut b, &mut fam, charge, Some(caller.user), now, "cancelled")?;
-            b.status = BookingStatus::Cancelled;
-            put_booking(tx, &b)?;
-            put_family(tx, &fam)?;
-            remove_child_day(tx, &b, shift.date)?;
-            cancel_owner(tx, JobOwner::Booking(b.id))?;
-            // Cancelled bookings leave the shift's list, so its record stays bounded.
-            shift.bookings.retain(|id| *id != b.id);
+            take_booking_off(tx, &mut shift, &mut b, &mut fam, charge, caller.user, now, "cancelled")?;
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((b, notes))
         })
     }
@@ -286,7 +266,7 @@ impl Service {
                 let e = if taken { ServiceError::CoverTaken } else { ServiceError::CoverNotNeeded };
                 return Err(e.into());
             }
-            if is_blocked(&m, &centre) {
+            if rota::is_blocked(&m, &centre.policy) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
@@ -301,7 +281,7 @@ impl Service {
                 tx.put(T::CoverCalls, &key, &call)?;
             }
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -321,25 +301,10 @@ impl Service {
 
     fn withdraw(&self, caller: &Caller, signup_id: SignupId, own_only: bool) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
-            let m = active_member(tx, caller.user)?;
-            let centre = centre(tx, m.centre)?;
-            let mut s = signup_in(tx, centre.id, signup_id)?;
-            if s.user != caller.user && (own_only || !m.is_coordinator()) {
-                return Err(ServiceError::UnknownSignup.into());
-            }
-            if !s.is_on_duty() {
-                return Err(ServiceError::SignupNotLive.into());
-            }
-            let mut shift = open_future_shift(tx, &centre, s.shift, now)?;
-            s.status = SignupStatus::Dropped;
-            s.offered_for_swap = false;
-            put_signup(tx, &s)?;
-            remove_volunteer_day(tx, &s, shift.date)?;
-            cancel_owner(tx, JobOwner::Signup(s.id))?;
-            note_declined(tx, shift.id, s.user)?;
-            shift.signups.retain(|id| *id != s.id);
+            let (_, centre, mut s, mut shift) = live_signup(tx, caller.user, signup_id, !own_only, now)?;
+            take_signup_off(tx, &mut shift, &mut s, true)?;
             let mut notes = vec![];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -348,16 +313,7 @@ impl Service {
     /// again changes nothing.
     pub fn confirm_signup(&self, caller: &Caller, signup_id: SignupId) -> Result<Outcome<Signup>, ServiceError> {
         self.change(caller, |tx, now| {
-            let m = active_member(tx, caller.user)?;
-            let centre = centre(tx, m.centre)?;
-            let mut s = signup_in(tx, centre.id, signup_id)?;
-            if s.user != caller.user {
-                return Err(ServiceError::UnknownSignup.into());
-            }
-            if !s.is_on_duty() {
-                return Err(ServiceError::SignupNotLive.into());
-            }
-            open_future_shift(tx, &centre, s.shift, now)?;
+            let (_, _, mut s, _) = live_signup(tx, caller.user, signup_id, false, now)?;
             if s.status != SignupStatus::Confirmed {
                 s.status = SignupStatus::Confirmed;
                 put_signup(tx, &s)?;
@@ -400,16 +356,12 @@ impl Service {
                 return Err(ServiceError::AlreadySignedUp.into());
             }
             let mut shift = open_future_shift(tx, &centre, old.shift, now)?;
-            if is_blocked(&m, &centre) {
+            if rota::is_blocked(&m, &centre.policy) {
                 return Err(ServiceError::SignupBlocked.into());
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
-            old.status = SignupStatus::Dropped;
-            old.offered_for_swap = false;
-            put_signup(tx, &old)?;
-            remove_volunteer_day(tx, &old, shift.date)?;
-            cancel_owner(tx, JobOwner::Signup(old.id))?;
-            shift.signups.retain(|id| *id != old.id);
+            // Not rebalanced in between: the new volunteer takes the place at once.
+            take_signup_off(tx, &mut shift, &mut old, false)?;
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
             plan_signup(tx, &centre, &shift, s.id, now)?;
             m.last_volunteered = Some(shift.date);
@@ -418,7 +370,7 @@ impl Service {
                 to: old.user,
                 event: Event::SwapTaken { shift: ShiftBrief::from(&shift), by: m.name.clone(), signup: old.id },
             }];
-            rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))
         })
     }
@@ -429,13 +381,9 @@ impl Service {
     pub fn my_bookings(&self, user: UserId, from: NaiveDate) -> Result<Vec<(Booking, Shift)>, ServiceError> {
         let (m, _) = self.my_centre(user)?;
         let fam = m.family.ok_or(ServiceError::NoFamily)?;
-        let prefix = Key::new().u64(fam.0);
-        let start = Key::new().u64(fam.0).date(from);
         let mut out = vec![];
-        for k in self.store.index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes()) {
-            let k = k?;
-            let Some(id) = u64_at(&k, 12) else { continue };
-            if let Some(b) = self.booking(BookingId(id))? {
+        for id in self.booking_ids_from(fam, from)? {
+            if let Some(b) = self.booking(id)? {
                 if let Some(s) = self.shift(b.shift)? {
                     out.push((b, s));
                 }
@@ -448,13 +396,9 @@ impl Service {
     /// The caller's signups from `from` on.
     pub fn my_signups(&self, user: UserId, from: NaiveDate) -> Result<Vec<(Signup, Shift)>, ServiceError> {
         let (_, _) = self.my_centre(user)?;
-        let prefix = Key::new().i64(user.0);
-        let start = Key::new().i64(user.0).date(from);
         let mut out = vec![];
-        for k in self.store.index_keys(T::SignupsByMember, prefix.bytes(), start.bytes()) {
-            let k = k?;
-            let Some(id) = u64_at(&k, 12) else { continue };
-            if let Some(s) = self.signup(SignupId(id))? {
+        for id in self.signup_ids_from(user, from)? {
+            if let Some(s) = self.signup(id)? {
                 if let Some(sh) = self.shift(s.shift)? {
                     out.push((s, sh));
                 }
@@ -521,23 +465,67 @@ impl Service {
     }
 }
 
-/// Sign-up is blocked after repeated no-shows, until a coordinator lifts it.
-pub(super) fn is_blocked(m: &Member, centre: &Centre) -> bool {
-    m.is_blocked(&centre.policy)
+/// A live signup on a shift that can still change, that `user` may act on: their own, or
+/// (`coordinators_too`) any of their centre when they coordinate it.
+fn live_signup(
+    tx: &Tx,
+    user: UserId,
+    id: SignupId,
+    coordinators_too: bool,
+    now: DateTime<Utc>,
+) -> Res<(Member, Centre, Signup, Shift)> {
+    let m = active_member(tx, user)?;
+    let centre = centre(tx, m.centre)?;
+    let s = signup_in(tx, centre.id, id)?;
+    if s.user != user && !(coordinators_too && m.is_coordinator()) {
+        return Err(ServiceError::UnknownSignup.into());
+    }
+    if !s.is_on_duty() {
+        return Err(ServiceError::SignupNotLive.into());
+    }
+    let shift = open_future_shift(tx, &centre, s.shift, now)?;
+    Ok((m, centre, s, shift))
 }
 
-/// The volunteer is not already on this shift nor on an overlapping one.
-pub(super) fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
-    for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
-        let other = signup(tx, SignupId(id))?;
-        if other.shift == shift.id {
-            return Err(ServiceError::AlreadySignedUp.into());
-        }
-        let other_shift = shift_in(tx, centre.id, other.shift)?;
-        if other_shift.overlaps(shift) {
-            return Err(ServiceError::VolunteerClash(other_shift.id).into());
-        }
+/// Cancels a live booking and takes it off its shift: `charge` of its hold captured for
+/// the centre, the rest released (returned); off the child's day list, its reminder gone;
+/// the booking and family stored. (Cancelled bookings leave the shift's list, so its
+/// record stays bounded.) The caller rebalances the shift.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn take_booking_off(
+    tx: &Tx,
+    shift: &mut Shift,
+    b: &mut Booking,
+    fam: &mut Family,
+    charge: i64,
+    by: UserId,
+    now: DateTime<Utc>,
+    memo: &str,
+) -> Res<i64> {
+    let released = capture_hold(tx, b, fam, charge, Some(by), now, memo)?;
+    b.status = BookingStatus::Cancelled;
+    put_booking(tx, b)?;
+    put_family(tx, fam)?;
+    remove_child_day(tx, b, shift.date)?;
+    cancel_owner(tx, JobOwner::Booking(b.id))?;
+    shift.bookings.retain(|id| *id != b.id);
+    Ok(released)
+}
+
+/// Takes a volunteer off a shift: the signup dropped (no longer offered for swap), off
+/// their day list, its reminders gone. `declined`: they count as asked, so the search for
+/// cover does not ask them back. The caller rebalances the shift (children stay: a shift
+/// short of caregivers is flagged understaffed and cover is sought).
+pub(super) fn take_signup_off(tx: &Tx, shift: &mut Shift, s: &mut Signup, declined: bool) -> Res<()> {
+    s.status = SignupStatus::Dropped;
+    s.offered_for_swap = false;
+    put_signup(tx, s)?;
+    remove_volunteer_day(tx, s, shift.date)?;
+    cancel_owner(tx, JobOwner::Signup(s.id))?;
+    if declined {
+        note_declined(tx, shift.id, s.user)?;
     }
+    shift.signups.retain(|id| *id != s.id);
     Ok(())
 }
 
@@ -563,16 +551,7 @@ fn new_signup(tx: &Tx, centre: &Centre, shift: &mut Shift, m: &Member, now: Date
 }
 
 fn offer(tx: &Tx, user: UserId, signup_id: SignupId, now: DateTime<Utc>) -> Res<(Signup, Vec<Notice>)> {
-    let m = active_member(tx, user)?;
-    let centre = centre(tx, m.centre)?;
-    let mut s = signup_in(tx, centre.id, signup_id)?;
-    if s.user != user {
-        return Err(ServiceError::UnknownSignup.into());
-    }
-    if !s.is_on_duty() {
-        return Err(ServiceError::SignupNotLive.into());
-    }
-    open_future_shift(tx, &centre, s.shift, now)?;
+    let (_, _, mut s, _) = live_signup(tx, user, signup_id, false, now)?;
     s.offered_for_swap = true;
     put_signup(tx, &s)?;
     Ok((s, vec![]))

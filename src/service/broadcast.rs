@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::capacity::shift_state;
 use super::records::*;
 use super::{Caller, Outcome, Res, Service, ServiceError};
 use crate::domain::*;

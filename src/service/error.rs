@@ -100,7 +100,7 @@ pub enum ServiceError {
     #[error("that setting is out of range")]
     BadSetting,
     #[error("{key:?} must be between {min} and {max}")]
-    SettingRange { key: crate::service::SettingKey, min: i64, max: i64 },
+    SettingRange { key: crate::policy::SettingKey, min: i64, max: i64 },
     #[error("that member is a coordinator (and so staff already)")]
     IsCoordinator,
     #[error("no open shift on that day to cancel")]

@@ -11,9 +11,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::booking::{check_volunteer_free, is_blocked};
+use super::capacity::{self, cover_needed, shift_state};
 use super::records::*;
-use super::{Res, Service, ServiceError, ShiftBrief};
+use super::{Notice, Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::ledger;
 use crate::reminders;
@@ -255,17 +255,17 @@ pub fn replan_shift(tx: &Tx, centre: &Centre, shift: &Shift, now: DateTime<Utc>)
     review_cover(tx, centre, shift, now)
 }
 
-/// Caregivers a shift still lacks: enough for its confirmed and waitlisted children, and
-/// at least one when nobody at all is on duty (no child could be taken).
-pub fn cover_needed(tx: &Tx, centre: &Centre, shift: &Shift) -> Res<u32> {
-    if shift.status != ShiftStatus::Open {
-        return Ok(0);
-    }
-    let st = shift_state(tx, shift)?;
-    let caregivers = st.caregivers(shift);
-    let waiting: Vec<AgeGroup> = st.waitlist.iter().map(|b| b.group).collect();
-    let needed = rota::volunteers_needed(&st.occupancy(), &waiting, caregivers, shift.capacity, &centre.policy);
-    Ok(if caregivers == 0 { needed.max(1) } else { needed })
+/// After a shift's children or caregivers changed: `capacity::rebalance` (the waitlist
+/// promoted, the understaffed flag), then the search for cover started or stopped to match.
+pub fn rebalance_and_review(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &mut Shift,
+    now: DateTime<Utc>,
+    notes: &mut Vec<Notice>,
+) -> Res<()> {
+    capacity::rebalance(tx, centre, shift, notes)?;
+    review_cover(tx, centre, shift, now)
 }
 
 /// Starts the search for cover when a shift lacks volunteers, and stops it (withdrawing
@@ -532,7 +532,7 @@ impl Service {
                     let Some(m) = tx.get::<Member>(T::Members, member_key(*user))? else { continue };
                     if !m.is_active()
                         || m.centre != centre.id
-                        || is_blocked(&m, &centre)
+                        || rota::is_blocked(&m, &centre.policy)
                         || check_volunteer_free(tx, &centre, &shift, *user).is_err()
                     {
                         continue;

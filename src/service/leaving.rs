@@ -8,17 +8,17 @@
 //! indexes first and each is checked again inside the transaction; a booking made in
 //! between is cancelled by a second pass once the family is closed.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::access::{former_key, request_key, FormerFamily};
-use super::jobs::cancel_owner;
+use super::booking::{take_booking_off, take_signup_off};
+use super::jobs::rebalance_and_review;
 use super::records::*;
-use super::schedule::{remove_child_day, remove_volunteer_day};
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
 use crate::ledger;
-use crate::store::{keys::u64_at, Key, Tx, T};
+use crate::store::{Tx, T};
 
 /// What someone's departure did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,25 +40,29 @@ type PersonSignups = (UserId, Vec<SignupId>);
 
 /// Who asked for the departure.
 #[derive(Clone, Copy, PartialEq)]
-enum By {
+pub(super) enum By {
     /// The person themselves: the usual cancellation charges apply.
     Themselves,
     /// A coordinator: nothing is charged.
     Coordinator(UserId),
 }
 
-/// Cancels a live booking of a shift not yet started; false if there is nothing to do.
-fn cancel_for_departure(
+/// Cancels `family`'s live booking `id` in `centre` of a shift not yet started, charged
+/// as `by` decides, and rebalances the shift; `None` if there is nothing to do, otherwise
+/// what it cost. (A suspension cancels this way too, under its own memo.)
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cancel_for_departure(
     tx: &Tx,
     centre: &Centre,
-    id: BookingId,
+    (id, of_family): (BookingId, FamilyId),
     by: By,
     actor: UserId,
+    memo: &str,
     now: DateTime<Utc>,
     notes: &mut Vec<Notice>,
 ) -> Res<Option<i64>> {
     let mut b = booking(tx, id)?;
-    if !b.is_live() || b.centre != centre.id {
+    if !b.is_live() || b.centre != centre.id || b.family != of_family {
         return Ok(None);
     }
     let mut shift = shift_by_id(tx, b.shift)?;
@@ -73,23 +77,19 @@ fn cancel_for_departure(
         }
         By::Themselves => 0,
     };
-    capture_hold(tx, &mut b, &mut fam, charge, Some(actor), now, "left the centre")?;
-    b.status = BookingStatus::Cancelled;
-    put_booking(tx, &b)?;
-    put_family(tx, &fam)?;
-    remove_child_day(tx, &b, shift.date)?;
-    cancel_owner(tx, JobOwner::Booking(b.id))?;
-    shift.bookings.retain(|x| *x != b.id);
-    rebalance(tx, centre, &mut shift, now, notes)?;
+    take_booking_off(tx, &mut shift, &mut b, &mut fam, charge, actor, now, memo)?;
+    rebalance_and_review(tx, centre, &mut shift, now, notes)?;
     Ok(Some(b.charged))
 }
 
-/// Drops a live signup of a shift not yet started; false if there is nothing to do.
-fn drop_for_departure(
+/// Drops `user`'s live signup `id` in `centre` of a shift not yet started and rebalances
+/// the shift; false if there is nothing to do. `declined` as in `take_signup_off` (a
+/// suspension's are; a departure's are not).
+pub(super) fn drop_for_departure(
     tx: &Tx,
     centre: &Centre,
-    id: SignupId,
-    user: UserId,
+    (id, user): (SignupId, UserId),
+    declined: bool,
     now: DateTime<Utc>,
     notes: &mut Vec<Notice>,
 ) -> Res<bool> {
@@ -101,13 +101,8 @@ fn drop_for_departure(
     if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
         return Ok(false);
     }
-    s.status = SignupStatus::Dropped;
-    s.offered_for_swap = false;
-    put_signup(tx, &s)?;
-    remove_volunteer_day(tx, &s, shift.date)?;
-    cancel_owner(tx, JobOwner::Signup(s.id))?;
-    shift.signups.retain(|x| *x != s.id);
-    rebalance(tx, centre, &mut shift, now, notes)?;
+    take_signup_off(tx, &mut shift, &mut s, declined)?;
+    rebalance_and_review(tx, centre, &mut shift, now, notes)?;
     Ok(true)
 }
 
@@ -136,7 +131,7 @@ fn depart(
     let mut d = Departure { user, name: m.name.clone(), cancelled: 0, dropped: 0, charged: 0, balance: None };
     if !keep_membership {
         for id in signups {
-            if drop_for_departure(tx, centre, *id, user, now, notes)? {
+            if drop_for_departure(tx, centre, (*id, user), false, now, notes)? {
                 d.dropped += 1;
             }
         }
@@ -148,7 +143,8 @@ fn depart(
             let last = fam.guardians.iter().all(|g| *g == user);
             if last {
                 for id in bookings {
-                    if let Some(charged) = cancel_for_departure(tx, centre, *id, by, actor, now, notes)? {
+                    let memo = "left the centre";
+                    if let Some(charged) = cancel_for_departure(tx, centre, (*id, fid), by, actor, memo, now, notes)? {
                         d.cancelled += 1;
                         d.charged += charged;
                     }
@@ -195,59 +191,28 @@ fn depart(
 }
 
 impl Service {
-    /// Live bookings of a family from yesterday on (the transaction checks each again).
-    fn family_future_bookings(&self, fam: FamilyId, from: NaiveDate) -> Result<Vec<BookingId>, ServiceError> {
-        let prefix = Key::new().u64(fam.0);
-        let start = Key::new().u64(fam.0).date(from);
-        let mut out = vec![];
-        for k in self.store.index_keys(T::BookingsByFamily, prefix.bytes(), start.bytes()) {
-            if let Some(id) = u64_at(&k?, 12) {
-                out.push(BookingId(id));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Signups of a person from yesterday on.
-    fn future_signups(&self, user: UserId, from: NaiveDate) -> Result<Vec<SignupId>, ServiceError> {
-        let prefix = Key::new().i64(user.0);
-        let start = Key::new().i64(user.0).date(from);
-        let mut out = vec![];
-        for k in self.store.index_keys(T::SignupsByMember, prefix.bytes(), start.bytes()) {
-            if let Some(id) = u64_at(&k?, 12) {
-                out.push(SignupId(id));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The day before today anywhere: local dates run up to 14 hours either side of UTC.
-    fn departure_from(&self) -> NaiveDate {
-        (self.now() - Duration::days(1)).date_naive()
-    }
-
     /// What each named person's departure must look at: their signups, and their
     /// family's bookings.
     fn departure_reads(&self, users: &[UserId]) -> Result<(Vec<BookingId>, Vec<PersonSignups>), ServiceError> {
-        let from = self.departure_from();
+        let from = self.yesterday_anywhere();
         let mut bookings = vec![];
         let mut signups = vec![];
         for u in users {
             if let Some(fid) = self.member(*u)?.and_then(|m| m.family) {
-                for b in self.family_future_bookings(fid, from)? {
+                for b in self.booking_ids_from(fid, from)? {
                     if !bookings.contains(&b) {
                         bookings.push(b);
                     }
                 }
             }
-            signups.push((*u, self.future_signups(*u, from)?));
+            signups.push((*u, self.signup_ids_from(*u, from)?));
         }
         Ok((bookings, signups))
     }
 
     /// A booking made while the family was closing is cancelled too (free of charge).
     fn sweep_closed_family(&self, fam: FamilyId, actor: UserId) -> Result<(), ServiceError> {
-        let ids = self.family_future_bookings(fam, self.departure_from())?;
+        let ids = self.booking_ids_from(fam, self.yesterday_anywhere())?;
         if ids.is_empty() {
             return Ok(());
         }
@@ -259,7 +224,8 @@ impl Service {
             }
             let centre = centre(tx, f.centre)?;
             for id in &ids {
-                cancel_for_departure(tx, &centre, *id, By::Coordinator(actor), actor, now, &mut notes)?;
+                let by = By::Coordinator(actor);
+                cancel_for_departure(tx, &centre, (*id, fam), by, actor, "left the centre", now, &mut notes)?;
             }
             Ok(((), notes))
         })?;

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use super::leaving::{cancel_for_departure, drop_for_departure, By};
 use super::records::*;
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
@@ -29,20 +29,8 @@ const NAME_MAX: usize = 40;
 const NOTES_MAX: usize = 300;
 const MAX_CHILDREN: usize = 10;
 
-/// A fresh invite code not yet in use: 6 characters without look-alikes (0/O, 1/I).
-pub(super) fn new_code(tx: &Tx) -> Res<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::thread_rng();
-    loop {
-        let code: String = (0..6).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
-        if !tx.contains(T::Invites, code.as_bytes())? {
-            return Ok(code);
-        }
-    }
-}
-
 fn new_family(tx: &Tx, centre: CentreId, guardian: UserId) -> Res<Family> {
-    let code = new_code(tx)?;
+    let code = super::access::new_code(tx)?;
     let fam = Family {
         id: FamilyId(tx.next_id("family")?),
         centre,
@@ -81,7 +69,7 @@ impl Service {
             None => self.config.default_tz,
         };
         self.change(caller, |tx, now| {
-            let code = new_code(tx)?;
+            let code = super::access::new_code(tx)?;
             let centre = Centre {
                 id: CentreId(tx.next_id("centre")?),
                 name: name.clone(),
@@ -336,9 +324,8 @@ impl Service {
     /// holds released in full.
     pub fn suspend_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
         // The records to walk come from index ranges read before the transaction (no scans
-        // inside it); each is re-read and re-checked inside. Yesterday (UTC) covers every
-        // timezone's today.
-        let from = (self.now() - chrono::Duration::days(1)).date_naive();
+        // inside it); each is re-read and re-checked inside.
+        let from = self.yesterday_anywhere();
         let signups = self.signup_ids_from(target, from)?;
         let target_family = self.member(target)?.and_then(|m| m.family);
         let bookings = match target_family {
@@ -358,49 +345,31 @@ impl Service {
             }
             put_member(tx, &m)?;
             let mut notes = vec![Notice { to: target, event: Event::Suspended { centre_name: centre.name.clone() } }];
+            // Like a departure's, but they count as asked: the search for cover skips them.
             for id in &signups {
-                let mut s = signup(tx, *id)?;
-                if s.user != target || !s.is_on_duty() {
-                    continue;
-                }
-                let mut shift = shift_in(tx, centre.id, s.shift)?;
-                if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
-                    continue;
-                }
-                s.status = SignupStatus::Dropped;
-                s.offered_for_swap = false;
-                put_signup(tx, &s)?;
-                super::schedule::remove_volunteer_day(tx, &s, shift.date)?;
-                super::jobs::cancel_owner(tx, JobOwner::Signup(s.id))?;
-                super::jobs::note_declined(tx, shift.id, s.user)?;
-                shift.signups.retain(|x| *x != s.id);
-                rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+                drop_for_departure(tx, &centre, (*id, target), true, now, &mut notes)?;
             }
             if let Some(fid) = m.family {
-                let mut fam = family(tx, fid)?;
+                let fam = family(tx, fid)?;
                 let mut anyone_active = false;
                 for g in &fam.guardians {
                     anyone_active |= member(tx, *g)?.is_active();
                 }
                 if !anyone_active {
+                    // Released in full: the suspension is the centre's decision.
+                    let by = By::Coordinator(caller.user);
                     for id in &bookings {
-                        let mut b = booking(tx, *id)?;
-                        if b.family != fid || !b.is_live() {
-                            continue;
-                        }
-                        let mut shift = shift_in(tx, centre.id, b.shift)?;
-                        if shift.status != ShiftStatus::Open || shift.starts_at(centre.tz()) <= now {
-                            continue;
-                        }
-                        release_hold(tx, &mut b, &mut fam, Some(caller.user), now, "family suspended")?;
-                        b.status = BookingStatus::Cancelled;
-                        put_booking(tx, &b)?;
-                        super::schedule::remove_child_day(tx, &b, shift.date)?;
-                        super::jobs::cancel_owner(tx, JobOwner::Booking(b.id))?;
-                        shift.bookings.retain(|x| *x != b.id);
-                        rebalance(tx, &centre, &mut shift, now, &mut notes)?;
+                        cancel_for_departure(
+                            tx,
+                            &centre,
+                            (*id, fid),
+                            by,
+                            caller.user,
+                            "family suspended",
+                            now,
+                            &mut notes,
+                        )?;
                     }
-                    put_family(tx, &fam)?;
                 }
             }
             Ok((m, notes))
@@ -619,13 +588,20 @@ impl Service {
         Ok(out)
     }
 
-    /// The active coordinators of a centre.
+    /// The active coordinators of a centre (the record `records::coordinators` reads in
+    /// a transaction, read here on its own).
     pub fn coordinators_of(&self, centre: CentreId) -> Result<Vec<UserId>, ServiceError> {
-        Ok(self.store.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
+        Ok(self.store.get(T::Meta, coordinators_key(centre))?.unwrap_or_default())
     }
 
     pub fn centres(&self) -> Result<Vec<Centre>, ServiceError> {
         Ok(self.store.scan::<Centre>(T::Centres, &[])?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// The day before today anywhere (local dates run up to 14 hours either side of UTC):
+    /// where walks over someone's future bookings and signups start.
+    pub(crate) fn yesterday_anywhere(&self) -> NaiveDate {
+        (self.now() - chrono::Duration::days(1)).date_naive()
     }
 
     /// Ids of a member's signups on shifts dated `from` on (an index range).

@@ -3,6 +3,11 @@
 //! notices it caused (who must be told what). The bot and the reminder loop call it;
 //! tests call it directly.
 //!
+//! Layers, each importing only those below it: `records` (in-transaction reads and
+//! writes, index upkeep, credit postings) <- `capacity` (a shift's live state, waitlist
+//! promotion, understaffing) <- `jobs` (reminders and the search for cover) <- the use
+//! cases (`booking`, `schedule`, `membership`, ...). See ARCHITECTURE.md.
+//!
 //! Invariants kept here:
 //! - authorisation is checked before anything is written; another centre's ids answer
 //!   exactly like unknown ids;
@@ -12,6 +17,7 @@
 mod access;
 mod booking;
 mod broadcast;
+mod capacity;
 mod credits;
 mod error;
 mod jobs;
@@ -36,8 +42,10 @@ pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
 pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
 pub use records::date_window;
 pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
-pub use settings::{SettingChange, SettingKey};
 pub use settlement::{AutoSettle, Mark, SettleReport};
+
+/// The settings a coordinator changes and their ranges: pure rules, kept in `policy`.
+pub use crate::policy::{SettingChange, SettingKey};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

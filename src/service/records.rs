@@ -1,12 +1,12 @@
-//! Loading and saving records inside a transaction, with the authorisation and
-//! same-centre checks every use case shares.
+//! The service's bottom layer: loading and saving records inside a transaction, with
+//! the authorisation and same-centre checks every use case shares, the indexes and
+//! per-day lists kept with them, and credit postings. Imports no other layer.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Event, Notice, Res, ServiceError, ShiftBrief};
+use super::{Event, Notice, Res, ServiceError};
 use crate::domain::*;
 use crate::ledger;
-use crate::rota::{self, Occupancy};
 use crate::store::{Key, Tx, T};
 
 pub fn member_key(user: UserId) -> Key {
@@ -187,7 +187,79 @@ pub fn post(
     Ok(id)
 }
 
-/// Releases whatever a booking still holds back to its family.
+/// A movement of a booking's credits: the accounts it runs between follow from it.
+#[derive(Clone, Copy)]
+enum HoldMove {
+    /// Family -> escrow: the booking holds more.
+    Hold,
+    /// Escrow -> family: the booking holds less.
+    Release,
+    /// Escrow -> pool: the centre charges part of the hold.
+    Capture,
+}
+
+/// Posts `amount` (> 0) of a booking's credits and keeps the booking's and its family's
+/// figures (`held`, `charged`) in step with the entry.
+#[allow(clippy::too_many_arguments)]
+fn post_for_booking(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    how: HoldMove,
+    amount: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    let (family, escrow, pool) = (AccountId::Family(b.family), AccountId::Escrow(b.centre), AccountId::Pool(b.centre));
+    let (kind, from, to, held) = match how {
+        HoldMove::Hold => (EntryKind::Hold, family, escrow, amount),
+        HoldMove::Release => (EntryKind::Release, escrow, family, -amount),
+        HoldMove::Capture => (EntryKind::Capture, escrow, pool, -amount),
+    };
+    post(tx, kind, from, to, amount, Some(b.shift), Some(b.id), by, at, memo)?;
+    b.held += held;
+    fam.held += held;
+    if let HoldMove::Capture = how {
+        b.charged += amount;
+    }
+    Ok(())
+}
+
+/// Holds `amount` (> 0) more of the family's credits for a booking.
+pub fn hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    amount: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    post_for_booking(tx, b, fam, HoldMove::Hold, amount, by, at, memo)
+}
+
+/// Holds or releases the difference so that a booking holds `target` (its shift's cost
+/// changed). The caller checks first that the family can pay a larger hold.
+pub fn adjust_hold(
+    tx: &Tx,
+    b: &mut Booking,
+    fam: &mut Family,
+    target: i64,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+    memo: &str,
+) -> Res<()> {
+    let extra = target - b.held;
+    if extra > 0 {
+        post_for_booking(tx, b, fam, HoldMove::Hold, extra, by, at, memo)?;
+    } else if extra < 0 {
+        post_for_booking(tx, b, fam, HoldMove::Release, -extra, by, at, memo)?;
+    }
+    Ok(())
+}
+
+/// Releases whatever a booking still holds back to its family; returns how much.
 pub fn release_hold(
     tx: &Tx,
     b: &mut Booking,
@@ -198,25 +270,13 @@ pub fn release_hold(
 ) -> Res<i64> {
     let amount = b.held;
     if amount > 0 {
-        post(
-            tx,
-            EntryKind::Release,
-            AccountId::Escrow(b.centre),
-            AccountId::Family(b.family),
-            amount,
-            Some(b.shift),
-            Some(b.id),
-            by,
-            at,
-            memo,
-        )?;
-        fam.held -= amount;
-        b.held = 0;
+        post_for_booking(tx, b, fam, HoldMove::Release, amount, by, at, memo)?;
     }
     Ok(amount)
 }
 
-/// Captures `amount` of a booking's hold for the centre and releases the rest.
+/// Captures `amount` of a booking's hold for the centre and releases the rest; returns
+/// how much was released.
 pub fn capture_hold(
     tx: &Tx,
     b: &mut Booking,
@@ -225,27 +285,12 @@ pub fn capture_hold(
     by: Option<UserId>,
     at: DateTime<Utc>,
     memo: &str,
-) -> Res<()> {
+) -> Res<i64> {
     let amount = amount.clamp(0, b.held);
     if amount > 0 {
-        post(
-            tx,
-            EntryKind::Capture,
-            AccountId::Escrow(b.centre),
-            AccountId::Pool(b.centre),
-            amount,
-            Some(b.shift),
-            Some(b.id),
-            by,
-            at,
-            memo,
-        )?;
-        b.held -= amount;
-        fam.held -= amount;
-        b.charged += amount;
+        post_for_booking(tx, b, fam, HoldMove::Capture, amount, by, at, memo)?;
     }
-    release_hold(tx, b, fam, by, at, memo)?;
-    Ok(())
+    release_hold(tx, b, fam, by, at, memo)
 }
 
 /// Every guardian of a family gets `event`.
@@ -277,9 +322,14 @@ pub fn unique_users(users: &mut Vec<UserId>) {
     users.retain(|u| seen.insert(*u));
 }
 
+/// Where a centre's coordinators are listed (in `Meta`).
+pub fn coordinators_key(centre: CentreId) -> Key {
+    Key::new().str("coordinators/").u64(centre.0)
+}
+
 /// The coordinators of a centre, kept on a record so transactions need not scan.
 pub fn coordinators(tx: &Tx, centre: CentreId) -> Res<Vec<UserId>> {
-    Ok(tx.get(T::Meta, Key::new().str("coordinators/").u64(centre.0))?.unwrap_or_default())
+    Ok(tx.get(T::Meta, coordinators_key(centre))?.unwrap_or_default())
 }
 
 pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res<()> {
@@ -288,80 +338,8 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     if on {
         list.push(user);
     }
-    tx.put(T::Meta, Key::new().str("coordinators/").u64(centre.0), &list)?;
+    tx.put(T::Meta, coordinators_key(centre), &list)?;
     Ok(())
-}
-
-/// The live state of a shift, read from its bookings and signups.
-pub struct ShiftState {
-    pub confirmed: Vec<Booking>,
-    pub waitlist: Vec<Booking>,
-    pub on_duty: Vec<Signup>,
-}
-
-impl ShiftState {
-    pub fn caregivers(&self, shift: &Shift) -> u32 {
-        shift.staff + self.on_duty.len() as u32
-    }
-    pub fn occupancy(&self) -> Occupancy {
-        Occupancy::of(self.confirmed.iter().map(|b| b.group))
-    }
-}
-
-pub fn shift_state(tx: &Tx, shift: &Shift) -> Res<ShiftState> {
-    let mut st = ShiftState { confirmed: vec![], waitlist: vec![], on_duty: vec![] };
-    for id in &shift.bookings {
-        let b = booking(tx, *id)?;
-        match b.status {
-            BookingStatus::Confirmed => st.confirmed.push(b),
-            BookingStatus::Waitlisted => st.waitlist.push(b),
-            _ => {}
-        }
-    }
-    for id in &shift.signups {
-        let s = signup(tx, *id)?;
-        if s.is_on_duty() {
-            st.on_duty.push(s);
-        }
-    }
-    Ok(st)
-}
-
-/// After capacity grew or shrank: promote the waitlist in order as far as it fits, and
-/// flag (and report) the shift as understaffed when confirmed children no longer fit;
-/// then start or stop the search for cover.
-pub fn rebalance(tx: &Tx, centre: &Centre, shift: &mut Shift, now: DateTime<Utc>, notes: &mut Vec<Notice>) -> Res<()> {
-    let st = shift_state(tx, shift)?;
-    let policy = &centre.policy;
-    let caregivers = st.caregivers(shift);
-    let waitlist: Vec<(BookingId, AgeGroup)> = st.waitlist.iter().map(|b| (b.id, b.group)).collect();
-    let promote = rota::promotable(st.occupancy(), &waitlist, caregivers, shift.capacity, policy);
-    let mut occ = st.occupancy();
-    for b in st.waitlist.iter().filter(|b| promote.contains(&b.id)) {
-        let mut b = b.clone();
-        b.status = BookingStatus::Confirmed;
-        put_booking(tx, &b)?;
-        occ.add(b.group);
-        let fam = family(tx, b.family)?;
-        let child = child_in(tx, centre.id, b.child)?;
-        tell_family(
-            notes,
-            &fam,
-            Event::Promoted { booking: b.id, shift: ShiftBrief::from(&*shift), child: child.name },
-        );
-    }
-    let under = rota::is_understaffed(&occ, caregivers, policy);
-    if under && !shift.understaffed {
-        let missing = rota::caregivers_for(&occ, policy).saturating_sub(caregivers);
-        tell_all(
-            notes,
-            &coordinators(tx, centre.id)?,
-            Event::Understaffed { shift: ShiftBrief::from(&*shift), missing },
-        );
-    }
-    shift.understaffed = under;
-    put_shift(tx, shift)?;
-    super::jobs::review_cover(tx, centre, shift, now)
 }
 
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).
@@ -375,6 +353,35 @@ pub fn set_day_list(tx: &Tx, t: T, who: Key, date: NaiveDate, list: &[u64]) -> R
         tx.del(t, key)?;
     } else {
         tx.put(t, key, &list)?;
+    }
+    Ok(())
+}
+
+/// Takes a booking off its child's list of the day.
+pub fn remove_child_day(tx: &Tx, b: &Booking, date: NaiveDate) -> Res<()> {
+    let mut list = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
+    list.retain(|id| *id != b.id.0);
+    set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &list)
+}
+
+/// Takes a signup off its volunteer's list of the day.
+pub fn remove_volunteer_day(tx: &Tx, s: &Signup, date: NaiveDate) -> Res<()> {
+    let mut list = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
+    list.retain(|id| *id != s.id.0);
+    set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &list)
+}
+
+/// The volunteer is not already on this shift nor on an overlapping one.
+pub fn check_volunteer_free(tx: &Tx, centre: &Centre, shift: &Shift, user: UserId) -> Res<()> {
+    for id in day_list(tx, T::VolunteerDay, Key::new().i64(user.0), shift.date)? {
+        let other = signup(tx, SignupId(id))?;
+        if other.shift == shift.id {
+            return Err(ServiceError::AlreadySignedUp.into());
+        }
+        let other_shift = shift_in(tx, centre.id, other.shift)?;
+        if other_shift.overlaps(shift) {
+            return Err(ServiceError::VolunteerClash(other_shift.id).into());
+        }
     }
     Ok(())
 }

@@ -4,7 +4,9 @@
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::jobs::{cancel_shift_jobs, plan_digest, replan_shift, review_cover};
+use super::booking::take_booking_off;
+use super::capacity::shift_state;
+use super::jobs::{cancel_shift_jobs, plan_digest, rebalance_and_review, replan_shift, review_cover};
 use super::records::*;
 use super::{Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
@@ -55,6 +57,20 @@ pub struct RosterView {
     pub children: Vec<RosterChild>,
     pub waitlist: Vec<RosterChild>,
     pub volunteers: Vec<RosterVolunteer>,
+}
+
+/// A new shift's or template's places and staff (the centre's defaults unless given),
+/// checked with its times.
+fn shape_of(
+    centre: &Centre,
+    (start, end): (NaiveTime, NaiveTime),
+    capacity: Option<u32>,
+    staff: Option<u32>,
+) -> Result<(u32, u32), ServiceError> {
+    let capacity = capacity.unwrap_or(centre.policy.default_capacity);
+    let staff = staff.unwrap_or(centre.policy.default_staff);
+    check_shift_shape(start, end, capacity, staff)?;
+    Ok((capacity, staff))
 }
 
 fn check_shift_shape(start: NaiveTime, end: NaiveTime, capacity: u32, staff: u32) -> Result<(), ServiceError> {
@@ -125,9 +141,7 @@ impl Service {
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
-            let capacity = capacity.unwrap_or(centre.policy.default_capacity);
-            let staff = staff.unwrap_or(centre.policy.default_staff);
-            check_shift_shape(start, end, capacity, staff)?;
+            let (capacity, staff) = shape_of(&centre, (start, end), capacity, staff)?;
             check_date(now.with_timezone(&centre.tz()).date_naive(), date)?;
             if local_to_utc(centre.tz(), date.and_time(start)) <= now {
                 return Err(ServiceError::InPast.into());
@@ -152,9 +166,7 @@ impl Service {
         self.change(caller, |tx, _| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
-            let capacity = capacity.unwrap_or(centre.policy.default_capacity);
-            let staff = staff.unwrap_or(centre.policy.default_staff);
-            check_shift_shape(start, end, capacity, staff)?;
+            let (capacity, staff) = shape_of(&centre, (start, end), capacity, staff)?;
             let t = Template {
                 id: TemplateId(tx.next_id("template")?),
                 centre: centre.id,
@@ -433,7 +445,7 @@ impl Service {
             replan_shift(tx, &centre, &moved, now)?;
             // The new groups may need more caregivers (the understaffed flag and the
             // search for cover follow) or let waiting children in.
-            rebalance(tx, &centre, &mut moved, now, &mut notes)?;
+            rebalance_and_review(tx, &centre, &mut moved, now, &mut notes)?;
             Ok((moved, notes))
         })
     }
@@ -571,7 +583,8 @@ impl Service {
                 });
             }
         }
-        let allowed = m.is_staff() || volunteers.iter().any(|v| v.user == user && v.status != SignupStatus::Dropped);
+        // Dropped signups are not on the list.
+        let allowed = m.is_staff() || volunteers.iter().any(|v| v.user == user);
         if !allowed {
             return Err(ServiceError::NotStaff);
         }
@@ -647,61 +660,23 @@ fn reassess_moved(
             Ok(group) => {
                 b.group = group;
                 let extra = cost - b.held;
-                if extra > 0 {
-                    let bal = balance(tx, AccountId::Family(fam.id))?;
-                    match crate::ledger::check_spend(bal, fam.overdraft_limit, extra) {
-                        Ok(()) => {
-                            let (from, to) = (AccountId::Family(fam.id), AccountId::Escrow(centre.id));
-                            let memo = "shift moved";
-                            post(
-                                tx,
-                                EntryKind::Hold,
-                                from,
-                                to,
-                                extra,
-                                Some(shift.id),
-                                Some(b.id),
-                                Some(by),
-                                now,
-                                memo,
-                            )?;
-                            b.held += extra;
-                            fam.held += extra;
-                            None
-                        }
-                        Err(_) => Some(MoveDrop::Credits { needed: extra }),
-                    }
+                let cannot_pay = extra > 0
+                    && crate::ledger::check_spend(balance(tx, AccountId::Family(fam.id))?, fam.overdraft_limit, extra)
+                        .is_err();
+                if cannot_pay {
+                    Some(MoveDrop::Credits { needed: extra })
                 } else {
-                    if extra < 0 {
-                        let (from, to) = (AccountId::Escrow(centre.id), AccountId::Family(fam.id));
-                        let memo = "shift moved";
-                        post(
-                            tx,
-                            EntryKind::Release,
-                            from,
-                            to,
-                            -extra,
-                            Some(shift.id),
-                            Some(b.id),
-                            Some(by),
-                            now,
-                            memo,
-                        )?;
-                        b.held += extra;
-                        fam.held += extra;
-                    }
+                    adjust_hold(tx, &mut b, &mut fam, cost, Some(by), now, "shift moved")?;
                     None
                 }
             }
         };
         if let Some(why) = why {
-            let released = release_hold(tx, &mut b, &mut fam, Some(by), now, "shift moved")?;
-            b.status = BookingStatus::Cancelled;
-            remove_child_day(tx, &b, shift.date)?;
-            super::jobs::cancel_owner(tx, JobOwner::Booking(b.id))?;
-            shift.bookings.retain(|x| *x != b.id);
+            let released = take_booking_off(tx, shift, &mut b, &mut fam, 0, by, now, "shift moved")?;
             tell_family(notes, &fam, Event::MoveCancelled { shift: brief.clone(), child: child.name, why, released });
-        } else if b.status == BookingStatus::Confirmed {
+            continue;
+        }
+        if b.status == BookingStatus::Confirmed {
             confirmed.push((b.id, b.group, child.name));
         }
         put_booking(tx, &b)?;
@@ -912,16 +887,4 @@ fn move_keys(
     tx.del(index, index_who.clone().date(from).u64(id))?;
     tx.mark(index, index_who.date(to).u64(id))?;
     Ok(())
-}
-
-pub(crate) fn remove_child_day(tx: &Tx, b: &Booking, date: NaiveDate) -> super::Res<()> {
-    let mut list = day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date)?;
-    list.retain(|id| *id != b.id.0);
-    set_day_list(tx, T::ChildDay, Key::new().u64(b.child.0), date, &list)
-}
-
-pub(crate) fn remove_volunteer_day(tx: &Tx, s: &Signup, date: NaiveDate) -> super::Res<()> {
-    let mut list = day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date)?;
-    list.retain(|id| *id != s.id.0);
-    set_day_list(tx, T::VolunteerDay, Key::new().i64(s.user.0), date, &list)
 }

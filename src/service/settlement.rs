@@ -112,7 +112,7 @@ fn settle(
                     )?;
                 }
             }
-            let blocked = m.is_blocked(policy);
+            let blocked = crate::rota::is_blocked(&m, policy);
             put_member(tx, &m)?;
             notes.push(Notice { to: s.user, event: Event::VolunteerNoShow { shift: brief.clone(), penalty, blocked } });
         } else {
