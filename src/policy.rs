@@ -197,7 +197,13 @@ impl SettingKey {
     }
 }
 
-fn hhmm(t: NaiveTime) -> String {
+/// "HH:MM" (or with a full-width colon, as Chinese keyboards type it) as a wall time.
+pub fn read_hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(&s.trim().replace('：', ":"), "%H:%M").ok()
+}
+
+/// A wall time as "HH:MM", as shown and as kept in a policy.
+pub fn write_hhmm(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
@@ -234,11 +240,11 @@ impl Policy {
                 }
                 p.volunteer_reminder_hours = h;
             }
-            SettingChange::FamilyTime(t) => p.family_reminder_time = hhmm(*t),
-            SettingChange::DigestTime(t) => p.coordinator_digest_time = hhmm(*t),
+            SettingChange::FamilyTime(t) => p.family_reminder_time = write_hhmm(*t),
+            SettingChange::DigestTime(t) => p.coordinator_digest_time = write_hhmm(*t),
             SettingChange::Quiet(from, to) => {
-                p.quiet_start = hhmm(*from);
-                p.quiet_end = hhmm(*to);
+                p.quiet_start = write_hhmm(*from);
+                p.quiet_end = write_hhmm(*to);
             }
             SettingChange::CoverBatch(n) => {
                 K::Cover.check(*n as i64)?;

@@ -8,16 +8,7 @@ use chrono_tz::Tz;
 use crate::domain::local_to_utc;
 use crate::policy::Policy;
 
-/// "HH:MM" as typed (a full-width colon read as ":") or kept in a policy; None when it
-/// is not one. The one reader of wall times, for the bot and these rules alike.
-pub fn read_hhmm(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(&s.trim().replace('：', ":"), "%H:%M").ok()
-}
-
-/// A wall time as "HH:MM", as shown and as kept in a policy.
-pub fn write_hhmm(t: NaiveTime) -> String {
-    t.format("%H:%M").to_string()
-}
+pub use crate::policy::{read_hhmm, write_hhmm};
 
 /// "HH:MM" from a policy, or `fallback` when the setting is malformed.
 pub fn hhmm(s: &str, fallback: NaiveTime) -> NaiveTime {
