@@ -12,7 +12,6 @@ pub mod reminders;
 pub mod rota;
 pub mod sandbox;
 pub mod service;
-pub mod standin;
 pub mod store;
 pub mod testing;
 pub mod watchdog;

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use huzhu::standin::{Fault, MessageKind, StandIn, TestUser};
 use serde_json::{json, Value};
 use teloxide::net::Download;
 use teloxide::payloads::setters::*;
@@ -13,6 +12,7 @@ use teloxide::types::{
     BotCommand, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
+use tg_standin::{Fault, MessageKind, StandIn, TestUser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const WAIT: Duration = Duration::from_secs(5);

@@ -14,8 +14,8 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 use tokio::sync::oneshot;
 
-use super::methods::{self, ApiErr, Success};
-use super::{ApiCall, Inner, TOKEN};
+use crate::methods::{self, ApiErr, Success};
+use crate::{ApiCall, Inner, TOKEN};
 
 /// Telegram accepts uploads up to 50 MB; leave room for multipart overhead.
 const BODY_LIMIT: usize = 64 * 1024 * 1024;
@@ -292,7 +292,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 /// Waits while the target chat has a [`Fault::Hang`]; true if it had one.
 async fn hang(inner: &Inner, p: &Params) -> bool {
     let Some(chat) = p.i64("chat_id") else { return false };
-    let hung = || inner.lock().faults.get(&chat) == Some(&super::Fault::Hang);
+    let hung = || inner.lock().faults.get(&chat) == Some(&crate::Fault::Hang);
     if !hung() {
         return false;
     }

@@ -14,12 +14,12 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::keyboard::{self, Markup};
-use super::markup::{self, utf16_len};
-use super::media;
-use super::server::{Params, UploadedFile};
-use super::state::{self, FileKind, State, StoredFile, StoredMessage, Webhook};
-use super::{Fault, Inner, MessageKind};
+use crate::keyboard::{self, Markup};
+use crate::markup::{self, utf16_len};
+use crate::media;
+use crate::server::{Params, UploadedFile};
+use crate::state::{self, FileKind, State, StoredFile, StoredMessage, Webhook};
+use crate::{Fault, Inner, MessageKind};
 
 /// An error response.
 #[derive(Debug)]
