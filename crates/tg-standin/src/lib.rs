@@ -18,6 +18,7 @@ mod keyboard;
 mod markup;
 mod media;
 mod methods;
+mod protocol;
 mod server;
 mod state;
 
