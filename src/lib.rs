@@ -13,5 +13,4 @@ pub mod rota;
 pub mod sandbox;
 pub mod service;
 pub mod store;
-pub mod testing;
 pub mod watchdog;

@@ -1,14 +1,18 @@
-//! Fixtures for tests, benchmarks and the sandbox's demo centre: a service on a
-//! temporary store with a settable clock, and helpers that build a centre with a
-//! coordinator and approved families through the real service calls.
+//! Fixtures for huzhu's tests and benchmarks: a service on a temporary store with a
+//! settable clock, and helpers that build a centre with a coordinator and approved
+//! families through the real service calls.
+//!
+//! A crate of its own that only huzhu's `[dev-dependencies]` name, so none of this is
+//! compiled into the huzhu binary. (The sandbox builds its demo centre itself, through
+//! the service: `src/sandbox.rs`.)
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use std::sync::Arc;
 
-use crate::clock::ManualClock;
-use crate::domain::*;
-use crate::service::{Caller, GuardianAnswer, Service, ServiceConfig};
-use crate::store::Store;
+use huzhu::clock::ManualClock;
+use huzhu::domain::*;
+use huzhu::service::{Caller, GuardianAnswer, Service, ServiceConfig};
+use huzhu::store::Store;
 
 /// The super-admin of every fixture.
 pub const ADMIN: UserId = UserId(1);
