@@ -127,6 +127,10 @@ impl Harness {
         // HUZHU_TEST_BIN runs the stories against another build (e.g. an older one).
         let bin = std::env::var("HUZHU_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_huzhu").to_string());
         let mut cmd = Command::new(bin);
+        // `huzhu run` refuses HUZHU_CLOCK_START unless told it is a test.
+        if self.env.iter().any(|(k, _)| k == "HUZHU_CLOCK_START") {
+            cmd.args(["run", "--test-clock"]);
+        }
         cmd.current_dir(self.db_dir.path())
             .env("TELOXIDE_TOKEN", self.standin.token())
             .env("TELOXIDE_API_URL", self.standin.api_url())
