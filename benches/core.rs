@@ -41,7 +41,7 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use huzhu::domain::{Booking, BookingStatus, ChildId, Shift, ShiftId, UserId};
 use huzhu::service::Caller;
 use huzhu::store::{Key, Store, T};
-use huzhu_testing::{t0, Fixture};
+use huzhu::testing::{t0, Fixture};
 
 const SAMPLE_SIZE: usize = 20;
 const BOOKINGS_PER_SHIFT: usize = 20;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::service::Caller;
 use huzhu::store::Store;
-use huzhu_testing::{t0, Fixture};
+use huzhu::testing::{t0, Fixture};
 
 const CALLS_PER_THREAD: usize = 400;
 
@@ -28,8 +28,8 @@ fn setup(threads: usize) -> Setup {
     // Room and staff for every thread's child, so each booking is confirmed.
     let shifts = (5..25)
         .map(|d| {
-            let day = huzhu_testing::date(&format!("2026-12-{d:02}"));
-            let (start, end) = (huzhu_testing::time("09:00"), huzhu_testing::time("10:00"));
+            let day = huzhu::testing::date(&format!("2026-12-{d:02}"));
+            let (start, end) = (huzhu::testing::time("09:00"), huzhu::testing::time("10:00"));
             fx.svc.create_shift(&fx.coord(), day, start, end, Some(60), Some(10)).expect("shift").value.id
         })
         .collect();

@@ -18,7 +18,7 @@ use huzhu::bot::callback::Callback;
 use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::service::Caller;
 use huzhu::store::Store;
-use huzhu_testing::{Fixture, COORD};
+use huzhu::testing::{Fixture, COORD};
 use teloxide::prelude::*;
 use tg_standin::{StandIn, TestUser};
 
@@ -60,8 +60,8 @@ fn seed(db: &std::path::Path, families: i64, shifts: usize) -> Seeded {
             .create_shift(
                 &fx.coord(),
                 date,
-                huzhu_testing::time(&start),
-                huzhu_testing::time(&end),
+                huzhu::testing::time(&start),
+                huzhu::testing::time(&end),
                 Some(100),
                 Some(20),
             )

@@ -13,7 +13,7 @@ use chrono::{Datelike, Duration};
 use huzhu::bot::inbox::Inbox;
 use huzhu::service::Caller;
 use huzhu::store::{Store, T};
-use huzhu_testing::{t0, Fixture};
+use huzhu::testing::{t0, Fixture};
 use teloxide::types::Update;
 
 const FAMILIES: i64 = 40;

@@ -13,4 +13,6 @@ pub mod rota;
 pub mod sandbox;
 pub mod service;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod watchdog;

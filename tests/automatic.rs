@@ -15,7 +15,7 @@ use common::*;
 use huzhu::domain::UserId;
 use huzhu::service::Caller;
 use huzhu::store::Store;
-use huzhu_testing::{t0, Fixture, COORD};
+use huzhu::testing::{t0, Fixture, COORD};
 use tg_standin::{BotMessage, Fault, TestUser};
 
 const INFANT: &str = "2026-03-01";

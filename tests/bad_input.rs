@@ -6,7 +6,7 @@ use chrono::{Duration, Weekday};
 use huzhu::domain::*;
 use huzhu::service::*;
 use huzhu::store::T;
-use huzhu_testing::{date, time, Fixture, ADMIN, COORD};
+use huzhu::testing::{date, time, Fixture, ADMIN, COORD};
 
 const OLDER: &str = "2024-06-01";
 const DAY: &str = "2026-12-03";

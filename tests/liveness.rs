@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::store::Store;
-use huzhu_testing::{Fixture, COORD};
+use huzhu::testing::{Fixture, COORD};
 use tg_standin::TestUser;
 
 /// Rushes measure replies per second and time to a quiet member: they run one at a time

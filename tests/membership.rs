@@ -7,7 +7,7 @@ use chrono::Duration;
 use huzhu::domain::*;
 use huzhu::service::*;
 use huzhu::store::{Key, T};
-use huzhu_testing::{date, t0, time, Fixture, COORD};
+use huzhu::testing::{date, t0, time, Fixture, COORD};
 
 const TODDLER: &str = "2025-06-01";
 
@@ -117,7 +117,7 @@ fn a_declined_or_rejected_person_cannot_come_back_through_any_code() {
     assert_eq!(f.svc.my_family(g1).unwrap().guardians, vec![g1]);
 
     // Another centre's code still works for them.
-    let other = f.svc.create_centre(&as_(huzhu_testing::ADMIN), "Other Centre", None).unwrap().value;
+    let other = f.svc.create_centre(&as_(huzhu::testing::ADMIN), "Other Centre", None).unwrap().value;
     assert!(matches!(f.svc.join(&as_(y), &other.invite_code, "Y").unwrap().value, JoinResult::Requested { .. }));
 }
 

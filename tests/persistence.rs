@@ -9,7 +9,7 @@ use huzhu::clock::ManualClock;
 use huzhu::domain::*;
 use huzhu::service::*;
 use huzhu::store::{encode, Store, StoreError, SCHEMA_VERSION, T};
-use huzhu_testing::{date, t0, time, Fixture, ADMIN, COORD};
+use huzhu::testing::{date, t0, time, Fixture, ADMIN, COORD};
 
 const OLDER: &str = "2024-06-01";
 

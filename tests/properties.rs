@@ -11,7 +11,7 @@ use huzhu::domain::*;
 use huzhu::rota::{self, Occupancy};
 use huzhu::service::*;
 use huzhu::store::T;
-use huzhu_testing::{date, time, Fixture, ADMIN};
+use huzhu::testing::{date, time, Fixture, ADMIN};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 

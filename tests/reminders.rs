@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use huzhu::domain::*;
 use huzhu::service::*;
-use huzhu_testing::{date, time, Fixture, COORD};
+use huzhu::testing::{date, time, Fixture, COORD};
 
 const TZ: Tz = chrono_tz::Asia::Shanghai;
 const INFANT: &str = "2026-03-01";

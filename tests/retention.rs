@@ -9,7 +9,7 @@ use chrono::Duration;
 use huzhu::bot::inbox::{identity, Inbox};
 use huzhu::service::Caller;
 use huzhu::store::{Store, T};
-use huzhu_testing::Fixture;
+use huzhu::testing::Fixture;
 use teloxide::types::Update;
 
 fn update(id: u32, chat: i64, message: i32, text: &str) -> Update {
@@ -56,13 +56,13 @@ fn replay_records_and_sent_marks_go_after_the_retention_and_nothing_else_does() 
     assert!(pruned >= 1, "the replay record is pruned");
     assert!(!fx.svc.was_applied(parent, "m100:1"));
     assert_eq!(fx.svc.store().tree(T::Sent).len(), 1, "the sent mark is younger");
-    assert!(fx.svc.my_bookings(parent, huzhu_testing::date("2026-12-01")).expect("bookings").len() == 1);
+    assert!(fx.svc.my_bookings(parent, huzhu::testing::date("2026-12-01")).expect("bookings").len() == 1);
     assert_eq!(fx.svc.ledger_sum().expect("sum"), 0);
     fx.clock.advance(Duration::days(30));
     fx.svc.prune_expired(1000).expect("prune");
     assert_eq!(fx.svc.store().tree(T::Sent).len(), 0, "the sent mark is pruned after its retention");
     assert_eq!(fx.svc.store().tree(T::Expiry).len(), 0, "every expiry entry was used");
-    assert_eq!(fx.svc.my_bookings(parent, huzhu_testing::date("2026-12-01")).expect("bookings").len(), 1);
+    assert_eq!(fx.svc.my_bookings(parent, huzhu::testing::date("2026-12-01")).expect("bookings").len(), 1);
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn pruning_is_bounded_per_call() {
     let fx = Fixture::new();
     let parent = fx.family(100, "Parent");
     for i in 0..25 {
-        fx.svc.set_overdraft(&Caller::with_request(huzhu_testing::COORD, format!("r{i}")), parent, i).expect("change");
+        fx.svc.set_overdraft(&Caller::with_request(huzhu::testing::COORD, format!("r{i}")), parent, i).expect("change");
     }
     fx.clock.advance(Duration::days(31));
     assert_eq!(fx.svc.prune_expired(10).expect("prune"), 10);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc, Weekday};
 use huzhu::domain::*;
 use huzhu::service::*;
 use huzhu::store::T;
-use huzhu_testing::{date, time, Fixture, COORD};
+use huzhu::testing::{date, time, Fixture, COORD};
 
 /// Born so that on the December 2026 shift dates the child is in each group.
 const INFANT: &str = "2026-03-01";

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::service::{Caller, Service};
 use huzhu::store::{Store, T};
-use huzhu_testing::{t0, Fixture};
+use huzhu::testing::{t0, Fixture};
 
 const THREADS: i64 = 16;
 const CALLS: usize = 2_000;
@@ -20,7 +20,7 @@ const HANG_LIMIT: Duration = Duration::from_secs(240);
 /// One writer thread's calls: book, cancel, be granted a minute, read the balance;
 /// returns the request keys of its successful changes and the minutes it was granted.
 fn calls(svc: &Service, t: i64, user: UserId, child: ChildId, shifts: &[ShiftId]) -> (Vec<String>, i64) {
-    let coord = huzhu_testing::COORD;
+    let coord = huzhu::testing::COORD;
     let mut done = Vec::new();
     let mut granted = 0;
     let mut booking = None;
@@ -61,8 +61,8 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
     // the waiting list (10) never fills, so no call fails for a reason the test did not set.
     let shifts: Vec<ShiftId> = (5..9)
         .map(|d| {
-            let day = huzhu_testing::date(&format!("2026-12-{d:02}"));
-            let (start, end) = (huzhu_testing::time("09:00"), huzhu_testing::time("12:00"));
+            let day = huzhu::testing::date(&format!("2026-12-{d:02}"));
+            let (start, end) = (huzhu::testing::time("09:00"), huzhu::testing::time("12:00"));
             fx.svc.create_shift(&fx.coord(), day, start, end, Some(40), Some(6)).expect("shift").value.id
         })
         .collect();
@@ -86,13 +86,13 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
     let mut readers = Vec::new();
     for r in 0..4 {
         let (svc, stop, families) = (fx.svc.clone(), stop_readers.clone(), families.clone());
-        let coord = huzhu_testing::COORD;
+        let coord = huzhu::testing::COORD;
         readers.push(std::thread::spawn(move || {
             let mut reads = 0u64;
             while !stop.load(Ordering::SeqCst) {
                 let (u, _) = families[(reads as usize + r) % families.len()];
                 svc.balance(u, 5).expect("read a balance");
-                svc.schedule(coord, huzhu_testing::date("2026-12-05"), 7).expect("read the schedule");
+                svc.schedule(coord, huzhu::testing::date("2026-12-05"), 7).expect("read the schedule");
                 reads += 1;
             }
             reads
