@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 use huzhu::bot::callback::Callback;
 use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::service::Caller;
-use huzhu::standin::{StandIn, TestUser};
 use huzhu::store::Store;
 use huzhu::testing::{Fixture, COORD};
 use teloxide::prelude::*;
+use tg_standin::{StandIn, TestUser};
 
 const FIRST: i64 = 10_000;
 
@@ -366,7 +366,7 @@ async fn main() {
     println!("latency: {}", summary.join("; "));
 }
 
-async fn wait_for(standin: &StandIn, chat: i64, cond: impl Fn(&str) -> bool) -> huzhu::standin::BotMessage {
+async fn wait_for(standin: &StandIn, chat: i64, cond: impl Fn(&str) -> bool) -> tg_standin::BotMessage {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(m) = standin.messages_to(chat).into_iter().rev().find(|m| cond(&m.text)) {

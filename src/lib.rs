@@ -12,7 +12,7 @@ pub mod reminders;
 pub mod rota;
 pub mod sandbox;
 pub mod service;
-pub mod standin;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod watchdog;

@@ -1,7 +1,9 @@
 //! huzhu: `huzhu run` (or just `huzhu`) runs the bot against Telegram (TELOXIDE_TOKEN),
 //! `huzhu sandbox` runs it against a local stand-in of the Bot API with a demo centre.
+//! Each subcommand is a variant of [`Cmd`] with its arguments in a struct of its own,
+//! dispatched in `main`; `huzhu --help` lists them.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -12,24 +14,40 @@ use huzhu::service::{Service, ServiceConfig};
 use huzhu::store::Store;
 
 /// huzhu (互助): a Telegram bot for community parent-child mutual-aid childcare centres.
+///
+/// Configuration comes from the environment and `.env` (every variable is explained in
+/// .env.example). Without a subcommand, huzhu runs the bot (`huzhu run`).
 #[derive(Parser, Debug)]
-#[command(name = "huzhu", version, about, long_about = None)]
+#[command(name = "huzhu", version)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
 }
 
+/// The subcommands. A new one (backup, restore, import, bench, ...) is a variant here
+/// with its own `Args` struct and an arm in `main`'s match.
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run the bot against Telegram (the default). Needs TELOXIDE_TOKEN (see .env.example).
-    Run,
+    Run(RunArgs),
     /// Chat with huzhu in this terminal: the real bot against a local stand-in of the
     /// Bot API, with a demo centre. No Telegram needed.
-    Sandbox {
-        /// Play a file of sandbox lines and print the transcript.
-        #[arg(long, value_name = "FILE")]
-        script: Option<std::path::PathBuf>,
-    },
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct RunArgs {
+    /// Tests only: let HUZHU_CLOCK_START set the clock's start. Without this flag,
+    /// `huzhu run` refuses to start while HUZHU_CLOCK_START is set.
+    #[arg(long)]
+    test_clock: bool,
+}
+
+#[derive(Args, Debug)]
+struct SandboxArgs {
+    /// Play a file of sandbox lines and print the transcript.
+    #[arg(long, value_name = "FILE")]
+    script: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -54,9 +72,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Run => runtime.block_on(run_bot(config)),
-        Cmd::Sandbox { script } => match runtime.block_on(huzhu::sandbox::run(script)) {
+    match cli.command.unwrap_or(Cmd::Run(RunArgs::default())) {
+        Cmd::Run(args) => runtime.block_on(run_bot(config, args)),
+        Cmd::Sandbox(SandboxArgs { script }) => match runtime.block_on(huzhu::sandbox::run(script)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("huzhu sandbox: {e}");
@@ -66,7 +84,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run_bot(config: Config) -> ExitCode {
+async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
+    // A clock that does not start now belongs to tests: a production run refuses it.
+    if config.clock_start.is_some() && !args.test_clock {
+        eprintln!(
+            "huzhu: HUZHU_CLOCK_START is set, which is for tests only: unset it (check .env), or pass `huzhu run --test-clock`"
+        );
+        return ExitCode::from(2);
+    }
     if std::env::var("TELOXIDE_TOKEN").map(|t| t.trim().is_empty()).unwrap_or(true) {
         eprintln!(
             "huzhu: TELOXIDE_TOKEN is not set.\n\

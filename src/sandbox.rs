@@ -11,8 +11,8 @@ use std::sync::Arc;
 use crate::clock::SystemClock;
 use crate::domain::UserId;
 use crate::service::{Caller, Service, ServiceConfig};
-use crate::standin::{BotMessage, StandIn, TestUser};
 use crate::store::Store;
+use tg_standin::{BotMessage, StandIn, TestUser};
 
 struct DemoUser {
     key: &'static str,
@@ -69,8 +69,8 @@ fn print_new(out: &mut impl Write, standin: &StandIn, users: &[DemoUser], me: i6
         let who = users.iter().find(|u| u.user.id == m.chat_id).map(|u| u.key).unwrap_or("?");
         let edited = if m.edits > 0 { " (edited)" } else { "" };
         let kind = match m.kind {
-            crate::standin::MessageKind::Photo => " [photo]",
-            crate::standin::MessageKind::Document => " [document]",
+            tg_standin::MessageKind::Photo => " [photo]",
+            tg_standin::MessageKind::Document => " [document]",
             _ => "",
         };
         let _ = writeln!(out, "[bot → {who}]{kind}{edited}\n{}", indent(&m.text));

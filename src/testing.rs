@@ -1,6 +1,11 @@
-//! Fixtures for tests, benchmarks and the sandbox's demo centre: a service on a
-//! temporary store with a settable clock, and helpers that build a centre with a
-//! coordinator and approved families through the real service calls.
+//! Fixtures for tests and benchmarks: a service on a temporary store with a settable
+//! clock, and helpers that build a centre with a coordinator and approved families
+//! through the real service calls.
+//!
+//! Compiled only for unit tests and with the `testing` feature, which huzhu's own
+//! integration tests and benchmarks get through the dev-only `huzhu-testing` crate; a
+//! build of the binary (`cargo build --release`) has none of it. The sandbox builds its
+//! demo centre itself, through the service (`sandbox.rs`).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use std::sync::Arc;

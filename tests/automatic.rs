@@ -14,9 +14,9 @@ use chrono::Utc;
 use common::*;
 use huzhu::domain::UserId;
 use huzhu::service::Caller;
-use huzhu::standin::{BotMessage, Fault, TestUser};
 use huzhu::store::Store;
 use huzhu::testing::{t0, Fixture, COORD};
+use tg_standin::{BotMessage, Fault, TestUser};
 
 const INFANT: &str = "2026-03-01";
 

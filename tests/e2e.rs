@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use huzhu::standin::TestUser;
+use tg_standin::TestUser;
 
 // --------------------------------------------------------------- stories ----
 
@@ -423,7 +423,7 @@ async fn coordinator_tools_and_a_swap() {
     assert_has(&r, &format!("?start={code}"));
     let photo = h
         .standin
-        .wait_for_message(coord.id, before, |m| m.kind == huzhu::standin::MessageKind::Photo, WAIT)
+        .wait_for_message(coord.id, before, |m| m.kind == tg_standin::MessageKind::Photo, WAIT)
         .await
         .unwrap_or_else(|| h.fail(&coord, "got no QR code picture"));
     assert!(photo.file_bytes.as_deref().is_some_and(|b| b.starts_with(b"\x89PNG")), "not a PNG");

@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use huzhu::domain::{ChildId, ShiftId, UserId};
-use huzhu::standin::TestUser;
 use huzhu::store::Store;
 use huzhu::testing::{Fixture, COORD};
+use tg_standin::TestUser;
 
 /// Rushes measure replies per second and time to a quiet member: they run one at a time
 /// (two rushes at once on two cores would measure each other).

@@ -140,8 +140,7 @@ async fn forget_leaves_nothing_in_the_database() {
     let r = h.say(&zed, "/mydata").await;
     assert_has(&r, "everything the centre holds about you");
     // The JSON document follows the text (a second later: one message a second a chat).
-    let doc =
-        h.standin.wait_for_message(zed.id, before, |m| m.kind == huzhu::standin::MessageKind::Document, WAIT).await;
+    let doc = h.standin.wait_for_message(zed.id, before, |m| m.kind == tg_standin::MessageKind::Document, WAIT).await;
     assert!(doc.is_some(), "the document arrives");
 
     let r = h.say(&zed, "/forget").await;

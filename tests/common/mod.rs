@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
-use huzhu::standin::{BotMessage, StandIn, TestUser};
+use tg_standin::{BotMessage, StandIn, TestUser};
 
 /// How long to wait for one reply. Replies to one chat are throttled to one a second.
 pub const WAIT: Duration = Duration::from_secs(15);
@@ -127,6 +127,10 @@ impl Harness {
         // HUZHU_TEST_BIN runs the stories against another build (e.g. an older one).
         let bin = std::env::var("HUZHU_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_huzhu").to_string());
         let mut cmd = Command::new(bin);
+        // `huzhu run` refuses HUZHU_CLOCK_START unless told it is a test.
+        if self.env.iter().any(|(k, _)| k == "HUZHU_CLOCK_START") {
+            cmd.args(["run", "--test-clock"]);
+        }
         cmd.current_dir(self.db_dir.path())
             .env("TELOXIDE_TOKEN", self.standin.token())
             .env("TELOXIDE_API_URL", self.standin.api_url())
@@ -237,9 +241,9 @@ impl Harness {
     pub fn find_button(&self, user: &TestUser, label: &str) -> (BotMessage, String) {
         let mut msgs: Vec<BotMessage> = self.standin.messages_to(user.id).into_iter().filter(|m| !m.deleted).collect();
         msgs.sort_by_key(|m| std::cmp::Reverse(m.seq));
-        let exact = |b: &huzhu::standin::Button| b.text == label;
-        let partial = |b: &huzhu::standin::Button| b.text.contains(label);
-        for matches in [&exact as &dyn Fn(&huzhu::standin::Button) -> bool, &partial] {
+        let exact = |b: &tg_standin::Button| b.text == label;
+        let partial = |b: &tg_standin::Button| b.text.contains(label);
+        for matches in [&exact as &dyn Fn(&tg_standin::Button) -> bool, &partial] {
             for m in &msgs {
                 if let Some(b) = m.buttons.iter().flatten().find(|b| matches(b) && b.callback_data.is_some()) {
                     return (m.clone(), b.callback_data.clone().unwrap_or_default());

@@ -11,13 +11,15 @@
 //! The server behaves like the real Bot API rather than like any particular
 //! bot: it validates what Telegram validates and answers with Telegram's
 //! error descriptions, so a bot that works against it should work against
-//! Telegram. See the module-level notes in `methods.rs` for the exact list of
-//! supported methods.
+//! Telegram. README.md says what of the Bot API it models and what it does not
+//! (private chats only; `parse_mode` HTML, not Markdown); the module notes in
+//! `methods.rs` list the supported methods.
 
 mod keyboard;
 mod markup;
 mod media;
 mod methods;
+mod protocol;
 mod server;
 mod state;
 

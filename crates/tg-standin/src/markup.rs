@@ -1,6 +1,10 @@
-//! Text formatting the way the Bot API applies it: `parse_mode` parsing
-//! (HTML, MarkdownV2, legacy Markdown), explicit `entities`, whitespace
-//! trimming and automatic entity detection (bot commands, mentions, URLs).
+//! Text formatting the way the Bot API applies it: `parse_mode` HTML, explicit
+//! `entities`, whitespace trimming and automatic entity detection (bot commands,
+//! mentions, URLs).
+//!
+//! `parse_mode` MarkdownV2 and legacy Markdown are not modelled: a message using them is
+//! refused with a 400 that says so ([`UNMODELLED_MARKDOWN`]), so a bot that starts
+//! sending them fails loudly here instead of passing unchecked.
 //!
 //! All entity offsets and lengths are in UTF-16 code units, like Telegram's.
 
@@ -60,6 +64,10 @@ pub(crate) fn utf16_len(s: &str) -> usize {
 
 const PARSE_PREFIX: &str = "Bad Request: can't parse entities: ";
 
+/// The answer to `parse_mode` MarkdownV2 or Markdown, which the stand-in does not parse.
+pub(crate) const UNMODELLED_MARKDOWN: &str =
+    "Bad Request: parse_mode Markdown and MarkdownV2 are not modelled by the stand-in (use HTML or entities)";
+
 /// Output buffer that tracks its UTF-16 length.
 #[derive(Default)]
 struct Out {
@@ -71,11 +79,6 @@ impl Out {
     fn push(&mut self, c: char) {
         self.text.push(c);
         self.u16 += c.len_utf16();
-    }
-    fn push_str(&mut self, s: &str) {
-        for c in s.chars() {
-            self.push(c);
-        }
     }
 }
 
@@ -104,8 +107,7 @@ pub(crate) fn format_text(
         None => match parse_mode.map(|m| m.to_ascii_lowercase()).as_deref() {
             None | Some("") => (raw.to_owned(), Vec::new()),
             Some("html") => parse_html(raw).map_err(|e| format!("{PARSE_PREFIX}{e}"))?,
-            Some("markdownv2") => parse_markdown_v2(raw).map_err(|e| format!("{PARSE_PREFIX}{e}"))?,
-            Some("markdown") => parse_markdown(raw).map_err(|e| format!("{PARSE_PREFIX}{e}"))?,
+            Some("markdownv2") | Some("markdown") => return Err(UNMODELLED_MARKDOWN.into()),
             Some(_) => return Err("Bad Request: unsupported parse_mode".into()),
         },
     };
@@ -498,329 +500,6 @@ fn close_html_tag(open: OpenTag, out: &Out, stack: &mut [OpenTag], entities: &mu
     }
 }
 
-// ---------------------------------------------------------- MarkdownV2 ----
-
-const MDV2_RESERVED: &str = "_*[]()~`>#+-=|{}.!";
-
-struct OpenMd {
-    kind: &'static str,
-    start: usize,
-    begin_byte: usize,
-    language: Option<String>,
-}
-
-fn md_type_name(kind: &str) -> &'static str {
-    match kind {
-        "bold" => "Bold",
-        "italic" => "Italic",
-        "underline" => "Underline",
-        "strikethrough" => "Strikethrough",
-        "spoiler" => "Spoiler",
-        "code" => "Code",
-        "pre" => "Pre",
-        "text_link" => "TextUrl",
-        _ => "CustomEmoji",
-    }
-}
-
-fn reserved_error(c: char) -> String {
-    format!("Character '{c}' is reserved and must be escaped with the preceding '\\'")
-}
-
-pub(crate) fn parse_markdown_v2(s: &str) -> Result<(String, Vec<Entity>), String> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let at = |k: usize| chars.get(k).map(|x| x.1);
-    let mut out = Out::default();
-    let mut stack: Vec<OpenMd> = Vec::new();
-    let mut entities = Vec::new();
-    // Blockquote state: start offset, end offset of last quoted line.
-    let mut quote: Option<(usize, usize)> = None;
-    let mut line_start = true;
-    let mut k = 0;
-    while k < n {
-        let (pos, c) = chars[k];
-        let in_code = matches!(stack.last(), Some(o) if o.kind == "code" || o.kind == "pre");
-        if line_start && !in_code {
-            if c == '>' {
-                if quote.is_none() {
-                    quote = Some((out.u16, out.u16));
-                }
-                k += 1;
-                line_start = false;
-                continue;
-            }
-            if let Some((qs, qe)) = quote.take() {
-                if qe > qs {
-                    entities.push(Entity::new("blockquote", qs, qe - qs));
-                }
-            }
-        }
-        if c == '\\' {
-            if let Some(next) = at(k + 1) {
-                if (1..127).contains(&(next as u32)) {
-                    out.push(next);
-                    line_start = next == '\n';
-                    k += 2;
-                    continue;
-                }
-            }
-        }
-        if in_code {
-            let top = stack.last().map(|o| o.kind).unwrap_or("code");
-            if c == '`' {
-                if top == "code" {
-                    close_md(&mut stack, &out, &mut entities);
-                    k += 1;
-                    continue;
-                }
-                if at(k + 1) == Some('`') && at(k + 2) == Some('`') {
-                    close_md(&mut stack, &out, &mut entities);
-                    k += 3;
-                    continue;
-                }
-                return Err(reserved_error('`'));
-            }
-            out.push(c);
-            k += 1;
-            continue;
-        }
-        line_start = false;
-        if let Some(top) = stack.last() {
-            let next = at(k + 1);
-            let closes = match top.kind {
-                "bold" => c == '*',
-                "italic" => c == '_' && next != Some('_'),
-                "underline" => c == '_' && next == Some('_'),
-                "strikethrough" => c == '~',
-                "spoiler" => c == '|' && next == Some('|'),
-                "text_link" | "custom_emoji" => c == ']',
-                _ => false,
-            };
-            if closes {
-                let kind = top.kind;
-                match kind {
-                    "underline" | "spoiler" => k += 2,
-                    "text_link" | "custom_emoji" => {
-                        k += 1;
-                        let mut url = String::new();
-                        if at(k) == Some('(') {
-                            k += 1;
-                            loop {
-                                match at(k) {
-                                    None => {
-                                        let open = stack.last().map(|o| o.begin_byte).unwrap_or(0);
-                                        return Err(format!("Can't find end of a url at byte offset {open}"));
-                                    }
-                                    Some('\\') if at(k + 1).is_some() => {
-                                        url.push(at(k + 1).unwrap_or('\\'));
-                                        k += 2;
-                                    }
-                                    Some(')') => {
-                                        k += 1;
-                                        break;
-                                    }
-                                    Some(x) => {
-                                        url.push(x);
-                                        k += 1;
-                                    }
-                                }
-                            }
-                        }
-                        let open = stack.pop().expect("top exists");
-                        let length = out.u16 - open.start;
-                        if length > 0 && !url.is_empty() {
-                            let e = if kind == "text_link" {
-                                Entity::new("text_link", open.start, length).with("url", json!(url))
-                            } else {
-                                let id = url.split("id=").nth(1).unwrap_or("").to_owned();
-                                Entity::new("custom_emoji", open.start, length).with("custom_emoji_id", json!(id))
-                            };
-                            entities.push(e);
-                        }
-                        continue;
-                    }
-                    _ => k += 1,
-                }
-                close_md(&mut stack, &out, &mut entities);
-                continue;
-            }
-        }
-        let next = at(k + 1);
-        let open =
-            |kind: &'static str, language: Option<String>| OpenMd { kind, start: out.u16, begin_byte: pos, language };
-        match c {
-            '_' if next == Some('_') => {
-                stack.push(open("underline", None));
-                k += 2;
-            }
-            '_' => {
-                stack.push(open("italic", None));
-                k += 1;
-            }
-            '*' => {
-                stack.push(open("bold", None));
-                k += 1;
-            }
-            '~' => {
-                stack.push(open("strikethrough", None));
-                k += 1;
-            }
-            '|' if next == Some('|') => {
-                stack.push(open("spoiler", None));
-                k += 2;
-            }
-            '[' => {
-                stack.push(open("text_link", None));
-                k += 1;
-            }
-            '!' if next == Some('[') => {
-                stack.push(open("custom_emoji", None));
-                k += 2;
-            }
-            '`' if next == Some('`') && at(k + 2) == Some('`') => {
-                k += 3;
-                // Optional language on the rest of the opening line.
-                let mut j = k;
-                while j < n && chars[j].1 != '\n' && chars[j].1 != '`' && !chars[j].1.is_whitespace() {
-                    j += 1;
-                }
-                let mut language = None;
-                if j < n && chars[j].1 == '\n' {
-                    let lang: String = chars[k..j].iter().map(|x| x.1).collect();
-                    if !lang.is_empty() {
-                        language = Some(lang);
-                    }
-                    k = j + 1;
-                }
-                stack.push(OpenMd { kind: "pre", start: out.u16, begin_byte: pos, language });
-            }
-            '`' => {
-                stack.push(open("code", None));
-                k += 1;
-            }
-            c if MDV2_RESERVED.contains(c) => return Err(reserved_error(c)),
-            c => {
-                out.push(c);
-                if c == '\n' {
-                    if let Some((_, qe)) = quote.as_mut() {
-                        *qe = out.u16 - 1;
-                    }
-                    line_start = true;
-                }
-                k += 1;
-            }
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(format!("Can't find end of {} entity at byte offset {}", md_type_name(open.kind), open.begin_byte));
-    }
-    if let Some((qs, _)) = quote {
-        if out.u16 > qs {
-            entities.push(Entity::new("blockquote", qs, out.u16 - qs));
-        }
-    }
-    Ok((out.text, entities))
-}
-
-fn close_md(stack: &mut Vec<OpenMd>, out: &Out, entities: &mut Vec<Entity>) {
-    if let Some(open) = stack.pop() {
-        let length = out.u16 - open.start;
-        if length > 0 {
-            let mut e = Entity::new(open.kind, open.start, length);
-            if let Some(l) = open.language {
-                e = e.with("language", json!(l));
-            }
-            entities.push(e);
-        }
-    }
-}
-
-// ------------------------------------------------------ legacy Markdown ----
-
-pub(crate) fn parse_markdown(s: &str) -> Result<(String, Vec<Entity>), String> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
-    let mut out = Out::default();
-    let mut entities = Vec::new();
-    let mut k = 0;
-    while k < n {
-        let (pos, c) = chars[k];
-        if c == '\\' && k + 1 < n && "_*`[".contains(chars[k + 1].1) {
-            out.push(chars[k + 1].1);
-            k += 2;
-            continue;
-        }
-        if !"_*`[".contains(c) {
-            out.push(c);
-            k += 1;
-            continue;
-        }
-        let err = || format!("Can't find end of the entity starting at byte offset {pos}");
-        let find = |from: usize, target: char| (from..n).find(|&j| chars[j].1 == target);
-        let start = out.u16;
-        match c {
-            '[' => {
-                let end = find(k + 1, ']').ok_or_else(err)?;
-                let inner: String = chars[k + 1..end].iter().map(|x| x.1).collect();
-                k = end + 1;
-                let mut url = String::new();
-                if k < n && chars[k].1 == '(' {
-                    if let Some(close) = find(k + 1, ')') {
-                        url = chars[k + 1..close].iter().map(|x| x.1).collect();
-                        k = close + 1;
-                    }
-                }
-                out.push_str(&inner);
-                let length = out.u16 - start;
-                if length > 0 && !url.is_empty() {
-                    entities.push(Entity::new("text_link", start, length).with("url", json!(url)));
-                }
-            }
-            '`' if k + 2 < n && chars[k + 1].1 == '`' && chars[k + 2].1 == '`' => {
-                let end = (k + 3..n.saturating_sub(2))
-                    .find(|&j| chars[j].1 == '`' && chars[j + 1].1 == '`' && chars[j + 2].1 == '`')
-                    .ok_or_else(err)?;
-                let mut inner: String = chars[k + 3..end].iter().map(|x| x.1).collect();
-                let mut language = None;
-                if let Some(nl) = inner.find('\n') {
-                    let first = &inner[..nl];
-                    if !first.is_empty() && !first.contains(char::is_whitespace) {
-                        language = Some(first.to_owned());
-                        inner = inner[nl + 1..].to_owned();
-                    }
-                }
-                out.push_str(&inner);
-                let length = out.u16 - start;
-                if length > 0 {
-                    let mut e = Entity::new("pre", start, length);
-                    if let Some(l) = language {
-                        e = e.with("language", json!(l));
-                    }
-                    entities.push(e);
-                }
-                k = end + 3;
-            }
-            _ => {
-                let end = find(k + 1, c).ok_or_else(err)?;
-                let inner: String = chars[k + 1..end].iter().map(|x| x.1).collect();
-                out.push_str(&inner);
-                let length = out.u16 - start;
-                let kind = match c {
-                    '*' => "bold",
-                    '_' => "italic",
-                    _ => "code",
-                };
-                if length > 0 {
-                    entities.push(Entity::new(kind, start, length));
-                }
-                k = end + 1;
-            }
-        }
-    }
-    Ok((out.text, entities))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -843,33 +522,11 @@ mod tests {
     }
 
     #[test]
-    fn mdv2() {
-        let (t, e) = parse_markdown_v2("*b* _i_ __u__ `c` [l](https://x\\.y) 1\\.5").unwrap();
-        assert_eq!(t, "b i u c l 1.5");
-        assert_eq!(
-            kinds(&e),
-            vec![("bold", 0, 1), ("italic", 2, 1), ("underline", 4, 1), ("code", 6, 1), ("text_link", 8, 1)]
-        );
-        assert_eq!(
-            parse_markdown_v2("1.5").unwrap_err(),
-            "Character '.' is reserved and must be escaped with the preceding '\\'"
-        );
-        assert!(parse_markdown_v2("*x").unwrap_err().starts_with("Can't find end of Bold entity"));
-        let (t, e) = parse_markdown_v2(">a\n>b\nc").unwrap();
-        assert_eq!(t, "a\nb\nc");
-        assert_eq!(kinds(&e), vec![("blockquote", 0, 3)]);
-        assert!(user_text_entities("see /usr/bin").is_empty());
-        let (t, e) = parse_markdown_v2("```rust\nfn x()\n```").unwrap();
-        assert_eq!(t, "fn x()\n");
-        assert_eq!(e[0].extra.get("language"), Some(&json!("rust")));
-    }
-
-    #[test]
-    fn legacy_md() {
-        let (t, e) = parse_markdown("*b* [l](http://x) `c`").unwrap();
-        assert_eq!(t, "b l c");
-        assert_eq!(kinds(&e), vec![("bold", 0, 1), ("text_link", 2, 1), ("code", 4, 1)]);
-        assert!(parse_markdown("*x").is_err());
+    fn markdown_is_refused_not_guessed() {
+        for mode in ["MarkdownV2", "Markdown"] {
+            assert_eq!(format_text("*b*", Some(mode), None).unwrap_err(), UNMODELLED_MARKDOWN);
+        }
+        assert_eq!(format_text("x", Some("rtf"), None).unwrap_err(), "Bad Request: unsupported parse_mode");
     }
 
     #[test]
@@ -878,5 +535,6 @@ mod tests {
         assert_eq!(t, "x /start@bot_x https://a.b/c.");
         assert_eq!(kinds(&e), vec![("bold", 0, 1), ("bot_command", 2, 12), ("url", 15, 13)]);
         assert_eq!(utf16_len("😀a"), 3);
+        assert!(user_text_entities("see /usr/bin").is_empty());
     }
 }

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
-use super::keyboard::Markup;
-use super::markup::Entity;
-use super::{ApiCall, BotMessage, Fault, MessageKind, TestUser};
+use crate::keyboard::Markup;
+use crate::markup::Entity;
+use crate::{ApiCall, BotMessage, Fault, MessageKind, TestUser};
 
 /// Update kinds delivered when `allowed_updates` was never set (or set to
 /// an empty list).
@@ -120,8 +120,9 @@ pub(crate) struct State {
     pub shutting_down: bool,
 }
 
+/// Seconds since the Unix epoch (Telegram's `date`).
 pub(crate) fn now_unix() -> i64 {
-    chrono::Utc::now().timestamp()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 pub(crate) fn user_json(u: &TestUser) -> Value {

@@ -14,40 +14,12 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::keyboard::{self, Markup};
-use super::markup::{self, utf16_len};
-use super::media;
-use super::server::{Params, UploadedFile};
-use super::state::{self, FileKind, State, StoredFile, StoredMessage, Webhook};
-use super::{Fault, Inner, MessageKind};
-
-/// An error response.
-#[derive(Debug)]
-pub(crate) struct ApiErr {
-    pub code: u16,
-    pub description: String,
-    pub parameters: Option<Value>,
-}
-
-impl ApiErr {
-    pub(crate) fn new(code: u16, description: &str) -> Self {
-        ApiErr { code, description: description.to_owned(), parameters: None }
-    }
-    pub(crate) fn bad_request(description: &str) -> Self {
-        Self::new(400, description)
-    }
-    pub(crate) fn not_found() -> Self {
-        Self::new(404, "Not Found")
-    }
-}
-
-/// A successful result, optionally with the envelope's `description`.
-pub(crate) struct Success {
-    pub result: Value,
-    pub description: Option<&'static str>,
-}
-
-pub(crate) type Outcome = Result<Success, ApiErr>;
+use crate::keyboard::{self, Markup};
+use crate::markup::{self, utf16_len};
+use crate::media;
+use crate::protocol::{ApiErr, Outcome, Params, Success, UploadedFile};
+use crate::state::{self, FileKind, State, StoredFile, StoredMessage, Webhook};
+use crate::{Fault, Inner, MessageKind};
 
 fn ok(result: Value) -> Outcome {
     Ok(Success { result, description: None })

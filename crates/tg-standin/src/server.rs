@@ -2,7 +2,6 @@
 //! decoding parameters from query strings, JSON, url-encoded forms and
 //! multipart bodies, and wrapping results in the Bot API envelope.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,11 +10,12 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, St
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use super::methods::{self, ApiErr, Success};
-use super::{ApiCall, Inner, TOKEN};
+use crate::methods;
+use crate::protocol::{envelope, ApiErr, Params, UploadedFile};
+use crate::{ApiCall, Inner, TOKEN};
 
 /// Telegram accepts uploads up to 50 MB; leave room for multipart overhead.
 const BODY_LIMIT: usize = 64 * 1024 * 1024;
@@ -29,78 +29,6 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, inner: Arc<Inner>, 
         .await;
     if let Err(e) = result {
         log::error!("stand-in server failed: {e}");
-    }
-}
-
-/// One multipart part (or, for JSON/form requests, nothing).
-pub(crate) struct UploadedFile {
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub bytes: Vec<u8>,
-}
-
-/// Decoded request parameters.
-#[derive(Default)]
-pub(crate) struct Params {
-    pub map: Map<String, Value>,
-    /// Multipart parts that carried a file name (uploads), by part name.
-    pub files: HashMap<String, UploadedFile>,
-}
-
-impl Params {
-    pub(crate) fn get(&self, k: &str) -> Option<&Value> {
-        self.map.get(k).filter(|v| !v.is_null())
-    }
-
-    pub(crate) fn has(&self, k: &str) -> bool {
-        self.get(k).is_some()
-    }
-
-    /// A parameter as a string (numbers and booleans are stringified).
-    pub(crate) fn str(&self, k: &str) -> Option<String> {
-        match self.get(k)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            other => Some(other.to_string()),
-        }
-    }
-
-    pub(crate) fn i64(&self, k: &str) -> Option<i64> {
-        match self.get(k)? {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn bool(&self, k: &str) -> bool {
-        match self.get(k) {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) => {
-                matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1")
-            }
-            Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-            _ => false,
-        }
-    }
-
-    /// A JSON-typed parameter; form/multipart clients send these as JSON
-    /// strings. `err` is the description used when it does not parse.
-    pub(crate) fn json(&self, k: &str, err: &str) -> Result<Option<Value>, ApiErr> {
-        match self.get(k) {
-            None => Ok(None),
-            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(|_| ApiErr::bad_request(err)),
-            Some(v) => Ok(Some(v.clone())),
-        }
-    }
-
-    fn record(&self) -> Value {
-        let mut m = self.map.clone();
-        for (name, f) in &self.files {
-            m.insert(name.clone(), json!({ "file_name": f.file_name, "size": f.bytes.len() }));
-        }
-        Value::Object(m)
     }
 }
 
@@ -133,25 +61,6 @@ fn token_shaped(token: &str) -> bool {
                 && secret.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
         }
         None => false,
-    }
-}
-
-fn envelope(outcome: &Result<Success, ApiErr>) -> (u16, Value) {
-    match outcome {
-        Ok(s) => {
-            let mut body = json!({ "ok": true, "result": s.result });
-            if let Some(d) = s.description {
-                body["description"] = json!(d);
-            }
-            (200, body)
-        }
-        Err(e) => {
-            let mut body = json!({ "ok": false, "error_code": e.code, "description": e.description });
-            if let Some(p) = &e.parameters {
-                body["parameters"] = p.clone();
-            }
-            (e.code, body)
-        }
     }
 }
 
@@ -292,7 +201,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
 /// Waits while the target chat has a [`Fault::Hang`]; true if it had one.
 async fn hang(inner: &Inner, p: &Params) -> bool {
     let Some(chat) = p.i64("chat_id") else { return false };
-    let hung = || inner.lock().faults.get(&chat) == Some(&super::Fault::Hang);
+    let hung = || inner.lock().faults.get(&chat) == Some(&crate::Fault::Hang);
     if !hung() {
         return false;
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::Button;
+use crate::Button;
 
 /// Fields of an `InlineKeyboardButton` that make it do something; exactly one
 /// must be present.
