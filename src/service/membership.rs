@@ -152,6 +152,10 @@ impl Service {
             // A right code ends the run of wrong ones.
             tx.del(T::Meta, super::access::attempts_key(caller.user))?;
             let mut notes = vec![];
+            // Whoever joins starts as a pending parent of a family, until answered.
+            let pending = |centre, fid| {
+                Member::new(caller.user, centre, name.clone(), MemberStatus::Pending, Role::Parent, Some(fid), now)
+            };
             match invite {
                 Invite::Centre(cid) => {
                     let centre = centre(tx, cid)?;
@@ -176,15 +180,7 @@ impl Service {
                             JoinResult::Requested { centre_name: centre.name.clone() },
                         ),
                     };
-                    let m = Member::new(
-                        caller.user,
-                        cid,
-                        name.clone(),
-                        MemberStatus::Pending,
-                        Role::Parent,
-                        Some(fid),
-                        now,
-                    );
+                    let m = pending(cid, fid);
                     put_member(tx, &m)?;
                     tell_all(
                         &mut notes,
@@ -197,15 +193,7 @@ impl Service {
                     let fam = family(tx, fid)?;
                     let centre = centre(tx, fam.centre)?;
                     // Not a guardian yet: pending, off the family's list, until answered.
-                    let m = Member::new(
-                        caller.user,
-                        fam.centre,
-                        name.clone(),
-                        MemberStatus::Pending,
-                        Role::Parent,
-                        Some(fid),
-                        now,
-                    );
+                    let m = pending(fam.centre, fid);
                     put_member(tx, &m)?;
                     let req = super::access::GuardianRequest {
                         user: caller.user,

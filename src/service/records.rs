@@ -122,6 +122,9 @@ pub fn put_shift(tx: &Tx, s: &Shift) -> Res<()> {
     Ok(())
 }
 
+// `booking_in`/`signup_in` and `booking`/`signup` are alike on purpose: each kind is its
+// own tree, type and not-found answer, and a generic reader would need a trait for three
+// lines each.
 pub fn booking_in(tx: &Tx, centre: CentreId, id: BookingId) -> Res<Booking> {
     match tx.get::<Booking>(T::Bookings, Key::new().u64(id.0))? {
         Some(b) if b.centre == centre => Ok(b),
