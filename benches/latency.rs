@@ -1,7 +1,7 @@
 //! Time from update to reply, as people see it: the real `huzhu` binary against the Bot
 //! API stand-in (as the end-to-end tests run it), next to a bare teloxide echo bot (no
-//! limiter) on its own stand-in as the reference. Then a broadcast to 1,000 members and
-//! a rush of 500 members pressing *book* once within 5 s.
+//! limiter, in its own process like huzhu) on its own stand-in as the reference. Then a
+//! broadcast to 1,000 members and a rush of 500 members pressing *book* once within 5 s.
 //!
 //! cargo bench --bench latency
 //!
@@ -107,15 +107,27 @@ async fn wait_polling(standin: &StandIn) {
 }
 
 /// A bare teloxide echo bot, no limiter: the framework's own reply time.
-fn spawn_echo(standin: &StandIn) -> tokio::task::JoinHandle<()> {
-    let bot = Bot::new(standin.token()).set_api_url(standin.api_url().parse().expect("url"));
-    tokio::spawn(async move {
-        teloxide::repl(bot, |bot: Bot, msg: Message| async move {
-            bot.send_message(msg.chat.id, msg.text().unwrap_or("echo")).await?;
-            Ok(())
-        })
-        .await;
+/// The reference bot runs in its own process, like huzhu: this bench binary started
+/// again with `ECHO_BOT_API` set (an in-process echo bot would share the stand-in's
+/// runtime and skip the hops between processes that huzhu's replies pay).
+fn spawn_echo(standin: &StandIn) -> Child {
+    Command::new(std::env::current_exe().expect("the bench binary"))
+        .env("ECHO_BOT_API", standin.api_url())
+        .env("ECHO_BOT_TOKEN", standin.token())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the echo bot")
+}
+
+/// The bare teloxide echo bot (no limiter), when this binary is started as one.
+async fn run_echo_bot(api: String, token: String) {
+    let bot = Bot::new(token).set_api_url(api.parse().expect("url"));
+    teloxide::repl(bot, |bot: Bot, msg: Message| async move {
+        bot.send_message(msg.chat.id, msg.text().unwrap_or("echo")).await?;
+        Ok(())
     })
+    .await;
 }
 
 /// Starts of replies (sendMessage or editMessageText) per chat since `since`, in order.
@@ -196,6 +208,9 @@ async fn load(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    if let (Ok(api), Ok(token)) = (std::env::var("ECHO_BOT_API"), std::env::var("ECHO_BOT_TOKEN")) {
+        return run_echo_bot(api, token).await;
+    }
     println!(
         "machine: {} cores; huzhu release binary against the in-process stand-in",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
@@ -208,7 +223,7 @@ async fn main() {
     for m in &echo_members {
         echo_standin.register_user(m);
     }
-    let echo = spawn_echo(&echo_standin);
+    let mut echo = spawn_echo(&echo_standin);
     wait_polling(&echo_standin).await;
     let echo13 = load(&echo_standin, &echo_members[..20], 13.0, 8, |s, m, _| {
         s.send_text(m, "/balance");
@@ -220,7 +235,8 @@ async fn main() {
     })
     .await;
     print("echo bot, 50 members at 25 updates/s", &echo25);
-    echo.abort();
+    let _ = echo.kill();
+    let _ = echo.wait();
     echo_standin.shutdown().await;
 
     // ----- huzhu -----

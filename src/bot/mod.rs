@@ -396,12 +396,17 @@ async fn on_callback(
     if let Some(text) = toast {
         answer = answer.text(text.chars().take(190).collect::<String>()).show_alert(true);
     }
-    if let Err(e) = answer.await {
+    // The answer to the press and the reply go out together: the reply does not wait
+    // for a round trip it does not need.
+    let reply = async {
+        if !handled.error {
+            let editable = q.regular_message().map(|m| m.id);
+            send_reply(&tg, &svc, chat, editable, &handled).await;
+        }
+    };
+    let (answered, ()) = tokio::join!(answer.send(), reply);
+    if let Err(e) = answered {
         log::warn!("answerCallbackQuery failed: {e}");
-    }
-    if !handled.error {
-        let editable = q.regular_message().map(|m| m.id);
-        send_reply(&tg, &svc, chat, editable, &handled).await;
     }
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
     finish(&svc, &inbox, &update, handled.state.clone().map(|s| (chat, s))).await;
