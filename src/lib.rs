@@ -1,6 +1,7 @@
 //! huzhu (互助): runs community parent-child mutual-aid childcare centres.
 //! See ARCHITECTURE.md for the code map.
 
+pub mod allocation;
 pub mod bot;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,904 @@
+//! The fair allocation round's engine (issue 14): every wish of a week at once.
+//!
+//! Pure: the capacity facts of the shifts, the wishes, each family's standing and credit,
+//! and a seed go in; placements and, for every wished shift not placed, a reason come out.
+//! Integer arithmetic only; the only randomness is a ChaCha20 lottery seeded with `seed`
+//! (a stable algorithm, so a recorded seed re-derives the same result on any build).
+//!
+//! The objective, in order:
+//! 1. place as many child-shifts as the capacity rules of `rota` allow (age-weighted load,
+//!    class caps, the mixed-class cap, room), within each wish's `max`, each family's
+//!    credit, and never one child in two overlapping shifts;
+//! 2. among those, prefer families who received least care relative to what they
+//!    contributed (`standing`, lower first): the fairness score is the sum over placements
+//!    of the family's `need` (how many families in the round stand strictly higher);
+//! 3. then higher-ranked wishes (the rank score: the sum of the placed choices' positions,
+//!    0 = first choice; lower is better);
+//! 4. remaining ties by the lottery: families drawn in a seeded order.
+//!
+//! The algorithm: a greedy pass in priority order (neediest family first, lottery among
+//! equals, each child's choices in its order), then local improvement until nothing
+//! changes, each step improving (placed, fairness, rank) lexicographically:
+//! - augmenting paths: a child with room left in its wish enters a shift, the child it
+//!   displaces moves to another of its wished shifts, and so on until one enters a shift
+//!   with room (a breadth-first search over (shift, age group) states; searches that fail
+//!   leave their states marked dead until the next success, so failures cost little);
+//! - re-packing a shift lightest first: since the load budget favours light children, one
+//!   heavier child may give way to two lighter ones who wished for the shift (placed + 1);
+//! - fairness swaps: a child of a needier family (or luckier, at equal need) takes the place
+//!   of one whose family comes later, when the shift's rules allow the exchange;
+//! - rank moves: a placed child moves up to a better-ranked choice that has room;
+//! - a fill pass places whatever still fits directly.
+//!
+//! `tests/allocation.rs` checks the count against an exact integer program and the rules
+//! with `rota::check` independently; `benches/allocation.rs` measures both.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::AgeGroup;
+use crate::policy::Policy;
+use crate::rota::{self, Misfit, Occupancy};
+
+/// What the engine must know of one shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftFacts {
+    /// Caregivers on duty: professional staff plus volunteers signed up.
+    pub caregivers: u32,
+    /// Room places.
+    pub capacity: u32,
+    /// Children already confirmed, by age group (the round adds to them).
+    pub confirmed: Occupancy,
+    /// Credit minutes one child's place costs.
+    pub cost: i64,
+    /// Day number (any consistent count, e.g. days from CE) and minutes of the day
+    /// [start, end): a child is never placed in two shifts that overlap.
+    pub day: i32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl ShiftFacts {
+    pub fn overlaps(&self, other: &ShiftFacts) -> bool {
+        self.day == other.day && self.start < other.end && other.start < self.end
+    }
+}
+
+/// One family taking part in the round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyFacts {
+    /// Care received minus care contributed over the last weeks (credit minutes): the
+    /// lower, the more the family is owed, the earlier it comes.
+    pub standing: i64,
+    /// What the family may spend: balance plus overdraft (minutes).
+    pub credit: i64,
+}
+
+/// One wished shift of a child, with the child's age group on that shift's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    /// Index into `Problem::shifts`.
+    pub shift: usize,
+    pub group: AgeGroup,
+}
+
+/// One child's wish: shifts in order of preference and how many of them at most.
+/// Every wish is a different child.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishFacts {
+    /// Index into `Problem::families`.
+    pub family: usize,
+    pub choices: Vec<Choice>,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub policy: Policy,
+    pub shifts: Vec<ShiftFacts>,
+    pub families: Vec<FamilyFacts>,
+    pub wishes: Vec<WishFacts>,
+}
+
+/// Why a wished shift was not placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// Room, class or mixed-class cap reached.
+    Full,
+    /// Not enough caregivers signed up for one more child of this age.
+    Caregivers,
+    /// The family's credit would not cover it.
+    Credit,
+    /// The child got a shift at the same time.
+    Overlap,
+    /// The wish already got as many shifts as it asked for (not a refusal).
+    Enough,
+}
+
+/// What one wish got.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WishOutcome {
+    /// Shifts placed (indices into `Problem::shifts`), in the wish's order.
+    pub placed: Vec<usize>,
+    /// Every other wished shift, in the wish's order, with why it was not placed.
+    pub refused: Vec<(usize, Reason)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub seed: u64,
+    /// One per wish, in the input order.
+    pub wishes: Vec<WishOutcome>,
+    /// Child-shifts placed.
+    pub placed: usize,
+    /// Sum over placements of the family's need (higher is fairer).
+    pub fairness: i64,
+    /// Sum over placements of the choice's position (0 = first choice; lower is better).
+    pub rank: i64,
+}
+
+impl Allocation {
+    /// (wish, shift) pairs placed, in wish order.
+    pub fn placements(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.wishes.iter().enumerate().flat_map(|(w, o)| o.placed.iter().map(move |s| (w, *s)))
+    }
+}
+
+/// Each family's need: how many families of the round stand strictly higher (received
+/// more relative to what they contributed). The neediest has the largest need.
+pub fn needs(families: &[FamilyFacts]) -> Vec<i64> {
+    let mut sorted: Vec<i64> = families.iter().map(|f| f.standing).collect();
+    sorted.sort_unstable();
+    families.iter().map(|f| (sorted.len() - sorted.partition_point(|x| *x <= f.standing)) as i64).collect()
+}
+
+/// The fairness and rank scores of a set of placements given as (wish, choice position).
+pub fn scores(problem: &Problem, placed: impl IntoIterator<Item = (usize, usize)>) -> (i64, i64) {
+    let need = needs(&problem.families);
+    placed.into_iter().fold((0, 0), |(f, r), (w, pos)| (f + need[problem.wishes[w].family], r + pos as i64))
+}
+
+const NONE: u32 = u32::MAX;
+/// Safety net on the improvement rounds (each round improves the objective, so they end
+/// anyway; in practice a handful).
+const MAX_ROUNDS: usize = 200;
+
+/// Allocates every wish at once. Deterministic in `(problem, seed)`.
+pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
+    // Two starts: the fair one (priority order) and the dense one (lightest children
+    // first, which is what the load budget rewards); each improved locally, the better
+    // kept (more placed, then fairer, then better ranks; the fair one on a tie).
+    let fair = improve(Engine::new(problem, seed), false);
+    let dense = improve(Engine::new(problem, seed), true);
+    if (dense.placed, dense.fairness, -dense.rank) > (fair.placed, fair.fairness, -fair.rank) {
+        dense
+    } else {
+        fair
+    }
+}
+
+fn improve(mut e: Engine<'_>, lightest_first: bool) -> Allocation {
+    if lightest_first {
+        e.fill_lightest_first();
+    }
+    e.fill();
+    for _ in 0..MAX_ROUNDS {
+        let mut changed = e.augment_all();
+        changed |= e.repack_all();
+        changed |= e.swap_all();
+        changed |= e.improve_ranks();
+        changed |= e.fill();
+        if !changed {
+            // The costlier tentative moves only once the others found nothing.
+            changed = e.kick_all();
+        }
+        if !changed {
+            break;
+        }
+    }
+    e.result()
+}
+
+/// The working state. Choices are flattened: choice `c` belongs to wish `wish_of[c]`.
+struct Engine<'a> {
+    p: &'a Problem,
+    seed: u64,
+    need: Vec<i64>,
+    /// Wish indices, best priority first; `prio[w]` is the wish's place in it.
+    order: Vec<u32>,
+    prio: Vec<u32>,
+    off: Vec<u32>,
+    wish_of: Vec<u32>,
+    shift_of: Vec<u32>,
+    group_of: Vec<AgeGroup>,
+    pos_of: Vec<u32>,
+    /// Choice ids wanting each shift.
+    wanted_by: Vec<Vec<u32>>,
+    // State.
+    chosen: Vec<bool>,
+    count: Vec<u32>,
+    spent: Vec<i64>,
+    occ: Vec<Occupancy>,
+    in_shift: Vec<Vec<u32>>,
+    // Search scratch.
+    mark: Vec<u32>,
+    epoch: u32,
+    par_choice: Vec<u32>,
+    par_node: Vec<u32>,
+    par_leave: Vec<u32>,
+    queue: Vec<u32>,
+    /// Each family's wishes.
+    family_wishes: Vec<Vec<u32>>,
+    /// While a tentative move runs: every add (true) and remove (false), to undo it.
+    log: Option<Vec<(bool, u32)>>,
+}
+
+impl<'a> Engine<'a> {
+    fn new(p: &'a Problem, seed: u64) -> Self {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let fam_ticket: Vec<u64> = p.families.iter().map(|_| rng.gen()).collect();
+        let wish_ticket: Vec<u64> = p.wishes.iter().map(|_| rng.gen()).collect();
+        let need = needs(&p.families);
+        let mut order: Vec<u32> = (0..p.wishes.len() as u32).collect();
+        order.sort_by_key(|w| {
+            let wish = &p.wishes[*w as usize];
+            let f = wish.family;
+            (p.families[f].standing, fam_ticket[f], f, wish_ticket[*w as usize], *w)
+        });
+        let mut prio = vec![0; p.wishes.len()];
+        for (i, w) in order.iter().enumerate() {
+            prio[*w as usize] = i as u32;
+        }
+        let mut off = Vec::with_capacity(p.wishes.len() + 1);
+        let (mut wish_of, mut shift_of, mut group_of, mut pos_of) = (vec![], vec![], vec![], vec![]);
+        let mut wanted_by = vec![Vec::new(); p.shifts.len()];
+        for (w, wish) in p.wishes.iter().enumerate() {
+            off.push(wish_of.len() as u32);
+            let start = shift_of.len();
+            for (pos, ch) in wish.choices.iter().enumerate() {
+                // A shift named twice counts once (its first, better, position).
+                if ch.shift >= p.shifts.len() || shift_of[start..].contains(&(ch.shift as u32)) {
+                    continue;
+                }
+                wanted_by[ch.shift].push(wish_of.len() as u32);
+                wish_of.push(w as u32);
+                shift_of.push(ch.shift as u32);
+                group_of.push(ch.group);
+                pos_of.push(pos as u32);
+            }
+        }
+        off.push(wish_of.len() as u32);
+        let mut family_wishes = vec![Vec::new(); p.families.len()];
+        for (w, wish) in p.wishes.iter().enumerate() {
+            if let Some(list) = family_wishes.get_mut(wish.family) {
+                list.push(w as u32);
+            }
+        }
+        let n = wish_of.len();
+        let nodes = p.shifts.len() * 3;
+        Engine {
+            p,
+            seed,
+            need,
+            order,
+            prio,
+            off,
+            wish_of,
+            shift_of,
+            group_of,
+            pos_of,
+            wanted_by,
+            chosen: vec![false; n],
+            count: vec![0; p.wishes.len()],
+            spent: vec![0; p.families.len()],
+            occ: p.shifts.iter().map(|s| s.confirmed).collect(),
+            in_shift: vec![Vec::new(); p.shifts.len()],
+            mark: vec![0; nodes],
+            epoch: 1,
+            par_choice: vec![NONE; nodes],
+            par_node: vec![NONE; nodes],
+            par_leave: vec![NONE; nodes],
+            queue: Vec::new(),
+            family_wishes,
+            log: None,
+        }
+    }
+
+    fn choices(&self, w: usize) -> std::ops::Range<usize> {
+        self.off[w] as usize..self.off[w + 1] as usize
+    }
+
+    fn family(&self, c: usize) -> usize {
+        self.p.wishes[self.wish_of[c] as usize].family
+    }
+
+    fn cost(&self, s: usize) -> i64 {
+        self.p.shifts[s].cost
+    }
+
+    fn fits(&self, s: usize, occ: &Occupancy) -> bool {
+        let sh = &self.p.shifts[s];
+        rota::check(occ, sh.caregivers, sh.capacity, &self.p.policy).is_ok()
+    }
+
+    fn misfit(&self, s: usize, g: AgeGroup) -> Result<(), Misfit> {
+        let sh = &self.p.shifts[s];
+        rota::can_add(&self.occ[s], g, sh.caregivers, sh.capacity, &self.p.policy)
+    }
+
+    /// Whether wish `w` has a chosen shift overlapping `s` (other than `except`).
+    fn overlaps(&self, w: usize, s: usize, except: usize) -> bool {
+        let sh = &self.p.shifts[s];
+        self.choices(w).any(|c| {
+            self.chosen[c] && {
+                let o = self.shift_of[c] as usize;
+                o != except && (o == s || sh.overlaps(&self.p.shifts[o]))
+            }
+        })
+    }
+
+    /// Choice `c` could be added for its wish (not counting the shift's capacity).
+    fn eligible(&self, c: usize) -> bool {
+        let w = self.wish_of[c] as usize;
+        let s = self.shift_of[c] as usize;
+        let f = self.family(c);
+        !self.chosen[c]
+            && self.count[w] < self.p.wishes[w].max
+            && self.spent[f] + self.cost(s) <= self.p.families[f].credit
+            && !self.overlaps(w, s, usize::MAX)
+    }
+
+    fn has_spare(&self, w: usize) -> bool {
+        self.count[w] < self.p.wishes[w].max && self.choices(w).any(|c| self.eligible(c))
+    }
+
+    fn add(&mut self, c: usize) {
+        let s = self.shift_of[c] as usize;
+        let f = self.family(c);
+        self.chosen[c] = true;
+        self.count[self.wish_of[c] as usize] += 1;
+        self.spent[f] += self.cost(s);
+        self.occ[s].add(self.group_of[c]);
+        self.in_shift[s].push(c as u32);
+        if let Some(log) = &mut self.log {
+            log.push((true, c as u32));
+        }
+    }
+
+    fn remove(&mut self, c: usize) {
+        let s = self.shift_of[c] as usize;
+        let f = self.family(c);
+        self.chosen[c] = false;
+        self.count[self.wish_of[c] as usize] -= 1;
+        self.spent[f] -= self.cost(s);
+        self.occ[s].counts[self.group_of[c].index()] -= 1;
+        let list = &mut self.in_shift[s];
+        if let Some(i) = list.iter().position(|x| *x == c as u32) {
+            list.swap_remove(i);
+        }
+        if let Some(log) = &mut self.log {
+            log.push((false, c as u32));
+        }
+    }
+
+    /// Places every eligible choice that fits as things stand, in priority order.
+    fn fill(&mut self) -> bool {
+        let mut changed = false;
+        for i in 0..self.order.len() {
+            let w = self.order[i] as usize;
+            for c in self.choices(w) {
+                if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+                    self.add(c);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// The dense start: every wished place in order of the child's load (lightest first),
+    /// then priority, then the wish's own order.
+    fn fill_lightest_first(&mut self) {
+        let policy = &self.p.policy;
+        let mut all: Vec<u32> = (0..self.wish_of.len() as u32).collect();
+        all.sort_by_key(|c| {
+            let c = *c as usize;
+            (policy.load_of(self.group_of[c]), self.prio[self.wish_of[c] as usize], self.pos_of[c])
+        });
+        for c in all {
+            let c = c as usize;
+            if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+                self.add(c);
+            }
+        }
+    }
+
+    /// Augmenting paths for every wish with room left, in priority order.
+    fn augment_all(&mut self) -> bool {
+        let mut changed = false;
+        self.epoch += 1;
+        for i in 0..self.order.len() {
+            let w = self.order[i] as usize;
+            while self.has_spare(w) && self.augment(w) {
+                changed = true;
+                self.epoch += 1;
+            }
+        }
+        changed
+    }
+
+    /// One more placement for wish `k`, moving others along a path if needed.
+    fn augment(&mut self, k: usize) -> bool {
+        self.augment_within(k, usize::MAX)
+    }
+
+    /// `augment`, giving up once `limit` states were reached.
+    fn augment_within(&mut self, k: usize, limit: usize) -> bool {
+        let ep = self.epoch;
+        self.queue.clear();
+        for c in self.choices(k) {
+            if !self.eligible(c) {
+                continue;
+            }
+            let n = self.shift_of[c] as usize * 3 + self.group_of[c].index();
+            if self.mark[n] == ep {
+                continue;
+            }
+            self.mark[n] = ep;
+            self.par_choice[n] = c as u32;
+            self.par_node[n] = NONE;
+            self.par_leave[n] = NONE;
+            self.queue.push(n as u32);
+        }
+        let mut head = 0;
+        while head < self.queue.len() && head < limit {
+            let n = self.queue[head] as usize;
+            head += 1;
+            let (s, g) = (n / 3, AgeGroup::ALL[n % 3]);
+            if self.misfit(s, g).is_ok() {
+                if self.apply_path(n) {
+                    return true;
+                }
+                continue;
+            }
+            // Which groups could give way to `g` here.
+            let mut gives = [false; 3];
+            for h in AgeGroup::ALL {
+                if self.occ[s].counts[h.index()] > 0 {
+                    let mut o = self.occ[s];
+                    o.counts[h.index()] -= 1;
+                    o.add(g);
+                    gives[h.index()] = self.fits(s, &o);
+                }
+            }
+            if gives == [false; 3] {
+                continue;
+            }
+            for i in 0..self.in_shift[s].len() {
+                let y = self.in_shift[s][i] as usize;
+                if !gives[self.group_of[y].index()] {
+                    continue;
+                }
+                let wy = self.wish_of[y] as usize;
+                let fy = self.family(y);
+                let budget = self.p.families[fy].credit - self.spent[fy] + self.cost(s);
+                for c2 in self.choices(wy) {
+                    if self.chosen[c2] {
+                        continue;
+                    }
+                    let s2 = self.shift_of[c2] as usize;
+                    let n2 = s2 * 3 + self.group_of[c2].index();
+                    if self.mark[n2] == ep || self.cost(s2) > budget || self.overlaps(wy, s2, s) {
+                        continue;
+                    }
+                    self.mark[n2] = ep;
+                    self.par_choice[n2] = c2 as u32;
+                    self.par_node[n2] = n as u32;
+                    self.par_leave[n2] = y as u32;
+                    self.queue.push(n2 as u32);
+                }
+            }
+        }
+        false
+    }
+
+    /// Applies the path ending at node `t`; undoes it if it broke a wish's limits (a child
+    /// moved twice, a family paying for two moves).
+    fn apply_path(&mut self, t: usize) -> bool {
+        let mut log: Vec<(bool, usize)> = Vec::new();
+        let mut n = t;
+        loop {
+            let c = self.par_choice[n] as usize;
+            self.add(c);
+            log.push((true, c));
+            if self.par_node[n] == NONE {
+                break;
+            }
+            let leave = self.par_leave[n] as usize;
+            self.remove(leave);
+            log.push((false, leave));
+            n = self.par_node[n] as usize;
+        }
+        if self.valid_after(&log) {
+            return true;
+        }
+        for (added, c) in log.into_iter().rev() {
+            if added {
+                self.remove(c);
+            } else {
+                self.add(c);
+            }
+        }
+        false
+    }
+
+    fn valid_after(&self, log: &[(bool, usize)]) -> bool {
+        log.iter().all(|(_, c)| {
+            let c = *c;
+            let w = self.wish_of[c] as usize;
+            let f = self.family(c);
+            let s = self.shift_of[c] as usize;
+            self.count[w] <= self.p.wishes[w].max
+                && self.spent[f] <= self.p.families[f].credit
+                && self.fits(s, &self.occ[s])
+                && !self.choices(w).any(|a| {
+                    self.chosen[a]
+                        && self.choices(w).any(|b| {
+                            b > a
+                                && self.chosen[b]
+                                && self.p.shifts[self.shift_of[a] as usize]
+                                    .overlaps(&self.p.shifts[self.shift_of[b] as usize])
+                        })
+                })
+        })
+    }
+
+    /// Re-packs each shift lightest first from its children and the eligible wishes for it;
+    /// applied where that places more.
+    fn repack_all(&mut self) -> bool {
+        let mut changed = false;
+        for s in 0..self.p.shifts.len() {
+            changed |= self.repack(s);
+        }
+        changed
+    }
+
+    fn repack(&mut self, s: usize) -> bool {
+        let policy = &self.p.policy;
+        let mut cands: Vec<u32> = self.in_shift[s].clone();
+        let current = cands.len();
+        for &c in &self.wanted_by[s] {
+            let c = c as usize;
+            let w = self.wish_of[c] as usize;
+            // Credit is checked below, with what the family's children leaving give back.
+            if !self.chosen[c] && self.count[w] < self.p.wishes[w].max && !self.overlaps(w, s, usize::MAX) {
+                cands.push(c as u32);
+            }
+        }
+        if cands.len() == current {
+            return false;
+        }
+        // Lightest first; then placed before newcomers; then priority.
+        cands.sort_by_key(|c| {
+            let c = *c as usize;
+            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+        });
+        // What each family spends outside this shift, then each child kept here adds its cost.
+        let mut spend: Vec<(usize, i64)> = Vec::new();
+        for &c in &cands {
+            let f = self.family(c as usize);
+            if !spend.iter().any(|(x, _)| *x == f) {
+                let here = self.in_shift[s].iter().filter(|y| self.family(**y as usize) == f).count() as i64;
+                spend.push((f, self.spent[f] - here * self.cost(s)));
+            }
+        }
+        let mut occ = self.p.shifts[s].confirmed;
+        let mut keep = Vec::with_capacity(cands.len());
+        for &c in &cands {
+            let c = c as usize;
+            let g = self.group_of[c];
+            let f = self.family(c);
+            let Some(i) = spend.iter().position(|(x, _)| *x == f) else { continue };
+            if !self.fits(s, &occ.with(g)) || spend[i].1 + self.cost(s) > self.p.families[f].credit {
+                continue;
+            }
+            spend[i].1 += self.cost(s);
+            occ.add(g);
+            keep.push(c);
+        }
+        if keep.len() <= current {
+            return false;
+        }
+        let leaving: Vec<u32> = self.in_shift[s].iter().copied().filter(|c| !keep.contains(&(*c as usize))).collect();
+        for c in leaving {
+            self.remove(c as usize);
+        }
+        for c in keep {
+            if !self.chosen[c] {
+                self.add(c);
+            }
+        }
+        true
+    }
+
+    /// Count-preserving swaps in favour of wishes with better priority.
+    fn swap_all(&mut self) -> bool {
+        let mut changed = false;
+        for i in 0..self.order.len() {
+            let k = self.order[i] as usize;
+            'choices: for c in self.choices(k) {
+                if !self.has_spare(k) {
+                    break;
+                }
+                if !self.eligible(c) {
+                    continue;
+                }
+                let s = self.shift_of[c] as usize;
+                let g = self.group_of[c];
+                // The latest-priority child whose place `c` could take.
+                let mut best: Option<usize> = None;
+                for &y in &self.in_shift[s] {
+                    let y = y as usize;
+                    if self.prio[self.wish_of[y] as usize] <= self.prio[k] {
+                        continue;
+                    }
+                    if best.is_some_and(|b| self.prio[self.wish_of[b] as usize] >= self.prio[self.wish_of[y] as usize])
+                    {
+                        continue;
+                    }
+                    let mut o = self.occ[s];
+                    o.counts[self.group_of[y].index()] -= 1;
+                    o.add(g);
+                    if self.fits(s, &o) {
+                        best = Some(y);
+                    }
+                }
+                let Some(y) = best else { continue 'choices };
+                // A child of the same family leaving may free the credit it needs; check after.
+                self.remove(y);
+                if self.eligible(c) {
+                    self.add(c);
+                    changed = true;
+                } else {
+                    self.add(y);
+                }
+            }
+        }
+        changed
+    }
+
+    /// Moves placed children up to better-ranked choices that have room.
+    fn improve_ranks(&mut self) -> bool {
+        let mut changed = false;
+        for i in 0..self.order.len() {
+            let w = self.order[i] as usize;
+            for c in self.choices(w) {
+                if !self.chosen[c] {
+                    continue;
+                }
+                let s = self.shift_of[c] as usize;
+                let f = self.family(c);
+                for better in self.off[w] as usize..c {
+                    if self.chosen[better] {
+                        continue;
+                    }
+                    let s2 = self.shift_of[better] as usize;
+                    if self.spent[f] - self.cost(s) + self.cost(s2) > self.p.families[f].credit
+                        || self.overlaps(w, s2, s)
+                        || self.misfit(s2, self.group_of[better]).is_err()
+                    {
+                        continue;
+                    }
+                    self.remove(c);
+                    self.add(better);
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Tentative moves: take one child out of a shift, let in whoever then fits directly
+    /// (the shift's room, or the credit its family gets back), and search a new place for
+    /// the child taken out; kept when that places more, undone otherwise. Catches what
+    /// paths and re-packing cannot: credit freed in one family letting two others in.
+    /// Latest priority first, so the children moved are the lottery's last.
+    fn kick_all(&mut self) -> bool {
+        let mut changed = false;
+        for i in (0..self.order.len()).rev() {
+            let y = self.order[i] as usize;
+            for c in self.choices(y) {
+                if self.chosen[c] && self.kick(c) {
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Budget of the path search inside a tentative move (keeps `kick_all` linear).
+    const KICK_SEARCH: usize = 24;
+
+    fn kick(&mut self, c: usize) -> bool {
+        let s = self.shift_of[c] as usize;
+        let y = self.wish_of[c] as usize;
+        let f = self.family(c);
+        self.log = Some(Vec::new());
+        self.remove(c);
+        let mut gained = 0usize;
+        for i in 0..self.wanted_by[s].len() {
+            let c2 = self.wanted_by[s][i] as usize;
+            if c2 != c && self.eligible(c2) && self.misfit(s, self.group_of[c2]).is_ok() {
+                self.add(c2);
+                gained += 1;
+            }
+        }
+        for i in 0..self.family_wishes[f].len() {
+            let w2 = self.family_wishes[f][i] as usize;
+            for c2 in self.choices(w2) {
+                if c2 != c && self.eligible(c2) && self.misfit(self.shift_of[c2] as usize, self.group_of[c2]).is_ok() {
+                    self.add(c2);
+                    gained += 1;
+                }
+            }
+        }
+        if gained == 1 && self.has_spare(y) {
+            self.epoch += 1;
+            if self.augment_within(y, Self::KICK_SEARCH) {
+                gained += 1;
+            }
+            self.epoch += 1;
+        }
+        let log = self.log.take().unwrap_or_default();
+        if gained >= 2 {
+            return true;
+        }
+        for (added, c2) in log.into_iter().rev() {
+            if added {
+                self.remove(c2 as usize);
+            } else {
+                self.add(c2 as usize);
+            }
+        }
+        false
+    }
+
+    fn result(&self) -> Allocation {
+        let mut wishes = Vec::with_capacity(self.p.wishes.len());
+        let (mut placed, mut fairness, mut rank) = (0, 0, 0);
+        for (w, wish) in self.p.wishes.iter().enumerate() {
+            let mut out = WishOutcome::default();
+            let f = wish.family;
+            for c in self.choices(w) {
+                let s = self.shift_of[c] as usize;
+                if self.chosen[c] {
+                    out.placed.push(s);
+                    placed += 1;
+                    fairness += self.need[f];
+                    rank += self.pos_of[c] as i64;
+                    continue;
+                }
+                let reason = if self.count[w] >= wish.max {
+                    Reason::Enough
+                } else if self.overlaps(w, s, usize::MAX) {
+                    Reason::Overlap
+                } else {
+                    match self.misfit(s, self.group_of[c]) {
+                        Err(Misfit::Ratio) => Reason::Caregivers,
+                        Err(_) => Reason::Full,
+                        // It fits, so only the credit stopped it (a fill pass placed the rest).
+                        Ok(()) => Reason::Credit,
+                    }
+                };
+                out.refused.push((s, reason));
+            }
+            wishes.push(out);
+        }
+        Allocation { seed: self.seed, wishes, placed, fairness, rank }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AgeGroup::*;
+
+    fn shift(caregivers: u32, capacity: u32, day: i32, start: u32) -> ShiftFacts {
+        ShiftFacts { caregivers, capacity, confirmed: Occupancy::default(), cost: 180, day, start, end: start + 180 }
+    }
+
+    fn fam(standing: i64) -> FamilyFacts {
+        FamilyFacts { standing, credit: 10_000 }
+    }
+
+    fn wish(family: usize, choices: &[(usize, AgeGroup)], max: u32) -> WishFacts {
+        WishFacts { family, choices: choices.iter().map(|(s, g)| Choice { shift: *s, group: *g }).collect(), max }
+    }
+
+    #[test]
+    fn needs_count_families_standing_higher() {
+        assert_eq!(needs(&[fam(10), fam(-5), fam(10), fam(3)]), vec![0, 3, 0, 2]);
+    }
+
+    #[test]
+    fn light_children_win_a_crowded_shift_when_that_places_more() {
+        // One caregiver (105): the needy family's infant (35) alone, or seven older toddlers.
+        let mut wishes = vec![wish(0, &[(0, Infant)], 1)];
+        for f in 1..=7 {
+            wishes.push(wish(f, &[(0, Older)], 1));
+        }
+        let mut families = vec![fam(-100)];
+        families.extend((1..=7).map(|_| fam(0)));
+        let p = Problem { policy: Policy::default(), shifts: vec![shift(1, 12, 0, 480)], families, wishes };
+        let a = allocate(&p, 7);
+        assert_eq!(a.placed, 7);
+        assert_eq!(a.wishes[0].refused, vec![(0, Reason::Caregivers)]);
+    }
+
+    #[test]
+    fn the_needier_family_gets_the_contested_place() {
+        let p = Problem {
+            policy: Policy::default(),
+            shifts: vec![shift(1, 1, 0, 480)],
+            families: vec![fam(50), fam(-50)],
+            wishes: vec![wish(0, &[(0, Older)], 1), wish(1, &[(0, Older)], 1)],
+        };
+        for seed in 0..20 {
+            let a = allocate(&p, seed);
+            assert_eq!(a.wishes[1].placed, vec![0]);
+            assert_eq!(a.wishes[0].refused, vec![(0, Reason::Full)]);
+        }
+    }
+
+    #[test]
+    fn a_path_moves_a_flexible_child_to_make_room() {
+        // Wish 0 (first in priority) takes shift 0; wish 1 wants only shift 0; wish 0 can move.
+        let p = Problem {
+            policy: Policy::default(),
+            shifts: vec![shift(1, 1, 0, 480), shift(1, 1, 1, 480)],
+            families: vec![fam(-10), fam(10)],
+            wishes: vec![wish(0, &[(0, Older), (1, Older)], 1), wish(1, &[(0, Older)], 1)],
+        };
+        let a = allocate(&p, 1);
+        assert_eq!(a.placed, 2);
+        assert_eq!(a.wishes[0].placed, vec![1]);
+    }
+
+    #[test]
+    fn credit_overlap_and_max_are_kept() {
+        let mut p = Problem {
+            policy: Policy::default(),
+            shifts: vec![shift(2, 10, 0, 480), shift(2, 10, 0, 540), shift(2, 10, 1, 480), shift(2, 10, 2, 480)],
+            families: vec![FamilyFacts { standing: 0, credit: 360 }],
+            wishes: vec![wish(0, &[(0, Older), (1, Older), (2, Older), (3, Older)], 3)],
+        };
+        let a = allocate(&p, 3);
+        assert_eq!(a.wishes[0].placed, vec![0, 2]);
+        assert_eq!(a.wishes[0].refused, vec![(1, Reason::Overlap), (3, Reason::Credit)]);
+        p.families[0].credit = 10_000;
+        p.wishes[0].max = 2;
+        let a = allocate(&p, 3);
+        assert_eq!(a.wishes[0].placed, vec![0, 2]);
+        assert_eq!(a.wishes[0].refused, vec![(1, Reason::Enough), (3, Reason::Enough)]);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_result_and_the_lottery_decides_ties() {
+        let p = Problem {
+            policy: Policy::default(),
+            shifts: vec![shift(1, 1, 0, 480)],
+            families: (0..10).map(|_| fam(0)).collect(),
+            wishes: (0..10).map(|f| wish(f, &[(0, Older)], 1)).collect(),
+        };
+        let winners: std::collections::BTreeSet<usize> = (0..50)
+            .map(|seed| {
+                let a = allocate(&p, seed);
+                assert_eq!(a, allocate(&p, seed));
+                a.wishes.iter().position(|o| !o.placed.is_empty()).unwrap()
+            })
+            .collect();
+        assert!(winners.len() > 3, "the lottery spreads the place: {winners:?}");
+    }
+}
