@@ -41,6 +41,10 @@ struct RunArgs {
     /// `huzhu run` refuses to start while HUZHU_CLOCK_START is set.
     #[arg(long)]
     test_clock: bool,
+    /// Tests only: let HUZHU_TEST_HANG_STORE arm its fault (a store write that hangs).
+    /// Without this flag, `huzhu run` refuses to start while it is set.
+    #[arg(long)]
+    test_faults: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +93,12 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
     if config.clock_start.is_some() && !args.test_clock {
         eprintln!(
             "huzhu: HUZHU_CLOCK_START is set, which is for tests only: unset it (check .env), or pass `huzhu run --test-clock`"
+        );
+        return ExitCode::from(2);
+    }
+    if config.test_hang_store.is_some() && !args.test_faults {
+        eprintln!(
+            "huzhu: HUZHU_TEST_HANG_STORE is set, which is for tests only: unset it (check .env), or pass `huzhu run --test-faults`"
         );
         return ExitCode::from(2);
     }

@@ -127,9 +127,15 @@ impl Harness {
         // HUZHU_TEST_BIN runs the stories against another build (e.g. an older one).
         let bin = std::env::var("HUZHU_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_huzhu").to_string());
         let mut cmd = Command::new(bin);
-        // `huzhu run` refuses HUZHU_CLOCK_START unless told it is a test.
-        if self.env.iter().any(|(k, _)| k == "HUZHU_CLOCK_START") {
-            cmd.args(["run", "--test-clock"]);
+        // `huzhu run` refuses the tests' clock and faults unless told it is a test.
+        let has = |var: &str| self.env.iter().any(|(k, _)| k == var);
+        let flags: Vec<&str> = [("HUZHU_CLOCK_START", "--test-clock"), ("HUZHU_TEST_HANG_STORE", "--test-faults")]
+            .into_iter()
+            .filter(|(var, _)| has(var))
+            .map(|(_, flag)| flag)
+            .collect();
+        if !flags.is_empty() {
+            cmd.arg("run").args(flags);
         }
         cmd.current_dir(self.db_dir.path())
             .env("TELOXIDE_TOKEN", self.standin.token())
