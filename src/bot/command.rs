@@ -5,7 +5,8 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
 use crate::reminders::read_hhmm;
-use crate::service::SettingChange;
+use crate::report::Month;
+use crate::service::{ReportScope, SettingChange};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -99,6 +100,14 @@ pub enum Command {
     MyData,
     /// `/forget`: delete the caller's personal data (asks to confirm).
     Forget,
+    /// `/schedule png [DATE]`: the week from that day as a timetable picture.
+    ScheduleImage(Option<NaiveDate>),
+    /// `/calendar`: the caller's upcoming bookings and shifts as an .ics file.
+    Calendar,
+    /// `/balance export`: the family's every ledger entry as CSV.
+    BalanceExport,
+    /// `/report [YYYY-MM] [CENTRE|all]`: a month's report (this month without one).
+    Report(Option<Month>, ReportScope),
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -122,7 +131,9 @@ impl Command {
             Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
             | Forget => Concern::Membership,
             Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
-            | CancelBooking(_) | DropSignup(_) | Swap(_) => Concern::Parent,
+            | CancelBooking(_) | DropSignup(_) | Swap(_) | ScheduleImage(_) | Calendar | BalanceExport => {
+                Concern::Parent
+            }
             NewShift { .. }
             | Templates
             | TemplateAdd { .. }
@@ -147,7 +158,8 @@ impl Command {
             | Invite
             | InviteNew
             | Remove(_)
-            | RemoveFamily(_) => Concern::Coordinator,
+            | RemoveFamily(_)
+            | Report(..) => Concern::Coordinator,
             NewCentre(_) | Coordinator(..) => Concern::Admin,
         }
     }
@@ -223,6 +235,8 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
         },
         "schedule" => match words.as_slice() {
             [] => Command::Schedule(None),
+            [w] if is_picture(w) => Command::ScheduleImage(None),
+            [w, d] if is_picture(w) => Command::ScheduleImage(Some(need!(date(d), "schedule"))),
             [d] => Command::Schedule(Some(need!(date(d), "schedule"))),
             _ => return Err(usage("schedule")),
         },
@@ -237,7 +251,33 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             [s] => Command::Volunteer(Some(ShiftId(need!(id(s), "volunteer")))),
             _ => return Err(usage("volunteer")),
         },
-        "balance" => Command::Balance,
+        "balance" => match words.as_slice() {
+            [] => Command::Balance,
+            [w] if w.eq_ignore_ascii_case("export") || *w == "导出" => Command::BalanceExport,
+            _ => return Err(usage("balance")),
+        },
+        "calendar" | "ics" => match words.as_slice() {
+            [] => Command::Calendar,
+            _ => return Err(usage("calendar")),
+        },
+        "report" => {
+            let (mut month, mut scope) = (None, ReportScope::Mine);
+            if words.len() > 2 {
+                return Err(usage("report"));
+            }
+            for w in &words {
+                if let (None, Some(m)) = (month, Month::parse(w)) {
+                    month = Some(m);
+                } else if w.eq_ignore_ascii_case("all") || *w == "全部" {
+                    scope = ReportScope::All;
+                } else if let (ReportScope::Mine, Some(c)) = (scope, id(w).filter(|_| !w.contains('-'))) {
+                    scope = ReportScope::Centre(CentreId(c));
+                } else {
+                    return Err(usage("report"));
+                }
+            }
+            Command::Report(month, scope)
+        }
         "my" => Command::My,
         "cancel" => match words.as_slice() {
             [w] => match w.strip_prefix(['v', 'V']) {
@@ -447,6 +487,11 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
     })
 }
 
+/// `png` (or 图, 图片): the picture form of a listing.
+fn is_picture(w: &str) -> bool {
+    w.eq_ignore_ascii_case("png") || w.eq_ignore_ascii_case("image") || *w == *"图" || *w == *"图片"
+}
+
 /// "on"/"off" (also yes/no, 开/关).
 fn on_off(s: &str) -> Option<bool> {
     match s.to_lowercase().as_str() {
@@ -461,7 +506,7 @@ impl Command {
     /// line explains them (birth dates are the service's to judge).
     pub fn typed_dates(&self) -> Option<(&'static str, Vec<NaiveDate>)> {
         Some(match self {
-            Command::Schedule(Some(d)) => ("schedule", vec![*d]),
+            Command::Schedule(Some(d)) | Command::ScheduleImage(Some(d)) => ("schedule", vec![*d]),
             Command::NewShift { date, .. } => ("newshift", vec![*date]),
             Command::TemplateGenerate { from, to } => ("template", vec![*from, *to]),
             Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
@@ -648,6 +693,21 @@ mod tests {
         assert_eq!(p("/remove x"), Err(ParseError::Usage("remove")));
         assert_eq!(p("/mydata"), Ok(Command::MyData));
         assert_eq!(p("/forget"), Ok(Command::Forget));
+        assert_eq!(p("/calendar"), Ok(Command::Calendar));
+        assert_eq!(p("/calendar now"), Err(ParseError::Usage("calendar")));
+        assert_eq!(p("/balance export"), Ok(Command::BalanceExport));
+        assert_eq!(p("/balance everything"), Err(ParseError::Usage("balance")));
+        assert_eq!(p("/schedule png"), Ok(Command::ScheduleImage(None)));
+        assert_eq!(p("/schedule png 2026-12-07"), Ok(Command::ScheduleImage(date("2026-12-07"))));
+        let dec = Month::parse("2026-12");
+        assert_eq!(p("/report"), Ok(Command::Report(None, ReportScope::Mine)));
+        assert_eq!(p("/report 2026-12"), Ok(Command::Report(dec, ReportScope::Mine)));
+        assert_eq!(p("/report 2026-12 3"), Ok(Command::Report(dec, ReportScope::Centre(CentreId(3)))));
+        assert_eq!(p("/report all"), Ok(Command::Report(None, ReportScope::All)));
+        assert_eq!(p("/report 2026-13"), Err(ParseError::Usage("report")));
+        assert_eq!(p("/report 2026-12 2026-11"), Err(ParseError::Usage("report")));
+        assert_eq!(p("/report december"), Err(ParseError::Usage("report")));
+        assert_eq!(p("/report 2026-12 1 all"), Err(ParseError::Usage("report")));
         assert_eq!(p("/settings guardians off"), Ok(Command::Settings(Some(SettingChange::GuardianApproval(false)))));
         assert_eq!(p("/settings guardians maybe"), Err(ParseError::Usage("settings")));
     }

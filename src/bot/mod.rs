@@ -452,6 +452,9 @@ async fn send_reply(tg: &Tg, svc: &Arc<Service>, chat: ChatId, edit: Option<Mess
     if let Some((bytes, name, caption)) = &h.document {
         tg.send_file(chat, FileKind::Document, bytes.clone(), name, caption).await;
     }
+    for (kind, bytes, name, caption) in &h.files {
+        tg.send_file(chat, *kind, bytes.clone(), name, caption).await;
+    }
 }
 
 /// Tells each recipient of a notice, in their own language.

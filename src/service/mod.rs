@@ -26,6 +26,7 @@ mod membership;
 mod notice;
 mod privacy;
 mod records;
+mod report;
 mod schedule;
 mod settings;
 mod settlement;
@@ -41,6 +42,7 @@ pub use membership::JoinResult;
 pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
 pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
 pub use records::date_window;
+pub use report::{CalendarData, CentreReport, LedgerExport, LedgerLine, ReportScope};
 pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
 pub use settlement::{AutoSettle, Mark, SettleReport};
 

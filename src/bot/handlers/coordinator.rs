@@ -138,8 +138,17 @@ fn members() -> Tree {
         )))
         .branch(case![Command::Ledger(u)].endpoint(Asyncify(
             |ctx: C, u: UserId| match ctx.svc.ledger_of(ctx.user, u, 20) {
-                Ok(view) => Reply::text(render::balance(ctx.lang, ctx.tz(), &view, Some(u))).into(),
+                Ok(view) => super::exports::ledger_file(
+                    &ctx,
+                    Some(u),
+                    Reply::text(render::balance(ctx.lang, ctx.tz(), &view, Some(u))).into(),
+                ),
                 Err(e) => ctx.err(&e),
+            },
+        )))
+        .branch(case![Command::Report(month, scope)].endpoint(Asyncify(
+            |ctx: C, (month, scope): (Option<crate::report::Month>, crate::service::ReportScope)| {
+                super::exports::report(&ctx, month, scope)
             },
         )))
         .branch(case![Command::Remove(u)].endpoint(Asyncify(|ctx: C, u: UserId| {

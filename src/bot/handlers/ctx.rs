@@ -8,6 +8,7 @@ use teloxide::dptree::Handler;
 use crate::bot::callback::Callback;
 use crate::bot::dialogue::State;
 use crate::bot::render::{self, Done, Reply};
+use crate::bot::send::FileKind;
 use crate::domain::UserId;
 use crate::i18n::Lang;
 use crate::service::{Caller, Notice, Outcome, Service, ServiceError};
@@ -47,6 +48,9 @@ pub struct Handled {
     pub photo: Option<(Vec<u8>, String)>,
     /// A file to send (bytes, file name, caption): `/mydata`'s JSON document.
     pub document: Option<(Vec<u8>, String, String)>,
+    /// More files after the reply, in order (reports, timetables, calendars, exports):
+    /// kind, bytes, file name, caption.
+    pub files: Vec<(FileKind, Vec<u8>, String, String)>,
     pub state: Option<State>,
     /// The reply is a refusal (shown as a short notice for a button press).
     pub error: bool,

@@ -149,12 +149,16 @@ fn help(ctx: &Ctx) -> Reply {
     let member = ctx.svc.member(ctx.user).ok().flatten();
     let active = member.as_ref().is_some_and(|m| m.is_active());
     let coordinator = member.as_ref().is_some_and(|m| m.is_coordinator());
-    let parts: [(&str, bool); 5] = [
+    let admin = ctx.svc.is_super_admin(ctx.user);
+    let parts: [(&str, bool); 8] = [
         ("help-parent", active),
         ("help-membership", active),
+        ("help-exports-parent", active),
         ("help-coordinator", coordinator),
         ("help-coordinator-membership", coordinator),
-        ("help-admin", ctx.svc.is_super_admin(ctx.user)),
+        ("help-exports-coordinator", coordinator),
+        ("help-admin", admin),
+        ("help-exports-admin", admin),
     ];
     let mut text = ctx.l("help-everyone");
     for (key, _) in parts.iter().filter(|(_, shown)| *shown) {

@@ -12,6 +12,7 @@
 mod admin;
 mod coordinator;
 mod ctx;
+mod exports;
 mod membership;
 mod parent;
 

@@ -14,6 +14,7 @@ use crate::service::{BalanceView, Event, Reminder, RosterView, ServiceError, Shi
 use crate::t;
 
 mod done;
+pub mod exports;
 pub use done::{done, Done};
 
 /// A message to show: text and buttons (rows of label + action).

@@ -1,0 +1,93 @@
+# 报表、图表、日历和导出（/report、/schedule png、/calendar、/ledger、/balance export）
+help-exports-parent = 文件：
+    /schedule png 未来 7 天的时间表图片（绿色有空位，橙色已满，红框缺帮带）
+    /calendar 我的预约和帮带日历文件（.ics，带提醒）
+    /balance export 互助时间全部明细（CSV）
+help-exports-coordinator = 报表（协调员）：
+    /report [YYYY-MM] 月度报表：文字摘要、图表和 CSV 表格（默认本月）
+    /ledger 用户 该家庭的明细，附 CSV 文件
+help-exports-admin = 报表（管理员）：
+    /report [YYYY-MM] 所有中心的概览和一份 CSV（每个中心一行）
+    /report YYYY-MM 中心编号 某个中心的完整报表
+usage-report = 用法：/report 或 /report 2026-12（月份 01–12）；管理员：/report 2026-12 1（中心编号）或 /report 2026-12 all
+usage-calendar = 用法：/calendar
+report-title = 📊 { $centre } · { $month } 月度报表（括号内为与上月相比）
+report-line = { $metric }：{ $value }（{ $change }）
+report-files = 图表和 CSV 表格随后发送。
+report-overview-title = 📊 { $month } 各中心概览（{ $count } 个中心），详细数据见 CSV；某个中心的完整报表：/report { $month } 中心编号
+report-overview-line = #{ $id } { $centre }：{ $families } 个家庭，托育 { $hours } 小时，满员率 { $fill }
+report-none = 暂无中心。
+report-no-rate = 无
+metric-families = 活跃家庭
+metric-children = 服务儿童
+metric-child-hours = 托育时长（儿童·小时）
+metric-volunteer-hours = 帮带时长（小时）
+metric-staff-hours = 专业人员时长（小时）
+metric-fill-rate = 满员率（已约 / 提供名额）
+metric-offered = 提供名额
+metric-booked = 已约名额
+metric-waitlist = 候补未能入托
+metric-child-no-shows = 儿童缺席
+metric-volunteer-no-shows = 帮带缺席
+metric-credits-issued = 发放互助时间（小时）
+metric-credits-spent = 使用互助时间（小时）
+csv-metric = 指标
+csv-this-month = 本月
+csv-last-month = 上月
+csv-change = 变化
+csv-date = 日期
+csv-weekday = 星期
+csv-day-part = 时段
+csv-centre = 中心
+csv-centre-id = 中心编号
+csv-kind = 类型
+csv-amount = 数量（分钟）
+csv-amount-hours = 数量（小时）
+csv-balance-after = 之后余额（分钟）
+csv-shift = 时段
+csv-by = 操作人
+csv-memo = 备注
+chart-daily = 每日托育与帮带时长
+chart-child-hours = 托育（儿童·小时）
+chart-volunteer-hours = 帮带（小时）
+chart-day-axis = 日
+chart-hours-axis = 小时
+chart-fill = 各时段满员率
+chart-nothing = 无时段
+chart-caption = { $centre } · { $month } 图表
+part-morning = 上午
+part-afternoon = 下午
+part-evening = 晚上
+timetable-title = { $centre } · { $from } 起 7 天时间表
+timetable-free = 空位 { $n }
+timetable-full = 已满
+timetable-needs = 缺帮带 { $n } 人
+timetable-waiting = 候补 { $n }
+timetable-cancelled = 已取消
+timetable-empty = 无时段
+timetable-caption = 🗓 未来 7 天时间表：绿色有空位，橙色已满，红框缺帮带。
+timetable-none = 未来 7 天没有时段。
+calendar-sent = 📅 日历文件随后发送：在手机上打开它即可加入日历，提醒时间与本中心的提醒设置一致。
+calendar-empty = 📅 您没有即将到来的预约或帮带；日历文件中暂无活动。
+calendar-name = { $centre } 互助托育
+calendar-booking = 托育：{ $child }
+calendar-booking-desc = 预约 { $booking }（{ $status }）。取消：/cancel { $booking }
+calendar-signup = 帮带
+calendar-signup-desc = 帮带 { $signup }。取消：/cancel v{ $signup }
+calendar-alarm-booking = 明天托育：{ $child }
+calendar-alarm-signup = 帮带提醒：{ $hours } 小时后开始
+calendar-caption = 用日历应用打开此文件
+ledger-export-caption = 互助时间明细（CSV，可用 Excel 打开）
+ledger-export-sent = 全部 { $count } 条明细见随后发送的 CSV 文件。
+report-csv-caption = { $what }（CSV）
+report-csv-summary = 摘要
+report-csv-daily = 每日
+report-csv-fill = 满员率
+kind-start-grant = 入会赠送
+kind-hold = 预约冻结
+kind-release = 解冻
+kind-capture = 托育扣除
+kind-earn = 帮带所得
+kind-penalty = 缺席扣除
+kind-grant = 协调员调整
+usage-balance = 用法：/balance 查看余额，/balance export 导出全部明细（CSV）
