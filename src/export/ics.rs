@@ -65,7 +65,11 @@ pub fn calendar(name: &str, tz: Tz, events: &[CalEvent], stamp: DateTime<Utc>) -
             .starts(e.start)
             .ends(e.end);
         for (minutes, text) in &e.alarms {
-            ev.alarm(Alarm::display(text, Trigger::before_start(Duration::minutes(*minutes))));
+            // The crate gives an alarm a random UID and the wall clock's DTSTAMP; fixed
+            // ones keep the file the same for the same data.
+            let mut alarm = Alarm::display(text, Trigger::before_start(Duration::minutes(*minutes)));
+            alarm.uid(&format!("{}.alarm-{minutes}", e.uid)).timestamp(stamp);
+            ev.alarm(alarm);
         }
         cal.push(ev.done());
     }

@@ -1,6 +1,7 @@
 //! The coming week as a timetable picture (`/schedule png`): a column per day, a box
 //! per shift with its time, places taken, and what it lacks: free places in green, a
-//! full shift in amber, volunteers still needed in red, a cancelled one in grey.
+//! full shift in amber, volunteers still needed in red (a red frame; pink when no place
+//! is free until they come), a cancelled one in grey.
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use plotters::prelude::*;
@@ -60,15 +61,19 @@ pub const GREEN: RGBColor = RGBColor(200, 235, 200);
 pub const AMBER: RGBColor = RGBColor(255, 224, 160);
 pub const RED: RGBColor = RGBColor(235, 70, 60);
 pub const GREY: RGBColor = RGBColor(220, 220, 220);
+/// Room left but no place free until more caregivers come.
+pub const PINK: RGBColor = RGBColor(255, 214, 208);
 
-/// The colour of a shift's box.
+/// The colour of a shift's box: places free, full, short of caregivers, cancelled.
 pub fn colour(s: &Slot) -> RGBColor {
     if s.cancelled {
         GREY
     } else if s.free > 0 {
         GREEN
-    } else {
+    } else if s.booked >= s.capacity {
         AMBER
+    } else {
+        PINK
     }
 }
 
@@ -113,7 +118,7 @@ pub fn week_png(from: NaiveDate, slots: &[Slot], l: &TimetableLabels) -> Result<
                     lines.push((format!("{}/{}", s.booked, s.capacity), BLACK));
                     if s.free > 0 {
                         lines.push((n(&l.free, s.free), RGBColor(20, 110, 40)));
-                    } else {
+                    } else if s.booked >= s.capacity {
                         lines.push((n(&l.full, s.booked), RGBColor(150, 90, 0)));
                     }
                     if s.waiting > 0 {
