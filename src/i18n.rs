@@ -44,10 +44,14 @@ impl Lang {
     }
 }
 
-const ZH: &[&str] = &[include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/coordinator.ftl"),
+const ZH: &[&str] = &[
+    include_str!("../locales/zh-CN/main.ftl"),
+    include_str!("../locales/zh-CN/coordinator.ftl"),
     include_str!("../locales/zh-CN/exports.ftl"),
 ];
-const EN: &[&str] = &[include_str!("../locales/en/main.ftl"), include_str!("../locales/en/coordinator.ftl"),
+const EN: &[&str] = &[
+    include_str!("../locales/en/main.ftl"),
+    include_str!("../locales/en/coordinator.ftl"),
     include_str!("../locales/en/exports.ftl"),
 ];
 

@@ -140,7 +140,14 @@ fn the_timetable_colours_free_places_full_shifts_and_gaps() {
     let full = f.shift("2026-12-08", "09:00", "11:00", 1);
     let gone = f.shift("2026-12-09", "15:00", "17:00", 4);
     let busy = svc
-        .create_shift(&f.coord(), huzhu::testing::date("2026-12-10"), huzhu::testing::time("18:00"), huzhu::testing::time("20:00"), Some(12), Some(0))
+        .create_shift(
+            &f.coord(),
+            huzhu::testing::date("2026-12-10"),
+            huzhu::testing::time("18:00"),
+            huzhu::testing::time("20:00"),
+            Some(12),
+            Some(0),
+        )
         .unwrap()
         .value
         .id;

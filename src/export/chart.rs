@@ -94,12 +94,7 @@ pub fn report_png(r: &MonthReport, l: &ReportLabels) -> Result<Vec<u8>, String> 
         let (top, bottom) = root.split_vertically(560);
         top.draw_text(&l.title, &font_of(30.0).color(&BLACK), (30, 12)).map_err(e)?;
         let hours = |m: i64| m as f64 / 60.0;
-        let max = r
-            .days
-            .iter()
-            .map(|d| hours(d.child_minutes.max(d.volunteer_minutes)))
-            .fold(1.0f64, f64::max)
-            * 1.15;
+        let max = r.days.iter().map(|d| hours(d.child_minutes.max(d.volunteer_minutes))).fold(1.0f64, f64::max) * 1.15;
         let days = r.days.len() as i32;
         let area = top.margin(50, 10, 10, 20);
         let mut chart = ChartBuilder::on(&area)

@@ -157,8 +157,7 @@ impl Service {
             Err(ServiceError::NoFamily) => {}
             Err(e) => return Err(e),
         }
-        let signups =
-            self.my_signups(user, from)?.into_iter().filter(|(v, s)| v.is_on_duty() && ahead(s)).collect();
+        let signups = self.my_signups(user, from)?.into_iter().filter(|(v, s)| v.is_on_duty() && ahead(s)).collect();
         Ok(CalendarData { centre, bookings, signups, now })
     }
 

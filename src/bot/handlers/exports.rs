@@ -27,8 +27,13 @@ pub fn report(ctx: &Ctx, month: Option<Month>, scope: ReportScope) -> Handled {
         Err(e) => return ctx.err(&e),
     };
     let lang = ctx.lang;
-    let one = matches!(scope, ReportScope::Mine | ReportScope::Centre(_)) && list.len() == 1;
-    if !one {
+    // Every centre at a glance: asked for, or a super-admin who coordinates none.
+    let all = match scope {
+        ReportScope::All => true,
+        ReportScope::Centre(_) => false,
+        ReportScope::Mine => ctx.svc.my_coordinated_centre(ctx.user).is_err(),
+    };
+    if all || list.len() != 1 {
         let (text, (bytes, name, caption)) = words::overview(lang, &month.to_string(), &list);
         return Handled {
             reply: Reply::text(text),
@@ -51,20 +56,17 @@ pub fn report(ctx: &Ctx, month: Option<Month>, scope: ReportScope) -> Handled {
     for (bytes, name, caption) in words::report_csvs(lang, &c.centre.name, &c.report) {
         files.push((FileKind::Document, bytes, name, caption));
     }
-    Handled {
-        reply: Reply::text(words::report_message(lang, &c.centre.name, &c.report)),
-        files,
-        ..Handled::default()
-    }
+    Handled { reply: Reply::text(words::report_message(lang, &c.centre.name, &c.report)), files, ..Handled::default() }
 }
 
 /// `/schedule png [DATE]`: seven days from that day (today) as a timetable picture.
 pub fn timetable(ctx: &Ctx, from: Option<NaiveDate>) -> Handled {
     let from = from.unwrap_or_else(|| ctx.today());
-    let (views, centre) = match ctx.svc.schedule(ctx.user, from, 7).and_then(|v| Ok((v, ctx.svc.my_centre(ctx.user)?.1))) {
-        Ok(x) => x,
-        Err(e) => return ctx.err(&e),
-    };
+    let (views, centre) =
+        match ctx.svc.schedule(ctx.user, from, 7).and_then(|v| Ok((v, ctx.svc.my_centre(ctx.user)?.1))) {
+            Ok(x) => x,
+            Err(e) => return ctx.err(&e),
+        };
     let lang = ctx.lang;
     let slots: Vec<_> = views.iter().map(words::slot).collect();
     let labels = words::timetable_labels(lang, &centre.name, &from.to_string());

@@ -59,9 +59,10 @@ pub fn commands() -> Tree {
         .branch(case![Command::Balance].endpoint(Asyncify(|ctx: C| balance(&ctx))))
         .branch(case![Command::BalanceExport].endpoint(Asyncify(|ctx: C| super::exports::balance_export(&ctx))))
         .branch(case![Command::Calendar].endpoint(Asyncify(|ctx: C| super::exports::calendar(&ctx))))
-        .branch(case![Command::ScheduleImage(from)].endpoint(Asyncify(|ctx: C, from: Option<NaiveDate>| {
-            super::exports::timetable(&ctx, from)
-        })))
+        .branch(
+            case![Command::ScheduleImage(from)]
+                .endpoint(Asyncify(|ctx: C, from: Option<NaiveDate>| super::exports::timetable(&ctx, from))),
+        )
         .branch(case![Command::My].endpoint(Asyncify(|ctx: C| my(&ctx))))
         .branch(case![Command::CancelBooking(b)].endpoint(Asyncify(|ctx: C, b: BookingId| cancel_booking(&ctx, b))))
         .branch(case![Command::DropSignup(s)].endpoint(Asyncify(|ctx: C, s: SignupId| drop_signup(&ctx, s))))
