@@ -5,7 +5,7 @@
 //! UIDs, alarms at the reminder times), and the ledger's CSV (BOM, running balance).
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use icalendar::{Calendar, CalendarComponent, Component, EventLike};
+use icalendar::{Calendar, CalendarComponent, Component};
 
 use huzhu::bot::render::exports as words;
 use huzhu::domain::*;

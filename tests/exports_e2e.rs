@@ -133,6 +133,17 @@ async fn a_coordinator_gets_the_months_report_and_parents_their_files() {
     assert_eq!(files[2].kind, MessageKind::Photo);
     assert_eq!(png_size(files[2].file_bytes.as_deref().unwrap()).0, 1400);
 
+    // The button under the schedule sends the same picture.
+    let b = h.seq();
+    h.standin.send_text(&lin, "/schedule");
+    h.expect(&lin, b, "Shifts from").await;
+    let b = h.seq();
+    let r = h.press(&lin, "This week as a picture").await;
+    assert_has(&r, "The next 7 days");
+    let pics = wait_files(&h, &lin, b, 1).await;
+    assert_eq!(pics[0].kind, MessageKind::Photo);
+    assert_eq!(pics[0].file_bytes, files[2].file_bytes, "the same week, the same picture");
+
     // The coordinator's /ledger shows the entries and sends the same table.
     let before = h.seq();
     let r = h.say(&coord, &format!("/ledger {}", lin.id)).await;

@@ -91,3 +91,4 @@ kind-earn = Volunteer earnings
 kind-penalty = No-show penalty
 kind-grant = Coordinator's adjustment
 usage-balance = Usage: /balance shows your balance, /balance export sends every entry (CSV)
+btn-week-picture = 🖼 This week as a picture

@@ -91,3 +91,4 @@ kind-earn = 帮带所得
 kind-penalty = 缺席扣除
 kind-grant = 协调员调整
 usage-balance = 用法：/balance 查看余额，/balance export 导出全部明细（CSV）
+btn-week-picture = 🖼 本周时间表图片

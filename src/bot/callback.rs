@@ -19,9 +19,11 @@ pub enum Menu {
     Pending,
     Invite,
     Swaps,
+    /// The coming week as a timetable picture (under the schedule).
+    Week,
 }
 
-const MENUS: [(Menu, &str); 11] = [
+const MENUS: [(Menu, &str); 12] = [
     (Menu::Main, "main"),
     (Menu::Schedule, "sched"),
     (Menu::Book, "book"),
@@ -33,6 +35,7 @@ const MENUS: [(Menu, &str); 11] = [
     (Menu::Pending, "pend"),
     (Menu::Invite, "inv"),
     (Menu::Swaps, "swaps"),
+    (Menu::Week, "week"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,9 +90,14 @@ impl Menu {
     pub fn concern(&self) -> Concern {
         match self {
             Menu::Main | Menu::Language => Concern::Membership,
-            Menu::Schedule | Menu::Book | Menu::Volunteer | Menu::Balance | Menu::My | Menu::Children | Menu::Swaps => {
-                Concern::Parent
-            }
+            Menu::Schedule
+            | Menu::Book
+            | Menu::Volunteer
+            | Menu::Balance
+            | Menu::My
+            | Menu::Children
+            | Menu::Swaps
+            | Menu::Week => Concern::Parent,
             Menu::Pending | Menu::Invite => Concern::Coordinator,
         }
     }
@@ -204,6 +212,7 @@ mod tests {
     fn round_trips_within_64_bytes() {
         let all = [
             Callback::Menu(Menu::Swaps),
+            Callback::Menu(Menu::Week),
             Callback::SetLang(true),
             Callback::BookDay("2026-12-31".parse().unwrap()),
             Callback::BookDo(ShiftId(u64::MAX), ChildId(u64::MAX)),

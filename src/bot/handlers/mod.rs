@@ -260,6 +260,11 @@ mod tests {
             "/forget".into(),
             "/newcentre Sunny".into(),
             "/coordinator 1 1".into(),
+            "/report".into(),
+            "/report 2026-12 all".into(),
+            "/calendar".into(),
+            "/balance export".into(),
+            "/schedule png".into(),
         ];
         for text in commands.iter().map(|s| s.to_string()).chain(coordinator) {
             let cmd = command::parse(&text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));
@@ -278,6 +283,7 @@ mod tests {
             Menu::Pending,
             Menu::Invite,
             Menu::Swaps,
+            Menu::Week,
         ];
         let buttons = [
             Callback::SetLang(true),

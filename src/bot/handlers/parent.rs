@@ -84,6 +84,7 @@ pub fn buttons() -> Tree {
         .branch(menu(Menu::Book).endpoint(Asyncify(|ctx: C| book_days(&ctx))))
         .branch(menu(Menu::Volunteer).endpoint(Asyncify(|ctx: C| volunteer_list(&ctx))))
         .branch(menu(Menu::Balance).endpoint(Asyncify(|ctx: C| balance(&ctx))))
+        .branch(menu(Menu::Week).endpoint(Asyncify(|ctx: C| super::exports::timetable(&ctx, None))))
         .branch(menu(Menu::My).endpoint(Asyncify(|ctx: C| my(&ctx))))
         .branch(menu(Menu::Children).endpoint(Asyncify(|ctx: C| children(&ctx))))
         .branch(menu(Menu::Swaps).endpoint(Asyncify(|ctx: C| swaps(&ctx))))
@@ -263,6 +264,7 @@ fn schedule(ctx: &Ctx, from: NaiveDate) -> Handled {
                     (ctx.l("btn-book"), Callback::Menu(Menu::Book)),
                     (ctx.l("btn-volunteer"), Callback::Menu(Menu::Volunteer)),
                 ])
+                .with_row(vec![(ctx.l("btn-week-picture"), Callback::Menu(Menu::Week))])
                 .into()
         }
         Err(e) => ctx.err(&e),
