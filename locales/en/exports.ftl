@@ -92,3 +92,5 @@ kind-penalty = No-show penalty
 kind-grant = Coordinator's adjustment
 usage-balance = Usage: /balance shows your balance, /balance export sends every entry (CSV)
 btn-week-picture = 🖼 This week as a picture
+cmd-calendar = My calendar file (bookings and shifts)
+cmd-report = Monthly report (chart and CSV)

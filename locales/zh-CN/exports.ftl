@@ -92,3 +92,5 @@ kind-penalty = 缺席扣除
 kind-grant = 协调员调整
 usage-balance = 用法：/balance 查看余额，/balance export 导出全部明细（CSV）
 btn-week-picture = 🖼 本周时间表图片
+cmd-calendar = 我的日历文件（预约和帮带）
+cmd-report = 月度报表（图表和 CSV）
