@@ -123,8 +123,12 @@ fn the_report_chart_is_a_real_picture() {
     let (w, h, colours, ink) = decode(&png);
     assert_eq!((w, h), (chart::WIDTH, chart::HEIGHT));
     assert!(colours > 20 && ink >= 3, "a blank picture: {colours} colours, {ink}% ink");
+    let en = chart::report_png(r, &words::report_labels(Lang::En, "Liuhe", "2026-12")).unwrap();
+    assert_eq!(decode(&en).0, chart::WIDTH);
+    assert_ne!(en, png, "the words differ");
     if let Ok(dir) = std::env::var("HUZHU_KEEP_PICTURES") {
         std::fs::write(format!("{dir}/report.png"), &png).unwrap();
+        std::fs::write(format!("{dir}/report-en.png"), &en).unwrap();
     }
 }
 

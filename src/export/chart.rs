@@ -137,8 +137,8 @@ pub fn report_png(r: &MonthReport, l: &ReportLabels) -> Result<Vec<u8>, String> 
             .map_err(e)?;
 
         // The fill grid: weekdays across, parts of the day down.
-        bottom.draw_text(&l.fill_caption, &font_of(24.0).color(&BLACK), (30, 10)).map_err(e)?;
-        let (x0, y0, cell_w, cell_h) = (150, 60, 140, 105);
+        bottom.draw_text(&l.fill_caption, &font_of(24.0).color(&BLACK), (30, 0)).map_err(e)?;
+        let (x0, y0, cell_w, cell_h) = (150, 66, 140, 104);
         for (i, w) in l.weekdays.iter().enumerate() {
             let x = x0 + i as i32 * cell_w;
             bottom.draw_text(w, &font_of(20.0).color(&BLACK), (x + cell_w / 2 - 20, y0 - 28)).map_err(e)?;
