@@ -188,10 +188,16 @@ async fn twenty_parents_at_once_each_get_their_own_files() {
         users
     };
     let h = Harness::start_with(dir, vec![]).await;
-    h.register(&users.iter().collect::<Vec<_>>());
+    let coord = TestUser::new(COORD.0, "Coordinator", Some("en"));
+    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
     let before = h.seq();
-    for u in &users {
+    // The coordinator asks for the month's report in the middle of the rush.
+    let month = Month::of(day(1));
+    for (i, u) in users.iter().enumerate() {
         h.standin.send_text(u, "/calendar");
+        if i == n as usize / 2 {
+            h.standin.send_text(&coord, &format!("/report {month}"));
+        }
         h.standin.send_text(u, "/balance export");
     }
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -204,7 +210,12 @@ async fn twenty_parents_at_once_each_get_their_own_files() {
         assert!(Instant::now() < deadline, "files still missing: {short:?}\n{}", h.log_tail());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let report = wait_files(&h, &coord, before, 4).await;
+    let summary = text_of(&report[1]);
+    assert!(summary.contains("Children served,20,0,+20\r\n"), "{summary}");
+    assert!(summary.contains("Places offered,24,0,+24\r\n"), "{summary}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(files_to(&h, coord.id, before).len(), 4, "the report's files, once");
     for u in &users {
         let files = files_to(&h, u.id, before);
         assert_eq!(files.len(), 2, "exactly two files for {}", u.id);
