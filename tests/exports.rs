@@ -349,3 +349,26 @@ fn report_files_are_named_with_the_centre_and_the_month_and_start_with_a_bom() {
     assert!(message.contains("Children served: 1 (+1)"), "{message}");
     let _ = NaiveDate::MIN;
 }
+
+/// Long Chinese texts are folded at 75 octets without breaking a character, and read
+/// back whole.
+#[test]
+fn long_chinese_lines_fold_and_read_back_whole() {
+    let long = "坪山街道六和社区亲子互助托育中心".repeat(4);
+    let start = Utc.with_ymd_and_hms(2026, 12, 3, 1, 0, 0).unwrap();
+    let event = export::ics::CalEvent {
+        uid: "booking-1.centre-1@huzhu".into(),
+        summary: format!("托育：{long}"),
+        description: long.clone(),
+        location: long.clone(),
+        start,
+        end: start + Duration::hours(2),
+        alarms: vec![(90, format!("明天托育：{long}"))],
+    };
+    let bytes = export::ics::calendar(&long, chrono_tz::Asia::Shanghai, &[event], start);
+    let raw = String::from_utf8(bytes.clone()).expect("folding kept UTF-8 whole");
+    assert!(raw.split("\r\n").all(|l| l.len() <= 75), "a line over 75 octets");
+    let events = parse(&bytes);
+    assert_eq!(events[0].get_summary(), Some(format!("托育：{long}").as_str()));
+    assert_eq!(events[0].get_description(), Some(long.as_str()));
+}
