@@ -68,10 +68,12 @@ fn print_new(out: &mut impl Write, standin: &StandIn, users: &[DemoUser], me: i6
         last = last.max(m.seq);
         let who = users.iter().find(|u| u.user.id == m.chat_id).map(|u| u.key).unwrap_or("?");
         let edited = if m.edits > 0 { " (edited)" } else { "" };
+        let file =
+            m.file_name.as_deref().map(|n| format!(": {n}, {} bytes", m.file_bytes.as_ref().map_or(0, Vec::len)));
         let kind = match m.kind {
-            tg_standin::MessageKind::Photo => " [photo]",
-            tg_standin::MessageKind::Document => " [document]",
-            _ => "",
+            tg_standin::MessageKind::Photo => format!(" [photo{}]", file.unwrap_or_default()),
+            tg_standin::MessageKind::Document => format!(" [document{}]", file.unwrap_or_default()),
+            _ => String::new(),
         };
         let _ = writeln!(out, "[bot → {who}]{kind}{edited}\n{}", indent(&m.text));
         if m.chat_id == me {
