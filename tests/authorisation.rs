@@ -172,10 +172,7 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
             "RRRRRAAR",
         ),
         (Command::Templates, "RRRRRAAR"),
-        (
-            Command::TemplateAdd { weekday: Weekday::Wed, start: t("09:00"), end: t("12:00"), places: None },
-            "RRRRRAAR",
-        ),
+        (Command::TemplateAdd { weekday: Weekday::Wed, start: t("09:00"), end: t("12:00"), places: None }, "RRRRRAAR"),
         (Command::TemplateGenerate { from: d("2026-12-07"), to: d("2026-12-13") }, "RRRRRAAR"),
         (Command::CancelShift(w.shift, Some("typhoon".into())), "RRRRRRAR"),
         (Command::CancelDay(d(DAY), "typhoon".into()), "RRRRRRAR"),
@@ -233,12 +230,56 @@ fn every_command_for_every_role() {
     names.dedup();
     assert_eq!(names.len(), before, "a command has two rows");
     let every = [
-        "start", "join", "help", "lang", "menu", "children", "child add", "child note", "family", "schedule", "book",
-        "volunteer", "balance", "my", "cancel booking", "cancel signup", "swap", "newshift", "templates",
-        "template add", "template gen", "cancelshift", "cancelday", "moveshift", "broadcast", "settings",
-        "settings change", "pending", "approve", "reject", "suspend", "unblock", "overdraft", "staff", "grant",
-        "ledger", "roster", "attendance", "settle", "invite", "newcenter", "coordinator", "family newcode",
-        "family leave", "invite new", "leave", "remove", "remove family", "mydata", "forget",
+        "start",
+        "join",
+        "help",
+        "lang",
+        "menu",
+        "children",
+        "child add",
+        "child note",
+        "family",
+        "schedule",
+        "book",
+        "volunteer",
+        "balance",
+        "my",
+        "cancel booking",
+        "cancel signup",
+        "swap",
+        "newshift",
+        "templates",
+        "template add",
+        "template gen",
+        "cancelshift",
+        "cancelday",
+        "moveshift",
+        "broadcast",
+        "settings",
+        "settings change",
+        "pending",
+        "approve",
+        "reject",
+        "suspend",
+        "unblock",
+        "overdraft",
+        "staff",
+        "grant",
+        "ledger",
+        "roster",
+        "attendance",
+        "settle",
+        "invite",
+        "newcenter",
+        "coordinator",
+        "family newcode",
+        "family leave",
+        "invite new",
+        "leave",
+        "remove",
+        "remove family",
+        "mydata",
+        "forget",
     ];
     for name in every {
         assert!(names.contains(&name), "the command row {name:?} is missing from the table");
@@ -258,14 +299,29 @@ fn every_command_for_every_role() {
             let refused = h.error;
             if refused {
                 assert!(!h.reply.text.is_empty(), "{} as {}: a refusal says why", row_of(&cmd), ROLES[role]);
-                assert!(before == w.f.svc.store().snapshot(), "{} as {}: refused, yet changed", row_of(&cmd), ROLES[role]);
+                assert!(
+                    before == w.f.svc.store().snapshot(),
+                    "{} as {}: refused, yet changed",
+                    row_of(&cmd),
+                    ROLES[role]
+                );
             }
             let got = if refused { 'R' } else { 'A' };
             if got != want {
-                wrong.push(format!("{:>16} as {:<12} expected {want}, got {got}: {}", row_of(&cmd), ROLES[role], h.reply.text));
+                wrong.push(format!(
+                    "{:>16} as {:<12} expected {want}, got {got}: {}",
+                    row_of(&cmd),
+                    ROLES[role],
+                    h.reply.text
+                ));
             }
         }
     }
-    eprintln!("authorisation matrix: {} commands x {} roles = {cells} cells in {:.1} s", rows.len(), ROLES.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "authorisation matrix: {} commands x {} roles = {cells} cells in {:.1} s",
+        rows.len(),
+        ROLES.len(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
 }

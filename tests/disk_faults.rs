@@ -219,5 +219,9 @@ fn a_database_path_that_cannot_be_written_stops_huzhu_at_start() {
         );
         assert!(!db.exists(), "nothing was created at {}", db.display());
     }
-    eprintln!("refused {} unwritable database paths (running as {})", paths.len(), if root { "root" } else { "a user" });
+    eprintln!(
+        "refused {} unwritable database paths (running as {})",
+        paths.len(),
+        if root { "root" } else { "a user" }
+    );
 }

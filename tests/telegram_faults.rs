@@ -134,7 +134,8 @@ async fn refused_replies_are_sent_again_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_answers_are_never_sent_twice() {
     let (h, users) = start(5).await;
-    let faults = [(Injected::Slow(Duration::from_secs(18)), true), (Injected::Reset, true), (Injected::Malformed, true)];
+    let faults =
+        [(Injected::Slow(Duration::from_secs(18)), true), (Injected::Reset, true), (Injected::Malformed, true)];
     for (u, (f, applied)) in users.iter().zip(faults) {
         h.standin.plan("sendMessage", Some(u.id), f, applied);
     }
