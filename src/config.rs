@@ -29,6 +29,9 @@ pub struct Config {
     /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
     /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
     pub test_hang_store: Option<String>,
+    /// `HUZHU_TEST_STORE_FAIL_AFTER` (tests only): from this store transaction on
+    /// (counted from 1 at start), flushes fail as on a full disk.
+    pub test_store_fail_after: Option<u64>,
 }
 
 /// One clear line naming the variable and what it expects.
@@ -97,6 +100,10 @@ impl Config {
         let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
         let retention_days = number("HUZHU_RETENTION_DAYS", 30, 8..=3650, "days, e.g. 30 (more than a week)")?;
         let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
+        let test_store_fail_after = match non_empty("HUZHU_TEST_STORE_FAIL_AFTER") {
+            None => None,
+            Some(_) => Some(number("HUZHU_TEST_STORE_FAIL_AFTER", 1, 1..=u64::MAX, "a transaction count, e.g. 20")?),
+        };
         Ok(Config {
             db_path,
             super_admins,
@@ -107,6 +114,7 @@ impl Config {
             watchdog_secs,
             retention_days,
             test_hang_store,
+            test_store_fail_after,
         })
     }
 }
@@ -131,6 +139,9 @@ mod tests {
         assert_eq!(c.send_rate, 30);
         assert_eq!(c.watchdog_secs, 30);
         assert_eq!(c.test_hang_store, None);
+        assert_eq!(c.test_store_fail_after, None);
+        assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "7")]).unwrap().test_store_fail_after, Some(7));
+        assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "0")]).unwrap_err().var, "HUZHU_TEST_STORE_FAIL_AFTER");
     }
 
     #[test]

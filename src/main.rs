@@ -41,8 +41,9 @@ struct RunArgs {
     /// `huzhu run` refuses to start while HUZHU_CLOCK_START is set.
     #[arg(long)]
     test_clock: bool,
-    /// Tests only: let HUZHU_TEST_HANG_STORE arm its fault (a store write that hangs).
-    /// Without this flag, `huzhu run` refuses to start while it is set.
+    /// Tests only: let HUZHU_TEST_HANG_STORE (a store write that hangs) and
+    /// HUZHU_TEST_STORE_FAIL_AFTER (a disk that fills up) arm their faults. Without this
+    /// flag, `huzhu run` refuses to start while either is set.
     #[arg(long)]
     test_faults: bool,
 }
@@ -102,6 +103,12 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if config.test_store_fail_after.is_some() && !args.test_faults {
+        eprintln!(
+            "huzhu: HUZHU_TEST_STORE_FAIL_AFTER is set, which is for tests only: unset it (check .env), or pass `huzhu run --test-faults`"
+        );
+        return ExitCode::from(2);
+    }
     if std::env::var("TELOXIDE_TOKEN").map(|t| t.trim().is_empty()).unwrap_or(true) {
         eprintln!(
             "huzhu: TELOXIDE_TOKEN is not set.\n\
@@ -148,6 +155,18 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
         eprintln!("huzhu watchdog: stuck: {stuck}");
         std::process::exit(70);
     });
+    // The disk refused a write (full, read-only, failing): stop at once, before anyone
+    // is told the change was made; what was acknowledged is on disk, and a restart
+    // after the fault is removed replays the rest from the inbox.
+    huzhu::store::on_disk_failure(|what| {
+        log::error!("the database cannot be written ({what}): stopping; free disk space or fix the disk, then start huzhu again (exit 74)");
+        eprintln!("huzhu: the database cannot be written: {what}");
+        std::process::exit(74);
+    });
+    if let Some(n) = config.test_store_fail_after {
+        log::warn!("HUZHU_TEST_STORE_FAIL_AFTER is set: store flushes fail from transaction {n} on (tests only)");
+        huzhu::store::fail_flushes_from(n);
+    }
     if let Some(pattern) = &config.test_hang_store {
         log::warn!("HUZHU_TEST_HANG_STORE is set: store writes for {pattern} hang (tests only)");
         huzhu::store::hang_writes_of(pattern);

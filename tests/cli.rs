@@ -1,6 +1,7 @@
 //! The command line: the subcommands `huzhu --help` lists, `run` as the default, and a
 //! production run refusing the tests' settable clock (`HUZHU_CLOCK_START`) unless told
-//! `--test-clock`, and their store fault (`HUZHU_TEST_HANG_STORE`) unless `--test-faults`.
+//! `--test-clock`, and their store faults (`HUZHU_TEST_HANG_STORE`,
+//! `HUZHU_TEST_STORE_FAIL_AFTER`) unless `--test-faults`.
 
 use std::process::{Command, Output};
 
@@ -9,7 +10,14 @@ fn huzhu(args: &[&str], vars: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_huzhu"));
     cmd.args(args).current_dir(dir.path()).env("HUZHU_DB_PATH", dir.path().join("huzhu.db"));
-    for var in ["TELOXIDE_TOKEN", "TELOXIDE_API_URL", "HUZHU_CLOCK_START", "HUZHU_TEST_HANG_STORE", "RUST_LOG"] {
+    for var in [
+        "TELOXIDE_TOKEN",
+        "TELOXIDE_API_URL",
+        "HUZHU_CLOCK_START",
+        "HUZHU_TEST_HANG_STORE",
+        "HUZHU_TEST_STORE_FAIL_AFTER",
+        "RUST_LOG",
+    ] {
         cmd.env_remove(var);
     }
     for (k, v) in vars {
@@ -79,4 +87,18 @@ fn a_production_run_refuses_the_test_fault_unless_told() {
     // With the flag, the run goes on to its next need, the token.
     let out = huzhu(&["run", "--test-faults"], &[hang]);
     assert!(stderr(&out).contains("TELOXIDE_TOKEN is not set"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_production_run_refuses_the_full_disk_fault_unless_told() {
+    let full = ("HUZHU_TEST_STORE_FAIL_AFTER", "3");
+    let out = huzhu(&["run"], &[full, ("TELOXIDE_TOKEN", "123:abc")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("huzhu: HUZHU_TEST_STORE_FAIL_AFTER is set, which is for tests only"), "{err}");
+    let out = huzhu(&["run", "--test-faults"], &[full]);
+    assert!(stderr(&out).contains("TELOXIDE_TOKEN is not set"), "{}", stderr(&out));
+    let out = huzhu(&["run", "--test-faults"], &[("HUZHU_TEST_STORE_FAIL_AFTER", "soon")]);
+    assert!(stderr(&out).contains("HUZHU_TEST_STORE_FAIL_AFTER"), "a bad value names the variable: {}", stderr(&out));
 }

@@ -91,17 +91,46 @@ pub enum SendResult {
     Sent(Box<Message>),
     /// 403: the user blocked the bot (or is gone). Not retried.
     Blocked,
-    /// Still failing after the bounded retries, or refused for good (chat not found).
+    /// Still failing after the bounded retries, refused for good (chat not found), or
+    /// its answer lost (it may have been delivered: not sent again).
     Failed,
 }
 
-/// Retries of a send that failed with a 5xx, a timeout or a network error.
+/// Retries of a send that Telegram refused with a 5xx, or that never left (a failed
+/// connection).
 const SEND_RETRIES: u32 = 3;
 
+/// What a failed attempt tells about the message.
+#[derive(Debug, PartialEq, Eq)]
+enum Attempt {
+    /// Telegram refused it (429, 5xx answered in its envelope) or it never left
+    /// (connecting failed): not delivered, safe to send again.
+    NotSent,
+    /// The request went out and its answer was lost (a timeout, a connection reset,
+    /// an answer that is not Telegram's JSON): Telegram may have delivered it.
+    Unknown,
+    /// Refused for good (400: chat not found, ...).
+    Refused,
+}
+
+fn attempt_of(err: &RequestError) -> Attempt {
+    match err {
+        RequestError::Api(ApiError::Unknown(_)) | RequestError::Io(_) | RequestError::RetryAfter(_) => Attempt::NotSent,
+        RequestError::Network(e) if e.is_connect() => Attempt::NotSent,
+        RequestError::Network(_) | RequestError::InvalidJson { .. } => Attempt::Unknown,
+        _ => Attempt::Refused,
+    }
+}
+
 /// Sends one message within the limits. A 429 pauses every send for its
-/// `retry_after`, then this one is sent again; a 403 is final; 5xx answers, timeouts
-/// and network errors are retried with exponential backoff, `SEND_RETRIES` times
-/// (teloxide itself already waits 10 s after a 5xx answer before returning it).
+/// `retry_after`, then this one is sent again; a 403 is final; a 5xx answer (Telegram
+/// refused it; teloxide itself already waits 10 s before returning it) or a failed
+/// connection is retried with exponential backoff, `SEND_RETRIES` times. A send whose
+/// answer was lost after the request went out (timeout, reset, garbled answer) is
+/// **not** sent again: Telegram may have delivered it, and Telegram has no way to ask,
+/// so a retry could double it. It ends `Failed`; what the caller does with that is its
+/// own rule (a reply is not repeated; a reminder goes back in the queue, repeat over
+/// skip; a broadcast counts it as not delivered).
 pub async fn send_retrying(
     tg: &Tg,
     chat: ChatId,
@@ -115,25 +144,27 @@ pub async fn send_retrying(
             Ok(m) => return SendResult::Sent(Box::new(m)),
             Err(e) => e,
         };
-        match &err {
-            RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked) => {
+        match (&err, attempt_of(&err)) {
+            (RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked), _) => {
                 log::info!("user {} blocked the bot", chat.0);
                 return SendResult::Blocked;
             }
-            RequestError::RetryAfter(after) => {
+            (RequestError::RetryAfter(after), _) => {
                 log::warn!("Telegram asks to wait {:?}: every send pauses", after.duration());
                 tg.limiter.pause(after.duration());
             }
-            RequestError::Network(_)
-            | RequestError::Io(_)
-            | RequestError::InvalidJson { .. }
-            | RequestError::Api(ApiError::Unknown(_))
-                if failures < SEND_RETRIES =>
-            {
+            (_, Attempt::NotSent) if failures < SEND_RETRIES => {
                 failures += 1;
                 let backoff = Duration::from_millis(500 << failures);
                 log::warn!("sendMessage to {} failed ({err}); retry {failures} in {backoff:?}", chat.0);
                 tokio::time::sleep(backoff).await;
+            }
+            (_, Attempt::Unknown) => {
+                log::warn!(
+                    "sendMessage to {}: the answer was lost ({err}); it may have been delivered, so it is not sent again",
+                    chat.0
+                );
+                return SendResult::Failed;
             }
             _ => {
                 log::warn!("sendMessage to {} failed: {err}", chat.0);

@@ -13,6 +13,7 @@
 //!   change must enumerate keep the ids they need (a shift lists its bookings), and
 //!   index trees (`*By*`) exist for the read-side queries, which scan key ranges.
 
+mod failure;
 pub mod keys;
 mod writer;
 
@@ -23,6 +24,7 @@ use sled::transaction::{
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use failure::{fail_flushes_from, on_disk_failure};
 pub use keys::Key;
 pub use writer::CommitStats;
 use writer::{GroupCommit, WriteLock};
@@ -331,7 +333,10 @@ impl Store {
         match self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees })) {
             Ok(r) => Ok((r, Pending(Some(self.commit.applied())))),
             Err(TransactionError::Abort(e)) => Err(WriteError::Abort(e)),
-            Err(TransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
+            Err(TransactionError::Storage(e)) => {
+                failure::report(&format!("a transaction failed: {e}"));
+                Err(WriteError::Store(e.into()))
+            }
         }
     }
 

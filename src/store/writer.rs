@@ -155,7 +155,15 @@ fn flusher(db: sled::Db, shared: Arc<Shared>) {
         };
         // Everything applied up to `target` (asked for or not) was applied before this
         // call, so one flush makes all of it durable.
-        let result = db.flush();
+        let result = match super::failure::injected(target) {
+            Some(e) => Err(sled::Error::Io(e)),
+            None => db.flush().map(drop),
+        };
+        if let Err(e) = &result {
+            // Before anyone waiting is told: the binary stops here, so no reply claims
+            // a change the disk does not hold.
+            super::failure::report(&format!("the database could not be flushed to disk: {e}"));
+        }
         let mut s = shared.state();
         if let Err(e) = result {
             log::error!("the database could not be flushed to disk: {e}");

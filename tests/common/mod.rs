@@ -129,11 +129,16 @@ impl Harness {
         let mut cmd = Command::new(bin);
         // `huzhu run` refuses the tests' clock and faults unless told it is a test.
         let has = |var: &str| self.env.iter().any(|(k, _)| k == var);
-        let flags: Vec<&str> = [("HUZHU_CLOCK_START", "--test-clock"), ("HUZHU_TEST_HANG_STORE", "--test-faults")]
-            .into_iter()
-            .filter(|(var, _)| has(var))
-            .map(|(_, flag)| flag)
-            .collect();
+        let mut flags: Vec<&str> = [
+            ("HUZHU_CLOCK_START", "--test-clock"),
+            ("HUZHU_TEST_HANG_STORE", "--test-faults"),
+            ("HUZHU_TEST_STORE_FAIL_AFTER", "--test-faults"),
+        ]
+        .into_iter()
+        .filter(|(var, _)| has(var))
+        .map(|(_, flag)| flag)
+        .collect();
+        flags.dedup();
         if !flags.is_empty() {
             cmd.arg("run").args(flags);
         }

@@ -19,6 +19,7 @@ mod keyboard;
 mod markup;
 mod media;
 mod methods;
+mod plan;
 mod protocol;
 mod server;
 mod state;
@@ -32,6 +33,7 @@ use serde_json::Value;
 use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
+pub use self::plan::{Injected, Planned};
 use self::state::{State, StoredMessage};
 
 /// The bot's numeric id (the part of the token before the colon).
@@ -442,6 +444,50 @@ impl StandIn {
         self.inner.lock().faults.remove(&chat_id);
     }
 
+    /// Plans `fault` for the next request of `method` (to `chat`, if given) that no
+    /// earlier planned fault takes; `applied`: the request takes effect before the
+    /// fault hides its answer (see [`Injected`]).
+    pub fn plan(&self, method: &str, chat: Option<i64>, fault: Injected, applied: bool) {
+        let method = method.to_ascii_lowercase();
+        self.inner.lock().plan.push(Planned { method, chat, fault, applied });
+    }
+
+    /// Planned faults not used yet.
+    pub fn planned(&self) -> Vec<Planned> {
+        self.inner.lock().plan.clone()
+    }
+
+    /// Telegram's limits as the stand-in saw them: the most message sends and edits
+    /// that started within one second, and the shortest gap between two to one chat.
+    /// (Telegram counts on arrival; so does this, with each request's arrival time.)
+    pub fn send_rates(&self) -> (usize, Option<Duration>) {
+        let calls = self.inner.lock().calls.clone();
+        let sends: Vec<&ApiCall> = calls.iter().filter(|c| is_message_send(&c.method)).collect();
+        let mut times: Vec<Instant> = sends.iter().map(|c| c.at).collect();
+        times.sort();
+        let (mut most, mut j) = (0, 0);
+        for i in 0..times.len() {
+            while times[i].duration_since(times[j]) >= Duration::from_secs(1) {
+                j += 1;
+            }
+            most = most.max(i - j + 1);
+        }
+        let mut by_chat: std::collections::HashMap<i64, Vec<Instant>> = Default::default();
+        for c in &sends {
+            if let Some(chat) = c.params["chat_id"].as_i64().or_else(|| c.params["chat_id"].as_str()?.parse().ok()) {
+                by_chat.entry(chat).or_default().push(c.at);
+            }
+        }
+        let gap = by_chat
+            .values_mut()
+            .flat_map(|t| {
+                t.sort();
+                t.windows(2).map(|w| w[1].duration_since(w[0])).collect::<Vec<_>>()
+            })
+            .min();
+        (most, gap)
+    }
+
     /// Updates queued and not yet confirmed via getUpdates `offset`.
     pub fn pending_updates(&self) -> usize {
         self.inner.lock().updates.len()
@@ -480,4 +526,9 @@ impl StandIn {
             }
         }
     }
+}
+
+/// A request that sends or changes a message (what Telegram's limits count).
+fn is_message_send(method: &str) -> bool {
+    matches!(method, "sendmessage" | "sendphoto" | "senddocument" | "editmessagetext" | "editmessagecaption")
 }

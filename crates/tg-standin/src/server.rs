@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
 use crate::methods;
-use crate::protocol::{envelope, ApiErr, Params, UploadedFile};
+use crate::plan::Injected;
+use crate::protocol::{envelope, ApiErr, Outcome, Params, UploadedFile};
 use crate::{ApiCall, Inner, TOKEN};
 
 /// Telegram accepts uploads up to 50 MB; leave room for multipart overhead.
@@ -178,7 +179,58 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
             return json_response(status, &body);
         }
     }
-    let outcome = if token != TOKEN {
+    let chat = params.as_ref().ok().and_then(|p| p.i64("chat_id"));
+    let planned = {
+        let mut st = inner.lock();
+        let at = st.plan.iter().position(|f| f.matches(&method, chat));
+        at.map(|i| st.plan.remove(i))
+    };
+    if let Some(planned) = planned {
+        let outcome = match planned.applied {
+            true => Some(answer(&inner, token, &method, params).await),
+            false => None,
+        };
+        inner.msgs_notify.notify_waiters();
+        return faulty(&inner, idx, planned.fault, outcome).await;
+    }
+    let outcome = answer(&inner, token, &method, params).await;
+    let (status, body) = envelope(&outcome);
+    finish_call(&inner, idx, status);
+    inner.msgs_notify.notify_waiters();
+    json_response(status, &body)
+}
+
+/// A planned fault's answer (`outcome`: what the request did, when it was applied).
+async fn faulty(inner: &Inner, idx: usize, fault: Injected, outcome: Option<Outcome>) -> Response {
+    let (status, body) = match fault {
+        Injected::Status { code, description, retry_after } => {
+            let mut e = ApiErr::new(code, &description);
+            e.parameters = retry_after.map(|r| json!({ "retry_after": r }));
+            envelope(&Err(e))
+        }
+        Injected::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            envelope(&outcome.unwrap_or_else(|| Err(ApiErr::new(504, "Gateway Timeout"))))
+        }
+        Injected::Reset => {
+            // Status 0 stays recorded: no answer ever arrived.
+            let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected connection reset");
+            let body = axum::body::Body::from_stream(futures_util::stream::once(async move { Err::<Bytes, _>(reset) }));
+            return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+        Injected::Malformed => {
+            finish_call(inner, idx, 200);
+            return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"ok\":true,\"result\":[{\"upd")
+                .into_response();
+        }
+    };
+    finish_call(inner, idx, status);
+    json_response(status, &body)
+}
+
+/// The method's normal outcome.
+async fn answer(inner: &Arc<Inner>, token: &str, method: &str, params: Result<Params, ApiErr>) -> Outcome {
+    if token != TOKEN {
         if token_shaped(token) {
             Err(ApiErr::new(401, "Unauthorized"))
         } else {
@@ -188,14 +240,10 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
         Err(ApiErr::not_found())
     } else {
         match params {
-            Ok(p) => methods::call(&inner, &method, &p).await,
+            Ok(p) => methods::call(inner, method, &p).await,
             Err(e) => Err(e),
         }
-    };
-    let (status, body) = envelope(&outcome);
-    finish_call(&inner, idx, status);
-    inner.msgs_notify.notify_waiters();
-    json_response(status, &body)
+    }
 }
 
 /// Waits while the target chat has a [`Fault::Hang`]; true if it had one.

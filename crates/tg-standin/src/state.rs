@@ -109,6 +109,8 @@ pub(crate) struct State {
     pub callbacks: HashMap<String, CallbackState>,
     pub callback_answers: Vec<(String, Option<String>)>,
     pub faults: HashMap<i64, Fault>,
+    /// The fault plan: used once each, first match first.
+    pub plan: Vec<crate::plan::Planned>,
     pub commands: Vec<CommandSet>,
     pub webhook: Option<Webhook>,
     pub files: HashMap<String, StoredFile>,
@@ -168,6 +170,7 @@ impl State {
             callbacks: HashMap::new(),
             callback_answers: Vec::new(),
             faults: HashMap::new(),
+            plan: Vec::new(),
             commands: Vec::new(),
             webhook: None,
             files: HashMap::new(),

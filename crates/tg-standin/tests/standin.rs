@@ -12,7 +12,7 @@ use teloxide::types::{
     BotCommand, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
-use tg_standin::{Fault, MessageKind, StandIn, TestUser};
+use tg_standin::{Fault, Injected, MessageKind, StandIn, TestUser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -311,6 +311,55 @@ async fn faults_blocked_rate_limit_and_server_error() {
     assert_eq!(statuses, vec![403, 200, 429, 429, 200, 502, 200]);
     let texts: Vec<String> = s.messages_to(user.id).into_iter().map(|m| m.text).collect();
     assert_eq!(texts, vec!["x", "y", "z"]);
+    s.shutdown().await;
+}
+
+/// The fault plan: each planned fault hits the next matching request once, as teloxide
+/// sees it; `applied` delivers the message and loses only its answer.
+#[tokio::test]
+async fn the_fault_plan_hits_the_next_matching_requests_once() {
+    let (s, bot) = setup().await;
+    let (user, other) = (alice(), TestUser::new(1002, "Bob", None));
+    s.send_text(&user, "hi");
+    s.send_text(&other, "hi");
+    let chat = ChatId(user.id);
+    s.plan("sendMessage", Some(user.id), Injected::too_many(3), false);
+    s.plan("sendMessage", Some(user.id), Injected::Malformed, true);
+    s.plan("sendMessage", Some(user.id), Injected::Reset, true);
+    s.plan("sendMessage", Some(user.id), Injected::blocked(), false);
+    // Another chat is not affected by a plan for this one.
+    bot.send_message(ChatId(other.id), "b").await.unwrap();
+    match bot.send_message(chat, "1").await.unwrap_err() {
+        RequestError::RetryAfter(secs) => assert_eq!(secs.seconds(), 3),
+        e => panic!("{e:?}"),
+    }
+    let err = bot.send_message(chat, "2").await.unwrap_err();
+    assert!(matches!(err, RequestError::InvalidJson { .. }), "{err:?}");
+    let err = bot.send_message(chat, "3").await.unwrap_err();
+    assert!(matches!(err, RequestError::Network(_)), "{err:?}");
+    let err = bot.send_message(chat, "4").await.unwrap_err();
+    assert!(matches!(err, RequestError::Api(ApiError::BotBlocked)), "{err:?}");
+    bot.send_message(chat, "5").await.unwrap();
+    assert!(s.planned().is_empty());
+    let texts: Vec<String> = s.messages_to(user.id).into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, vec!["2", "3", "5"], "applied faults deliver; the others do not");
+    let statuses: Vec<u16> = s.calls_to("sendmessage").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, vec![200, 429, 200, 0, 403, 200]);
+
+    // A slow answer, applied: delivered at once, answered after the delay; and a 500
+    // on getUpdates over raw HTTP (teloxide sleeps 10 s after a 5xx).
+    s.plan("sendMessage", None, Injected::Slow(Duration::from_millis(300)), true);
+    let started = Instant::now();
+    bot.send_message(chat, "6").await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    s.plan("getUpdates", None, Injected::server(500), false);
+    let path = format!("/bot{}/getUpdates", s.token());
+    let (status, resp) = raw(&s, "POST", &path, Some("application/json"), b"{}").await;
+    assert_eq!(status, 500);
+    assert_eq!(resp, json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" }));
+    let (most, gap) = s.send_rates();
+    assert!(most >= 7, "{most}");
+    assert!(gap.is_some_and(|g| g < Duration::from_secs(1)), "the stand-in counts, it does not enforce: {gap:?}");
     s.shutdown().await;
 }
 
