@@ -13,7 +13,7 @@ use huzhu::bot::command::Command;
 use huzhu::bot::handlers::{self, Ctx};
 use huzhu::domain::*;
 use huzhu::i18n::Lang;
-use huzhu::service::{Caller, SettingChange};
+use huzhu::service::{Caller, ReportScope, SettingChange};
 use huzhu::testing::{date, time, Fixture, ADMIN, COORD};
 
 /// The roles, in the table's column order. The other centre's coordinator is allowed
@@ -139,6 +139,10 @@ fn row_of(cmd: &Command) -> &'static str {
         RemoveFamily(_) => "remove family",
         MyData => "mydata",
         Forget => "forget",
+        ScheduleImage(_) => "schedule png",
+        Calendar => "calendar",
+        BalanceExport => "balance export",
+        Report(..) => "report",
     }
 }
 
@@ -203,6 +207,10 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
         (Command::RemoveFamily(o), "RRRRRRAR"),
         (Command::MyData, "AAAAAAAA"),
         (Command::Forget, "AAAAAAAA"),
+        (Command::ScheduleImage(Some(d(DAY))), "RRAAAAAR"),
+        (Command::Calendar, "RRAAAAAR"),
+        (Command::BalanceExport, "RRAAARRR"),
+        (Command::Report(None, ReportScope::Mine), "RRRRRAAA"),
     ]
 }
 
@@ -280,6 +288,10 @@ fn every_command_for_every_role() {
         "remove family",
         "mydata",
         "forget",
+        "schedule png",
+        "calendar",
+        "balance export",
+        "report",
     ];
     for name in every {
         assert!(names.contains(&name), "the command row {name:?} is missing from the table");
