@@ -102,3 +102,25 @@ fn a_reused_update_id_is_a_new_update_and_a_repeat_is_not() {
     assert_eq!(fresh, vec![reused.clone()]);
     assert_eq!(inbox.pending().expect("pending"), vec![reused]);
 }
+
+/// The poller hands an update to the handlers before the inbox stores it (a reply
+/// waits for no inbox write): one handled before its batch is stored is not stored
+/// again (it would be handled again on the next start), and one not yet handled is.
+#[test]
+fn an_update_handled_before_its_batch_is_stored_stays_handled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path().join("db")).expect("open"));
+    let inbox = Inbox::new(store);
+    let (quick, slow) = (update(50, 7, 1, "/help"), update(51, 8, 1, "/balance"));
+    let batch = vec![quick.clone(), slow.clone()];
+    assert_eq!(inbox.unseen(&batch).expect("unseen"), batch, "both are new");
+    inbox.done(&quick, None, i64::MAX).expect("done");
+    let (stored, _) = inbox.admit(&batch, i64::MAX).expect("admit");
+    assert_eq!(stored, vec![slow.clone()]);
+    assert_eq!(inbox.pending().expect("pending"), vec![slow.clone()], "only the unhandled one waits");
+    // The batch handed out again (the offset not yet confirmed): nothing new.
+    assert!(inbox.unseen(&batch).expect("unseen").is_empty());
+    inbox.done(&slow, None, i64::MAX).expect("done");
+    assert!(inbox.unseen(&batch).expect("unseen").is_empty());
+    assert!(inbox.pending().expect("pending").is_empty());
+}

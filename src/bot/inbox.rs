@@ -74,11 +74,30 @@ impl Inbox {
         Ok(out)
     }
 
+    /// The updates of a fetched batch that are new: not waiting in the inbox, not
+    /// handled, and readable (a read, no write: they may be handed to the handlers at
+    /// once, before `admit` stores them).
+    pub fn unseen(&self, updates: &[Update]) -> Result<Vec<Update>, StoreError> {
+        let (inbox, processed) = (self.store.tree(T::Inbox), self.store.tree(T::Processed));
+        let mut fresh = Vec::new();
+        for u in updates {
+            if matches!(u.kind, UpdateKind::Error(_))
+                || inbox.contains_key(inbox_key(u.id.0).bytes())?
+                || processed.contains_key(done_key(&identity(u)).bytes())?
+            {
+                continue;
+            }
+            fresh.push(u.clone());
+        }
+        Ok(fresh)
+    }
+
     /// Stores a fetched batch in one write and returns the updates that are new (not
     /// already waiting in the inbox, not already handled), with the write's pending
-    /// flush: they may be handled at once, but Telegram must not be told we have them
-    /// until `durable` returns for it. Updates teloxide could not parse are recorded as
-    /// handled at once: no handler would ever see them.
+    /// flush: Telegram must not be told we have them until `durable` returns for it.
+    /// An update handled before this write (`unseen` handed it over first) is not
+    /// stored again: its done mark is checked in the same transaction. Updates teloxide
+    /// could not parse are recorded as handled at once: no handler would ever see them.
     pub fn admit(&self, updates: &[Update], expires_ms: i64) -> Result<(Vec<Update>, Pending), StoreError> {
         let fresh = self.store.write_unflushed(|tx| {
             let mut fresh = Vec::new();
@@ -234,18 +253,32 @@ async fn poller(
         };
         let Some(last) = updates.last() else { continue };
         let next_offset = last.id.as_offset();
-        // Stored, then handed to the handlers before it is flushed (a reply need not wait
-        // for it: a change the update causes is flushed with it or after it), and
-        // durable before the next getUpdates confirms the batch. If storing or flushing
-        // fails, the same offset is asked again, so Telegram keeps the batch.
+        // Handed to the handlers at once (a reply waits for no store write of the
+        // inbox's), stored meanwhile, and durable before the next getUpdates confirms
+        // the batch: a crash before that gets the batch again from Telegram, and an
+        // update handled again changes nothing more (its identity is its request key).
+        // If storing or flushing fails, the same offset is asked again.
+        let unseen = match inbox.unseen(&updates) {
+            Ok(u) => u,
+            Err(e) => {
+                log::error!("reading the inbox failed: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        for u in unseen {
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
         let stored = {
             let inbox = inbox.clone();
             let now = now_ms.clone();
             blocking(move || inbox.admit(&updates, now())).await
         };
         let batch = next_offset - offset;
-        let (fresh, pending) = match stored {
-            Some(Ok(f)) => f,
+        let pending = match stored {
+            Some(Ok((_, pending))) => pending,
             Some(Err(e)) => {
                 log::error!("storing {batch} updates in the inbox failed: {e}");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -253,11 +286,6 @@ async fn poller(
             }
             None => continue,
         };
-        for u in fresh {
-            if tx.send(u).await.is_err() {
-                return;
-            }
-        }
         // The change an update makes is flushed with its batch when it comes within
         // `PIGGYBACK` (one flush on the way to the reply, not a second one behind it).
         let stopping = tokio::select! {

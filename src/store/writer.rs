@@ -3,11 +3,13 @@
 //! sled 0.34 (its last release) deadlocks when `flush_async` runs concurrently
 //! (spacejam/sled#1308) and has open reports of deadlocks under concurrent writers
 //! (#1412). So huzhu never calls `flush_async`, applies one transaction at a time
-//! (`WriteLock`), and makes them durable from one dedicated flusher thread: every
-//! writer applies its transaction, takes a sequence number, asks for a flush and
-//! waits until the flusher has flushed past it. Transactions that arrive while a flush runs share the
-//! next flush (group commit), so N concurrent bookings cost about one fsync per batch,
-//! not N. Reads do not take the lock.
+//! (`WriteLock`), and flushes one at a time: every writer applies its transaction,
+//! takes a sequence number and waits until a flush has covered it. A writer that
+//! finds no flush running leads the next one itself (no hand-off to another thread
+//! and back on the way to a reply); one that finds a flush running waits, and the
+//! transactions that arrived meanwhile share the next flush (group commit), so N
+//! concurrent bookings cost about one fsync per batch, not N. The flusher thread
+//! serves flushes asked for without a waiter (`request`). Reads do not take the lock.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -39,17 +41,58 @@ struct State {
     failures: VecDeque<(u64, u64, String)>,
     stopping: bool,
     flushes: u64,
+    /// A flush is under way (by the flusher thread or a waiting writer): one at a time.
+    flushing: bool,
 }
 
 struct Shared {
+    db: sled::Db,
     state: Mutex<State>,
-    /// The flusher waits here for work; writers wait here for their flush.
+    /// Writers wait here for their flush.
     changed: Condvar,
+    /// The flusher thread waits here for a flush asked for with nobody waiting.
+    work: Condvar,
 }
 
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Leads one flush of everything applied so far; `s` shows no flush under way.
+    /// Returns the state locked again, the flush recorded and everyone waiting woken.
+    fn lead_flush<'a>(&'a self, mut s: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        s.flushing = true;
+        let target = s.applied;
+        drop(s);
+        // Everything applied up to `target` (asked for or not) was applied before this
+        // call, so one flush makes all of it durable.
+        let result = match super::failure::injected(target) {
+            Some(e) => Err(sled::Error::Io(e)),
+            None => self.db.flush().map(drop),
+        };
+        if let Err(e) = &result {
+            // Before anyone waiting is told: the binary stops here, so no reply claims
+            // a change the disk does not hold.
+            super::failure::report(&format!("the database could not be flushed to disk: {e}"));
+        }
+        let mut s = self.state();
+        if let Err(e) = result {
+            log::error!("the database could not be flushed to disk: {e}");
+            let from = s.flushed + 1;
+            s.failures.push_back((from, target, e.to_string()));
+            while s.failures.len() > 64 {
+                s.failures.pop_front();
+            }
+        }
+        s.flushed = s.flushed.max(target);
+        s.flushes += 1;
+        s.flushing = false;
+        self.changed.notify_all();
+        if s.requested > s.flushed || s.stopping {
+            self.work.notify_one();
+        }
+        s
     }
 }
 
@@ -68,11 +111,12 @@ pub struct CommitStats {
 
 impl GroupCommit {
     pub(crate) fn start(db: sled::Db) -> GroupCommit {
-        let shared = Arc::new(Shared { state: Mutex::new(State::default()), changed: Condvar::new() });
+        let shared =
+            Arc::new(Shared { db, state: Mutex::new(State::default()), changed: Condvar::new(), work: Condvar::new() });
         let worker = shared.clone();
         let thread = std::thread::Builder::new()
             .name("huzhu-flusher".into())
-            .spawn(move || flusher(db, worker))
+            .spawn(move || flusher(worker))
             .expect("start the store's flusher thread");
         GroupCommit { shared, thread: Mutex::new(Some(thread)) }
     }
@@ -90,17 +134,19 @@ impl GroupCommit {
         let mut s = self.shared.state();
         if s.requested < seq {
             s.requested = seq;
-            self.shared.changed.notify_all();
+            self.shared.work.notify_one();
         }
     }
 
-    /// Blocks until transaction `seq` is on disk.
+    /// Blocks until transaction `seq` is on disk. With no flush under way the caller
+    /// leads one itself.
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<(), String> {
-        self.request(seq);
         let mut s = self.shared.state();
+        s.requested = s.requested.max(seq);
         while s.flushed < seq {
-            if s.stopping && s.flushed >= s.applied {
-                break;
+            if !s.flushing {
+                s = self.shared.lead_flush(s);
+                continue;
             }
             s = self.shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
         }
@@ -126,7 +172,7 @@ impl GroupCommit {
         {
             let mut s = self.shared.state();
             s.stopping = true;
-            self.shared.changed.notify_all();
+            self.shared.work.notify_one();
         }
         let handle = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(h) = handle {
@@ -141,40 +187,22 @@ impl Drop for GroupCommit {
     }
 }
 
-fn flusher(db: sled::Db, shared: Arc<Shared>) {
+/// Serves flushes asked for with nobody waiting (a waiter leads its own), and the
+/// last flush when the store stops.
+fn flusher(shared: Arc<Shared>) {
+    let mut s = shared.state();
     loop {
-        let target = {
-            let mut s = shared.state();
-            while s.flushed >= s.requested && !s.stopping {
-                s = shared.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+        while (s.flushing || s.flushed >= s.requested) && !s.stopping {
+            s = shared.work.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        if s.stopping {
+            while s.flushing {
+                s = shared.work.wait(s).unwrap_or_else(|e| e.into_inner());
             }
-            if s.flushed >= s.applied && s.stopping {
+            if s.flushed >= s.applied {
                 return;
             }
-            s.applied
-        };
-        // Everything applied up to `target` (asked for or not) was applied before this
-        // call, so one flush makes all of it durable.
-        let result = match super::failure::injected(target) {
-            Some(e) => Err(sled::Error::Io(e)),
-            None => db.flush().map(drop),
-        };
-        if let Err(e) = &result {
-            // Before anyone waiting is told: the binary stops here, so no reply claims
-            // a change the disk does not hold.
-            super::failure::report(&format!("the database could not be flushed to disk: {e}"));
         }
-        let mut s = shared.state();
-        if let Err(e) = result {
-            log::error!("the database could not be flushed to disk: {e}");
-            let from = s.flushed + 1;
-            s.failures.push_back((from, target, e.to_string()));
-            while s.failures.len() > 64 {
-                s.failures.pop_front();
-            }
-        }
-        s.flushed = target;
-        s.flushes += 1;
-        shared.changed.notify_all();
+        s = shared.lead_flush(s);
     }
 }
