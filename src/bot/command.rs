@@ -99,6 +99,9 @@ pub enum Command {
     MyData,
     /// `/forget`: delete the caller's personal data (asks to confirm).
     Forget,
+    /// `/audit [N] [CENTRE]`: the newest N entries of the centre's audit log (a
+    /// super-admin names any centre).
+    Audit(usize, Option<CentreId>),
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -147,7 +150,8 @@ impl Command {
             | Invite
             | InviteNew
             | Remove(_)
-            | RemoveFamily(_) => Concern::Coordinator,
+            | RemoveFamily(_)
+            | Audit(..) => Concern::Coordinator,
             NewCentre(_) | Coordinator(..) => Concern::Admin,
         }
     }
@@ -428,6 +432,15 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             [_] => Command::Remove(need!(user(&words), "remove")),
             _ => return Err(usage("remove")),
         },
+        "audit" => {
+            let n = |w: &str| w.parse().ok().filter(|n| (1..=crate::service::AUDIT_MAX).contains(n));
+            match words.as_slice() {
+                [] => Command::Audit(crate::service::AUDIT_DEFAULT, None),
+                [w] => Command::Audit(need!(n(w), "audit"), None),
+                [w, c] => Command::Audit(need!(n(w), "audit"), Some(CentreId(need!(id(c), "audit")))),
+                _ => return Err(usage("audit")),
+            }
+        }
         "mydata" => Command::MyData,
         "forget" => Command::Forget,
         "newcenter" | "newcentre" => {

@@ -15,6 +15,7 @@
 //! - the ledger only moves through `records::post`, so all balances sum to zero.
 
 mod access;
+mod audit;
 mod booking;
 mod broadcast;
 mod capacity;
@@ -31,6 +32,7 @@ mod settings;
 mod settlement;
 
 pub use access::{CodeAttempts, GuardianAnswer, GuardianRequest, FREE_ATTEMPTS};
+pub use audit::{audit_key, AuditAction, AuditEntry, AUDIT_DEFAULT, AUDIT_MAX};
 pub use booking::{BookResult, Quote};
 pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};

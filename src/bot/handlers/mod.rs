@@ -259,6 +259,8 @@ mod tests {
             "/forget".into(),
             "/newcentre Sunny".into(),
             "/coordinator 1 1".into(),
+            "/audit".into(),
+            "/audit 5 1".into(),
         ];
         for text in commands.iter().map(|s| s.to_string()).chain(coordinator) {
             let cmd = command::parse(&text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));

@@ -13,6 +13,7 @@ use crate::ledger::format_hours;
 use crate::service::{BalanceView, Event, Reminder, RosterView, ServiceError, ShiftBrief, ShiftView};
 use crate::t;
 
+pub mod audit;
 mod done;
 pub use done::{done, Done};
 
