@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod import;
 pub mod ledger;
 pub mod policy;
 pub mod reminders;

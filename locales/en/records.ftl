@@ -36,3 +36,13 @@ audit-families-imported = imported { $families } families, { $children } childre
 help-coordinator-records = Records (coordinators):
     /audit [N]: the centre's latest N actions by coordinators (20 unless you say)
     On the server: huzhu backup FILE, huzhu restore FILE, huzhu import --centre ID families.csv
+err-phone-unknown = This phone number is not on the centre's list of families. Join with the centre's invite code instead: /join CODE (ask a coordinator for the code).
+err-phone-claimed = This phone number was already used to join its family. If that was not you, tell a coordinator; you can still join with /join CODE.
+err-phone-taken = The phone number { $phone } belongs to another imported family.
+err-not-own-contact = Please share your own phone number with the button below (a contact of someone else cannot be used).
+contact-share-button = 📱 Share my phone number
+contact-share-intro = Is your family already on the centre's list? Share your phone number with the button below and you are in at once.
+contact-claimed = Welcome to { $centre }! You are now a guardian of your family{ $children ->
+        [none] .
+       *[other] , with { $children }.
+    } Open /menu to book care or volunteer.

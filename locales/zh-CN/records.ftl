@@ -36,3 +36,13 @@ audit-families-imported = 导入 { $families } 个家庭、{ $children } 个孩�
 help-coordinator-records = 记录（协调员）：
     /audit [条数]：本中心协调员最近的操作（默认 20 条）
     服务器上：huzhu backup 文件、huzhu restore 文件、huzhu import --centre 中心编号 families.csv
+err-phone-unknown = 中心的家庭名单里没有这个手机号。请用中心邀请码加入：/join 邀请码（向协调员索取）。
+err-phone-claimed = 这个手机号已经用来加入过它的家庭。如果不是您本人操作，请告诉协调员；您仍可以用 /join 邀请码 加入。
+err-phone-taken = 手机号 { $phone } 属于另一个已导入的家庭。
+err-not-own-contact = 请用下方按钮分享您本人的手机号（不能使用他人的联系人）。
+contact-share-button = 📱 分享我的手机号
+contact-share-intro = 您的家庭已经在中心的名单上吗？用下方按钮分享手机号，即可直接加入。
+contact-claimed = 欢迎来到{ $centre }！您已成为家庭的家长{ $children ->
+        [none] 。
+       *[other] ，孩子：{ $children }。
+    }打开 /menu 预约托育或报名值班。

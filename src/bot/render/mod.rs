@@ -234,6 +234,10 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
     use ServiceError::*;
     match e {
         NotRegistered => t!(lang, "err-not-registered"),
+        PhoneUnknown => t!(lang, "err-phone-unknown"),
+        PhoneClaimed => t!(lang, "err-phone-claimed"),
+        PhoneTaken(phone) => t!(lang, "err-phone-taken", phone = phone.clone()),
+        NotOwnContact => t!(lang, "err-not-own-contact"),
         NotActive(MemberStatus::Pending) => t!(lang, "err-pending"),
         NotActive(MemberStatus::Suspended) => t!(lang, "err-suspended"),
         NotActive(_) => t!(lang, "err-not-registered"),
