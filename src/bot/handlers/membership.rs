@@ -136,7 +136,13 @@ fn main_menu(ctx: &Ctx, greet: bool) -> Handled {
             Reply::text(t!(lang, "err-pending")).with_row(vec![b("btn-language", Menu::Language)])
         }
         Some(m) if m.status == MemberStatus::Suspended => Reply::text(t!(lang, "err-suspended")),
-        _ => Reply::text(t!(lang, "welcome-stranger")).with_row(vec![b("btn-language", Menu::Language)]),
+        // Someone on an imported family list joins by sharing their phone number; the
+        // keyboard button replaces the language button (/lang still works).
+        _ => Reply {
+            text: format!("{}\n\n{}", t!(lang, "welcome-stranger"), t!(lang, "contact-share-intro")),
+            contact: Some(t!(lang, "contact-share-button")),
+            ..Reply::default()
+        },
     };
     if greet {
         reply.text = format!("{}\n\n{}", t!(lang, "welcome", name = ctx.name.as_str()), reply.text);

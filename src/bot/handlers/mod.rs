@@ -10,6 +10,7 @@
 //! (`Asyncify`), so a tree's future is ready when first polled.
 
 mod admin;
+mod contact;
 mod coordinator;
 mod ctx;
 mod membership;
@@ -20,6 +21,7 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, LazyLock};
 use teloxide::dptree::{self, case, di::Asyncify, di::DependencyMap};
 
+pub use self::contact::contact;
 pub use self::ctx::{Ctx, Handled};
 use self::ctx::{Text, Tree, C};
 use super::callback::Callback;

@@ -24,6 +24,11 @@ pub struct Reply {
     pub buttons: Vec<Vec<(String, Callback)>>,
     /// A button that opens a link (the invite link).
     pub link: Option<(String, String)>,
+    /// A keyboard button that shares the person's own phone number (its label); sent
+    /// instead of the inline buttons.
+    pub contact: Option<String>,
+    /// Takes a shown reply keyboard (the phone number button) away.
+    pub remove_keyboard: bool,
 }
 
 impl Reply {
