@@ -27,7 +27,8 @@ fn who(lang: Lang, names: &HashMap<UserId, String>, u: UserId) -> String {
         return t!(lang, "audit-by-cli");
     }
     match names.get(&u) {
-        Some(n) if *n != u.to_string() => format!("{n} ({u})"),
+        // Someone appointed by id alone is named "#id" until they say their name.
+        Some(n) if *n != u.to_string() && *n != format!("#{u}") => format!("{n} ({u})"),
         _ => u.to_string(),
     }
 }
