@@ -108,7 +108,6 @@ pub fn listen(svc: Arc<Service>, path: PathBuf) -> std::io::Result<tokio::task::
 }
 
 fn serve_one(svc: &Service, stream: UnixStream) -> std::io::Result<()> {
-    let _watch = crate::watchdog::watch(|| "a control request (backup or import)".to_string());
     let mut line = String::new();
     BufReader::new(&stream).read_line(&mut line)?;
     let mut out = std::io::BufWriter::new(&stream);

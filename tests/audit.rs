@@ -164,3 +164,21 @@ fn concurrent_coordinator_actions_are_each_recorded_once() {
         assert_eq!(mine, 1, "{p}");
     }
 }
+
+#[test]
+fn forgetting_a_person_takes_their_id_out_of_the_log() {
+    let f = Fixture::new();
+    let parent = f.family(10, "Li Lei");
+    f.svc.grant(&f.coord(), parent, 60, "for Li Lei's help").unwrap();
+    let n = kinds(&f, 100).len();
+    f.svc.forget(&Caller::new(parent)).unwrap();
+    let log = f.svc.audit_log(COORD, None, 100).unwrap().1;
+    assert_eq!(log.len(), n, "what was done stays");
+    for e in &log {
+        assert!(!e.action.users().contains(&parent), "{e:?}");
+        if let AuditAction::CreditsGranted { memo, user, .. } = &e.action {
+            assert!(memo.is_empty(), "the memo named them: {memo:?}");
+            assert!(user.0 < 0, "an anonymous id");
+        }
+    }
+}

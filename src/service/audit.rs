@@ -10,9 +10,9 @@
 //!   answer before the action runs again, so a replay adds no second entry.
 //! - Entries are kept for good (no `Expiry` entry): they are the centre's accountability
 //!   record for its funder, small (one per coordinator action), and unlike replay
-//!   records they are not needed only for a while. They hold ids, not names; names are
-//!   looked up when shown, so `/forget` (which removes a person's profile and membership)
-//!   leaves only a number behind.
+//!   records they are not needed only for a while. They hold ids, not names (names are
+//!   looked up when shown); `/forget` rewrites a forgotten person's id in them to the
+//!   anonymous one (`AuditEntry::forget`), like the ledger's `by`.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -91,6 +91,40 @@ pub struct AuditEntry {
     pub by: UserId,
     pub at: DateTime<Utc>,
     pub action: AuditAction,
+}
+
+impl AuditEntry {
+    /// `/forget`: the entry names `anon` instead of `user`, and free text that holds
+    /// their personal values is cleared by `scrub`. What was done, when, stays.
+    pub fn forget(&mut self, user: UserId, anon: UserId, scrub: &dyn Fn(&mut String)) {
+        use AuditAction::*;
+        let swap = |u: &mut UserId| {
+            if *u == user {
+                *u = anon;
+            }
+        };
+        swap(&mut self.by);
+        match &mut self.action {
+            CoordinatorAppointed { user }
+            | MemberApproved { user }
+            | MemberRejected { user }
+            | MemberSuspended { user }
+            | RoleSet { user, .. }
+            | StaffSet { user, .. }
+            | BlockLifted { user }
+            | MemberRemoved { user }
+            | GuardianApproved { user, .. }
+            | OverdraftSet { user, .. }
+            | SignupDropped { user, .. } => swap(user),
+            CreditsGranted { user, memo, .. } => {
+                swap(user);
+                scrub(memo);
+            }
+            FamilyRemoved { guardians, .. } => guardians.iter_mut().for_each(swap),
+            ShiftCancelled { reason, .. } | DayCancelled { reason, .. } => scrub(reason),
+            _ => {}
+        }
+    }
 }
 
 /// `centre ++ !seq`: a centre's newest entry first.

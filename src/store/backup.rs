@@ -46,6 +46,7 @@ pub type Snapshot = Vec<(T, Vec<(Vec<u8>, Vec<u8>)>)>;
 impl Store {
     /// A consistent copy of every tree (taken under the write lock; writers wait for it).
     pub fn consistent_snapshot(&self) -> Result<Snapshot, StoreError> {
+        let _watch = crate::watchdog::watch(|| "a backup's snapshot (writes wait for it)".to_string());
         let _one_writer = self.write_lock.lock();
         let mut out = Vec::with_capacity(T::ALL.len());
         for t in T::ALL {
