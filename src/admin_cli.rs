@@ -55,7 +55,8 @@ pub fn backup(db: &Path, config: ServiceConfig, file: &Path) -> Result<String, S
         if let Some(e) = answer.error {
             return Err(e);
         }
-        let mut out = std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        let mut out =
+            std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
         std::io::copy(r, &mut out).map_err(|e| format!("the backup was cut short: {e}"))?;
         out.flush().and_then(|_| out.sync_all()).map_err(|e| e.to_string())?;
         let check = std::fs::File::open(&partial).map_err(|e| e.to_string())?;
@@ -84,19 +85,16 @@ pub fn restore(db: &Path, file: &Path) -> Result<String, String> {
 
 /// `huzhu import --centre ID FILE`: checks every row first; with a bad row nothing is
 /// imported unless `skip_bad`. Importing the same file again adds nothing.
-pub fn import(
-    db: &Path,
-    config: ServiceConfig,
-    centre: u64,
-    file: &Path,
-    skip_bad: bool,
-) -> Result<String, String> {
+pub fn import(db: &Path, config: ServiceConfig, centre: u64, file: &Path, skip_bad: bool) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let today = chrono::Utc::now().with_timezone(&config.default_tz).date_naive();
     let (families, errors) = crate::import::parse(&bytes, today);
     let mut report: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     if !errors.is_empty() && !skip_bad {
-        report.push(format!("{} bad rows: nothing imported (fix them, or pass --skip-bad to import the rest)", errors.len()));
+        report.push(format!(
+            "{} bad rows: nothing imported (fix them, or pass --skip-bad to import the rest)",
+            errors.len()
+        ));
         return Err(report.join("\n"));
     }
     let req = Request::Import { centre: CentreId(centre), families };

@@ -140,7 +140,10 @@ pub fn read_answer(r: &mut impl BufRead) -> std::io::Result<Answer> {
     let mut line = String::new();
     r.read_line(&mut line)?;
     if line.is_empty() {
-        return Ok(Answer { error: Some("the bot closed the connection without an answer".into()), ..Answer::default() });
+        return Ok(Answer {
+            error: Some("the bot closed the connection without an answer".into()),
+            ..Answer::default()
+        });
     }
     serde_json::from_str(&line).map_err(std::io::Error::other)
 }

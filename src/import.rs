@@ -100,14 +100,20 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> (Vec<ImportFamily>, Vec<RowError
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
     match records.next() {
-        None => errors.push(RowError { line: 1, reason: "the file is empty (expected the header family,guardian,phone,child,birth_date)".into() }),
+        None => errors.push(RowError {
+            line: 1,
+            reason: "the file is empty (expected the header family,guardian,phone,child,birth_date)".into(),
+        }),
         Some(Err(e)) => errors.push(RowError { line: 1, reason: format!("cannot be read: {e}") }),
         Some(Ok(h)) => {
             let got: Vec<String> = h.iter().map(|f| String::from_utf8_lossy(f).trim().to_lowercase()).collect();
             if got != HEADER {
                 errors.push(RowError {
                     line: 1,
-                    reason: format!("the header is {:?}; expected family,guardian,phone,child,birth_date", got.join(",")),
+                    reason: format!(
+                        "the header is {:?}; expected family,guardian,phone,child,birth_date",
+                        got.join(",")
+                    ),
                 });
                 return (vec![], errors);
             }
@@ -201,7 +207,8 @@ mod tests {
 
     #[test]
     fn phones_are_normalised() {
-        for raw in ["13800138000", "+86 138 0013 8000", "+8613800138000", "008613800138000", "8613800138000", "138-0013-8000"]
+        for raw in
+            ["13800138000", "+86 138 0013 8000", "+8613800138000", "008613800138000", "8613800138000", "138-0013-8000"]
         {
             assert_eq!(normalise_phone(raw).as_deref(), Some("13800138000"), "{raw}");
         }
@@ -257,7 +264,10 @@ mod tests {
         ];
         assert_eq!(got, want);
         let long = "x".repeat(NAME_MAX + 1);
-        assert_eq!(errs(&format!("{long},A,13800138000,B,2025-01-01\n")), [format!("line 2: family is longer than {NAME_MAX} characters")]);
+        assert_eq!(
+            errs(&format!("{long},A,13800138000,B,2025-01-01\n")),
+            [format!("line 2: family is longer than {NAME_MAX} characters")]
+        );
         assert_eq!(errs("A,B\u{7},13800138000,C,2025-01-01\n"), ["line 2: guardian holds a control character"]);
     }
 

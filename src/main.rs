@@ -132,9 +132,7 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Cmd::Run(RunArgs::default())) {
         Cmd::Backup(a) => said(huzhu::admin_cli::backup(&config.db_path, svc_config(), &a.file)),
         Cmd::Restore(a) => said(huzhu::admin_cli::restore(a.db.as_ref().unwrap_or(&config.db_path), &a.file)),
-        Cmd::Import(a) => {
-            said(huzhu::admin_cli::import(&config.db_path, svc_config(), a.centre, &a.file, a.skip_bad))
-        }
+        Cmd::Import(a) => said(huzhu::admin_cli::import(&config.db_path, svc_config(), a.centre, &a.file, a.skip_bad)),
         Cmd::Run(args) => runtime.block_on(run_bot(config, args)),
         Cmd::Sandbox(SandboxArgs { script }) => match runtime.block_on(huzhu::sandbox::run(script)) {
             Ok(()) => ExitCode::SUCCESS,

@@ -24,8 +24,7 @@ fn generated(path: &std::path::Path) -> Fixture {
         parents.push(p);
     }
     f.guardian(parents[0], 200, "Second guardian");
-    let shifts: Vec<ShiftId> =
-        (2..6).map(|d| f.shift(&format!("2026-12-0{d}"), "09:00", "12:00", 4)).collect();
+    let shifts: Vec<ShiftId> = (2..6).map(|d| f.shift(&format!("2026-12-0{d}"), "09:00", "12:00", 4)).collect();
     for (i, p) in parents.iter().enumerate() {
         let child = f.svc.children(*p).unwrap()[0].id;
         f.svc.book(&Caller::new(*p), shifts[i % shifts.len()], child).unwrap();
@@ -70,7 +69,8 @@ fn a_generated_centre_round_trips_record_for_record() {
     assert_eq!(header["trees"].as_array().unwrap().len(), T::ALL.len());
 
     let restored_path = dir.path().join("restored.db");
-    let (_, restored_n) = restore(std::io::BufReader::new(std::fs::File::open(&file).unwrap()), &restored_path).unwrap();
+    let (_, restored_n) =
+        restore(std::io::BufReader::new(std::fs::File::open(&file).unwrap()), &restored_path).unwrap();
     assert_eq!(restored_n, n);
     let restored = Store::open(&restored_path).unwrap();
     // Every record of every tree, byte for byte.
@@ -158,7 +158,10 @@ fn family(name: &str, phone: &str, kids: &[(&str, &str)]) -> ImportFamily {
 #[test]
 fn importing_twice_adds_nothing_and_a_claim_makes_a_member_at_once() {
     let f = Fixture::new();
-    let list = vec![family("Li", "13800138000", &[("Mei", "2025-01-02"), ("Bao", "2025-06-01")]), family("Wang", "+44 20 7946 0958", &[("Xiao", "2024-12-31")])];
+    let list = vec![
+        family("Li", "13800138000", &[("Mei", "2025-01-02"), ("Bao", "2025-06-01")]),
+        family("Wang", "+44 20 7946 0958", &[("Xiao", "2024-12-31")]),
+    ];
     let list: Vec<ImportFamily> = list
         .into_iter()
         .map(|mut f| {
@@ -185,13 +188,22 @@ fn importing_twice_adds_nothing_and_a_claim_makes_a_member_at_once() {
     assert_eq!(f.svc.children(li).unwrap().len(), 2);
     assert!(f.svc.balance(li, 1).unwrap().available > 0, "the start grant is paid at the claim");
     // Nobody else can claim it, and the same person not twice.
-    assert!(matches!(f.svc.claim_phone(&Caller::new(UserId(5001)), "13800138000", "X"), Err(ServiceError::PhoneClaimed)));
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(UserId(5001)), "13800138000", "X"),
+        Err(ServiceError::PhoneClaimed)
+    ));
     assert!(matches!(f.svc.claim_phone(&Caller::new(li), "13800138000", "X"), Err(ServiceError::AlreadyMember)));
-    assert!(matches!(f.svc.claim_phone(&Caller::new(UserId(5002)), "13900000000", "X"), Err(ServiceError::PhoneUnknown)));
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(UserId(5002)), "13900000000", "X"),
+        Err(ServiceError::PhoneUnknown)
+    ));
     // An existing member cannot take another family's number.
     assert!(matches!(f.svc.claim_phone(&Caller::new(COORD), "+442079460958", "X"), Err(ServiceError::AlreadyMember)));
     // A phone already imported for another family is refused, and nothing is imported.
-    let clash = vec![family("Zhao", "13600000000", &[("A", "2025-01-01")]), family("Sun", "13800138000", &[("B", "2025-01-01")])];
+    let clash = vec![
+        family("Zhao", "13600000000", &[("A", "2025-01-01")]),
+        family("Sun", "13800138000", &[("B", "2025-01-01")]),
+    ];
     let before = f.svc.store().snapshot();
     assert!(matches!(f.svc.import_families(f.centre.id, &clash), Err(ServiceError::PhoneTaken(_))));
     assert_eq!(f.svc.store().snapshot(), before);

@@ -11,8 +11,8 @@ use common::*;
 use huzhu::store::backup::read_backup;
 use huzhu::store::{Store, T};
 use std::process::{Command, Output};
-use tg_standin::TestUser;
 use std::time::{Duration, Instant};
+use tg_standin::TestUser;
 
 /// The binary with the bot's database, as an operator on the same machine runs it.
 fn huzhu(h: &Harness, args: &[&str]) -> Output {
@@ -134,7 +134,9 @@ async fn backup_while_the_bot_runs_then_restore_gives_the_same_records() {
     // marks, so the inbox and replay trees move on; these do not).
     h.stop().await;
     let live = Store::open(Harness::db_path(h.db_dir.path())).unwrap();
-    for t in [T::Centres, T::Members, T::Families, T::Children, T::Shifts, T::Bookings, T::Ledger, T::Accounts, T::Audit] {
+    for t in
+        [T::Centres, T::Members, T::Families, T::Children, T::Shifts, T::Bookings, T::Ledger, T::Accounts, T::Audit]
+    {
         assert_eq!(live.snapshot()[t as usize], restored_records[t as usize], "tree {t:?}");
     }
     drop(store);
@@ -223,7 +225,11 @@ async fn imported_guardians_join_by_sharing_their_number_twenty_at_once() {
     wait_count(&h, &coord, before, "Adjusted user", 10, 40).await;
     let r = h.say(&coord, "/audit 30").await;
     for g in guardians.iter().take(10) {
-        let n = r.text.lines().filter(|l| l.contains(&format!("granted 30 minutes to {} ({})", format!("家长{}", g.id - 4000), g.id))).count();
+        let n = r
+            .text
+            .lines()
+            .filter(|l| l.contains(&format!("granted 30 minutes to 家长{} ({})", g.id - 4000, g.id)))
+            .count();
         assert_eq!(n, 1, "{}\n{}", g.id, r.text);
     }
     assert_eq!(r.text.lines().filter(|l| l.contains("imported 20 families")).count(), 1, "{}", r.text);

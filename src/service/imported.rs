@@ -109,7 +109,8 @@ fn import_in(tx: &Tx, centre: &Centre, families: &[ImportFamily]) -> Res<ImportS
                 Some(old) if old.family == fid => {}
                 Some(_) => return Err(ServiceError::PhoneTaken(g.phone.clone()).into()),
                 None => {
-                    let rec = ImportedGuardian { centre: centre.id, family: fid, name: g.name.clone(), claimed_by: None };
+                    let rec =
+                        ImportedGuardian { centre: centre.id, family: fid, name: g.name.clone(), claimed_by: None };
                     tx.put(T::Meta, phone_key(&g.phone), &rec)?;
                     sum.guardians += 1;
                 }
@@ -127,8 +128,11 @@ impl Service {
             let centre = super::records::centre(tx, centre)?;
             let sum = import_in(tx, &centre, families)?;
             if sum != ImportSummary::default() {
-                let action =
-                    AuditAction::FamiliesImported { families: sum.families, children: sum.children, guardians: sum.guardians };
+                let action = AuditAction::FamiliesImported {
+                    families: sum.families,
+                    children: sum.children,
+                    guardians: sum.guardians,
+                };
                 super::audit::record(tx, centre.id, UserId(0), now, action)?;
             }
             Ok((sum, vec![]))
@@ -181,7 +185,10 @@ impl Service {
                     children.push(child.name);
                 }
             }
-            Ok((Claimed { centre: centre.id, centre_name: centre.name, family: fam.id, children }, Vec::<Notice>::new()))
+            Ok((
+                Claimed { centre: centre.id, centre_name: centre.name, family: fam.id, children },
+                Vec::<Notice>::new(),
+            ))
         })
     }
 

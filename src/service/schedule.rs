@@ -753,11 +753,8 @@ fn cancel_day_in(
     if shifts.is_empty() {
         return Err(ServiceError::NothingToCancel.into());
     }
-    let action = AuditAction::DayCancelled {
-        date,
-        shifts: shifts.iter().map(|s| s.id).collect(),
-        reason: reason.to_string(),
-    };
+    let action =
+        AuditAction::DayCancelled { date, shifts: shifts.iter().map(|s| s.id).collect(), reason: reason.to_string() };
     super::audit::record(tx, centre.id, by, now, action)?;
     let notes = affected.notices(|mine, released| Event::DayCancelled {
         date,

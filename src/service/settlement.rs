@@ -219,7 +219,13 @@ impl Service {
             if shift.ends_at(centre.tz()) > now {
                 return Err(ServiceError::ShiftNotOver.into());
             }
-            super::audit::record(tx, centre.id, caller.user, now, super::AuditAction::ShiftSettled { shift: shift.id })?;
+            super::audit::record(
+                tx,
+                centre.id,
+                caller.user,
+                now,
+                super::AuditAction::ShiftSettled { shift: shift.id },
+            )?;
             settle(tx, &centre, &mut shift, Some(caller.user), now)
         })
     }

@@ -50,11 +50,8 @@ impl Store {
         let _one_writer = self.write_lock.lock();
         let mut out = Vec::with_capacity(T::ALL.len());
         for t in T::ALL {
-            let records = self
-                .tree(t)
-                .iter()
-                .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())))
-                .collect::<Result<Vec<_>, _>>()?;
+            let records =
+                self.tree(t).iter().map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec()))).collect::<Result<Vec<_>, _>>()?;
             out.push((t, records));
         }
         Ok(out)
@@ -72,7 +69,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
@@ -134,10 +131,16 @@ pub fn read_backup(input: impl BufRead) -> Result<(Header, Snapshot), RestoreErr
         errors.push(format!("line 1: format {:?} is not {FORMAT:?}", header.format));
     }
     if header.version != FORMAT_VERSION {
-        errors.push(format!("line 1: backup format version {} is not {FORMAT_VERSION}, the one this huzhu reads", header.version));
+        errors.push(format!(
+            "line 1: backup format version {} is not {FORMAT_VERSION}, the one this huzhu reads",
+            header.version
+        ));
     }
     if header.schema != SCHEMA_VERSION {
-        errors.push(format!("line 1: database schema {} is not {SCHEMA_VERSION}, the one this huzhu reads", header.schema));
+        errors.push(format!(
+            "line 1: database schema {} is not {SCHEMA_VERSION}, the one this huzhu reads",
+            header.schema
+        ));
     }
     let tree_of = |name: &str| T::ALL.into_iter().find(|t| t.name() == name);
     for name in &header.trees {

@@ -540,7 +540,7 @@ async fn a_shared_contact_arrives_as_telegram_sends_it() {
     assert_eq!((c.first_name.as_str(), c.user_id), ("Bob", None));
     // A reply keyboard asking for the contact is accepted and recorded.
     let kb = teloxide::types::KeyboardMarkup::new(vec![vec![
-        teloxide::types::KeyboardButton::new("share").request(teloxide::types::ButtonRequest::Contact),
+        teloxide::types::KeyboardButton::new("share").request(teloxide::types::ButtonRequest::Contact)
     ]]);
     bot.send_message(ChatId(user.id), "please").reply_markup(kb).await.unwrap();
     let m = s.last_message_to(user.id).unwrap();

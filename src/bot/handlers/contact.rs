@@ -17,7 +17,11 @@ pub fn contact(ctx: &Ctx, phone: &str, owner: Option<UserId>) -> Handled {
         Ok(o) => {
             let children = if o.value.children.is_empty() { "none".to_string() } else { o.value.children.join(", ") };
             let text = t!(ctx.lang, "contact-claimed", centre = o.value.centre_name.clone(), children = children);
-            Handled { reply: Reply { text, remove_keyboard: true, ..Reply::default() }, notices: o.notices, ..Handled::default() }
+            Handled {
+                reply: Reply { text, remove_keyboard: true, ..Reply::default() },
+                notices: o.notices,
+                ..Handled::default()
+            }
         }
         Err(e) => ctx.err(&e),
     }

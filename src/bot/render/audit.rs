@@ -17,7 +17,13 @@ pub fn log(lang: Lang, centre: &Centre, entries: &[AuditEntry], names: &HashMap<
     for e in entries {
         let at = e.at.with_timezone(&centre.tz()).format("%Y-%m-%d %H:%M").to_string();
         out.push('\n');
-        out.push_str(&t!(lang, "audit-line", at = at, by = who(lang, names, e.by), what = action(lang, names, &e.action)));
+        out.push_str(&t!(
+            lang,
+            "audit-line",
+            at = at,
+            by = who(lang, names, e.by),
+            what = action(lang, names, &e.action)
+        ));
     }
     out
 }
@@ -78,13 +84,9 @@ pub fn action(lang: Lang, names: &HashMap<UserId, String>, a: &AuditAction) -> S
         TemplateCreated { template } => t!(lang, "audit-template-created", template = template.0),
         ShiftsGenerated { shifts } => t!(lang, "audit-shifts-generated", count = shifts.len(), shifts = ids(shifts)),
         ShiftCancelled { shift, reason } => t!(lang, "audit-shift-cancelled", shift = shift.0, reason = reason.clone()),
-        DayCancelled { date, shifts, reason } => t!(
-            lang,
-            "audit-day-cancelled",
-            date = date.to_string(),
-            shifts = ids(shifts),
-            reason = reason.clone()
-        ),
+        DayCancelled { date, shifts, reason } => {
+            t!(lang, "audit-day-cancelled", date = date.to_string(), shifts = ids(shifts), reason = reason.clone())
+        }
         ShiftMoved { shift, date, start, end } => t!(
             lang,
             "audit-shift-moved",
@@ -107,22 +109,16 @@ pub fn action(lang: Lang, names: &HashMap<UserId, String>, a: &AuditAction) -> S
         }
         BroadcastCancelled { broadcast } => t!(lang, "audit-broadcast-cancelled", broadcast = *broadcast),
         CentreCodeReplaced => t!(lang, "audit-centre-code-replaced"),
-        FamiliesImported { families, children, guardians } => t!(
-            lang,
-            "audit-families-imported",
-            families = *families,
-            children = *children,
-            guardians = *guardians
-        ),
+        FamiliesImported { families, children, guardians } => {
+            t!(lang, "audit-families-imported", families = *families, children = *children, guardians = *guardians)
+        }
     }
 }
 
 /// A setting change as `Name = value` (the names are the settings' own, as stored).
 fn setting(change: &crate::service::SettingChange) -> String {
     match serde_json::to_value(change) {
-        Ok(serde_json::Value::Object(m)) => {
-            m.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
-        }
+        Ok(serde_json::Value::Object(m)) => m.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", "),
         Ok(v) => v.to_string(),
         Err(_) => String::new(),
     }
