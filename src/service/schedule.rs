@@ -234,8 +234,11 @@ impl Service {
                 let Some(next) = date.succ_opt() else { break };
                 date = next;
             }
-            let action = AuditAction::ShiftsGenerated { shifts: created.iter().map(|s| s.id).collect() };
-            super::audit::record(tx, centre.id, caller.user, now, action)?;
+            // Generating again creates nothing and changes nothing (no entry either).
+            if !created.is_empty() {
+                let action = AuditAction::ShiftsGenerated { shifts: created.iter().map(|s| s.id).collect() };
+                super::audit::record(tx, centre.id, caller.user, now, action)?;
+            }
             Ok((created, vec![]))
         })
     }
