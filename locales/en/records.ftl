@@ -11,7 +11,10 @@ audit-member-approved = approved { $user }
 audit-member-rejected = rejected { $user }
 audit-member-suspended = suspended { $user }
 audit-role-set = set the role of { $user } to { $role }
-audit-staff-set = set staff { $on } for { $user }
+audit-staff-set = { $on ->
+        [on] made { $user } staff
+       *[off] took the staff role from { $user }
+    }
 audit-block-lifted = lifted the no-show block of { $user }
 audit-member-removed = removed { $user }
 audit-family-removed = removed family #{ $family } ({ $guardians })

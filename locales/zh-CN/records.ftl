@@ -10,8 +10,15 @@ audit-coordinator-appointed = 任命 { $user } 为协调员
 audit-member-approved = 批准 { $user } 加入
 audit-member-rejected = 拒绝 { $user }
 audit-member-suspended = 暂停 { $user }
-audit-role-set = 将 { $user } 的角色设为 { $role }
-audit-staff-set = 将 { $user } 的专业人员身份设为 { $on }
+audit-role-set = 将 { $user } 的角色设为{ $role ->
+        [parent] 家长
+        [staff] 专业人员
+       *[coordinator] 协调员
+    }
+audit-staff-set = { $on ->
+        [on] 将 { $user } 设为专业人员
+       *[off] 取消 { $user } 的专业人员身份
+    }
 audit-block-lifted = 解除 { $user } 的缺席限制
 audit-member-removed = 移除 { $user }
 audit-family-removed = 移除家庭 #{ $family }（{ $guardians }）

@@ -123,3 +123,80 @@ fn setting(change: &crate::service::SettingChange) -> String {
         Err(_) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::*;
+    use crate::service::SettingChange;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+
+    fn every_action() -> Vec<AuditAction> {
+        use AuditAction::*;
+        let (u, f, s) = (UserId(5), FamilyId(3), ShiftId(9));
+        let d = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let (a, b) = (NaiveTime::from_hms_opt(9, 0, 0).unwrap(), NaiveTime::from_hms_opt(12, 0, 0).unwrap());
+        vec![
+            CentreCreated { name: "Sunny".into() },
+            CoordinatorAppointed { user: u },
+            MemberApproved { user: u },
+            MemberRejected { user: u },
+            MemberSuspended { user: u },
+            RoleSet { user: u, role: Role::Staff },
+            StaffSet { user: u, on: true },
+            StaffSet { user: u, on: false },
+            BlockLifted { user: u },
+            MemberRemoved { user: u },
+            FamilyRemoved { family: f, guardians: vec![u, UserId(6)] },
+            GuardianApproved { user: u, family: f },
+            CreditsGranted { user: u, family: f, minutes: 60, memo: "thanks".into() },
+            OverdraftSet { user: u, family: f, minutes: 120 },
+            ShiftCreated { shift: s, date: d, start: a, end: b },
+            TemplateCreated { template: TemplateId(2) },
+            ShiftsGenerated { shifts: vec![s, ShiftId(10)] },
+            ShiftCancelled { shift: s, reason: "rain".into() },
+            DayCancelled { date: d, shifts: vec![s], reason: "rain".into() },
+            ShiftMoved { shift: s, date: d, start: a, end: b },
+            BookingCancelled { booking: BookingId(4), family: f },
+            SignupDropped { signup: SignupId(8), user: u },
+            AttendanceRecorded { shift: s, present: 3, absent: 1 },
+            ShiftSettled { shift: s },
+            SettingChanged { change: SettingChange::CoverBatch(4) },
+            BroadcastSent { broadcast: 7, recipients: 30 },
+            BroadcastCancelled { broadcast: 7 },
+            CentreCodeReplaced,
+            FamiliesImported { families: 2, children: 3, guardians: 2 },
+        ]
+    }
+
+    /// Every action has words in both languages, with every argument filled in.
+    #[test]
+    fn every_action_is_worded_in_both_languages() {
+        let names: HashMap<UserId, String> = [(UserId(5), "李雷".to_string())].into();
+        for lang in [Lang::Zh, Lang::En] {
+            for a in every_action() {
+                let text = action(lang, &names, &a);
+                assert!(
+                    !text.starts_with("audit-") && !text.contains('{') && !text.is_empty(),
+                    "{lang:?} {a:?}: {text}"
+                );
+                if !a.users().is_empty() {
+                    assert!(text.contains("李雷 (5)"), "{lang:?} {a:?}: {text}");
+                }
+            }
+        }
+        let centre = Centre {
+            id: CentreId(1),
+            name: "六和".into(),
+            timezone: "Asia/Shanghai".into(),
+            invite_code: "ABC234".into(),
+            policy: Default::default(),
+            created_at: Utc::now(),
+        };
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 23, 30, 0).unwrap();
+        let e = AuditEntry { seq: 1, centre: CentreId(1), by: UserId(5), at, action: AuditAction::CentreCodeReplaced };
+        let text = log(Lang::En, &centre, &[e], &names);
+        // 23:30 UTC is 07:30 the next day in Shanghai.
+        assert!(text.lines().nth(1).unwrap().starts_with("2026-12-02 07:30 · 李雷 (5) · "), "{text}");
+    }
+}
