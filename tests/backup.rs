@@ -76,6 +76,8 @@ fn a_generated_centre_round_trips_record_for_record() {
     // Every record of every tree, byte for byte.
     assert_eq!(restored.snapshot(), f.svc.store().snapshot());
     assert_eq!(counts(&restored), counts(f.svc.store()));
+    // sled's own CRC32 over every tree agrees.
+    assert_eq!(restored.db().checksum().unwrap(), f.svc.store().db().checksum().unwrap());
     // And the restored database works: the service reads it as before.
     let clock = huzhu::clock::ManualClock::new(f.svc.now());
     let config = ServiceConfig { super_admins: vec![ADMIN], ..ServiceConfig::default() };
