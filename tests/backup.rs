@@ -247,3 +247,42 @@ fn many_guardians_claim_at_once_each_exactly_their_family() {
     }
     assert_eq!(f.svc.ledger_sum().unwrap(), 0);
 }
+
+#[test]
+fn the_command_lines_import_skips_bad_rows_only_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("huzhu.db");
+    let centre = {
+        let f = Fixture::with_store(Arc::new(Store::open(&db).unwrap()), t0());
+        f.centre.id
+    };
+    let csv = dir.path().join("families.csv");
+    std::fs::write(
+        &csv,
+        "family,guardian,phone,child,birth_date\n\
+         Li,Li Lei,13800138000,Mei,2025-01-02\n\
+         Wu,Wu Di,not-a-phone,Bao,2025-01-02\n\
+         Wang,Wang Fang,13700000000,Xiao,2024-12-31\n",
+    )
+    .unwrap();
+    let config = || ServiceConfig { super_admins: vec![ADMIN], ..ServiceConfig::default() };
+    let err = huzhu::admin_cli::import(&db, config(), centre.0, &csv, false).unwrap_err();
+    assert!(err.contains("line 3: phone not-a-phone is not a phone number"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    let ok = huzhu::admin_cli::import(&db, config(), centre.0, &csv, true).unwrap();
+    assert!(ok.contains("line 3: phone not-a-phone"), "{ok}");
+    assert!(ok.contains("skipped 1 bad rows"), "{ok}");
+    assert!(ok.contains("imported 2 families, 2 children, 2 guardians"), "{ok}");
+    // An unknown centre: nothing imported, said so.
+    let err = huzhu::admin_cli::import(&db, config(), 99, &csv, true).unwrap_err();
+    assert!(err.contains("nothing imported"), "{err}");
+    // The command line's backup of a stopped bot's database restores to the same records.
+    let file = dir.path().join("b.jsonl");
+    huzhu::admin_cli::backup(&db, config(), &file).unwrap();
+    let restored = dir.path().join("r.db");
+    huzhu::admin_cli::restore(&restored, &file).unwrap();
+    let (a, b) = (Store::open(&db).unwrap(), Store::open(&restored).unwrap());
+    assert_eq!(a.snapshot(), b.snapshot());
+    let svc = Service::new(Arc::new(b), Arc::new(huzhu::clock::ManualClock::new(t0())), config());
+    assert_eq!(svc.imported_guardian("+86 137 0000 0000").unwrap().unwrap().name, "Wang Fang");
+}
