@@ -49,3 +49,4 @@ contact-claimed = Welcome to { $centre }! You are now a guardian of your family{
         [none] .
        *[other] , with { $children }.
     } Open /menu to book care or volunteer.
+cmd-audit = Who did what (audit log)

@@ -53,3 +53,4 @@ contact-claimed = 欢迎来到{ $centre }！您已成为家庭的家长{ $childr
         [none] 。
        *[other] ，孩子：{ $children }。
     }打开 /menu 预约托育或报名值班。
+cmd-audit = 操作记录

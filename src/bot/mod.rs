@@ -525,6 +525,7 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "unblock",
     "overdraft",
     "staff",
+    "audit",
 ];
 
 fn commands(lang: Lang, names: &[&str]) -> Vec<BotCommand> {
