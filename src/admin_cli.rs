@@ -31,7 +31,7 @@ fn with_bot_or_db<R>(
     if !db.exists() {
         return Err(format!("no database at {} (set HUZHU_DB_PATH)", db.display()));
     }
-    let store = Store::open(db).map_err(|e| {
+    let store = Store::open_waiting(db, std::time::Duration::from_secs(3)).map_err(|e| {
         format!(
             "cannot open the database at {} ({e}); if huzhu is running, it did not answer on {}",
             db.display(),

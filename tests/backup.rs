@@ -72,7 +72,7 @@ fn a_generated_centre_round_trips_record_for_record() {
     let (_, restored_n) =
         restore(std::io::BufReader::new(std::fs::File::open(&file).unwrap()), &restored_path).unwrap();
     assert_eq!(restored_n, n);
-    let restored = Store::open(&restored_path).unwrap();
+    let restored = Store::open_waiting(&restored_path, std::time::Duration::from_secs(5)).unwrap();
     // Every record of every tree, byte for byte.
     assert_eq!(restored.snapshot(), f.svc.store().snapshot());
     assert_eq!(counts(&restored), counts(f.svc.store()));
@@ -281,7 +281,8 @@ fn the_command_lines_import_skips_bad_rows_only_when_told() {
     huzhu::admin_cli::backup(&db, config(), &file).unwrap();
     let restored = dir.path().join("r.db");
     huzhu::admin_cli::restore(&restored, &file).unwrap();
-    let (a, b) = (Store::open(&db).unwrap(), Store::open(&restored).unwrap());
+    let wait = std::time::Duration::from_secs(5);
+    let (a, b) = (Store::open_waiting(&db, wait).unwrap(), Store::open_waiting(&restored, wait).unwrap());
     assert_eq!(a.snapshot(), b.snapshot());
     let svc = Service::new(Arc::new(b), Arc::new(huzhu::clock::ManualClock::new(t0())), config());
     assert_eq!(svc.imported_guardian("+86 137 0000 0000").unwrap().unwrap().name, "Wang Fang");

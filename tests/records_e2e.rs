@@ -125,7 +125,7 @@ async fn backup_while_the_bot_runs_then_restore_gives_the_same_records() {
 
     // Every record of the file is in the restored database, and nothing else.
     let (_, records) = read_backup(std::io::BufReader::new(std::fs::File::open(&file).unwrap())).unwrap();
-    let store = Store::open(&restored).unwrap();
+    let store = Store::open_waiting(&restored, Duration::from_secs(5)).unwrap();
     let restored_records: Vec<Vec<(Vec<u8>, Vec<u8>)>> = store.snapshot();
     for (t, list) in &records {
         assert_eq!(&restored_records[*t as usize], list, "tree {t:?}");
@@ -133,7 +133,7 @@ async fn backup_while_the_bot_runs_then_restore_gives_the_same_records() {
     // The records that make the centre are the live ones (the bot keeps writing done
     // marks, so the inbox and replay trees move on; these do not).
     h.stop().await;
-    let live = Store::open(Harness::db_path(h.db_dir.path())).unwrap();
+    let live = Store::open_waiting(&Harness::db_path(h.db_dir.path()), Duration::from_secs(5)).unwrap();
     for t in
         [T::Centres, T::Members, T::Families, T::Children, T::Shifts, T::Bookings, T::Ledger, T::Accounts, T::Audit]
     {

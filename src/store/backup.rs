@@ -44,6 +44,23 @@ struct Line {
 pub type Snapshot = Vec<(T, Vec<(Vec<u8>, Vec<u8>)>)>;
 
 impl Store {
+    /// `open`, waiting up to `wait` while another handle still holds the database's
+    /// lock: sled lets it go when its background threads end, a moment after the handle
+    /// (in this process, or a bot that is stopping) is gone. For the command line.
+    pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Store::open(path) {
+                Err(StoreError::Sled(e))
+                    if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                r => return r,
+            }
+        }
+    }
+
     /// A consistent copy of every tree (taken under the write lock; writers wait for it).
     pub fn consistent_snapshot(&self) -> Result<Snapshot, StoreError> {
         let _watch = crate::watchdog::watch(|| "a backup's snapshot (writes wait for it)".to_string());
@@ -206,27 +223,38 @@ pub fn restore(input: impl BufRead, path: &Path) -> Result<(Header, u64), Restor
         return Err(RestoreError::NotEmpty(path.display().to_string()));
     }
     let (header, snapshot) = read_backup(input)?;
-    {
-        let db = sled::Config::new().path(path).open().map_err(StoreError::from)?;
-        for (t, records) in &snapshot {
-            let tree = db.open_tree(t.name()).map_err(StoreError::from)?;
-            let mut batch = sled::Batch::default();
-            for (k, v) in records {
-                batch.insert(k.as_slice(), v.as_slice());
-            }
-            tree.apply_batch(batch).map_err(StoreError::from)?;
-        }
-        db.flush().map_err(StoreError::from)?;
-    }
-    // Opening it checks the schema version the way `huzhu run` will.
+    // One open only: sled releases its file lock when its background threads end, a
+    // moment after the handle drops, so opening twice in a row can race with itself.
+    // Nobody else can use the new database yet, so its trees are loaded directly (the
+    // one time anything is written outside `write`); the schema was checked above.
     let store = Store::open(path)?;
-    store.flush()?;
+    for (t, records) in &snapshot {
+        let mut batch = sled::Batch::default();
+        for (k, v) in records {
+            batch.insert(k.as_slice(), v.as_slice());
+        }
+        store.tree(*t).apply_batch(batch).map_err(StoreError::from)?;
+    }
+    store.db().flush().map_err(StoreError::from)?;
     Ok((header.clone(), header.records))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_waiting_waits_for_the_lock_and_then_gives_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let first = Store::open(&path).unwrap();
+        let started = std::time::Instant::now();
+        let err = Store::open_waiting(&path, std::time::Duration::from_millis(300)).err().expect("locked");
+        assert!(err.to_string().contains("could not acquire lock"), "{err}");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+        drop(first);
+        Store::open_waiting(&path, std::time::Duration::from_secs(5)).unwrap();
+    }
 
     #[test]
     fn hex_round_trips_every_byte() {
