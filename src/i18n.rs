@@ -48,11 +48,13 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/main.ftl"),
     include_str!("../locales/zh-CN/coordinator.ftl"),
     include_str!("../locales/zh-CN/exports.ftl"),
+    include_str!("../locales/zh-CN/records.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/main.ftl"),
     include_str!("../locales/en/coordinator.ftl"),
     include_str!("../locales/en/exports.ftl"),
+    include_str!("../locales/en/records.ftl"),
 ];
 
 struct Bundles {

@@ -33,6 +33,44 @@ enum Cmd {
     /// Chat with huzhu in this terminal: the real bot against a local stand-in of the
     /// Bot API, with a demo centre. No Telegram needed.
     Sandbox(SandboxArgs),
+    /// Write a consistent snapshot of the whole database to FILE (versioned JSON lines),
+    /// through the running bot if there is one.
+    Backup(BackupArgs),
+    /// Restore a backup FILE into a new, empty database (HUZHU_DB_PATH, or --db).
+    Restore(RestoreArgs),
+    /// Import a centre's families from a CSV file (family,guardian,phone,child,birth_date);
+    /// their guardians join by sharing their phone number with the bot.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+struct BackupArgs {
+    /// Where to write the backup.
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct RestoreArgs {
+    /// The backup to restore.
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+    /// The new database's path (default: HUZHU_DB_PATH); it must not exist or be empty.
+    #[arg(long, value_name = "PATH")]
+    db: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// The centre to import into (its id, as /newcentre showed it).
+    #[arg(long, value_name = "ID")]
+    centre: u64,
+    /// Import the good rows even if some are bad (each bad one is still reported).
+    #[arg(long)]
+    skip_bad: bool,
+    /// The CSV file (UTF-8, header family,guardian,phone,child,birth_date).
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
 }
 
 #[derive(Args, Debug, Default)]
@@ -77,7 +115,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let svc_config = || ServiceConfig {
+        super_admins: config.super_admins.iter().map(|u| UserId(*u)).collect(),
+        default_tz: config.default_tz,
+        retention: chrono::Duration::days(config.retention_days as i64),
+    };
+    let said = |r: Result<String, String>| match r {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("huzhu: {e}");
+            ExitCode::FAILURE
+        }
+    };
     match cli.command.unwrap_or(Cmd::Run(RunArgs::default())) {
+        Cmd::Backup(a) => said(huzhu::admin_cli::backup(&config.db_path, svc_config(), &a.file)),
+        Cmd::Restore(a) => said(huzhu::admin_cli::restore(a.db.as_ref().unwrap_or(&config.db_path), &a.file)),
+        Cmd::Import(a) => said(huzhu::admin_cli::import(&config.db_path, svc_config(), a.centre, &a.file, a.skip_bad)),
         Cmd::Run(args) => runtime.block_on(run_bot(config, args)),
         Cmd::Sandbox(SandboxArgs { script }) => match runtime.block_on(huzhu::sandbox::run(script)) {
             Ok(()) => ExitCode::SUCCESS,
@@ -171,12 +227,27 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
         log::warn!("HUZHU_TEST_HANG_STORE is set: store writes for {pattern} hang (tests only)");
         huzhu::store::hang_writes_of(pattern);
     }
+    // `huzhu backup` and `huzhu import` reach the running bot here (sled lets only one
+    // process open the database).
+    let socket = huzhu::control::socket_path(&config.db_path);
+    let control = match huzhu::control::listen(svc.clone(), socket.clone()) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            log::warn!("no control socket at {} ({e}): backup and import need the bot stopped", socket.display());
+            None
+        }
+    };
     let bot = teloxide::Bot::from_env();
     let options = huzhu::bot::RunOptions {
         limits: huzhu::bot::Limits { per_second: config.send_rate, ..huzhu::bot::Limits::default() },
         stop: None,
     };
-    match huzhu::bot::run(bot, svc, options).await {
+    let result = huzhu::bot::run(bot, svc, options).await;
+    if let Some(h) = control {
+        h.abort();
+        let _ = std::fs::remove_file(&socket);
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("huzhu: cannot reach the Telegram Bot API: {e}");

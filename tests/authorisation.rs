@@ -143,6 +143,7 @@ fn row_of(cmd: &Command) -> &'static str {
         Calendar => "calendar",
         BalanceExport => "balance export",
         Report(..) => "report",
+        Audit(..) => "audit",
     }
 }
 
@@ -211,6 +212,7 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
         (Command::Calendar, "RRAAAAAR"),
         (Command::BalanceExport, "RRAAARRR"),
         (Command::Report(None, ReportScope::Mine), "RRRRRAAA"),
+        (Command::Audit(20, None), "RRRRRAAR"),
     ]
 }
 
@@ -292,6 +294,7 @@ fn every_command_for_every_role() {
         "calendar",
         "balance export",
         "report",
+        "audit",
     ];
     for name in every {
         assert!(names.contains(&name), "the command row {name:?} is missing from the table");

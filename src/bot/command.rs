@@ -108,6 +108,9 @@ pub enum Command {
     BalanceExport,
     /// `/report [YYYY-MM] [CENTRE|all]`: a month's report (this month without one).
     Report(Option<Month>, ReportScope),
+    /// `/audit [N] [CENTRE]`: the newest N entries of the centre's audit log (a
+    /// super-admin names any centre).
+    Audit(usize, Option<CentreId>),
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -159,7 +162,8 @@ impl Command {
             | InviteNew
             | Remove(_)
             | RemoveFamily(_)
-            | Report(..) => Concern::Coordinator,
+            | Report(..)
+            | Audit(..) => Concern::Coordinator,
             NewCentre(_) | Coordinator(..) => Concern::Admin,
         }
     }
@@ -468,6 +472,15 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             [_] => Command::Remove(need!(user(&words), "remove")),
             _ => return Err(usage("remove")),
         },
+        "audit" => {
+            let n = |w: &str| w.parse().ok().filter(|n| (1..=crate::service::AUDIT_MAX).contains(n));
+            match words.as_slice() {
+                [] => Command::Audit(crate::service::AUDIT_DEFAULT, None),
+                [w] => Command::Audit(need!(n(w), "audit"), None),
+                [w, c] => Command::Audit(need!(n(w), "audit"), Some(CentreId(need!(id(c), "audit")))),
+                _ => return Err(usage("audit")),
+            }
+        }
         "mydata" => Command::MyData,
         "forget" => Command::Forget,
         "newcenter" | "newcentre" => {

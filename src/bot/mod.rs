@@ -332,7 +332,9 @@ async fn on_message(
     });
     let state = state.unwrap_or_default();
     let text = msg.text().map(str::to_string);
-    let label = label_of(id, text.as_deref());
+    // A shared contact: its number, and whose it is (Telegram's user id of the contact).
+    let contact = msg.contact().map(|c| (c.phone_number.clone(), c.user_id.map(|u| UserId(u.0 as i64))));
+    let label = if contact.is_some() { format!("update {id} (contact)") } else { label_of(id, text.as_deref()) };
     let ctx_svc = svc.clone();
     let bot_username = me.username().to_string();
     // The message's identity, not the update id (Telegram may reuse those).
@@ -341,7 +343,10 @@ async fn on_message(
     let handled =
         handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
             let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, None);
-            handlers::message(&ctx, &state, text.as_deref())
+            match contact {
+                Some((phone, owner)) => handlers::contact(&ctx, &phone, owner),
+                None => handlers::message(&ctx, &state, text.as_deref()),
+            }
         })
         .await;
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
@@ -437,6 +442,10 @@ async fn send_reply(tg: &Tg, svc: &Arc<Service>, chat: ChatId, edit: Option<Mess
     let kb = h.reply.keyboard();
     let last = parts.len() - 1;
     for (i, part) in parts.iter().enumerate() {
+        if let (true, Some(markup)) = (i == last, reply_keyboard(&h.reply)) {
+            tg.send_with_markup(chat, part, markup).await;
+            continue;
+        }
         let markup = if i == last { kb.clone() } else { None };
         if let (0, Some(id)) = (i, edit) {
             match tg.edit(chat, id, part, markup.clone(), Priority::Reply).await {
@@ -454,6 +463,20 @@ async fn send_reply(tg: &Tg, svc: &Arc<Service>, chat: ChatId, edit: Option<Mess
     }
     for (kind, bytes, name, caption) in &h.files {
         tg.send_file(chat, *kind, bytes.clone(), name, caption).await;
+    }
+}
+
+/// The reply keyboard a reply asks for: the "share my phone number" button, or its removal.
+fn reply_keyboard(r: &Reply) -> Option<teloxide::types::ReplyMarkup> {
+    use teloxide::types::{ButtonRequest, KeyboardButton, KeyboardMarkup, KeyboardRemove, ReplyMarkup};
+    match (&r.contact, r.remove_keyboard) {
+        (Some(label), _) => Some(ReplyMarkup::Keyboard(
+            KeyboardMarkup::new(vec![vec![KeyboardButton::new(label.clone()).request(ButtonRequest::Contact)]])
+                .resize_keyboard()
+                .one_time_keyboard(),
+        )),
+        (None, true) => Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new())),
+        (None, false) => None,
     }
 }
 
@@ -507,6 +530,7 @@ const COORDINATOR_COMMANDS: &[&str] = &[
     "unblock",
     "overdraft",
     "staff",
+    "audit",
 ];
 
 fn commands(lang: Lang, names: &[&str]) -> Vec<BotCommand> {

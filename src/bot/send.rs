@@ -40,6 +40,15 @@ impl Tg {
         req.await
     }
 
+    /// A message with a reply keyboard (or its removal): one attempt, a failure is a
+    /// warning (the person can ask again with /start).
+    pub async fn send_with_markup(&self, chat: ChatId, text: &str, markup: teloxide::types::ReplyMarkup) {
+        self.limiter.acquire(chat.0, Priority::Reply).await;
+        if let Err(e) = self.bot.send_message(chat, text).reply_markup(markup).await {
+            log::warn!("sendMessage (reply keyboard) to {} failed: {e}", chat.0);
+        }
+    }
+
     /// Edits a message's text (and buttons); counts as a message to that chat.
     pub async fn edit(
         &self,

@@ -262,7 +262,7 @@ impl Service {
 
     /// `/invite new`: a coordinator replaces the centre's invite code.
     pub fn new_centre_code(&self, caller: &Caller) -> Result<Outcome<Centre>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut c = centre(tx, coord.centre)?;
             tx.del(T::Invites, c.invite_code.as_bytes())?;
@@ -270,6 +270,7 @@ impl Service {
             tx.put(T::Invites, code.as_bytes(), &Invite::Centre(c.id))?;
             c.invite_code = code;
             tx.put(T::Centres, Key::new().u64(c.id.0), &c)?;
+            super::audit::record(tx, c.id, caller.user, now, super::AuditAction::CentreCodeReplaced)?;
             Ok((c, vec![]))
         })
     }

@@ -232,6 +232,10 @@ impl Service {
                 0
             };
             take_booking_off(tx, &mut shift, &mut b, &mut fam, charge, caller.user, now, "cancelled")?;
+            if !by_family {
+                let action = super::AuditAction::BookingCancelled { booking: b.id, family: b.family };
+                super::audit::record(tx, centre.id, caller.user, now, action)?;
+            }
             let mut notes = vec![];
             rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((b, notes))
@@ -303,6 +307,10 @@ impl Service {
         self.change(caller, |tx, now| {
             let (_, centre, mut s, mut shift) = live_signup(tx, caller.user, signup_id, !own_only, now)?;
             take_signup_off(tx, &mut shift, &mut s, true)?;
+            if s.user != caller.user {
+                let action = super::AuditAction::SignupDropped { signup: s.id, user: s.user };
+                super::audit::record(tx, centre.id, caller.user, now, action)?;
+            }
             let mut notes = vec![];
             rebalance_and_review(tx, &centre, &mut shift, now, &mut notes)?;
             Ok((s, notes))

@@ -138,7 +138,7 @@ impl Service {
         status: BroadcastStatus,
         progress_message: Option<i32>,
     ) -> Result<Outcome<Broadcast>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut b = load(tx, id)?;
             if b.centre != coord.centre || b.status != BroadcastStatus::Draft {
@@ -148,6 +148,13 @@ impl Service {
             b.progress_message = progress_message;
             tx.put(T::Broadcasts, key(id), &b)?;
             set_sending(tx, id, status == BroadcastStatus::Sending)?;
+            let action = match status {
+                BroadcastStatus::Sending => {
+                    super::AuditAction::BroadcastSent { broadcast: id, recipients: b.recipients.len() }
+                }
+                _ => super::AuditAction::BroadcastCancelled { broadcast: id },
+            };
+            super::audit::record(tx, coord.centre, caller.user, now, action)?;
             Ok((b, vec![]))
         })
     }

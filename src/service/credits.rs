@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::records::*;
-use super::{Caller, Event, Notice, Outcome, Service, ServiceError};
+use super::{AuditAction, Caller, Event, Notice, Outcome, Service, ServiceError};
 use crate::domain::*;
 use crate::ledger;
 use crate::store::{keys::u64_at, Key, T};
@@ -58,6 +58,8 @@ impl Service {
                 post(tx, EntryKind::Grant, account, pool, -minutes, None, None, Some(caller.user), now, &memo)?;
             }
             let after = balance(tx, account)?;
+            let action = AuditAction::CreditsGranted { user: target, family: fam.id, minutes, memo: memo.clone() };
+            super::audit::record(tx, coord.centre, caller.user, now, action)?;
             let mut notes = vec![];
             tell_family(
                 &mut notes,
@@ -73,12 +75,14 @@ impl Service {
         if !(0..=MAX_GRANT).contains(&limit) {
             return Err(ServiceError::BadAmount);
         }
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let m = member_in(tx, coord.centre, target)?;
             let mut fam = family_of(tx, &m)?;
             fam.overdraft_limit = limit;
             put_family(tx, &fam)?;
+            let action = AuditAction::OverdraftSet { user: target, family: fam.id, minutes: limit };
+            super::audit::record(tx, coord.centre, caller.user, now, action)?;
             Ok((fam, Vec::<Notice>::new()))
         })
     }

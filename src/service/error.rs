@@ -115,6 +115,14 @@ pub enum ServiceError {
     AwaitingGuardian,
     #[error("only a guardian of that family may answer")]
     NotGuardian,
+    #[error("no imported family has this phone number")]
+    PhoneUnknown,
+    #[error("this phone number was already used to join")]
+    PhoneClaimed,
+    #[error("phone {0} belongs to another imported family")]
+    PhoneTaken(String),
+    #[error("only your own phone number can be shared")]
+    NotOwnContact,
 }
 
 impl From<crate::ledger::LedgerError> for ServiceError {

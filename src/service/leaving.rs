@@ -297,6 +297,7 @@ impl Service {
             let by = By::Coordinator(caller.user);
             let mut notes = vec![];
             let d = depart(tx, &centre, target, by, false, now, &bookings, &signups[0].1, &mut notes)?;
+            super::audit::record(tx, centre.id, caller.user, now, super::AuditAction::MemberRemoved { user: target })?;
             Ok((d, notes))
         })?;
         if !out.replayed {
@@ -329,6 +330,8 @@ impl Service {
                 let by = By::Coordinator(caller.user);
                 out.push(depart(tx, &centre, *g, by, false, now, &bookings, mine, &mut notes)?);
             }
+            let action = super::AuditAction::FamilyRemoved { family: fam, guardians: f.guardians.clone() };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((out, notes))
         })?;
         if !out.replayed {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::leaving::{cancel_for_departure, drop_for_departure, By};
 use super::records::*;
-use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError};
+use super::{AuditAction, Caller, Event, Notice, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
 use crate::policy::Policy;
 use crate::store::{Key, Tx, T};
@@ -80,6 +80,8 @@ impl Service {
             };
             tx.put(T::Centres, Key::new().u64(centre.id.0), &centre)?;
             tx.put(T::Invites, code.as_bytes(), &Invite::Centre(centre.id))?;
+            let action = AuditAction::CentreCreated { name: centre.name.clone() };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((centre, vec![]))
         })
     }
@@ -121,6 +123,7 @@ impl Service {
             };
             put_member(tx, &m)?;
             set_coordinator(tx, centre_id, target, true)?;
+            super::audit::record(tx, centre_id, caller.user, now, AuditAction::CoordinatorAppointed { user: target })?;
             let note = Notice { to: target, event: Event::MadeCoordinator { centre_name: centre.name } };
             Ok((m, vec![note]))
         })
@@ -239,6 +242,11 @@ impl Service {
                 }
                 super::access::admit_guardian(tx, &mut fam, &m)?;
             }
+            let action = match &request {
+                Some(req) => AuditAction::GuardianApproved { user: target, family: req.family },
+                None => AuditAction::MemberApproved { user: target },
+            };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             m.status = MemberStatus::Active;
             put_member(tx, &m)?;
             if m.role == Role::Coordinator {
@@ -288,7 +296,7 @@ impl Service {
     }
 
     pub fn reject_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
             if m.status != MemberStatus::Pending {
@@ -300,6 +308,7 @@ impl Service {
             // No code of this centre lets them in again.
             tx.del(T::Meta, super::access::request_key(target))?;
             super::access::mark_rejected(tx, centre.id, target)?;
+            super::audit::record(tx, centre.id, caller.user, now, AuditAction::MemberRejected { user: target })?;
             Ok((m, vec![Notice { to: target, event: Event::Rejected { centre_name: centre.name } }]))
         })
     }
@@ -328,6 +337,7 @@ impl Service {
             }
             let centre = centre(tx, coord.centre)?;
             m.status = MemberStatus::Suspended;
+            super::audit::record(tx, centre.id, caller.user, now, AuditAction::MemberSuspended { user: target })?;
             if m.role == Role::Coordinator {
                 set_coordinator(tx, centre.id, target, false)?;
             }
@@ -366,7 +376,7 @@ impl Service {
 
     /// A coordinator sets a member's role (parent, staff or coordinator).
     pub fn set_role(&self, caller: &Caller, target: UserId, role: Role) -> Result<Outcome<Member>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
             if !m.is_active() {
@@ -375,6 +385,7 @@ impl Service {
             m.role = role;
             put_member(tx, &m)?;
             set_coordinator(tx, coord.centre, target, role == Role::Coordinator)?;
+            super::audit::record(tx, coord.centre, caller.user, now, AuditAction::RoleSet { user: target, role })?;
             Ok((m, vec![]))
         })
     }
@@ -382,7 +393,7 @@ impl Service {
     /// A coordinator gives or takes the professional staff role (`/staff USER on|off`).
     /// A coordinator is staff already; taking it from them is refused (use the role).
     pub fn set_staff(&self, caller: &Caller, target: UserId, on: bool) -> Result<Outcome<Member>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
             if !m.is_active() {
@@ -395,6 +406,7 @@ impl Service {
                 (_, false) => m.role = Role::Parent,
             }
             put_member(tx, &m)?;
+            super::audit::record(tx, coord.centre, caller.user, now, AuditAction::StaffSet { user: target, on })?;
             Ok((m, vec![]))
         })
     }
@@ -407,6 +419,7 @@ impl Service {
             m.block_lifted_at = Some(now);
             m.no_shows_lifted = Some(m.no_shows.len());
             put_member(tx, &m)?;
+            super::audit::record(tx, coord.centre, caller.user, now, AuditAction::BlockLifted { user: target })?;
             Ok((m, vec![]))
         })
     }

@@ -15,11 +15,13 @@
 //! - the ledger only moves through `records::post`, so all balances sum to zero.
 
 mod access;
+mod audit;
 mod booking;
 mod broadcast;
 mod capacity;
 mod credits;
 mod error;
+mod imported;
 mod jobs;
 mod leaving;
 mod membership;
@@ -32,10 +34,12 @@ mod settings;
 mod settlement;
 
 pub use access::{CodeAttempts, GuardianAnswer, GuardianRequest, FREE_ATTEMPTS};
+pub use audit::{audit_key, AuditAction, AuditEntry, AUDIT_DEFAULT, AUDIT_MAX};
 pub use booking::{BookResult, Quote};
 pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
+pub use imported::{Claimed, ImportSummary, ImportedGuardian};
 pub use jobs::{DigestShift, JobStep, Reminder};
 pub use leaving::Departure;
 pub use membership::JoinResult;

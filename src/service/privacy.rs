@@ -201,7 +201,7 @@ impl Service {
         let mut rewrite: Vec<(T, Vec<u8>)> = vec![];
         let mut delete: Vec<(T, Vec<u8>)> = vec![];
         let mut rekey: Vec<(T, Vec<u8>)> = vec![];
-        for t in [T::Bookings, T::Signups, T::Ledger, T::Broadcasts, T::CoverCalls] {
+        for t in [T::Bookings, T::Signups, T::Ledger, T::Broadcasts, T::CoverCalls, T::Audit] {
             for r in self.store.tree(t).iter() {
                 let (k, v) = r.map_err(crate::store::StoreError::from)?;
                 if needles.in_value(&v) {
@@ -338,6 +338,12 @@ impl Service {
                                     swap_all(list);
                                 }
                                 tx.put(*t, k, &b)?;
+                            }
+                        }
+                        T::Audit => {
+                            if let Some(mut e) = tx.get::<super::AuditEntry>(*t, k)? {
+                                e.forget(user, anon, &scrub);
+                                tx.put(*t, k, &e)?;
                             }
                         }
                         T::CoverCalls => {

@@ -8,7 +8,7 @@ use super::booking::take_booking_off;
 use super::capacity::shift_state;
 use super::jobs::{cancel_shift_jobs, plan_digest, rebalance_and_review, replan_shift, review_cover};
 use super::records::*;
-use super::{Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
+use super::{AuditAction, Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::rota;
 use crate::store::{keys::u64_at, Key, Tx, T};
@@ -149,6 +149,8 @@ impl Service {
             let shift = new_shift(tx, &centre, date, (start, end), capacity, staff, None)?;
             insert_shift(tx, &shift)?;
             plan_new_shift(tx, &centre, &shift, now)?;
+            let action = AuditAction::ShiftCreated { shift: shift.id, date, start, end };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((shift, vec![]))
         })
     }
@@ -163,7 +165,7 @@ impl Service {
         capacity: Option<u32>,
         staff: Option<u32>,
     ) -> Result<Outcome<Template>, ServiceError> {
-        self.change(caller, |tx, _| {
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
             let (capacity, staff) = shape_of(&centre, (start, end), capacity, staff)?;
@@ -178,6 +180,7 @@ impl Service {
                 active: true,
             };
             tx.put(T::Templates, Key::new().u64(centre.id.0).u64(t.id.0), &t)?;
+            super::audit::record(tx, centre.id, caller.user, now, AuditAction::TemplateCreated { template: t.id })?;
             Ok((t, vec![]))
         })
     }
@@ -231,6 +234,11 @@ impl Service {
                 let Some(next) = date.succ_opt() else { break };
                 date = next;
             }
+            // Generating again creates nothing and changes nothing (no entry either).
+            if !created.is_empty() {
+                let action = AuditAction::ShiftsGenerated { shifts: created.iter().map(|s| s.id).collect() };
+                super::audit::record(tx, centre.id, caller.user, now, action)?;
+            }
             Ok((created, vec![]))
         })
     }
@@ -265,6 +273,8 @@ impl Service {
             }
             let mut affected = Affected::default();
             close_shift(tx, &mut shift, &reason, caller.user, now, &mut affected)?;
+            let action = AuditAction::ShiftCancelled { shift: shift.id, reason: reason.clone() };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             let brief = ShiftBrief::from(&shift);
             let notes = affected.notices(|_, released| Event::ShiftCancelled {
                 shift: brief.clone(),
@@ -446,6 +456,8 @@ impl Service {
             // The new groups may need more caregivers (the understaffed flag and the
             // search for cover follow) or let waiting children in.
             rebalance_and_review(tx, &centre, &mut moved, now, &mut notes)?;
+            let action = AuditAction::ShiftMoved { shift: moved.id, date, start, end };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((moved, notes))
         })
     }
@@ -744,6 +756,9 @@ fn cancel_day_in(
     if shifts.is_empty() {
         return Err(ServiceError::NothingToCancel.into());
     }
+    let action =
+        AuditAction::DayCancelled { date, shifts: shifts.iter().map(|s| s.id).collect(), reason: reason.to_string() };
+    super::audit::record(tx, centre.id, by, now, action)?;
     let notes = affected.notices(|mine, released| Event::DayCancelled {
         date,
         reason: reason.to_string(),

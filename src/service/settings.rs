@@ -37,6 +37,8 @@ impl Service {
             let mut centre = centre(tx, coord.centre)?;
             centre.policy.apply(change).map_err(ServiceError::from)?;
             tx.put(T::Centres, Key::new().u64(centre.id.0), &centre)?;
+            let action = super::AuditAction::SettingChanged { change: change.clone() };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             let mut days = vec![];
             for id in &ids {
                 let shift = shift_in(tx, centre.id, *id)?;

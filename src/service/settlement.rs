@@ -198,6 +198,13 @@ impl Service {
             }
             shift.attendance_taken = true;
             put_shift(tx, &shift)?;
+            let present = marks.iter().filter(|m| matches!(m, Mark::Child(_, true) | Mark::Volunteer(_, true))).count();
+            let action = super::AuditAction::AttendanceRecorded {
+                shift: shift.id,
+                present: present as u32,
+                absent: (marks.len() - present) as u32,
+            };
+            super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((shift, vec![]))
         })
     }
@@ -212,6 +219,13 @@ impl Service {
             if shift.ends_at(centre.tz()) > now {
                 return Err(ServiceError::ShiftNotOver.into());
             }
+            super::audit::record(
+                tx,
+                centre.id,
+                caller.user,
+                now,
+                super::AuditAction::ShiftSettled { shift: shift.id },
+            )?;
             settle(tx, &centre, &mut shift, Some(caller.user), now)
         })
     }

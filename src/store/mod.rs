@@ -13,6 +13,7 @@
 //!   change must enumerate keep the ids they need (a shift lists its bookings), and
 //!   index trees (`*By*`) exist for the read-side queries, which scan key ranges.
 
+pub mod backup;
 mod failure;
 pub mod keys;
 mod writer;
@@ -90,10 +91,12 @@ pub enum T {
     /// (replay results, done marks, sent marks, finished broadcasts, cover calls), in
     /// the order they may be removed (retention)
     Expiry,
+    /// centre ++ !seq -> AuditEntry: coordinators' actions, a centre's newest first
+    Audit,
 }
 
 impl T {
-    pub const ALL: [T; 32] = [
+    pub const ALL: [T; 33] = [
         T::Meta,
         T::Centres,
         T::Members,
@@ -126,9 +129,10 @@ impl T {
         T::CoverCalls,
         T::Inbox,
         T::Expiry,
+        T::Audit,
     ];
 
-    fn name(self) -> String {
+    pub fn name(self) -> String {
         format!("{self:?}").to_lowercase()
     }
 }

@@ -313,6 +313,49 @@ impl StandIn {
         id
     }
 
+    /// Queues a private-chat message from `from` carrying a `contact` (what a
+    /// client sends when the user taps a `request_contact` keyboard button, or
+    /// shares any contact from their address book). `user_id` is the contact's
+    /// Telegram user id when it has one: the sender's own id for "share my phone
+    /// number", another's (or none) for a contact of someone else. Returns the
+    /// message_id.
+    pub fn send_contact(&self, from: &TestUser, phone_number: &str, first_name: &str, user_id: Option<i64>) -> i64 {
+        let mut st = self.inner.lock();
+        st.ensure_chat(from);
+        if st.faults.get(&from.id) == Some(&Fault::Blocked) {
+            st.faults.remove(&from.id);
+        }
+        let mut contact = serde_json::json!({ "phone_number": phone_number, "first_name": first_name });
+        if let Some(u) = user_id {
+            contact["user_id"] = serde_json::json!(u);
+        }
+        let msg = StoredMessage {
+            message_id: 0,
+            from_bot: false,
+            sender: state::user_json(from),
+            date: state::now_unix(),
+            edit_date: None,
+            kind: MessageKind::Text,
+            text: String::new(),
+            entities: vec![],
+            markup: Default::default(),
+            media: Some(("contact", contact)),
+            file_name: None,
+            file_bytes: None,
+            reply_to: None,
+            edits: 0,
+            seq: 0,
+            deleted: false,
+            protected: false,
+        };
+        let id = st.add_message(from.id, msg);
+        let payload = st.message_json(from.id, id);
+        st.push_update("message", payload);
+        drop(st);
+        self.inner.updates_notify.notify_waiters();
+        id
+    }
+
     /// Queues a `callback_query` update as if `from` pressed a button with
     /// `data` under bot message `message_id` in their chat; the update
     /// carries the full current message. Returns the callback query id.

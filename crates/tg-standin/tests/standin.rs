@@ -569,3 +569,30 @@ async fn a_hung_send_is_neither_answered_nor_delivered_until_cleared() {
     bot.send_message(chat, "after").await.unwrap();
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_shared_contact_arrives_as_telegram_sends_it() {
+    let (s, bot) = setup().await;
+    let user = alice();
+    let own = s.send_contact(&user, "8613800138000", "Alice", Some(user.id));
+    s.send_contact(&user, "+86 139 0000 0000", "Bob", None);
+    let updates = bot.get_updates().await.unwrap();
+    assert_eq!(updates.len(), 2);
+    let UpdateKind::Message(msg) = &updates[0].kind else { panic!("{:?}", updates[0]) };
+    assert_eq!(msg.id, MessageId(own as i32));
+    assert_eq!(msg.text(), None);
+    let c = msg.contact().expect("a contact");
+    assert_eq!(c.phone_number, "8613800138000");
+    assert_eq!(c.user_id.map(|u| u.0 as i64), Some(user.id));
+    let UpdateKind::Message(other) = &updates[1].kind else { panic!("{:?}", updates[1]) };
+    let c = other.contact().expect("a contact");
+    assert_eq!((c.first_name.as_str(), c.user_id), ("Bob", None));
+    // A reply keyboard asking for the contact is accepted and recorded.
+    let kb = teloxide::types::KeyboardMarkup::new(vec![vec![
+        teloxide::types::KeyboardButton::new("share").request(teloxide::types::ButtonRequest::Contact)
+    ]]);
+    bot.send_message(ChatId(user.id), "please").reply_markup(kb).await.unwrap();
+    let m = s.last_message_to(user.id).unwrap();
+    assert_eq!(m.reply_keyboard.unwrap()["keyboard"][0][0]["request_contact"], true);
+    s.shutdown().await;
+}

@@ -38,6 +38,20 @@ pub fn commands() -> Tree {
             },
         )))
         .branch(case![Command::Invite].endpoint(Asyncify(|ctx: C| invite(&ctx))))
+        .branch(case![Command::Audit(n, centre)].endpoint(Asyncify(
+            |ctx: C, (n, centre): (usize, Option<CentreId>)| match ctx.svc.audit_log(ctx.user, centre, n) {
+                Ok((c, entries)) => {
+                    let mut users: Vec<UserId> = entries.iter().flat_map(|e| e.action.users()).collect();
+                    users.extend(entries.iter().map(|e| e.by));
+                    users.sort();
+                    users.dedup();
+                    let names = ctx.svc.names_of(&users).unwrap_or_default();
+                    let names = users.into_iter().zip(names).collect();
+                    Reply::text(render::audit::log(ctx.lang, &c, &entries, &names)).into()
+                }
+                Err(e) => ctx.err(&e),
+            },
+        )))
         .branch(case![Command::InviteNew].endpoint(Asyncify(|ctx: C| match ctx.svc.new_centre_code(&ctx.caller()) {
             Ok(_) => {
                 let mut h = invite(&ctx);

@@ -136,7 +136,13 @@ fn main_menu(ctx: &Ctx, greet: bool) -> Handled {
             Reply::text(t!(lang, "err-pending")).with_row(vec![b("btn-language", Menu::Language)])
         }
         Some(m) if m.status == MemberStatus::Suspended => Reply::text(t!(lang, "err-suspended")),
-        _ => Reply::text(t!(lang, "welcome-stranger")).with_row(vec![b("btn-language", Menu::Language)]),
+        // Someone on an imported family list joins by sharing their phone number; the
+        // keyboard button replaces the language button (/lang still works).
+        _ => Reply {
+            text: format!("{}\n\n{}", t!(lang, "welcome-stranger"), t!(lang, "contact-share-intro")),
+            contact: Some(t!(lang, "contact-share-button")),
+            ..Reply::default()
+        },
     };
     if greet {
         reply.text = format!("{}\n\n{}", t!(lang, "welcome", name = ctx.name.as_str()), reply.text);
@@ -150,13 +156,14 @@ fn help(ctx: &Ctx) -> Reply {
     let active = member.as_ref().is_some_and(|m| m.is_active());
     let coordinator = member.as_ref().is_some_and(|m| m.is_coordinator());
     let admin = ctx.svc.is_super_admin(ctx.user);
-    let parts: [(&str, bool); 8] = [
+    let parts: [(&str, bool); 9] = [
         ("help-parent", active),
         ("help-membership", active),
         ("help-exports-parent", active),
         ("help-coordinator", coordinator),
         ("help-coordinator-membership", coordinator),
         ("help-exports-coordinator", coordinator),
+        ("help-coordinator-records", coordinator || admin),
         ("help-admin", admin),
         ("help-exports-admin", admin),
     ];

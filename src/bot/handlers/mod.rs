@@ -10,6 +10,7 @@
 //! (`Asyncify`), so a tree's future is ready when first polled.
 
 mod admin;
+mod contact;
 mod coordinator;
 mod ctx;
 mod exports;
@@ -21,6 +22,7 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, LazyLock};
 use teloxide::dptree::{self, case, di::Asyncify, di::DependencyMap};
 
+pub use self::contact::contact;
 pub use self::ctx::{Ctx, Handled};
 use self::ctx::{Text, Tree, C};
 use super::callback::Callback;
@@ -265,6 +267,8 @@ mod tests {
             "/calendar".into(),
             "/balance export".into(),
             "/schedule png".into(),
+            "/audit".into(),
+            "/audit 5 1".into(),
         ];
         for text in commands.iter().map(|s| s.to_string()).chain(coordinator) {
             let cmd = command::parse(&text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));

@@ -13,6 +13,7 @@ use crate::ledger::format_hours;
 use crate::service::{BalanceView, Event, Reminder, RosterView, ServiceError, ShiftBrief, ShiftView};
 use crate::t;
 
+pub mod audit;
 mod done;
 pub mod exports;
 pub use done::{done, Done};
@@ -24,6 +25,11 @@ pub struct Reply {
     pub buttons: Vec<Vec<(String, Callback)>>,
     /// A button that opens a link (the invite link).
     pub link: Option<(String, String)>,
+    /// A keyboard button that shares the person's own phone number (its label); sent
+    /// instead of the inline buttons.
+    pub contact: Option<String>,
+    /// Takes a shown reply keyboard (the phone number button) away.
+    pub remove_keyboard: bool,
 }
 
 impl Reply {
@@ -234,6 +240,10 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
     use ServiceError::*;
     match e {
         NotRegistered => t!(lang, "err-not-registered"),
+        PhoneUnknown => t!(lang, "err-phone-unknown"),
+        PhoneClaimed => t!(lang, "err-phone-claimed"),
+        PhoneTaken(phone) => t!(lang, "err-phone-taken", phone = phone.clone()),
+        NotOwnContact => t!(lang, "err-not-own-contact"),
         NotActive(MemberStatus::Pending) => t!(lang, "err-pending"),
         NotActive(MemberStatus::Suspended) => t!(lang, "err-suspended"),
         NotActive(_) => t!(lang, "err-not-registered"),
