@@ -292,6 +292,16 @@ async fn main() {
     })
     .await;
     print("huzhu booking button, 50 at 25/s", &button25);
+    // A press refused (a toast, no message) has no reply to time: say what they were.
+    let mut toasts: HashMap<String, usize> = HashMap::new();
+    for (_, text) in standin.callback_answers() {
+        if let Some(t) = text {
+            *toasts.entry(t.chars().take(60).collect()).or_default() += 1;
+        }
+    }
+    for (text, n) in &toasts {
+        println!("  {n} presses answered with a toast only: {text:?}");
+    }
     let _ = bot.kill();
     let _ = bot.wait();
     println!(
