@@ -80,7 +80,11 @@ async fn standin_for(users: &[TestUser]) -> StandIn {
 
 /// Queues one update per member at once; the throughput (updates answered a second,
 /// from the first update to the last reply) and the replies' times.
-async fn burst(standin: &StandIn, users: &[TestUser], mut send: impl FnMut(&StandIn, usize, &TestUser)) -> (f64, Stats) {
+async fn burst(
+    standin: &StandIn,
+    users: &[TestUser],
+    mut send: impl FnMut(&StandIn, usize, &TestUser),
+) -> (f64, Stats) {
     let since = Instant::now();
     let mut sent = Vec::with_capacity(users.len());
     for (i, u) in users.iter().enumerate() {
@@ -98,7 +102,10 @@ async fn main() {
         return;
     }
     let n = if quick() { 200 } else { 1000 };
-    println!("machine: {} cores; huzhu release binary; {n} families", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "machine: {} cores; huzhu release binary; {n} families",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
     let seeded = seed(dir.path(), n);
@@ -145,7 +152,8 @@ async fn main() {
     let took = last.map(|l| l.duration_since(started).as_secs_f64()).unwrap_or(f64::NAN);
     let rush = stats(ms);
     stop(&mut bot);
-    standin.shutdown().await;
+    // The same stand-in goes on for the ceiling: its message ids go on, as Telegram's
+    // do (the inbox knows a message by chat and message id).
     let store = Store::open(dir.path().join("huzhu.db")).expect("reopen");
     let (checked, over, confirmed, waitlisted) = capacity_audit(&store);
     drop(store);
@@ -170,16 +178,21 @@ async fn main() {
     let _ = echo.kill();
     let _ = echo.wait();
     echo_standin.shutdown().await;
-    println!("echo bot: {n} updates at once: {echo_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms; peak RSS {echo_rss:.1} MB", echo_st.p50, echo_st.p99);
+    println!(
+        "echo bot: {n} updates at once: {echo_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms; peak RSS {echo_rss:.1} MB",
+        echo_st.p50, echo_st.p99
+    );
 
-    let standin = standin_for(&users).await;
     let mut bot = spawn_huzhu(&standin, dir.path(), &[("HUZHU_SEND_RATE", "100000".into())]);
     wait_polling(&standin, Instant::now()).await;
     let (bal_thr, bal) = burst(&standin, &users, |s, _, u| {
         s.send_text(u, "/balance");
     })
     .await;
-    println!("huzhu /balance, rate lifted: {bal_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms ({} answered)", bal.p50, bal.p99, bal.n);
+    println!(
+        "huzhu /balance, rate lifted: {bal_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms ({} answered)",
+        bal.p50, bal.p99, bal.n
+    );
     // One reply a second per chat stays: let the second pass.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let (book_thr, book) = burst(&standin, &users, |s, i, u| {
@@ -187,7 +200,10 @@ async fn main() {
         s.send_text(u, &format!("/book {} {}", shift.0, seeded.children[i].0));
     })
     .await;
-    println!("huzhu /book (durable), rate lifted: {book_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms ({} answered)", book.p50, book.p99, book.n);
+    println!(
+        "huzhu /book (durable), rate lifted: {book_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms ({} answered)",
+        book.p50, book.p99, book.n
+    );
     let lifted_rss = peak_rss_mb(bot.id());
     stop(&mut bot);
     standin.shutdown().await;

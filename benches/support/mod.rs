@@ -30,9 +30,11 @@ pub fn quick() -> bool {
 }
 
 /// The real binary on `dir/huzhu.db` against `standin`, with extra environment.
+/// `HUZHU_BENCH_BIN` runs another build of it (e.g. one with `--features dhat-heap`).
 pub fn spawn_huzhu(standin: &StandIn, dir: &Path, env: &[(&str, String)]) -> Child {
     let log = std::fs::File::create(dir.join("bot.log")).expect("log");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huzhu"));
+    let bin = std::env::var("HUZHU_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_huzhu").to_string());
+    let mut cmd = Command::new(bin);
     cmd.arg("run")
         .current_dir(dir)
         .env("TELOXIDE_TOKEN", standin.token())
