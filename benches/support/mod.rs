@@ -239,7 +239,8 @@ pub fn generate(store: Arc<Store>, plan: Plan, now: DateTime<Utc>) -> Generated 
     let fx = Fixture::with_store(store.clone(), start);
     let admin = Caller::new(ADMIN);
     let tz = chrono_tz::Asia::Shanghai;
-    let born = (start.with_timezone(&tz).date_naive() - chrono::Duration::days(430)).to_string();
+    // 6.5 months old at the start: within the default ages [6, 36) months for two years.
+    let born = (start.with_timezone(&tz).date_naive() - chrono::Duration::days(200)).to_string();
     let mut centres = Vec::new();
     for c in 0..plan.centres {
         let (centre, coord) = if c == 0 {
