@@ -26,6 +26,9 @@ pub struct Config {
     /// `HUZHU_RETENTION_DAYS`, default 30: how long records kept only for idempotency
     /// or delivery are kept (replay results, done and sent marks, finished broadcasts).
     pub retention_days: u64,
+    /// `HUZHU_CACHE_MB`, default 16: the most memory sled's page cache may hold (its own
+    /// default is 1 GB); the operating system's file cache still holds the rest.
+    pub cache_mb: u64,
     /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
     /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
     pub test_hang_store: Option<String>,
@@ -99,6 +102,7 @@ impl Config {
             number("HUZHU_SEND_RATE", 30, 1..=100_000, "messages a second, e.g. 30 (Telegram's limit)")? as u32;
         let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
         let retention_days = number("HUZHU_RETENTION_DAYS", 30, 8..=3650, "days, e.g. 30 (more than a week)")?;
+        let cache_mb = number("HUZHU_CACHE_MB", 16, 1..=65_536, "megabytes, e.g. 16")?;
         let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
         let test_store_fail_after = match non_empty("HUZHU_TEST_STORE_FAIL_AFTER") {
             None => None,
@@ -113,6 +117,7 @@ impl Config {
             send_rate,
             watchdog_secs,
             retention_days,
+            cache_mb,
             test_hang_store,
             test_store_fail_after,
         })
@@ -138,6 +143,7 @@ mod tests {
         assert_eq!(c.log_level, "info");
         assert_eq!(c.send_rate, 30);
         assert_eq!(c.watchdog_secs, 30);
+        assert_eq!(c.cache_mb, 16);
         assert_eq!(c.test_hang_store, None);
         assert_eq!(c.test_store_fail_after, None);
         assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "7")]).unwrap().test_store_fail_after, Some(7));
@@ -151,6 +157,13 @@ mod tests {
         assert_eq!(cfg(&[("HUZHU_SEND_RATE", "0")]).unwrap_err().var, "HUZHU_SEND_RATE");
         assert_eq!(cfg(&[("HUZHU_SEND_RATE", "fast")]).unwrap_err().var, "HUZHU_SEND_RATE");
         assert_eq!(cfg(&[("HUZHU_WATCHDOG_SECS", "-1")]).unwrap_err().var, "HUZHU_WATCHDOG_SECS");
+    }
+
+    #[test]
+    fn cache_size() {
+        assert_eq!(cfg(&[("HUZHU_CACHE_MB", "64")]).unwrap().cache_mb, 64);
+        assert_eq!(cfg(&[("HUZHU_CACHE_MB", "0")]).unwrap_err().var, "HUZHU_CACHE_MB");
+        assert_eq!(cfg(&[("HUZHU_CACHE_MB", "lots")]).unwrap_err().var, "HUZHU_CACHE_MB");
     }
 
     #[test]

@@ -93,7 +93,15 @@ struct SandboxArgs {
     script: Option<std::path::PathBuf>,
 }
 
+/// With `--features dhat-heap`: every allocation is recorded, and the profile is written
+/// to `dhat-heap.json` when huzhu stops (see BENCHMARKS.md).
+#[cfg(feature = "dhat-heap")]
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
 fn main() -> ExitCode {
+    #[cfg(feature = "dhat-heap")]
+    let _profiler = dhat::Profiler::new_heap();
     let cli = Cli::parse();
     // A missing .env is fine; the environment may carry everything.
     let _ = dotenvy::dotenv();
@@ -174,7 +182,7 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let store = match Store::open(&config.db_path) {
+    let store = match Store::open_with_cache(&config.db_path, Some(config.cache_mb * 1024 * 1024)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("huzhu: cannot open the database at {}: {e}", config.db_path.display());

@@ -256,12 +256,21 @@ pub fn hang_writes_of(context: &str) {
 impl Store {
     /// Opens (or creates) the database at `path` and checks its schema version.
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Self::open_with_cache(path, None)
+    }
+
+    /// `open` with sled's page cache bounded to `cache_bytes` (sled's default: 1 GB).
+    pub fn open_with_cache(path: impl AsRef<Path>, cache_bytes: Option<u64>) -> Result<Store, StoreError> {
         if let Some(parent) = path.as_ref().parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).map_err(|e| StoreError::Sled(e.into()))?;
             }
         }
-        Self::from_db(sled::Config::new().path(path).open()?)
+        let mut config = sled::Config::new().path(path);
+        if let Some(bytes) = cache_bytes {
+            config = config.cache_capacity(bytes);
+        }
+        Self::from_db(config.open()?)
     }
 
     /// An in-memory database for tests and benchmarks.
