@@ -14,6 +14,7 @@ use crate::service::{BalanceView, Event, Reminder, RosterView, ServiceError, Shi
 use crate::t;
 
 mod done;
+pub mod round;
 pub use done::{done, Done};
 
 /// A message to show: text and buttons (rows of label + action).
@@ -300,6 +301,9 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         JoinRefused => t!(lang, "err-join-refused"),
         AwaitingGuardian => t!(lang, "err-awaiting-guardian"),
         NotGuardian => t!(lang, "err-not-guardian"),
+        RoundOpen { .. } | RoundExists | UnknownRound | RoundClosed | BadRoundDates | ShiftNotInRound | BadWish { .. } => {
+            round::error(lang, e).unwrap_or_default()
+        }
     }
 }
 
@@ -486,6 +490,7 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             };
             Reply::text(text).with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
         }
+        Reminder::Round { week, children } => round::result(lang, *week, children),
     }
 }
 
