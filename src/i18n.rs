@@ -44,8 +44,16 @@ impl Lang {
     }
 }
 
-const ZH: &[&str] = &[include_str!("../locales/zh-CN/main.ftl"), include_str!("../locales/zh-CN/coordinator.ftl")];
-const EN: &[&str] = &[include_str!("../locales/en/main.ftl"), include_str!("../locales/en/coordinator.ftl")];
+const ZH: &[&str] = &[
+    include_str!("../locales/zh-CN/main.ftl"),
+    include_str!("../locales/zh-CN/coordinator.ftl"),
+    include_str!("../locales/zh-CN/round.ftl"),
+];
+const EN: &[&str] = &[
+    include_str!("../locales/en/main.ftl"),
+    include_str!("../locales/en/coordinator.ftl"),
+    include_str!("../locales/en/round.ftl"),
+];
 
 struct Bundles {
     zh: FluentBundle<FluentResource>,

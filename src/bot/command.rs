@@ -1,7 +1,7 @@
 //! Parsing typed commands. Pure: text in, a `Command` or the name of the usage line
 //! to show out. Ids are the short numbers the bot shows.
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
 use crate::reminders::read_hhmm;
@@ -99,6 +99,19 @@ pub enum Command {
     MyData,
     /// `/forget`: delete the caller's personal data (asks to confirm).
     Forget,
+    /// `/round open|preview|commit`: the weekly allocation round (coordinators).
+    Round(RoundCmd),
+    /// `/wish`: the guided wish for the open round.
+    Wish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundCmd {
+    /// `/round open YYYY-MM-DD YYYY-MM-DDTHH:MM`: the week's Monday and the deadline
+    /// (the centre's local time).
+    Open(NaiveDate, NaiveDateTime),
+    Preview,
+    Commit,
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -122,7 +135,7 @@ impl Command {
             Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
             | Forget => Concern::Membership,
             Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
-            | CancelBooking(_) | DropSignup(_) | Swap(_) => Concern::Parent,
+            | CancelBooking(_) | DropSignup(_) | Swap(_) | Wish => Concern::Parent,
             NewShift { .. }
             | Templates
             | TemplateAdd { .. }
@@ -147,7 +160,8 @@ impl Command {
             | Invite
             | InviteNew
             | Remove(_)
-            | RemoveFamily(_) => Concern::Coordinator,
+            | RemoveFamily(_)
+            | Round(_) => Concern::Coordinator,
             NewCentre(_) | Coordinator(..) => Concern::Admin,
         }
     }
@@ -443,6 +457,17 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             ),
             _ => return Err(usage("coordinator")),
         },
+        "round" => match words.as_slice() {
+            ["open", d, t] => Command::Round(RoundCmd::Open(need!(date(d), "round"), need!(date_time(t), "round"))),
+            ["open", d, day, t] => Command::Round(RoundCmd::Open(
+                need!(date(d), "round"),
+                need!(date(day).zip(read_hhmm(t)).map(|(d, t)| d.and_time(t)), "round"),
+            )),
+            ["preview"] => Command::Round(RoundCmd::Preview),
+            ["commit"] => Command::Round(RoundCmd::Commit),
+            _ => return Err(usage("round")),
+        },
+        "wish" => Command::Wish,
         other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
     })
 }
@@ -466,6 +491,7 @@ impl Command {
             Command::TemplateGenerate { from, to } => ("template", vec![*from, *to]),
             Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
             Command::CancelDay(date, _) => ("cancelday", vec![*date]),
+            Command::Round(RoundCmd::Open(week, deadline)) => ("round", vec![*week, deadline.date()]),
             _ => return None,
         })
     }
@@ -494,6 +520,12 @@ fn user(words: &[&str]) -> Option<UserId> {
 pub fn date(s: &str) -> Option<NaiveDate> {
     let s = s.replace(['/', '.'], "-");
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+}
+
+/// "2026-12-04T20:00" (a deadline; a space instead of the T is two words, read above).
+pub fn date_time(s: &str) -> Option<NaiveDateTime> {
+    let (d, t) = s.split_once(['T', 't'])?;
+    Some(date(d)?.and_time(read_hhmm(t)?))
 }
 
 /// "09:00-12:00"

@@ -37,12 +37,12 @@ pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
 pub use jobs::{DigestShift, JobStep, Reminder, RoundChild};
-pub use round::{PlanChild, RoundPlan, WishOptions, MAX_WISH};
 pub use leaving::Departure;
 pub use membership::JoinResult;
 pub use notice::{Event, MoveDrop, Notice, ShiftBrief};
 pub use privacy::{forgotten_birth, FamilyData, Forgotten, MyData};
 pub use records::date_window;
+pub use round::{PlanChild, RoundPlan, WishOptions, MAX_WISH};
 pub use schedule::{DayCancel, RosterChild, RosterView, RosterVolunteer, ShiftView};
 pub use settlement::{AutoSettle, Mark, SettleReport};
 

@@ -204,7 +204,15 @@ impl Service {
                 age_group(child.birth_date, shift.date, p.min_age_months, p.max_age_months)
                     .map_err(ServiceError::ChildAge)?;
             }
-            let wish = Wish { round: round.id, child: child.id, family: fam.id, by: caller.user, shifts: list.clone(), max, at: now };
+            let wish = Wish {
+                round: round.id,
+                child: child.id,
+                family: fam.id,
+                by: caller.user,
+                shifts: list.clone(),
+                max,
+                at: now,
+            };
             tx.put(T::Meta, wish_key(round.id, child.id), &wish)?;
             if !round.children.contains(&child.id) {
                 round.children.push(child.id);
@@ -314,7 +322,9 @@ impl Service {
             for g in &fam.guardians {
                 for s in self.dated_range(T::SignupsByMember, Key::new().i64(g.0), from, to)? {
                     let Some(s) = self.store.get::<Signup>(T::Signups, Key::new().u64(s))? else { continue };
-                    if s.family != Some(fam.id) || !matches!(s.status, SignupStatus::Served | SignupStatus::SignedUp | SignupStatus::Confirmed) {
+                    if s.family != Some(fam.id)
+                        || !matches!(s.status, SignupStatus::Served | SignupStatus::SignedUp | SignupStatus::Confirmed)
+                    {
                         continue;
                     }
                     if let Some(shift) = self.store.get::<Shift>(T::Shifts, Key::new().u64(s.shift.0))? {
@@ -429,11 +439,7 @@ fn plan(
             };
             list.push(Candidate { shift: *sid, choice });
         }
-        wishes.push(WishFacts {
-            family: f,
-            choices: list.iter().filter_map(|c| c.choice.ok()).collect(),
-            max: w.max,
-        });
+        wishes.push(WishFacts { family: f, choices: list.iter().filter_map(|c| c.choice.ok()).collect(), max: w.max });
         cands.push(list);
         who.push((child, w));
     }

@@ -149,11 +149,13 @@ fn help(ctx: &Ctx) -> Reply {
     let member = ctx.svc.member(ctx.user).ok().flatten();
     let active = member.as_ref().is_some_and(|m| m.is_active());
     let coordinator = member.as_ref().is_some_and(|m| m.is_coordinator());
-    let parts: [(&str, bool); 5] = [
+    let parts: [(&str, bool); 7] = [
         ("help-parent", active),
+        ("help-round-parent", active),
         ("help-membership", active),
         ("help-coordinator", coordinator),
         ("help-coordinator-membership", coordinator),
+        ("help-round-coordinator", coordinator),
         ("help-admin", ctx.svc.is_super_admin(ctx.user)),
     ];
     let mut text = ctx.l("help-everyone");

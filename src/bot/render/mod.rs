@@ -301,9 +301,13 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         JoinRefused => t!(lang, "err-join-refused"),
         AwaitingGuardian => t!(lang, "err-awaiting-guardian"),
         NotGuardian => t!(lang, "err-not-guardian"),
-        RoundOpen { .. } | RoundExists | UnknownRound | RoundClosed | BadRoundDates | ShiftNotInRound | BadWish { .. } => {
-            round::error(lang, e).unwrap_or_default()
-        }
+        RoundOpen { .. }
+        | RoundExists
+        | UnknownRound
+        | RoundClosed
+        | BadRoundDates
+        | ShiftNotInRound
+        | BadWish { .. } => round::error(lang, e).unwrap_or_default(),
     }
 }
 
