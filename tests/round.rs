@@ -97,7 +97,7 @@ fn live(f: &Fixture, id: ShiftId) -> (rota::Occupancy, u32, u32) {
     (occ, caregivers, s.capacity)
 }
 
-fn child_result<'a>(results: &'a [(Vec<UserId>, Reminder)], u: UserId) -> &'a RoundChild {
+fn child_result(results: &[(Vec<UserId>, Reminder)], u: UserId) -> &RoundChild {
     let (_, r) = results.iter().find(|(to, _)| to.contains(&u)).expect("told");
     match r {
         Reminder::Round { children, .. } => &children[0],
