@@ -552,6 +552,27 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_round_and_the_wish() {
+        let week = date("2026-12-07").unwrap();
+        let at = date("2026-12-04").unwrap().and_hms_opt(20, 0, 0).unwrap();
+        assert_eq!(p("/round open 2026-12-07 2026-12-04T20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
+        assert_eq!(p("/round open 2026-12-07 2026-12-04 20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
+        assert_eq!(p("/round preview"), Ok(Command::Round(RoundCmd::Preview)));
+        assert_eq!(p("/round commit"), Ok(Command::Round(RoundCmd::Commit)));
+        assert_eq!(p("/wish"), Ok(Command::Wish));
+        for bad in [
+            "/round",
+            "/round open 2026-12-07",
+            "/round open 2026-12-07 2026-12-04",
+            "/round open x 2026-12-04T20:00",
+            "/round open 2026-12-07 2026-12-04T25:00",
+            "/round go",
+        ] {
+            assert_eq!(p(bad), Err(ParseError::Usage("round")), "{bad}");
+        }
+    }
+
+    #[test]
     fn parses_parent_commands() {
         assert_eq!(p("/book 12 3"), Ok(Command::Book(Some(ShiftId(12)), Some(ChildId(3)))));
         assert_eq!(p("/book@huzhu_bot #12"), Ok(Command::Book(Some(ShiftId(12)), None)));
