@@ -25,6 +25,8 @@
 //!   leave their states marked dead until the next success, so failures cost little);
 //! - re-packing a shift lightest first: since the load budget favours light children, one
 //!   heavier child may give way to two lighter ones who wished for the shift (placed + 1);
+//!   also with lighter ones placed at the same time elsewhere, who move in while the
+//!   places they leave are refilled (tentative: kept only when it places more);
 //! - fairness swaps: a child of a needier family (or luckier, at equal need) takes the place
 //!   of one whose family comes later, when the shift's rules allow the exchange;
 //! - rank moves: a placed child moves up to a better-ranked choice that has room;
@@ -559,9 +561,105 @@ impl<'a> Engine<'a> {
     fn repack_all(&mut self) -> bool {
         let mut changed = false;
         for s in 0..self.p.shifts.len() {
-            changed |= self.repack(s);
+            changed |= self.repack(s) || self.repack_moving(s);
         }
         changed
+    }
+
+    /// Re-packing a shift with children placed at the same time elsewhere, who move in
+    /// (lightest first, as `repack`), the places they leave refilled directly; kept when
+    /// that places more, undone otherwise. Catches one heavier child giving way to two
+    /// lighter ones who must first leave an overlapping shift that others can then fill
+    /// (the small crowded weeks where the engine was one child short).
+    fn repack_moving(&mut self, s: usize) -> bool {
+        let policy = &self.p.policy;
+        let sh = &self.p.shifts[s];
+        let mut cands: Vec<(u32, u32)> = self.in_shift[s].iter().map(|c| (*c, NONE)).collect();
+        let current = cands.len();
+        let mut movers = 0;
+        for &c in &self.wanted_by[s] {
+            let c = c as usize;
+            let w = self.wish_of[c] as usize;
+            if self.chosen[c] {
+                continue;
+            }
+            // The one placed shift of the wish in the way, if exactly one is.
+            let mut blocking = self.choices(w).filter(|&a| {
+                self.chosen[a] && {
+                    let o = self.shift_of[a] as usize;
+                    o != s && sh.overlaps(&self.p.shifts[o])
+                }
+            });
+            match (blocking.next(), blocking.next()) {
+                (Some(a), None) => {
+                    cands.push((c as u32, a as u32));
+                    movers += 1;
+                }
+                (None, _) if self.count[w] < self.p.wishes[w].max => cands.push((c as u32, NONE)),
+                _ => {}
+            }
+        }
+        if movers == 0 {
+            return false;
+        }
+        cands.sort_by_key(|(c, _)| {
+            let c = *c as usize;
+            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+        });
+        let mut occ = sh.confirmed;
+        let mut keep = Vec::with_capacity(cands.len());
+        let mut seen_wish: Vec<u32> = vec![];
+        for &(c, from) in &cands {
+            let g = self.group_of[c as usize];
+            let w = self.wish_of[c as usize];
+            if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
+                continue;
+            }
+            seen_wish.push(w);
+            occ.add(g);
+            keep.push((c as usize, from));
+        }
+        if keep.len() <= current || !keep.iter().any(|(_, from)| *from != NONE) {
+            return false;
+        }
+        self.log = Some(Vec::new());
+        let leaving: Vec<u32> =
+            self.in_shift[s].iter().copied().filter(|c| !keep.iter().any(|(k, _)| *k == *c as usize)).collect();
+        for c in leaving {
+            self.remove(c as usize);
+        }
+        let mut vacated = vec![];
+        for &(c, from) in &keep {
+            if from != NONE {
+                self.remove(from as usize);
+                vacated.push(self.shift_of[from as usize] as usize);
+            }
+            if !self.chosen[c] {
+                self.add(c);
+            }
+        }
+        for v in vacated {
+            for i in 0..self.wanted_by[v].len() {
+                let c2 = self.wanted_by[v][i] as usize;
+                if self.eligible(c2) && self.misfit(v, self.group_of[c2]).is_ok() {
+                    self.add(c2);
+                }
+            }
+        }
+        let log = self.log.take().unwrap_or_default();
+        let gained: i64 = log.iter().map(|(added, _)| if *added { 1 } else { -1 }).sum();
+        let as_usize: Vec<(bool, usize)> = log.iter().map(|(a, c)| (*a, *c as usize)).collect();
+        if gained > 0 && self.valid_after(&as_usize) {
+            return true;
+        }
+        for (added, c2) in log.into_iter().rev() {
+            if added {
+                self.remove(c2 as usize);
+            } else {
+                self.add(c2 as usize);
+            }
+        }
+        false
     }
 
     fn repack(&mut self, s: usize) -> bool {

@@ -49,12 +49,14 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/coordinator.ftl"),
     include_str!("../locales/zh-CN/exports.ftl"),
     include_str!("../locales/zh-CN/records.ftl"),
+    include_str!("../locales/zh-CN/round.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/main.ftl"),
     include_str!("../locales/en/coordinator.ftl"),
     include_str!("../locales/en/exports.ftl"),
     include_str!("../locales/en/records.ftl"),
+    include_str!("../locales/en/round.ftl"),
 ];
 
 struct Bundles {

@@ -1,18 +1,43 @@
 //! `huzhu sandbox`: the real bot against the in-process Bot API stand-in, with a demo
 //! centre, driven from the terminal (or a script). Typed lines are sent as messages
 //! from the current demo user; `!N` presses button N of that user's latest message
-//! with buttons; `!as NAME` switches user; `!users` lists them; `!quit` ends.
+//! with buttons; `!as NAME` switches user; `!users` lists them; `!at YYYY-MM-DDTHH:MM`
+//! moves the sandbox's clock forward to that time of the centre (to pass a round's
+//! deadline, say); `!quit` ends.
 
 use chrono::{Duration, Months, NaiveTime};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::clock::SystemClock;
+use crate::clock::Clock;
 use crate::domain::UserId;
 use crate::service::{Caller, Service, ServiceConfig};
 use crate::store::Store;
 use tg_standin::{BotMessage, StandIn, TestUser};
+
+/// The system clock, moved forward by `!at`.
+#[derive(Clone, Default)]
+struct SandboxClock(Arc<std::sync::Mutex<Duration>>);
+
+impl Clock for SandboxClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl SandboxClock {
+    /// Moves the clock forward to `local` in `tz`; false if that is not ahead.
+    fn jump(&self, tz: chrono_tz::Tz, local: chrono::NaiveDateTime) -> bool {
+        let target = crate::domain::local_to_utc(tz, local);
+        let now = self.now();
+        if target <= now {
+            return false;
+        }
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) += target - now;
+        true
+    }
+}
 
 struct DemoUser {
     key: &'static str,
@@ -52,7 +77,9 @@ fn seed(svc: &Service) -> Result<String, crate::service::ServiceError> {
     svc.approve_member(&coord, UserId(1003))?;
     svc.add_child(&Caller::new(UserId(1003)), "Leo", born(9), None)?;
     let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
-    for d in 1..=7 {
+    // Two weeks of shifts: the next one is bookable first-come, the one after may have
+    // an allocation round (`/round open`).
+    for d in 1..=14 {
         let date = today + Duration::days(d);
         svc.create_shift(&coord, date, t(9, 0), t(12, 0), Some(8), Some(1))?;
         svc.create_shift(&coord, date, t(14, 30), t(17, 30), Some(6), Some(1))?;
@@ -130,9 +157,10 @@ pub async fn run(script: Option<PathBuf>) -> Result<(), Box<dyn std::error::Erro
     let dir = std::env::temp_dir().join(format!("huzhu-sandbox-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let store = Arc::new(Store::open(dir.join("huzhu.db"))?);
+    let clock = SandboxClock::default();
     let svc = Arc::new(Service::new(
         store,
-        Arc::new(SystemClock),
+        Arc::new(clock.clone()),
         ServiceConfig { super_admins: vec![UserId(9000)], ..ServiceConfig::default() },
     ));
     let code = tokio::task::block_in_place(|| seed(&svc)).map_err(|e| format!("seeding the demo centre: {e}"))?;
@@ -170,7 +198,10 @@ pub async fn run(script: Option<PathBuf>) -> Result<(), Box<dyn std::error::Erro
     for u in &users {
         let _ = writeln!(out, "  {:6} {} ({})", u.key, u.user.first_name, u.role);
     }
-    let _ = writeln!(out, "Type a message, !N to press button N, !as NAME to switch user, !quit to end.\n");
+    let _ = writeln!(
+        out,
+        "Type a message, !N to press button N, !as NAME to switch user, !at YYYY-MM-DDTHH:MM to move the clock forward, !quit to end.\n"
+    );
     let mut current = 0usize;
     let mut seq = standin.current_seq();
     while let Some(line) = lines.recv().await {
@@ -197,6 +228,19 @@ pub async fn run(script: Option<PathBuf>) -> Result<(), Box<dyn std::error::Erro
                 }
             }
             continue;
+        } else if let Some(at) = line.strip_prefix("!at ") {
+            let to = crate::bot::command::date_time(at.trim());
+            match to.map(|t| clock.jump(svc.default_tz(), t)) {
+                Some(true) => {
+                    let _ = writeln!(out, "  (the clock is now {})", at.trim());
+                    // The reminder loop sleeps until its next job: wake it to look again.
+                    svc.signals().jobs.notify_one();
+                }
+                _ => {
+                    let _ = writeln!(out, "  (!at takes a later time, e.g. !at 2026-12-04T20:01)");
+                    continue;
+                }
+            }
         } else if let Some(n) = line.strip_prefix('!').and_then(|n| n.parse::<usize>().ok()) {
             match button(&standin, me.user.id, n) {
                 Some((msg, data)) => {

@@ -9,7 +9,7 @@
 //! fails if a row is missing or doubled.
 
 use chrono::Weekday;
-use huzhu::bot::command::Command;
+use huzhu::bot::command::{Command, RoundCmd};
 use huzhu::bot::handlers::{self, Ctx};
 use huzhu::domain::*;
 use huzhu::i18n::Lang;
@@ -144,6 +144,8 @@ fn row_of(cmd: &Command) -> &'static str {
         BalanceExport => "balance export",
         Report(..) => "report",
         Audit(..) => "audit",
+        Round(_) => "round",
+        Wish => "wish",
     }
 }
 
@@ -213,6 +215,11 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
         (Command::BalanceExport, "RRAAARRR"),
         (Command::Report(None, ReportScope::Mine), "RRRRRAAA"),
         (Command::Audit(20, None), "RRRRRAAR"),
+        (
+            Command::Round(RoundCmd::Open(d("2026-12-07"), d("2026-12-04").and_hms_opt(20, 0, 0).expect("a time"))),
+            "RRRRRAAR",
+        ),
+        (Command::Wish, "RRRRRRRR"),
     ]
 }
 
@@ -295,6 +302,8 @@ fn every_command_for_every_role() {
         "balance export",
         "report",
         "audit",
+        "round",
+        "wish",
     ];
     for name in every {
         assert!(names.contains(&name), "the command row {name:?} is missing from the table");

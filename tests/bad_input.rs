@@ -494,7 +494,7 @@ fn say(w: &W, user: UserId, text: &str) -> Handled {
 
 fn press(w: &W, user: UserId, cb: Callback) -> Handled {
     let before = w.snapshot();
-    let h = handlers::callback(&ctx(w, user), cb);
+    let h = handlers::callback(&ctx(w, user), &huzhu::bot::dialogue::State::Idle, cb);
     if h.error {
         assert_unchanged(&before, &w.snapshot());
     }

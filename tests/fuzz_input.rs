@@ -419,7 +419,7 @@ fn button_presses_never_panic_and_refusals_change_nothing() {
                 tried.fetch_add(1, Ordering::Relaxed);
                 let Some(cb) = Callback::decode(&data) else { return Ok(()) };
                 let before = w.f.svc.store().snapshot();
-                let h = handlers::callback(&ctx(&w, user), cb);
+                let h = handlers::callback(&ctx(&w, user), &huzhu::bot::dialogue::State::Idle, cb);
                 if h.error {
                     let changed = changed(&before, &w.f.svc.store().snapshot());
                     prop_assert!(changed.is_empty(), "{data:?} from {user:?} refused, yet changed {changed:?}");

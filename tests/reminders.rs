@@ -45,6 +45,9 @@ fn run_job(fx: &Fixture, job: &Job, log: &mut Vec<Out>) {
         JobStep::CoverRound => {
             fx.svc.run_cover_round(job).expect("cover round");
         }
+        JobStep::CommitRound => {
+            fx.svc.commit_due_round(job).expect("commit round");
+        }
         JobStep::Send { to, reminder } => {
             for u in to {
                 log.push(Out { at: fx.svc.now(), to: u, what: reminder.clone() });
@@ -89,6 +92,7 @@ fn kind(r: &Reminder) -> String {
         Reminder::Family { shift, child, .. } => format!("family #{} {child}", shift.id),
         Reminder::Digest { date, shifts, .. } => format!("digest {date} {}", shifts.len()),
         Reminder::CoverAsk { shift, .. } => format!("cover #{}", shift.id),
+        Reminder::Round { week, .. } => format!("round {week}"),
     }
 }
 

@@ -84,6 +84,15 @@ pub enum Callback {
     LeaveDo,
     LeaveFamilyDo,
     ForgetDo,
+    /// The `/wish` flow (its draft is in the dialogue state): a child, a shift added to
+    /// the order, the last one taken back, done picking, how many at most, send, cancel.
+    WishChild(ChildId),
+    WishShift(ShiftId),
+    WishUndo,
+    WishDone,
+    WishMax(u32),
+    WishSend,
+    WishCancel,
 }
 
 impl Menu {
@@ -115,6 +124,7 @@ impl Callback {
             BookDay(_) | BookShift(_) | BookAsk(..) | BookDo(..) | VolunteerAsk(_) | VolunteerDo(_) | CancelAsk(_)
             | CancelDo(_) | DropAsk(_) | DropDo(_) | OfferSwap(_) | TakeSwap(_) | Attend(_) | CantCome(_)
             | TakeCover(_) | ChildNotes(_) => Concern::Parent,
+            WishChild(_) | WishShift(_) | WishUndo | WishDone | WishMax(_) | WishSend | WishCancel => Concern::Parent,
             Approve(_) | Reject(_) | MarkChild(..) | MarkVolunteer(..) | Settle(_) | BroadcastSend(_)
             | BroadcastCancel(_) | CancelDayDo(_) => Concern::Coordinator,
         }
@@ -156,6 +166,13 @@ impl Callback {
             LeaveDo => "lv".into(),
             LeaveFamilyDo => "lf".into(),
             ForgetDo => "fg".into(),
+            WishChild(c) => format!("wc:{c}"),
+            WishShift(s) => format!("ws:{s}"),
+            WishUndo => "wu".into(),
+            WishDone => "wd".into(),
+            WishMax(n) => format!("wm:{n}"),
+            WishSend => "wk".into(),
+            WishCancel => "wx".into(),
         };
         debug_assert!(s.len() <= 64);
         s
@@ -199,6 +216,13 @@ impl Callback {
             "lv" => LeaveDo,
             "lf" => LeaveFamilyDo,
             "fg" => ForgetDo,
+            "wc" => WishChild(ChildId(n(1)?)),
+            "ws" => WishShift(ShiftId(n(1)?)),
+            "wu" => WishUndo,
+            "wd" => WishDone,
+            "wm" => WishMax(u32::try_from(n(1)?).ok()?),
+            "wk" => WishSend,
+            "wx" => WishCancel,
             _ => return None,
         })
     }
@@ -231,6 +255,13 @@ mod tests {
             Callback::LeaveDo,
             Callback::LeaveFamilyDo,
             Callback::ForgetDo,
+            Callback::WishChild(ChildId(u64::MAX)),
+            Callback::WishShift(ShiftId(u64::MAX)),
+            Callback::WishUndo,
+            Callback::WishDone,
+            Callback::WishMax(u32::MAX),
+            Callback::WishSend,
+            Callback::WishCancel,
         ];
         for cb in all {
             let s = cb.encode();

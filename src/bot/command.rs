@@ -1,7 +1,7 @@
 //! Parsing typed commands. Pure: text in, a `Command` or the name of the usage line
 //! to show out. Ids are the short numbers the bot shows.
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use crate::domain::{Audience, BookingId, CentreId, ChildId, ShiftId, SignupId, UserId};
 use crate::reminders::read_hhmm;
@@ -111,6 +111,19 @@ pub enum Command {
     /// `/audit [N] [CENTRE]`: the newest N entries of the centre's audit log (a
     /// super-admin names any centre).
     Audit(usize, Option<CentreId>),
+    /// `/round open|preview|commit`: the weekly allocation round (coordinators).
+    Round(RoundCmd),
+    /// `/wish`: the guided wish for the open round.
+    Wish,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundCmd {
+    /// `/round open YYYY-MM-DD YYYY-MM-DDTHH:MM`: the week's Monday and the deadline
+    /// (the centre's local time).
+    Open(NaiveDate, NaiveDateTime),
+    Preview,
+    Commit,
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -134,7 +147,7 @@ impl Command {
             Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
             | Forget => Concern::Membership,
             Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
-            | CancelBooking(_) | DropSignup(_) | Swap(_) | ScheduleImage(_) | Calendar | BalanceExport => {
+            | CancelBooking(_) | DropSignup(_) | Swap(_) | ScheduleImage(_) | Calendar | BalanceExport | Wish => {
                 Concern::Parent
             }
             NewShift { .. }
@@ -163,7 +176,8 @@ impl Command {
             | Remove(_)
             | RemoveFamily(_)
             | Report(..)
-            | Audit(..) => Concern::Coordinator,
+            | Audit(..)
+            | Round(_) => Concern::Coordinator,
             NewCentre(_) | Coordinator(..) => Concern::Admin,
         }
     }
@@ -496,6 +510,17 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
             ),
             _ => return Err(usage("coordinator")),
         },
+        "round" => match words.as_slice() {
+            ["open", d, t] => Command::Round(RoundCmd::Open(need!(date(d), "round"), need!(date_time(t), "round"))),
+            ["open", d, day, t] => Command::Round(RoundCmd::Open(
+                need!(date(d), "round"),
+                need!(date(day).zip(read_hhmm(t)).map(|(d, t)| d.and_time(t)), "round"),
+            )),
+            ["preview"] => Command::Round(RoundCmd::Preview),
+            ["commit"] => Command::Round(RoundCmd::Commit),
+            _ => return Err(usage("round")),
+        },
+        "wish" => Command::Wish,
         other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
     })
 }
@@ -524,6 +549,7 @@ impl Command {
             Command::TemplateGenerate { from, to } => ("template", vec![*from, *to]),
             Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
             Command::CancelDay(date, _) => ("cancelday", vec![*date]),
+            Command::Round(RoundCmd::Open(week, deadline)) => ("round", vec![*week, deadline.date()]),
             _ => return None,
         })
     }
@@ -554,6 +580,12 @@ pub fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
 }
 
+/// "2026-12-04T20:00" (a deadline; a space instead of the T is two words, read above).
+pub fn date_time(s: &str) -> Option<NaiveDateTime> {
+    let (d, t) = s.split_once(['T', 't'])?;
+    Some(date(d)?.and_time(read_hhmm(t)?))
+}
+
 /// "09:00-12:00"
 pub fn span_of(s: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = s.split_once(['-', '–', '~'])?;
@@ -575,6 +607,27 @@ mod tests {
 
     fn p(s: &str) -> Result<Command, ParseError> {
         parse(s, "huzhu_bot")
+    }
+
+    #[test]
+    fn parses_the_round_and_the_wish() {
+        let week = date("2026-12-07").unwrap();
+        let at = date("2026-12-04").unwrap().and_hms_opt(20, 0, 0).unwrap();
+        assert_eq!(p("/round open 2026-12-07 2026-12-04T20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
+        assert_eq!(p("/round open 2026-12-07 2026-12-04 20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
+        assert_eq!(p("/round preview"), Ok(Command::Round(RoundCmd::Preview)));
+        assert_eq!(p("/round commit"), Ok(Command::Round(RoundCmd::Commit)));
+        assert_eq!(p("/wish"), Ok(Command::Wish));
+        for bad in [
+            "/round",
+            "/round open 2026-12-07",
+            "/round open 2026-12-07 2026-12-04",
+            "/round open x 2026-12-04T20:00",
+            "/round open 2026-12-07 2026-12-04T25:00",
+            "/round go",
+        ] {
+            assert_eq!(p(bad), Err(ParseError::Usage("round")), "{bad}");
+        }
     }
 
     #[test]

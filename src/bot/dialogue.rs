@@ -1,6 +1,7 @@
 //! Where a person is in a guided flow that expects typed text, kept in sled through
 //! teloxide's dialogue `Storage` trait, so a restart mid-flow loses nothing.
-//! (Button flows need no state: each button carries the ids it acts on.)
+//! (Button flows need no state: each button carries the ids it acts on; only `/wish`,
+//! whose draft grows press by press, keeps it here.)
 
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
-use crate::domain::{ChildId, ShiftId};
+use crate::domain::{ChildId, RoundId, ShiftId};
 use crate::store::{Key, Store, StoreError, WriteError, T};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub enum State {
     CancelShiftReason { shift: ShiftId },
     /// "Notes of …" pressed: waiting for the child's new notes ("-" clears them).
     ChildNotes { child: ChildId },
+    /// `/wish`: the draft so far (the child, the shifts in order, how many at most),
+    /// filled in with buttons.
+    Wish { round: RoundId, child: Option<ChildId>, shifts: Vec<ShiftId>, max: Option<u32> },
 }
 
 /// teloxide dialogue storage on the huzhu sled store; every change goes through the

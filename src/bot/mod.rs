@@ -372,11 +372,14 @@ async fn on_callback(
     update: Update,
     me: Me,
     svc: Arc<Service>,
+    storage: Arc<SledStorage>,
     inbox: Inbox,
 ) -> HandlerResult {
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);
+    // A button flow that builds a draft (`/wish`) reads it from the dialogue state.
+    let state = Dialogue::<State, SledStorage>::new(storage, chat).get().await.ok().flatten().unwrap_or_default();
     let data = q.data.clone().unwrap_or_default();
     let label =
         format!("update {id} (button {})", data.split(':').next().unwrap_or("").chars().take(16).collect::<String>());
@@ -390,7 +393,7 @@ async fn on_callback(
         handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
             let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, message);
             match Callback::decode(&data) {
-                Some(cb) => handlers::callback(&ctx, cb),
+                Some(cb) => handlers::callback(&ctx, &state, cb),
                 None => Handled { reply: Reply::text(ctx.l("stale-button")), error: true, ..Handled::default() },
             }
         })
@@ -503,6 +506,7 @@ const PARENT_COMMANDS: &[&str] = &[
     "child",
     "family",
     "swap",
+    "wish",
     "lang",
     "mydata",
     "forget",
@@ -510,6 +514,7 @@ const PARENT_COMMANDS: &[&str] = &[
     "help",
 ];
 const COORDINATOR_COMMANDS: &[&str] = &[
+    "round",
     "pending",
     "newshift",
     "template",

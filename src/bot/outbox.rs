@@ -116,6 +116,15 @@ pub async fn run_job(bot: Tg, svc: Arc<Service>, job: Job) -> u64 {
                 let _ = tokio::task::block_in_place(|| svc.finish_job(job));
             }
         },
+        Ok(JobStep::CommitRound) => match tokio::task::block_in_place(|| svc.commit_due_round(job)) {
+            Ok(Some(plan)) => log::info!("round {} committed: {} child-shifts booked", plan.round.id, plan.placed),
+            Ok(None) => {}
+            Err(e) => {
+                // Nothing was written; the job stays and is tried again after a back-off.
+                log::error!("committing round job {} failed: {e}", job.id);
+                let _ = tokio::task::block_in_place(|| svc.retry_job(job));
+            }
+        },
         Ok(JobStep::Send { to, reminder }) => {
             let mut failed = 0;
             for user in to {

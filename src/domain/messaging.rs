@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{BookingId, CentreId, ShiftId, SignupId, UserId};
+use super::{BookingId, CentreId, FamilyId, RoundId, ShiftId, SignupId, UserId};
 
 /// What a due job does. Reminders and asks are rendered from the live records when they
 /// go out, so they always say what is true then.
@@ -19,6 +19,10 @@ pub enum JobKind {
     CoverRound { shift: ShiftId },
     /// Ask one member to take a shift that lacks volunteers.
     CoverAsk { shift: ShiftId, user: UserId },
+    /// Commit an allocation round at its deadline.
+    RoundCommit { round: RoundId },
+    /// Tell a family what a committed round gave it (the message is stored with the round).
+    RoundResult { round: RoundId, centre: CentreId, family: FamilyId },
 }
 
 impl JobKind {
@@ -29,6 +33,8 @@ impl JobKind {
             JobKind::Family { booking } => JobOwner::Booking(*booking),
             JobKind::Digest { centre, date } => JobOwner::Digest(*centre, *date),
             JobKind::CoverRound { shift } | JobKind::CoverAsk { shift, .. } => JobOwner::Cover(*shift),
+            JobKind::RoundCommit { round } => JobOwner::Round(*round),
+            JobKind::RoundResult { round, family, .. } => JobOwner::RoundFamily(*round, *family),
         }
     }
 }
@@ -39,6 +45,8 @@ pub enum JobOwner {
     Booking(BookingId),
     Digest(CentreId, NaiveDate),
     Cover(ShiftId),
+    Round(RoundId),
+    RoundFamily(RoundId, FamilyId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

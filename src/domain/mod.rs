@@ -5,10 +5,12 @@
 mod age;
 mod ids;
 mod messaging;
+mod round;
 
 pub use age::{age_group, age_in_months, AgeGroup, AgeProblem};
 pub use ids::*;
 pub use messaging::*;
+pub use round::{Miss, Round, RoundId, RoundStatus, Wish};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;

@@ -69,6 +69,58 @@ fn assess(tx: &Tx, centre: &Centre, shift: &Shift, child: &Child) -> Res<(AgeGro
     Ok((group, cost, fits, needed, st.waitlist.len()))
 }
 
+/// Books `child` onto `shift` with its cost held, as `status`: the steps every booking
+/// takes (the record, the hold, the shift's list, the indexes, the reminders), shared by
+/// `book` and the allocation round's commit. The caller has checked that it may.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn place_booking(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &mut Shift,
+    fam: &mut Family,
+    child: &Child,
+    (group, cost, status): (AgeGroup, i64, BookingStatus),
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Res<Booking> {
+    let id = BookingId(tx.next_id("booking")?);
+    let mut b = Booking {
+        id,
+        centre: centre.id,
+        shift: shift.id,
+        child: child.id,
+        family: fam.id,
+        group,
+        booked_by: by,
+        status,
+        created_at: now,
+        held: 0,
+        charged: 0,
+        marked_present: None,
+    };
+    hold(tx, &mut b, fam, cost, Some(by), now, &child.name)?;
+    put_booking(tx, &b)?;
+    put_family(tx, fam)?;
+    shift.bookings.push(id);
+    put_shift(tx, shift)?;
+    tx.mark(T::BookingsByFamily, Key::new().u64(fam.id.0).date(shift.date).u64(id.0))?;
+    let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
+    day.push(id.0);
+    set_day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date, &day)?;
+    plan_booking(tx, centre, shift, id, now)?;
+    Ok(b)
+}
+
+/// First-come booking waits while an allocation round takes wishes for the shift's week.
+fn refuse_during_round(tx: &Tx, centre: &Centre, shift: &Shift) -> Res<()> {
+    match round_of_week(tx, centre.id, shift.date)? {
+        Some(r) if r.status == RoundStatus::Open => {
+            Err(ServiceError::RoundOpen { deadline: r.deadline.with_timezone(&centre.tz()).naive_local() }.into())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn available(tx: &Tx, fam: &Family) -> Res<i64> {
     balance(tx, AccountId::Family(fam.id))
 }
@@ -151,38 +203,15 @@ impl Service {
             if child.family != fam.id {
                 return Err(ServiceError::UnknownChild.into());
             }
+            refuse_during_round(tx, &centre, &shift)?;
             let (group, cost, fits, needed, waiting) = assess(tx, &centre, &shift, &child)?;
             if !fits && waiting as u32 >= centre.policy.max_waitlist {
                 return Err(ServiceError::WaitlistFull.into());
             }
             let bal = available(tx, &fam)?;
             ledger::check_spend(bal, fam.overdraft_limit, cost).map_err(ServiceError::from)?;
-            let id = BookingId(tx.next_id("booking")?);
             let status = if fits { BookingStatus::Confirmed } else { BookingStatus::Waitlisted };
-            let mut b = Booking {
-                id,
-                centre: centre.id,
-                shift: shift.id,
-                child: child.id,
-                family: fam.id,
-                group,
-                booked_by: caller.user,
-                status,
-                created_at: now,
-                held: 0,
-                charged: 0,
-                marked_present: None,
-            };
-            hold(tx, &mut b, &mut fam, cost, Some(caller.user), now, &child.name)?;
-            put_booking(tx, &b)?;
-            put_family(tx, &fam)?;
-            shift.bookings.push(id);
-            put_shift(tx, &shift)?;
-            tx.mark(T::BookingsByFamily, Key::new().u64(fam.id.0).date(shift.date).u64(id.0))?;
-            let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
-            day.push(id.0);
-            set_day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date, &day)?;
-            plan_booking(tx, &centre, &shift, id, now)?;
+            let b = place_booking(tx, &centre, &mut shift, &mut fam, &child, (group, cost, status), caller.user, now)?;
             if !fits {
                 // A waitlist that one more volunteer would let in: ask for help.
                 review_cover(tx, &centre, &shift, now)?;

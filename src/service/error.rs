@@ -123,6 +123,20 @@ pub enum ServiceError {
     PhoneTaken(String),
     #[error("only your own phone number can be shared")]
     NotOwnContact,
+    #[error("an allocation round takes wishes for this week until {deadline}; use /wish")]
+    RoundOpen { deadline: chrono::NaiveDateTime },
+    #[error("a round for that week is already open or done")]
+    RoundExists,
+    #[error("no open allocation round")]
+    UnknownRound,
+    #[error("that round's deadline has passed")]
+    RoundClosed,
+    #[error("the week must start on a Monday in the future, the deadline lie ahead and before the week")]
+    BadRoundDates,
+    #[error("that shift is not in the round's week")]
+    ShiftNotInRound,
+    #[error("a wish names 1 to {max} shifts and wants at most that many")]
+    BadWish { max: usize },
 }
 
 impl From<crate::ledger::LedgerError> for ServiceError {

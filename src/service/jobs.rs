@@ -53,6 +53,20 @@ pub enum Reminder {
         earn: i64,
         missing: u32,
     },
+    /// What an allocation round gave a family: each child's shifts, and why not the others.
+    Round {
+        week: NaiveDate,
+        children: Vec<RoundChild>,
+    },
+}
+
+/// One child's part of a round's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundChild {
+    pub child: String,
+    pub got: Vec<ShiftBrief>,
+    /// Wished shifts not booked, with why (`Miss::Enough` is left out: not a refusal).
+    pub missed: Vec<(ShiftBrief, Miss)>,
 }
 
 /// One shift in the coordinators' digest.
@@ -76,6 +90,8 @@ pub enum JobStep {
     Drop,
     /// Pick the next members to ask for cover.
     CoverRound,
+    /// Commit an allocation round (`Service::commit_due_round`).
+    CommitRound,
     /// Send `reminder` to each of `to` (those not yet sent), then finish it.
     Send { to: Vec<UserId>, reminder: Reminder },
 }
@@ -90,7 +106,14 @@ fn owner_key(owner: JobOwner) -> Key {
         JobOwner::Booking(b) => Key::new().str("b").u64(b.0),
         JobOwner::Digest(c, d) => Key::new().str("d").u64(c.0).date(d),
         JobOwner::Cover(s) => Key::new().str("c").u64(s.0),
+        JobOwner::Round(r) => Key::new().str("r").u64(r.0),
+        JobOwner::RoundFamily(r, f) => Key::new().str("r").u64(r.0).u64(f.0),
     }
+}
+
+/// Where a committed round keeps the message for one family (its `RoundResult` job sends it).
+pub fn round_news_key(round: RoundId, family: FamilyId) -> Key {
+    Key::new().str("roundnews/").u64(round.0).u64(family.0)
 }
 
 fn digest_done_key(centre: CentreId, date: NaiveDate) -> Key {
@@ -166,7 +189,7 @@ fn owner_pending(tx: &Tx, owner: JobOwner) -> Res<Vec<Job>> {
 }
 
 /// Removes one job (sent or dropped).
-fn finish(tx: &Tx, job: &Job) -> Res<()> {
+pub fn finish(tx: &Tx, job: &Job) -> Res<()> {
     let key = job_key(job.due, job.id).into_vec();
     tx.del(T::Jobs, &key)?;
     let owner = job.kind.owner();
@@ -361,6 +384,18 @@ impl Service {
                         }
                     }
                     JobKind::CoverAsk { shift, user } => cover_ask_step(tx, *shift, *user, now)?,
+                    JobKind::RoundCommit { .. } => JobStep::CommitRound,
+                    JobKind::RoundResult { round, family: f, .. } => {
+                        match tx.get::<Reminder>(T::Meta, round_news_key(*round, *f))? {
+                            // Told until the round's week is over.
+                            Some(r @ Reminder::Round { week, .. })
+                                if now.date_naive() <= week + chrono::Duration::days(7) =>
+                            {
+                                JobStep::Send { to: family(tx, *f)?.guardians, reminder: r }
+                            }
+                            _ => JobStep::Drop,
+                        }
+                    }
                 };
                 Ok(match step {
                     JobStep::Send { to, reminder } => {
@@ -440,7 +475,10 @@ impl Service {
                     }
                     JobKind::CoverAsk { shift, user } => (shift_by_id(tx, shift)?.centre, vec![user]),
                     JobKind::Digest { centre, .. } => (centre, coordinators(tx, centre)?),
-                    JobKind::CoverRound { .. } => return finish(tx, job).map(|()| vec![]),
+                    JobKind::RoundResult { centre, family: f, .. } => (centre, family(tx, f)?.guardians),
+                    JobKind::CoverRound { .. } | JobKind::RoundCommit { .. } => {
+                        return finish(tx, job).map(|()| vec![])
+                    }
                 };
                 let mut missed = vec![];
                 for u in meant {

@@ -428,3 +428,27 @@ pub fn check_date(today: NaiveDate, date: NaiveDate) -> Result<(), ServiceError>
     }
     Ok(())
 }
+
+/// An allocation round, by id.
+pub fn round_key(id: RoundId) -> Key {
+    Key::new().str("round/").u64(id.0)
+}
+
+/// A centre's round for the week of `monday` (a round id).
+pub fn round_week_key(centre: CentreId, monday: NaiveDate) -> Key {
+    Key::new().str("roundweek/").u64(centre.0).date(monday)
+}
+
+/// The Monday of `date`'s week.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    date - chrono::Duration::days(date.weekday().num_days_from_monday() as i64)
+}
+
+/// The round for the week holding `date`, if a coordinator opened one.
+pub fn round_of_week(tx: &Tx, centre: CentreId, date: NaiveDate) -> Res<Option<Round>> {
+    match tx.get::<RoundId>(T::Meta, round_week_key(centre, monday_of(date)))? {
+        Some(id) => Ok(tx.get(T::Meta, round_key(id))?),
+        None => Ok(None),
+    }
+}

@@ -156,14 +156,16 @@ fn help(ctx: &Ctx) -> Reply {
     let active = member.as_ref().is_some_and(|m| m.is_active());
     let coordinator = member.as_ref().is_some_and(|m| m.is_coordinator());
     let admin = ctx.svc.is_super_admin(ctx.user);
-    let parts: [(&str, bool); 9] = [
+    let parts: [(&str, bool); 11] = [
         ("help-parent", active),
+        ("help-round-parent", active),
         ("help-membership", active),
         ("help-exports-parent", active),
         ("help-coordinator", coordinator),
         ("help-coordinator-membership", coordinator),
         ("help-exports-coordinator", coordinator),
         ("help-coordinator-records", coordinator || admin),
+        ("help-round-coordinator", coordinator),
         ("help-admin", admin),
         ("help-exports-admin", admin),
     ];

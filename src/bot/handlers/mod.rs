@@ -16,6 +16,7 @@ mod ctx;
 mod exports;
 mod membership;
 mod parent;
+mod round;
 
 use chrono::NaiveDate;
 use std::ops::ControlFlow;
@@ -90,9 +91,9 @@ pub fn text(ctx: &Ctx, state: &State, text: &str) -> Handled {
     run(ctx, &TEXTS, dptree::deps![Arc::new(ctx.clone()), state.clone(), Text(text.to_string())])
 }
 
-/// A button press.
-pub fn callback(ctx: &Ctx, cb: Callback) -> Handled {
-    run(ctx, &BUTTONS, dptree::deps![Arc::new(ctx.clone()), cb])
+/// A button press (in the dialogue state `state`, which a button flow's draft keeps).
+pub fn callback(ctx: &Ctx, state: &State, cb: Callback) -> Handled {
+    run(ctx, &BUTTONS, dptree::deps![Arc::new(ctx.clone()), state.clone(), cb])
 }
 
 fn run(ctx: &Ctx, tree: &Tree, deps: DependencyMap) -> Handled {
@@ -146,6 +147,7 @@ fn command_tree() -> Tree {
             h.reply.text.push_str(&render::usage(ctx.lang, far.usage));
             h
         })))
+        .branch(round::commands())
         .branch(role(Concern::Membership).chain(membership::commands()))
         .branch(role(Concern::Parent).chain(parent::commands()))
         .branch(role(Concern::Coordinator).chain(coordinator::commands()))
@@ -156,6 +158,7 @@ fn command_tree() -> Tree {
 fn button_tree() -> Tree {
     let role = |concern: Concern| dptree::filter(move |cb: Callback| cb.concern() == concern);
     dptree::entry()
+        .branch(round::buttons())
         .branch(role(Concern::Membership).chain(membership::buttons()))
         .branch(role(Concern::Parent).chain(parent::buttons()))
         .branch(role(Concern::Coordinator).chain(coordinator::buttons()))
@@ -167,6 +170,7 @@ fn text_tree() -> Tree {
         .branch(case![State::Idle].endpoint(Asyncify(|ctx: C| membership::not_understood(&ctx))))
         .branch(parent::steps())
         .branch(coordinator::steps())
+        .branch(round::steps())
 }
 
 #[cfg(test)]
@@ -228,6 +232,7 @@ mod tests {
             "/swap",
             "/swap 1",
             "/swap v1",
+            "/wish",
         ];
         let coordinator = [
             format!("/newshift {day} 09:00-12:00"),
@@ -269,6 +274,9 @@ mod tests {
             "/schedule png".into(),
             "/audit".into(),
             "/audit 5 1".into(),
+            format!("/round open {day} {day}T20:00"),
+            "/round preview".into(),
+            "/round commit".into(),
         ];
         for text in commands.iter().map(|s| s.to_string()).chain(coordinator) {
             let cmd = command::parse(&text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));
@@ -321,9 +329,16 @@ mod tests {
             Callback::LeaveDo,
             Callback::LeaveFamilyDo,
             Callback::ForgetDo,
+            Callback::WishChild(c),
+            Callback::WishShift(s),
+            Callback::WishUndo,
+            Callback::WishDone,
+            Callback::WishMax(1),
+            Callback::WishSend,
+            Callback::WishCancel,
         ];
         for cb in menus.into_iter().map(Callback::Menu).chain(buttons) {
-            assert!(!unrouted(&callback(&ctx, cb)), "{cb:?}");
+            assert!(!unrouted(&callback(&ctx, &State::Idle, cb)), "{cb:?}");
         }
         let states = [
             State::Idle,
@@ -331,6 +346,7 @@ mod tests {
             State::ChildBirth { name: "Mia".into() },
             State::CancelShiftReason { shift: s },
             State::ChildNotes { child: c },
+            State::Wish { round: crate::domain::RoundId(1), child: None, shifts: vec![], max: None },
         ];
         for state in states {
             assert!(!unrouted(&text(&ctx, &state, "2024-01-01")), "{state:?}");

@@ -16,6 +16,7 @@ use crate::t;
 pub mod audit;
 mod done;
 pub mod exports;
+pub mod round;
 pub use done::{done, Done};
 
 /// A message to show: text and buttons (rows of label + action).
@@ -311,6 +312,13 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         JoinRefused => t!(lang, "err-join-refused"),
         AwaitingGuardian => t!(lang, "err-awaiting-guardian"),
         NotGuardian => t!(lang, "err-not-guardian"),
+        RoundOpen { .. }
+        | RoundExists
+        | UnknownRound
+        | RoundClosed
+        | BadRoundDates
+        | ShiftNotInRound
+        | BadWish { .. } => round::error(lang, e).unwrap_or_default(),
     }
 }
 
@@ -497,6 +505,7 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             };
             Reply::text(text).with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
         }
+        Reminder::Round { week, children } => round::result(lang, *week, children),
     }
 }
 
