@@ -39,7 +39,8 @@ pub struct Limits {
     pub per_second: u32,
     pub chat_gap: Duration,
     pub group_per_minute: usize,
-    /// Added to every overall slot (1 s / `per_second`): headroom for jitter.
+    /// Added to every overall slot (1 s / `per_second`): headroom for jitter; at most
+    /// 3% of the slot.
     pub slot_margin: Duration,
 }
 
@@ -111,7 +112,10 @@ impl<C: Clock + Clone> SendLimiter<C> {
         let per_second = NonZeroU32::new(limits.per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         // Rounded up: 30 periods must span at least a whole second.
         let n = u64::from(per_second.get());
-        let period = Duration::from_nanos(1_000_000_000u64.div_ceil(n)) + limits.slot_margin;
+        // The margin is at most 3% of a slot (1 ms at Telegram's 30/s), so a rate lifted
+        // far above Telegram's (a bench's) is not capped near 1,000/s by the margin.
+        let slot = Duration::from_nanos(1_000_000_000u64.div_ceil(n));
+        let period = slot + limits.slot_margin.min(slot * 3 / 100);
         // `with_period` is only None for a zero period, which this is not.
         let quota =
             Quota::with_period(period).unwrap_or_else(|| Quota::per_second(per_second)).allow_burst(NonZeroU32::MIN);
@@ -295,6 +299,25 @@ mod tests {
         assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
         clock.advance(Duration::from_millis(1));
         assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+    }
+
+    /// A rate lifted far above Telegram's (`HUZHU_SEND_RATE`, a bench) keeps its speed:
+    /// the jitter margin is at most 3% of a slot, not a whole millisecond per start.
+    #[test]
+    fn a_lifted_rate_is_not_capped_by_the_margin() {
+        let clock = FakeRelativeClock::default();
+        let l = SendLimiter::with_clock(Limits { per_second: 100_000, ..Limits::default() }, clock.clone());
+        let mut started = 0;
+        for step in 0..200_000u64 {
+            if l.try_start(step as i64, Priority::Reply).is_ok() {
+                started += 1;
+            }
+            clock.advance(Duration::from_micros(1));
+        }
+        // 0.2 s in 1 µs steps: slots of 10.3 µs hold 19,417 starts (a millisecond's
+        // margin a slot would have allowed 198).
+        assert!(started > 18_000, "{started} starts in 0.2 s at 100,000/s");
+        assert!(started <= 20_000, "{started} starts in 0.2 s at 100,000/s");
     }
 
     #[test]
