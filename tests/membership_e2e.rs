@@ -161,7 +161,7 @@ async fn forget_leaves_nothing_in_the_database() {
     for (i, tree) in store.snapshot().iter().enumerate() {
         for (k, v) in tree {
             for n in &needles {
-                if contains(&k, n) || contains(&v, n) {
+                if contains(k, n) || contains(v, n) {
                     hits.push(format!("tree {i}: {} = {}", String::from_utf8_lossy(k), String::from_utf8_lossy(v)));
                 }
             }
