@@ -41,7 +41,8 @@ const RECORDS: [T; 19] = [
 ];
 
 fn records(db: &std::path::Path) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
-    let store = Store::open(db).expect("open the database");
+    // sled lets go of its lock a moment after the last handle is dropped.
+    let store = Store::open_waiting(db, std::time::Duration::from_secs(10)).expect("open the database");
     let all = store.snapshot();
     RECORDS.iter().map(|t| all[*t as usize].clone()).collect()
 }
