@@ -182,7 +182,16 @@ fn importing_twice_adds_nothing_and_a_claim_makes_a_member_at_once() {
 
     // The guardian shares their number (written another way): a member at once.
     let li = UserId(5000);
-    let out = f.svc.claim_phone(&Caller::new(li), "+86 138 0013 8000", "Li Lei").unwrap();
+    // Someone else's contact (forwarded, or from the address book) claims nothing.
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(UserId(5003)), "+86 138 0013 8000", Some(li), "Mallory"),
+        Err(ServiceError::NotOwnContact)
+    ));
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(UserId(5003)), "+86 138 0013 8000", None, "Mallory"),
+        Err(ServiceError::NotOwnContact)
+    ));
+    let out = f.svc.claim_phone(&Caller::new(li), "+86 138 0013 8000", Some(li), "Li Lei").unwrap();
     assert_eq!(out.value.children, vec!["Mei".to_string(), "Bao".to_string()]);
     let m = f.svc.member(li).unwrap().unwrap();
     assert!(m.is_active());
@@ -191,16 +200,22 @@ fn importing_twice_adds_nothing_and_a_claim_makes_a_member_at_once() {
     assert!(f.svc.balance(li, 1).unwrap().available > 0, "the start grant is paid at the claim");
     // Nobody else can claim it, and the same person not twice.
     assert!(matches!(
-        f.svc.claim_phone(&Caller::new(UserId(5001)), "13800138000", "X"),
+        f.svc.claim_phone(&Caller::new(UserId(5001)), "13800138000", Some(UserId(5001)), "X"),
         Err(ServiceError::PhoneClaimed)
     ));
-    assert!(matches!(f.svc.claim_phone(&Caller::new(li), "13800138000", "X"), Err(ServiceError::AlreadyMember)));
     assert!(matches!(
-        f.svc.claim_phone(&Caller::new(UserId(5002)), "13900000000", "X"),
+        f.svc.claim_phone(&Caller::new(li), "13800138000", Some(li), "X"),
+        Err(ServiceError::AlreadyMember)
+    ));
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(UserId(5002)), "13900000000", Some(UserId(5002)), "X"),
         Err(ServiceError::PhoneUnknown)
     ));
     // An existing member cannot take another family's number.
-    assert!(matches!(f.svc.claim_phone(&Caller::new(COORD), "+442079460958", "X"), Err(ServiceError::AlreadyMember)));
+    assert!(matches!(
+        f.svc.claim_phone(&Caller::new(COORD), "+442079460958", Some(COORD), "X"),
+        Err(ServiceError::AlreadyMember)
+    ));
     // A phone already imported for another family is refused, and nothing is imported.
     let clash = vec![
         family("Zhao", "13600000000", &[("A", "2025-01-01")]),
@@ -232,8 +247,18 @@ fn many_guardians_claim_at_once_each_exactly_their_family() {
             let svc = f.svc.clone();
             s.spawn(move || {
                 // Each guardian, plus an impostor racing for the same number.
-                let mine = svc.claim_phone(&Caller::new(UserId(7000 + i)), &format!("1380000{:04}", i), "g");
-                let theirs = svc.claim_phone(&Caller::new(UserId(8000 + i)), &format!("1380000{:04}", i), "x");
+                let mine = svc.claim_phone(
+                    &Caller::new(UserId(7000 + i)),
+                    &format!("1380000{:04}", i),
+                    Some(UserId(7000 + i)),
+                    "g",
+                );
+                let theirs = svc.claim_phone(
+                    &Caller::new(UserId(8000 + i)),
+                    &format!("1380000{:04}", i),
+                    Some(UserId(8000 + i)),
+                    "x",
+                );
                 assert!(mine.is_ok() && matches!(theirs, Err(ServiceError::PhoneClaimed)));
             });
         }

@@ -143,7 +143,18 @@ impl Service {
     /// A person shares their own phone number (the bot checked it is their own): if an
     /// imported guardian has it and nobody claimed it, they become that family's active
     /// guardian at once.
-    pub fn claim_phone(&self, caller: &Caller, phone: &str, name: &str) -> Result<Outcome<Claimed>, ServiceError> {
+    /// `owner` is the contact's own user id: only the sender's own contact counts (a
+    /// contact of someone else, forwarded or from the address book, has another or none).
+    pub fn claim_phone(
+        &self,
+        caller: &Caller,
+        phone: &str,
+        owner: Option<UserId>,
+        name: &str,
+    ) -> Result<Outcome<Claimed>, ServiceError> {
+        if owner != Some(caller.user) {
+            return Err(ServiceError::NotOwnContact);
+        }
         let phone = normalise_phone(phone).ok_or(ServiceError::PhoneUnknown)?;
         self.change(caller, |tx, now| {
             let mut rec: ImportedGuardian = tx.get(T::Meta, phone_key(&phone))?.ok_or(ServiceError::PhoneUnknown)?;

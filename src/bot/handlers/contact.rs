@@ -6,14 +6,10 @@
 use super::ctx::{Ctx, Handled};
 use crate::bot::render::Reply;
 use crate::domain::UserId;
-use crate::service::ServiceError;
 use crate::t;
 
 pub fn contact(ctx: &Ctx, phone: &str, owner: Option<UserId>) -> Handled {
-    if owner != Some(ctx.user) {
-        return ctx.err(&ServiceError::NotOwnContact);
-    }
-    match ctx.svc.claim_phone(&ctx.caller(), phone, &ctx.name) {
+    match ctx.svc.claim_phone(&ctx.caller(), phone, owner, &ctx.name) {
         Ok(o) => {
             let children = if o.value.children.is_empty() { "none".to_string() } else { o.value.children.join(", ") };
             let text = t!(ctx.lang, "contact-claimed", centre = o.value.centre_name.clone(), children = children);
