@@ -9,8 +9,10 @@
 //! of the bot's first sendMessage/editMessageText to that chat after it (each member has
 //! one update in flight at a time, so replies pair with updates in order).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,14 +21,10 @@ use huzhu::domain::{ChildId, ShiftId, UserId};
 use huzhu::service::Caller;
 use huzhu::store::Store;
 use huzhu::testing::{Fixture, COORD};
-use teloxide::prelude::*;
+use support::{echo_bot_if_asked, reply_starts, spawn_echo, spawn_huzhu, wait_polling, Stats};
 use tg_standin::{StandIn, TestUser};
 
 const FIRST: i64 = 10_000;
-
-fn member(id: i64) -> TestUser {
-    TestUser::new(id, &format!("Member {id}"), Some("en"))
-}
 
 struct Seeded {
     children: Vec<ChildId>,
@@ -74,94 +72,6 @@ fn seed(db: &std::path::Path, families: i64, shifts: usize) -> Seeded {
     Seeded { children, shifts: ids }
 }
 
-/// The real binary on `db` against `standin`.
-fn spawn_huzhu(standin: &StandIn, dir: &std::path::Path, rate: Option<u32>) -> Child {
-    let log = std::fs::File::create(dir.join("bot.log")).expect("log");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_huzhu"));
-    cmd.arg("run")
-        .current_dir(dir)
-        .env("TELOXIDE_TOKEN", standin.token())
-        .env("TELOXIDE_API_URL", standin.api_url())
-        .env("HUZHU_DB_PATH", dir.join("huzhu.db"))
-        .env("HUZHU_SUPER_ADMINS", "1")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log));
-    if let Some(r) = rate {
-        cmd.env("HUZHU_SEND_RATE", r.to_string());
-    }
-    for var in ["TELOXIDE_PROXY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        cmd.env_remove(var);
-    }
-    cmd.spawn().expect("start huzhu")
-}
-
-async fn wait_polling(standin: &StandIn) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while standin.calls_to("getUpdates").is_empty() {
-        assert!(Instant::now() < deadline, "the bot did not start polling");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-/// A bare teloxide echo bot, no limiter: the framework's own reply time.
-/// The reference bot runs in its own process, like huzhu: this bench binary started
-/// again with `ECHO_BOT_API` set (an in-process echo bot would share the stand-in's
-/// runtime and skip the hops between processes that huzhu's replies pay).
-fn spawn_echo(standin: &StandIn) -> Child {
-    Command::new(std::env::current_exe().expect("the bench binary"))
-        .env("ECHO_BOT_API", standin.api_url())
-        .env("ECHO_BOT_TOKEN", standin.token())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the echo bot")
-}
-
-/// The bare teloxide echo bot (no limiter), when this binary is started as one.
-async fn run_echo_bot(api: String, token: String) {
-    let bot = Bot::new(token).set_api_url(api.parse().expect("url"));
-    teloxide::repl(bot, |bot: Bot, msg: Message| async move {
-        bot.send_message(msg.chat.id, msg.text().unwrap_or("echo")).await?;
-        Ok(())
-    })
-    .await;
-}
-
-/// Starts of replies (sendMessage or editMessageText) per chat since `since`, in order.
-fn reply_starts(standin: &StandIn, since: Instant) -> HashMap<i64, Vec<Instant>> {
-    let mut out: HashMap<i64, Vec<Instant>> = HashMap::new();
-    for c in standin.calls() {
-        if c.at < since || !(c.method == "sendmessage" || c.method == "editmessagetext") {
-            continue;
-        }
-        if let Some(chat) = c.params["chat_id"].as_i64() {
-            out.entry(chat).or_default().push(c.at);
-        }
-    }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
-}
-
-struct Stats {
-    p50: f64,
-    p90: f64,
-    p99: f64,
-    max: f64,
-    n: usize,
-    missing: usize,
-}
-
-fn stats(mut ms: Vec<f64>, missing: usize) -> Stats {
-    ms.sort_by(|a, b| a.total_cmp(b));
-    let q = |p: f64| if ms.is_empty() { f64::NAN } else { ms[((ms.len() - 1) as f64 * p).round() as usize] };
-    Stats { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1.0), n: ms.len(), missing }
-}
-
 fn print(name: &str, s: &Stats) {
     println!(
         "{name:<44} p50 {:>7.1} ms  p90 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms  ({} replies, {} missing)",
@@ -203,13 +113,13 @@ async fn load(
             }
         }
     }
-    stats(ms, missing)
+    Stats { missing, ..support::stats(ms) }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    if let (Ok(api), Ok(token)) = (std::env::var("ECHO_BOT_API"), std::env::var("ECHO_BOT_TOKEN")) {
-        return run_echo_bot(api, token).await;
+    if echo_bot_if_asked().await {
+        return;
     }
     println!(
         "machine: {} cores; huzhu release binary against the in-process stand-in",
@@ -219,12 +129,12 @@ async fn main() {
 
     // ----- the reference: a bare teloxide echo bot -----
     let echo_standin = StandIn::start().await.expect("stand-in");
-    let echo_members: Vec<TestUser> = (0..50).map(|i| member(FIRST + i)).collect();
+    let echo_members: Vec<TestUser> = (0..50).map(|i| support::user(FIRST + i)).collect();
     for m in &echo_members {
         echo_standin.register_user(m);
     }
     let mut echo = spawn_echo(&echo_standin);
-    wait_polling(&echo_standin).await;
+    wait_polling(&echo_standin, Instant::now()).await;
     let echo13 = load(&echo_standin, &echo_members[..20], 13.0, 8, |s, m, _| {
         s.send_text(m, "/balance");
     })
@@ -243,13 +153,13 @@ async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let seeded = seed(&dir.path().join("huzhu.db"), 50, 60);
     let standin = StandIn::start().await.expect("stand-in");
-    let members: Vec<TestUser> = (0..50).map(|i| member(FIRST + i)).collect();
+    let members: Vec<TestUser> = (0..50).map(|i| support::user(FIRST + i)).collect();
     for m in &members {
         standin.register_user(m);
     }
     standin.register_user(&TestUser::new(COORD.0, "Coordinator", Some("en")));
-    let mut bot = spawn_huzhu(&standin, dir.path(), None);
-    wait_polling(&standin).await;
+    let mut bot = spawn_huzhu(&standin, dir.path(), &[]);
+    wait_polling(&standin, Instant::now()).await;
 
     let balance13 = load(&standin, &members[..20], 13.0, 8, |s, m, _| {
         s.send_text(m, "/balance");
@@ -326,12 +236,12 @@ async fn main() {
     let standin = StandIn::start().await.expect("stand-in");
     let coord = TestUser::new(COORD.0, "Coordinator", Some("en"));
     standin.register_user(&coord);
-    let everyone: Vec<TestUser> = (0..1000).map(|i| member(FIRST + i)).collect();
+    let everyone: Vec<TestUser> = (0..1000).map(|i| support::user(FIRST + i)).collect();
     for m in &everyone {
         standin.register_user(m);
     }
-    let mut bot = spawn_huzhu(&standin, dir.path(), None);
-    wait_polling(&standin).await;
+    let mut bot = spawn_huzhu(&standin, dir.path(), &[]);
+    wait_polling(&standin, Instant::now()).await;
     standin.send_text(&coord, "/broadcast The water is off tomorrow morning; please bring drinking water.");
     let confirm = wait_for(&standin, coord.id, |t| t.contains("1001") || t.contains("1000")).await;
     let data = confirm.buttons.iter().flatten().find_map(|b| b.callback_data.clone()).expect("a confirm button");
@@ -358,12 +268,12 @@ async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let seeded = seed(&dir.path().join("huzhu.db"), 500, 1);
     let standin = StandIn::start().await.expect("stand-in");
-    let rushing: Vec<TestUser> = (0..500).map(|i| member(FIRST + i)).collect();
+    let rushing: Vec<TestUser> = (0..500).map(|i| support::user(FIRST + i)).collect();
     for m in &rushing {
         standin.register_user(m);
     }
-    let mut bot = spawn_huzhu(&standin, dir.path(), None);
-    wait_polling(&standin).await;
+    let mut bot = spawn_huzhu(&standin, dir.path(), &[]);
+    wait_polling(&standin, Instant::now()).await;
     let started = Instant::now();
     let gap = Duration::from_secs_f64(5.0 / 500.0);
     for (i, m) in rushing.iter().enumerate() {

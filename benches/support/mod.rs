@@ -158,15 +158,18 @@ pub fn reply_starts(standin: &StandIn, since: Instant) -> HashMap<i64, Vec<Insta
 
 pub struct Stats {
     pub p50: f64,
+    pub p90: f64,
     pub p99: f64,
     pub max: f64,
     pub n: usize,
+    /// Updates that got no reply (set by the caller that knows what was sent).
+    pub missing: usize,
 }
 
 pub fn stats(mut ms: Vec<f64>) -> Stats {
     ms.sort_by(|a, b| a.total_cmp(b));
     let q = |p: f64| if ms.is_empty() { f64::NAN } else { ms[((ms.len() - 1) as f64 * p).round() as usize] };
-    Stats { p50: q(0.5), p99: q(0.99), max: q(1.0), n: ms.len() }
+    Stats { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1.0), n: ms.len(), missing: 0 }
 }
 
 /// Waits until every chat in `sent` has its first reply after its update (or
