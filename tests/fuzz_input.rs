@@ -76,6 +76,12 @@ const NAMES: &[&str] = &[
     "newcenter",
     "newcentre",
     "coordinator",
+    "calendar",
+    "ics",
+    "report",
+    "audit",
+    "round",
+    "wish",
 ];
 
 fn cases(default: u32) -> u32 {
@@ -274,7 +280,8 @@ use chrono::Datelike;
 fn callback_data() -> impl Strategy<Value = String> {
     let tag = prop::sample::select(vec![
         "m", "l", "bd", "bs", "ba", "bk", "va", "vk", "ca", "ck", "da", "dk", "so", "st", "ap", "rj", "mc", "mv", "se",
-        "at", "cc", "tc", "bb", "bx", "cd", "cn", "x", "gy", "gn", "lv", "lf", "fg", "zz", "",
+        "at", "cc", "tc", "bb", "bx", "cd", "cn", "x", "gy", "gn", "lv", "lf", "fg", "wc", "ws", "wu", "wd", "wm",
+        "wk", "wx", "zz", "",
     ]);
     let part = prop_oneof![word(), Just(String::new()), (0u64..20).prop_map(|n| n.to_string())];
     prop_oneof![
@@ -378,6 +385,8 @@ fn whole_inputs_never_panic_and_garbage_changes_nothing() {
         State::ChildBirth { name: "Mei".into() },
         State::CancelShiftReason { shift: ShiftId(1) },
         State::ChildNotes { child: ChildId(1) },
+        State::Wish { round: RoundId(1), child: None, shifts: vec![], max: None },
+        State::Wish { round: RoundId(1), child: Some(ChildId(1)), shifts: vec![ShiftId(1)], max: None },
     ];
     let tried = AtomicU64::new(0);
     let inputs = prop_oneof![
@@ -413,20 +422,27 @@ fn whole_inputs_never_panic_and_garbage_changes_nothing() {
 fn button_presses_never_panic_and_refusals_change_nothing() {
     let w = world();
     let tried = AtomicU64::new(0);
+    // Buttons outside a flow, and inside a wish's draft (its buttons carry on the draft).
+    let states = [State::Idle, State::Wish { round: RoundId(1), child: Some(ChildId(1)), shifts: vec![], max: None }];
     for user in [STRANGER, w.pending, w.parent, COORD] {
-        runner(128)
-            .run(&callback_data(), |data| {
-                tried.fetch_add(1, Ordering::Relaxed);
-                let Some(cb) = Callback::decode(&data) else { return Ok(()) };
-                let before = w.f.svc.store().snapshot();
-                let h = handlers::callback(&ctx(&w, user), &huzhu::bot::dialogue::State::Idle, cb);
-                if h.error {
-                    let changed = changed(&before, &w.f.svc.store().snapshot());
-                    prop_assert!(changed.is_empty(), "{data:?} from {user:?} refused, yet changed {changed:?}");
-                }
-                Ok(())
-            })
-            .unwrap();
+        for state in &states {
+            runner(64)
+                .run(&callback_data(), |data| {
+                    tried.fetch_add(1, Ordering::Relaxed);
+                    let Some(cb) = Callback::decode(&data) else { return Ok(()) };
+                    let before = w.f.svc.store().snapshot();
+                    let h = handlers::callback(&ctx(&w, user), state, cb);
+                    if h.error {
+                        let changed = changed(&before, &w.f.svc.store().snapshot());
+                        prop_assert!(
+                            changed.is_empty(),
+                            "{data:?} from {user:?} in {state:?} refused, yet changed {changed:?}"
+                        );
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
     }
     eprintln!("button presses: {} cases", tried.load(Ordering::Relaxed));
 }
