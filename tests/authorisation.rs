@@ -12,7 +12,6 @@ use chrono::Weekday;
 use huzhu::bot::command::{Command, RoundCmd};
 use huzhu::bot::handlers::{self, Ctx};
 use huzhu::domain::*;
-use huzhu::i18n::Lang;
 use huzhu::service::{Caller, ReportScope, SettingChange};
 use huzhu::testing::{date, time, Fixture, ADMIN, COORD};
 
@@ -224,15 +223,7 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
 }
 
 fn ctx(w: &World, user: UserId) -> Ctx {
-    Ctx {
-        svc: w.f.svc.clone(),
-        user,
-        name: "someone".into(),
-        lang: Lang::En,
-        request: None,
-        bot_username: "huzhu_bot".into(),
-        message: None,
-    }
+    Ctx::direct(w.f.svc.clone(), user)
 }
 
 #[test]

@@ -475,15 +475,7 @@ use huzhu::bot::handlers::{self, Ctx, Handled};
 use huzhu::i18n::Lang;
 
 fn ctx(w: &W, user: UserId) -> Ctx {
-    Ctx {
-        svc: w.f.svc.clone(),
-        user,
-        name: "someone".into(),
-        lang: Lang::En,
-        request: None,
-        bot_username: "huzhu_bot".into(),
-        message: None,
-    }
+    Ctx::direct(w.f.svc.clone(), user)
 }
 
 /// A typed command as `user` sends it: the reply, and the store unchanged when it is refused.

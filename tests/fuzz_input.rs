@@ -339,15 +339,7 @@ fn world() -> World {
 }
 
 fn ctx(w: &World, user: UserId) -> Ctx {
-    Ctx {
-        svc: w.f.svc.clone(),
-        user,
-        name: "someone".into(),
-        lang: Lang::En,
-        request: None,
-        bot_username: BOT.into(),
-        message: None,
-    }
+    Ctx::direct(w.f.svc.clone(), user)
 }
 
 type Snapshot = Vec<Vec<(Vec<u8>, Vec<u8>)>>;

@@ -63,6 +63,20 @@ impl From<Reply> for Handled {
 }
 
 impl Ctx {
+    /// A context for calling the handlers directly, without an update (tests and the
+    /// fuzz harness): English, no request key, no pressed message.
+    pub fn direct(svc: Arc<Service>, user: UserId) -> Ctx {
+        Ctx {
+            svc,
+            user,
+            name: "someone".into(),
+            lang: Lang::En,
+            request: None,
+            bot_username: "huzhu_bot".into(),
+            message: None,
+        }
+    }
+
     pub fn caller(&self) -> Caller {
         Caller { user: self.user, request: self.request.clone() }
     }
