@@ -208,6 +208,34 @@ pub fn write_hhmm(t: NaiveTime) -> String {
 }
 
 impl SettingChange {
+    /// The change as the command that makes it (`/settings earn 2`): how the audit log
+    /// shows it, the same words in every language, ready to type again.
+    pub fn as_command(&self) -> String {
+        use SettingChange::*;
+        let args = match self {
+            VolunteerHours(h) => format!("remind {}", h.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+            FamilyTime(t) => format!("family {}", write_hhmm(*t)),
+            DigestTime(t) => format!("digest {}", write_hhmm(*t)),
+            Quiet(a, b) if a == b => "quiet off".into(),
+            Quiet(a, b) => format!("quiet {}-{}", write_hhmm(*a), write_hhmm(*b)),
+            CoverBatch(n) => format!("cover {n}"),
+            GuardianApproval(on) => format!("guardians {}", if *on { "on" } else { "off" }),
+            Ages(a, b) => format!("ages {a}-{b}"),
+            EarnRate(n) => format!("earn {n}"),
+            CostRate(n) => format!("cost {n}"),
+            StartGrant(n) => format!("grant {n}"),
+            FreeCancelHours(n) => format!("freecancel {n}"),
+            LateCancelPercent(n) => format!("late {n}"),
+            NoShowPenalty(n) => format!("penalty {n}"),
+            NoShowBlock(n, days) => format!("block {n} {days}"),
+            AutoSettleHours(n) => format!("autosettle {n}"),
+            Capacity(n) => format!("places {n}"),
+            Staff(n) => format!("staff {n}"),
+            Waitlist(n) => format!("waitlist {n}"),
+        };
+        format!("/settings {args}")
+    }
+
     /// Whether the change moves reminder times (then planned reminders are re-planned).
     pub fn moves_reminders(&self) -> bool {
         matches!(

@@ -794,4 +794,36 @@ mod tests {
         assert_eq!(p("hello"), Err(ParseError::NotCommand));
         assert_eq!(p("/book@other_bot 1"), Err(ParseError::NotCommand));
     }
+
+    #[test]
+    fn a_setting_change_reads_back_from_the_command_it_shows_as() {
+        use chrono::NaiveTime;
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let every = [
+            SettingChange::VolunteerHours(vec![24, 2]),
+            SettingChange::FamilyTime(t(7, 30)),
+            SettingChange::DigestTime(t(20, 0)),
+            SettingChange::Quiet(t(22, 0), t(7, 0)),
+            SettingChange::Quiet(NaiveTime::MIN, NaiveTime::MIN),
+            SettingChange::CoverBatch(5),
+            SettingChange::GuardianApproval(true),
+            SettingChange::GuardianApproval(false),
+            SettingChange::Ages(6, 30),
+            SettingChange::EarnRate(2),
+            SettingChange::CostRate(1),
+            SettingChange::StartGrant(600),
+            SettingChange::FreeCancelHours(24),
+            SettingChange::LateCancelPercent(50),
+            SettingChange::NoShowPenalty(60),
+            SettingChange::NoShowBlock(3, 30),
+            SettingChange::AutoSettleHours(12),
+            SettingChange::Capacity(12),
+            SettingChange::Staff(2),
+            SettingChange::Waitlist(5),
+        ];
+        for change in every {
+            let shown = change.as_command();
+            assert_eq!(p(&shown), Ok(Command::Settings(Some(change.clone()))), "{shown}");
+        }
+    }
 }

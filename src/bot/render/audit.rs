@@ -103,7 +103,7 @@ pub fn action(lang: Lang, names: &HashMap<UserId, String>, a: &AuditAction) -> S
             t!(lang, "audit-attendance", shift = shift.0, present = *present, absent = *absent)
         }
         ShiftSettled { shift } => t!(lang, "audit-shift-settled", shift = shift.0),
-        SettingChanged { change } => t!(lang, "audit-setting-changed", setting = setting(change)),
+        SettingChanged { change } => t!(lang, "audit-setting-changed", setting = change.as_command()),
         BroadcastSent { broadcast, recipients } => {
             t!(lang, "audit-broadcast-sent", broadcast = *broadcast, recipients = *recipients)
         }
@@ -116,14 +116,6 @@ pub fn action(lang: Lang, names: &HashMap<UserId, String>, a: &AuditAction) -> S
 }
 
 /// A setting change as `Name = value` (the names are the settings' own, as stored).
-fn setting(change: &crate::service::SettingChange) -> String {
-    match serde_json::to_value(change) {
-        Ok(serde_json::Value::Object(m)) => m.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", "),
-        Ok(v) => v.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
