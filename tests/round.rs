@@ -144,7 +144,7 @@ fn wishes_are_checked_and_a_new_one_replaces_the_old() {
     let w = r.wish(u, c, &[b, a, b], 2).unwrap().value;
     assert_eq!((w.shifts.clone(), w.max), (vec![b, a], 2));
     let w = r.wish(u, c, &[a], 1).unwrap().value;
-    assert_eq!(r.f.svc.my_wishes(u).unwrap(), vec![w]);
+    assert_eq!(r.f.svc.my_wishes(u, r.round.id).unwrap(), vec![w]);
     // The same request again is a replay: the same answer, nothing changed.
     let key = Caller::with_request(other, "upd-1");
     let first = r.f.svc.submit_wish(&key, r.round.id, other_child, &[a], 1).unwrap();
