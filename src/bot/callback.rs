@@ -126,7 +126,9 @@ impl Callback {
             BookDay(_) | BookShift(_) | BookAsk(..) | BookDo(..) | VolunteerAsk(_) | VolunteerDo(_) | CancelAsk(_)
             | CancelDo(_) | DropAsk(_) | DropDo(_) | OfferSwap(_) | TakeSwap(_) | Attend(_) | CantCome(_)
             | TakeCover(_) | ChildNotes(_) => Concern::Parent,
-            WishRound(_) | WishChild(_) | WishShift(_) | WishUndo | WishDone | WishMax(_) | WishSend | WishCancel => Concern::Parent,
+            WishRound(_) | WishChild(_) | WishShift(_) | WishUndo | WishDone | WishMax(_) | WishSend | WishCancel => {
+                Concern::Parent
+            }
             Approve(_) | Reject(_) | MarkChild(..) | MarkVolunteer(..) | Settle(_) | BroadcastSend(_)
             | BroadcastCancel(_) | CancelDayDo(_) => Concern::Coordinator,
         }

@@ -71,8 +71,7 @@ fn round(ctx: &Ctx, cmd: RoundCmd) -> Handled {
             }
         }
         RoundCmd::Commit(week) => {
-            let r =
-                ctx.svc.coordinated_round(ctx.user, week).and_then(|r| ctx.svc.commit_round(&ctx.caller(), r.id));
+            let r = ctx.svc.coordinated_round(ctx.user, week).and_then(|r| ctx.svc.commit_round(&ctx.caller(), r.id));
             match r {
                 Ok(o) => Reply::text(words::plan(ctx.lang, tz, &o.value, true)).into(),
                 Err(e) => ctx.err(&e),

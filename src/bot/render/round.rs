@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{date, hm, shift, Reply};
+use crate::domain::RoundStatus;
 use crate::domain::{Miss, Round};
 use crate::i18n::Lang;
-use crate::domain::RoundStatus;
 use crate::service::{RoundChild, RoundPlan, RoundSummary, ServiceError, ShiftBrief};
 use crate::t;
 
