@@ -154,7 +154,8 @@ async fn thirty_families_wish_at_once_and_each_hears_its_result_once() {
     );
     h.spawn().await;
     let deadline = Instant::now() + Duration::from_secs(90);
-    while !(families.iter().all(|f| results(&h, f.id) >= 1) && !summaries(&h).is_empty()) {
+    let everyone = |h: &Harness| families.iter().all(|f| results(h, f.id) >= 1) && !summaries(h).is_empty();
+    while !everyone(&h) {
         assert!(Instant::now() < deadline, "not everyone was told after the restart; bot log:\n{}", h.log_tail());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -25,7 +25,7 @@ round-why-unavailable = 该时段已不可用（或年龄不符）
 round-result-title = 您在 { $week } 起一周分配中的结果：
 round-result-free = 剩余名额现在可以预约：/book
 wish-intro = { $week } 起一周的分配：{ $deadline } 前可提交意愿。为哪个孩子提交？
-wish-pick-shifts = 为 { $child } 提交 { $week } 起一周的意愿。请按喜好顺序点选时段（第一个最想要），然后点“完成”。
+wish-pick-shifts = 为 { $child } 提交意愿（{ $week } 起的一周）。请按喜好顺序点选时段（第一个最想要），然后点“完成”。
     已选：
     { $picked }
 wish-none-yet = （尚未选择）
