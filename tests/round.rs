@@ -493,6 +493,9 @@ fn forgetting_a_parent_takes_their_family_out_of_open_rounds() {
     r.wish(gone, cg, &[s], 1).unwrap();
     r.wish(stays, cs, &[s], 1).unwrap();
     r.wish(first, cf, &[s], 1).unwrap();
+    // `/mydata` shows the family's wishes; `/forget` then takes them out.
+    let mine = r.f.svc.my_data(gone).unwrap().round_wishes;
+    assert_eq!(mine.iter().map(|w| (w.round, w.child, w.by)).collect::<Vec<_>>(), vec![(r.round.id, cg, gone)]);
     let forgot = r.f.svc.forget(&as_(gone)).unwrap().value;
     assert!(forgot.records > 0);
     let round = r.f.svc.round(r.round.id).unwrap().unwrap();

@@ -33,6 +33,9 @@ pub struct MyData {
     pub join_request: Option<GuardianRequest>,
     pub wrong_invite_codes: Option<CodeAttempts>,
     pub former_family: Option<FormerFamily>,
+    /// The family's wishes in the centre's allocation rounds.
+    #[serde(default)]
+    pub round_wishes: Vec<Wish>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +96,7 @@ impl Service {
         };
         let mut family = None;
         let mut bookings = vec![];
+        let mut round_wishes = vec![];
         let fid = member.as_ref().and_then(|m| m.family);
         if let Some(f) = fid.map(|f| self.family(f)).transpose()?.flatten() {
             // A family-code request is not yet on the family: show only its own record.
@@ -124,6 +128,9 @@ impl Service {
                     }
                 }
             }
+            if on_family {
+                round_wishes = self.family_wishes(f.centre, &f.children)?;
+            }
             family = on_family.then_some(FamilyData {
                 id: f.id,
                 guardians,
@@ -154,6 +161,7 @@ impl Service {
             join_request: self.store.get(T::Meta, request_key(user))?,
             wrong_invite_codes: self.store.get(T::Meta, attempts_key(user))?,
             former_family: self.store.get(T::Meta, former_key(user))?,
+            round_wishes,
         })
     }
 

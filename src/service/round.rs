@@ -328,6 +328,18 @@ impl Service {
             .map_err(ServiceError::from_write)
     }
 
+    /// A family's wishes (its `children`) in every round of `centre` (`/mydata`).
+    pub(super) fn family_wishes(&self, centre: CentreId, children: &[ChildId]) -> Result<Vec<Wish>, ServiceError> {
+        let prefix = Key::new().str("roundweek/").u64(centre.0).into_vec();
+        let mut out = vec![];
+        for (_, id) in self.store.scan::<RoundId>(T::Meta, &prefix)? {
+            for c in children {
+                out.extend(self.store.get::<Wish>(T::Meta, wish_key(id, *c))?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A round's record (tests and diagnostics).
     pub fn round(&self, id: RoundId) -> Result<Option<Round>, ServiceError> {
         Ok(self.store.get(T::Meta, round_key(id))?)
