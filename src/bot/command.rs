@@ -562,6 +562,8 @@ impl Command {
             Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
             Command::CancelDay(date, _) => ("cancelday", vec![*date]),
             Command::Round(RoundCmd::Open(week, deadline)) => ("round", vec![*week, deadline.date()]),
+            Command::Round(RoundCmd::Preview(Some(d)) | RoundCmd::Commit(Some(d))) => ("round", vec![*d]),
+            Command::Wish(Some(d)) => ("wish", vec![*d]),
             _ => return None,
         })
     }

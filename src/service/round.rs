@@ -50,6 +50,12 @@ pub struct WishOptions {
     pub shifts: Vec<Shift>,
 }
 
+/// The Monday of `day`'s week (`day` itself at the far end of the calendar, where no
+/// round is: no panic on a typed date).
+fn week_of(day: NaiveDate) -> NaiveDate {
+    day.checked_sub_days(chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))).unwrap_or(day)
+}
+
 fn wish_key(round: RoundId, child: ChildId) -> Key {
     Key::new().str("wish/").u64(round.0).u64(child.0)
 }
@@ -144,7 +150,7 @@ impl Service {
         let Some(day) = week else {
             return if open.is_empty() { Err(ServiceError::UnknownRound) } else { Ok(open) };
         };
-        let monday = monday_of(day);
+        let monday = week_of(day);
         if let Some(r) = open.iter().find(|r| r.week_start == monday) {
             return Ok(vec![r.clone()]);
         }
@@ -158,7 +164,7 @@ impl Service {
     pub fn coordinated_round(&self, user: UserId, week: Option<NaiveDate>) -> Result<Round, ServiceError> {
         let (m, _) = self.my_coordinated_centre(user)?;
         let id = match week {
-            Some(day) => self.store.get::<RoundId>(T::Meta, round_week_key(m.centre, monday_of(day)))?,
+            Some(day) => self.store.get::<RoundId>(T::Meta, round_week_key(m.centre, week_of(day)))?,
             None => {
                 let open: Vec<(NaiveDate, RoundId)> =
                     self.store.get(T::Meta, open_rounds_key(m.centre))?.unwrap_or_default();
