@@ -335,6 +335,7 @@ fn with_several_rounds_the_wish_names_its_week() {
     let weeks = |rs: Vec<Round>| rs.into_iter().map(|x| x.id).collect::<Vec<_>>();
     // No week named: both, earliest first, for the parent to choose.
     assert_eq!(weeks(svc.wish_round(u, None).unwrap()), vec![r.round.id, second.id]);
+    assert_eq!(svc.wish_round(COORD, None).unwrap_err(), ServiceError::NoFamily);
     // A week named by its Monday or any day of it.
     assert_eq!(weeks(svc.wish_round(u, Some(date(NEXT))).unwrap()), vec![second.id]);
     assert_eq!(weeks(svc.wish_round(u, Some(date("2026-12-10"))).unwrap()), vec![r.round.id]);

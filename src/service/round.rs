@@ -146,6 +146,8 @@ impl Service {
     /// A week without a round, or whose round takes no more wishes, answers
     /// `NoWishRound` with the weeks that do; no round at all, `UnknownRound`.
     pub fn wish_round(&self, user: UserId, week: Option<NaiveDate>) -> Result<Vec<Round>, ServiceError> {
+        // Only a family wishes (a member without one is told so before any week).
+        self.children(user)?;
         let open = self.wish_rounds(user)?;
         let Some(day) = week else {
             return if open.is_empty() { Err(ServiceError::UnknownRound) } else { Ok(open) };
