@@ -41,6 +41,8 @@ struct World {
 
 const STRANGER: UserId = UserId(777);
 const DAY: &str = "2026-12-03";
+/// The week of the round the world has open (another week than `/round open`'s row).
+const ROUND_WEEK: &str = "2026-12-14";
 
 fn world() -> World {
     let f = Fixture::new();
@@ -56,6 +58,10 @@ fn world() -> World {
     let free_shift = f.shift("2026-12-04", "09:00", "12:00", 12);
     let booking = f.svc.book(&Caller::new(parent), shift, child).expect("book").value.booking.id;
     let signup = f.svc.volunteer(&Caller::new(parent), shift).expect("volunteer").value.id;
+    // A round taking wishes, with a shift in its week.
+    f.shift("2026-12-15", "09:00", "12:00", 12);
+    let deadline = date("2026-12-11").and_hms_opt(20, 0, 0).expect("a time");
+    f.svc.open_round(&coord, date(ROUND_WEEK), deadline).expect("a round");
     let pending = UserId(40);
     f.svc.join(&Caller::new(pending), &f.centre.invite_code, "Pending").expect("join");
     let admin = Caller::new(ADMIN);
@@ -143,8 +149,12 @@ fn row_of(cmd: &Command) -> &'static str {
         BalanceExport => "balance export",
         Report(..) => "report",
         Audit(..) => "audit",
-        Round(_) => "round",
-        Wish => "wish",
+        Round(RoundCmd::Open(..)) => "round open",
+        Round(RoundCmd::Status) => "round status",
+        Round(RoundCmd::Preview(_)) => "round preview",
+        Round(RoundCmd::Commit(_)) => "round commit",
+        Wish(None) => "wish",
+        Wish(Some(_)) => "wish week",
     }
 }
 
@@ -218,7 +228,11 @@ fn table(w: &World) -> Vec<(Command, &'static str)> {
             Command::Round(RoundCmd::Open(d("2026-12-07"), d("2026-12-04").and_hms_opt(20, 0, 0).expect("a time"))),
             "RRRRRAAR",
         ),
-        (Command::Wish, "RRRRRRRR"),
+        (Command::Round(RoundCmd::Status), "RRRRRAAR"),
+        (Command::Round(RoundCmd::Preview(Some(d(ROUND_WEEK)))), "RRRRRRAR"),
+        (Command::Round(RoundCmd::Commit(Some(d(ROUND_WEEK)))), "RRRRRRAR"),
+        (Command::Wish(None), "RRAAARRR"),
+        (Command::Wish(Some(d(ROUND_WEEK))), "RRAAARRR"),
     ]
 }
 
@@ -293,8 +307,12 @@ fn every_command_for_every_role() {
         "balance export",
         "report",
         "audit",
-        "round",
+        "round open",
+        "round status",
+        "round preview",
+        "round commit",
         "wish",
+        "wish week",
     ];
     for name in every {
         assert!(names.contains(&name), "the command row {name:?} is missing from the table");

@@ -647,6 +647,8 @@ fn far_dates_get_the_range_and_the_usage_line() {
         "/template gen 2026-12-01 +262142-12-31".to_string(),
         format!("/moveshift {} 1900-01-01 09:00-12:00", w.shift.0),
         "/cancelday 2031-01-01 typhoon".to_string(),
+        "/wish +262142-12-31".to_string(),
+        "/round preview -262143-01-01".to_string(),
     ] {
         let before = w.snapshot();
         let h = say(&w, COORD, &text);
@@ -667,6 +669,11 @@ fn far_dates_get_the_range_and_the_usage_line() {
     w.refuses(range.clone(), |s| s.move_shift(&w.coord(), w.shift, far, start, end));
     assert_eq!(w.svc().schedule(w.p, far, 7).unwrap_err(), range);
     assert!(w.svc().schedule(w.p, date(DAY), 7).is_ok());
+    // The round's weeks at both ends of the calendar: no round there, no panic.
+    for d in [far, chrono::NaiveDate::MIN, chrono::NaiveDate::MAX] {
+        assert!(matches!(w.svc().wish_round(w.p, Some(d)).unwrap_err(), ServiceError::NoWishRound { .. }));
+        assert_eq!(w.svc().coordinated_round(COORD, Some(d)).unwrap_err(), ServiceError::UnknownRound);
+    }
 }
 
 /// Item 10 through the bot: a parent sets notes in one line or from the children list's

@@ -801,7 +801,10 @@ fn check_jobs(w: &World, st: &State) {
                 assert_eq!(st.shifts[shift].status, ShiftStatus::Open, "job {j:?}")
             }
             // No rounds in these worlds (tests/round.rs covers theirs).
-            JobKind::Digest { .. } | JobKind::RoundCommit { .. } | JobKind::RoundResult { .. } => {}
+            JobKind::Digest { .. }
+            | JobKind::RoundCommit { .. }
+            | JobKind::RoundResult { .. }
+            | JobKind::RoundSummary { .. } => {}
         }
     }
     let index = w.svc().store().tree(T::JobIndex);

@@ -93,6 +93,7 @@ fn kind(r: &Reminder) -> String {
         Reminder::Digest { date, shifts, .. } => format!("digest {date} {}", shifts.len()),
         Reminder::CoverAsk { shift, .. } => format!("cover #{}", shift.id),
         Reminder::Round { week, .. } => format!("round {week}"),
+        Reminder::RoundSummary { summary } => format!("round summary {}", summary.week),
     }
 }
 

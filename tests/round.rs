@@ -6,6 +6,7 @@ use chrono::Duration;
 use huzhu::domain::*;
 use huzhu::rota;
 use huzhu::service::*;
+use huzhu::store::T;
 use huzhu::testing::{date, Fixture, COORD};
 
 /// Born so that in December 2026 the child is an older toddler (load 15).
@@ -144,7 +145,7 @@ fn wishes_are_checked_and_a_new_one_replaces_the_old() {
     let w = r.wish(u, c, &[b, a, b], 2).unwrap().value;
     assert_eq!((w.shifts.clone(), w.max), (vec![b, a], 2));
     let w = r.wish(u, c, &[a], 1).unwrap().value;
-    assert_eq!(r.f.svc.my_wishes(u).unwrap(), vec![w]);
+    assert_eq!(r.f.svc.my_wishes(u, r.round.id).unwrap(), vec![w]);
     // The same request again is a replay: the same answer, nothing changed.
     let key = Caller::with_request(other, "upd-1");
     let first = r.f.svc.submit_wish(&key, r.round.id, other_child, &[a], 1).unwrap();
@@ -314,4 +315,220 @@ fn the_family_that_gave_more_than_it_got_wins_the_contested_place() {
         let got = |c: ChildId| plan.children.iter().find(|p| p.child == c).unwrap().result.got.len();
         assert_eq!((got(cg), got(ct)), (1, 0), "round seed {}", plan.round.seed);
     }
+}
+
+/// A second round, for the week after `WEEK`, wishes until Friday 2026-12-11 20:00.
+const NEXT: &str = "2026-12-14";
+
+fn next_deadline() -> chrono::NaiveDateTime {
+    date("2026-12-11").and_hms_opt(20, 0, 0).unwrap()
+}
+
+#[test]
+fn with_several_rounds_the_wish_names_its_week() {
+    let r = R::new();
+    let second = r.f.svc.open_round(&r.f.coord(), date(NEXT), next_deadline()).unwrap().value;
+    let (u, c) = r.family(100);
+    let a = r.f.shift("2026-12-08", "09:00", "12:00", 10);
+    let b = r.f.shift("2026-12-15", "09:00", "12:00", 10);
+    let svc = &r.f.svc;
+    let weeks = |rs: Vec<Round>| rs.into_iter().map(|x| x.id).collect::<Vec<_>>();
+    // No week named: both, earliest first, for the parent to choose.
+    assert_eq!(weeks(svc.wish_round(u, None).unwrap()), vec![r.round.id, second.id]);
+    assert_eq!(svc.wish_round(COORD, None).unwrap_err(), ServiceError::NoFamily);
+    // A week named by its Monday or any day of it.
+    assert_eq!(weeks(svc.wish_round(u, Some(date(NEXT))).unwrap()), vec![second.id]);
+    assert_eq!(weeks(svc.wish_round(u, Some(date("2026-12-10"))).unwrap()), vec![r.round.id]);
+    // A week without a round: which weeks take wishes, nothing changed.
+    let before = r.snapshot();
+    assert_eq!(
+        svc.wish_round(u, Some(date("2026-12-23"))).unwrap_err(),
+        ServiceError::NoWishRound { week: date("2026-12-21"), closed: false, open: vec![date(WEEK), date(NEXT)] }
+    );
+    // Each round's options are its own week's shifts; the wish goes to that round.
+    let opts = svc.wish_options(u, second.id).unwrap();
+    assert_eq!(opts.shifts.iter().map(|s| s.id).collect::<Vec<_>>(), vec![b]);
+    assert_eq!(svc.wish_options(u, r.round.id).unwrap().shifts.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(before, r.snapshot(), "reads change nothing");
+    assert_eq!(svc.submit_wish(&as_(u), second.id, c, &[a], 1).unwrap_err(), ServiceError::ShiftNotInRound);
+    svc.submit_wish(&as_(u), second.id, c, &[b], 1).unwrap();
+    assert_eq!(svc.my_wishes(u, second.id).unwrap().len(), 1);
+    assert!(svc.my_wishes(u, r.round.id).unwrap().is_empty());
+    // The coordinator names a week for preview and commit; `/round status` lists both.
+    assert_eq!(svc.coordinated_round(COORD, None).unwrap().id, r.round.id);
+    assert_eq!(svc.coordinated_round(COORD, Some(date("2026-12-16"))).unwrap().id, second.id);
+    assert_eq!(svc.coordinated_round(COORD, Some(date("2026-12-23"))).unwrap_err(), ServiceError::UnknownRound);
+    assert_eq!(svc.coordinated_round(u, None).unwrap_err(), ServiceError::NotCoordinator);
+    assert_eq!(weeks(svc.rounds(COORD, 10).unwrap()), vec![second.id, r.round.id], "newest week first");
+    assert_eq!(svc.rounds(u, 10).unwrap_err(), ServiceError::NotCoordinator);
+    // Past the first deadline: that week answers closed, the other still takes wishes.
+    r.f.clock.set(huzhu::testing::t0() + Duration::days(4)); // Saturday 12-05 09:00
+    assert_eq!(
+        svc.wish_round(u, Some(date(WEEK))).unwrap_err(),
+        ServiceError::NoWishRound { week: date(WEEK), closed: true, open: vec![date(NEXT)] }
+    );
+    assert_eq!(weeks(svc.wish_round(u, None).unwrap()), vec![second.id]);
+    assert_eq!(svc.wish_options(u, r.round.id).unwrap_err(), ServiceError::RoundClosed);
+    // Past both: no round at all.
+    r.f.clock.set(huzhu::testing::t0() + Duration::days(11));
+    assert_eq!(svc.wish_round(u, None).unwrap_err(), ServiceError::UnknownRound);
+    assert_eq!(
+        svc.wish_round(u, Some(date(NEXT))).unwrap_err(),
+        ServiceError::NoWishRound { week: date(NEXT), closed: true, open: vec![] }
+    );
+}
+
+/// What the `RoundSummary` job of a round would send now.
+fn summary_step(f: &Fixture, round: RoundId) -> (Job, JobStep) {
+    let job = f
+        .svc
+        .due_jobs(1000)
+        .unwrap()
+        .into_iter()
+        .find(|j| matches!(j.kind, JobKind::RoundSummary { round: x, .. } if x == round))
+        .expect("a summary job");
+    let step = f.svc.prepare_job(&job).unwrap();
+    (job, step)
+}
+
+#[test]
+fn the_coordinators_are_told_once_what_the_deadline_did() {
+    let r = R::new();
+    let second = UserId(4);
+    r.f.svc.appoint_coordinator(&as_(huzhu::testing::ADMIN), second, r.f.centre.id, "Second").unwrap();
+    let tight = r.f.shift("2026-12-08", "09:00", "12:00", 1);
+    let (a, ca) = r.family(100);
+    let (b, cb) = r.family(101);
+    r.wish(a, ca, &[tight], 1).unwrap();
+    r.wish(b, cb, &[tight], 1).unwrap();
+    let (rich, cr) = r.family(102);
+    let s1 = r.f.shift("2026-12-09", "09:00", "12:00", 10);
+    let s2 = r.f.shift("2026-12-10", "09:00", "12:00", 10);
+    let s3 = r.f.shift("2026-12-11", "09:00", "12:00", 10);
+    r.wish(rich, cr, &[s1, s2, s3], 3).unwrap();
+    let unstaffed =
+        r.f.svc
+            .create_shift(
+                &r.f.coord(),
+                date("2026-12-12"),
+                huzhu::testing::time("09:00"),
+                huzhu::testing::time("12:00"),
+                Some(5),
+                Some(0),
+            )
+            .unwrap()
+            .value
+            .id;
+    let (d, cd) = r.family(103);
+    r.wish(d, cd, &[unstaffed], 1).unwrap();
+    let plan = r.pass_deadline().expect("committed");
+    let (job, step) = summary_step(&r.f, r.round.id);
+    let JobStep::Send { mut to, reminder: Reminder::RoundSummary { summary } } = step else {
+        panic!("not a summary: {step:?}")
+    };
+    to.sort();
+    assert_eq!(to, vec![COORD, second], "every coordinator of the centre");
+    let want = RoundSummary {
+        week: date(WEEK),
+        seed: plan.round.seed,
+        placed: 3,
+        children: 4,
+        children_placed: 2,
+        families: 4,
+        families_placed: 2,
+        full: 1,
+        caregivers: 1,
+        credit: 1,
+        other: 0,
+    };
+    assert_eq!(summary, want);
+    // Told: not again, whatever replays.
+    r.f.svc.job_sent(&job, COORD, Some(1)).unwrap();
+    assert!(matches!(r.f.svc.prepare_job(&job).unwrap(), JobStep::Send { to, .. } if to == vec![second]));
+    r.f.svc.job_sent(&job, second, Some(2)).unwrap();
+    assert_eq!(r.f.svc.prepare_job(&job).unwrap(), JobStep::Drop);
+    r.f.svc.finish_job(&job).unwrap();
+    // The commit job replayed (a restart before it was finished): no second summary.
+    let commit = Job { id: 0, kind: JobKind::RoundCommit { round: r.round.id }, due: r.round.deadline };
+    let before = r.snapshot();
+    assert_eq!(r.f.svc.commit_due_round(&commit).unwrap(), None);
+    assert_eq!(before, r.snapshot());
+    assert!(!r.f.svc.pending_jobs().unwrap().iter().any(|j| matches!(j.kind, JobKind::RoundSummary { .. })));
+}
+
+#[test]
+fn a_commit_by_hand_tells_the_other_coordinators_only() {
+    let r = R::new();
+    let s = r.f.shift("2026-12-08", "09:00", "12:00", 3);
+    let (u, c) = r.family(100);
+    r.wish(u, c, &[s], 1).unwrap();
+    // The only coordinator commits: the plan is their reply, the summary goes to nobody.
+    r.f.svc.commit_round(&r.f.coord(), r.round.id).unwrap();
+    assert_eq!(summary_step(&r.f, r.round.id).1, JobStep::Drop);
+    // With a second coordinator, they are told.
+    let r = R::new();
+    let second = UserId(4);
+    r.f.svc.appoint_coordinator(&as_(huzhu::testing::ADMIN), second, r.f.centre.id, "Second").unwrap();
+    let (u, c) = r.family(100);
+    let s = r.f.shift("2026-12-08", "09:00", "12:00", 3);
+    r.wish(u, c, &[s], 1).unwrap();
+    r.f.svc.commit_round(&r.f.coord(), r.round.id).unwrap();
+    match summary_step(&r.f, r.round.id).1 {
+        JobStep::Send { to, reminder: Reminder::RoundSummary { summary } } => {
+            assert_eq!(to, vec![second]);
+            assert_eq!((summary.placed, summary.children_placed, summary.families_placed), (1, 1, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn forgetting_a_parent_takes_their_family_out_of_open_rounds() {
+    let r = R::new();
+    let s = r.f.shift("2026-12-08", "09:00", "12:00", 1);
+    let (gone, cg) = r.family(100);
+    let (stays, cs) = r.family(101);
+    // A family with two guardians: the one who wished forgets, the family stays.
+    let (first, cf) = r.family(102);
+    let co = r.f.guardian(first, 103, "co-parent");
+    r.wish(gone, cg, &[s], 1).unwrap();
+    r.wish(stays, cs, &[s], 1).unwrap();
+    r.wish(first, cf, &[s], 1).unwrap();
+    // `/mydata` shows the family's wishes; `/forget` then takes them out.
+    let mine = r.f.svc.my_data(gone).unwrap().round_wishes;
+    assert_eq!(mine.iter().map(|w| (w.round, w.child, w.by)).collect::<Vec<_>>(), vec![(r.round.id, cg, gone)]);
+    let forgot = r.f.svc.forget(&as_(gone)).unwrap().value;
+    assert!(forgot.records > 0);
+    let round = r.f.svc.round(r.round.id).unwrap().unwrap();
+    assert_eq!(round.children, vec![cs, cf], "the closed family's child left the round");
+    // No record under wish/ or round/ names them any more.
+    let named = |u: UserId| {
+        r.f.svc.store().scan::<serde_json::Value>(T::Meta, b"wish/").unwrap().into_iter().any(|(_, v)| v["by"] == u.0)
+    };
+    assert!(!named(gone));
+    r.f.svc.forget(&as_(first)).unwrap();
+    assert!(!named(first), "the wish of a family that stays names nobody");
+    let plan = r.f.svc.preview_round(COORD, r.round.id).unwrap();
+    assert_eq!(plan.children.iter().map(|c| c.child).collect::<Vec<_>>(), vec![cs, cf]);
+    // The family that stays keeps its wish, for its other guardian.
+    assert_eq!(r.f.svc.my_wishes(co, r.round.id).unwrap().len(), 1);
+    // A coordinator who opened a round is not named by it after forgetting.
+    r.f.svc.forget(&as_(COORD)).unwrap();
+    assert_ne!(r.f.svc.round(r.round.id).unwrap().unwrap().opened_by, COORD);
+}
+
+#[test]
+fn forgetting_after_the_commit_drops_the_family_result() {
+    let r = R::new();
+    let s = r.f.shift("2026-12-08", "09:00", "12:00", 3);
+    let (u, c) = r.family(100);
+    r.wish(u, c, &[s], 1).unwrap();
+    r.pass_deadline().unwrap();
+    assert_eq!(r.results().len(), 1);
+    r.f.svc.forget(&as_(u)).unwrap();
+    // Its result (the child's name in it) and its job are gone; the wish names nobody.
+    assert!(r.results().is_empty());
+    assert!(r.f.svc.store().scan::<serde_json::Value>(T::Meta, b"roundnews/").unwrap().is_empty());
+    let wishes = r.f.svc.store().scan::<serde_json::Value>(T::Meta, b"wish/").unwrap();
+    assert!(wishes.iter().all(|(_, w)| w["by"] != u.0), "{wishes:?}");
 }

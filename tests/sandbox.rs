@@ -104,4 +104,6 @@ fn a_round_plays_through_the_sandbox() {
     assert_eq!(text.matches("分配中的结果").count(), 2, "{text}");
     assert!(text.contains("小明：已预约 #"), "{text}");
     assert!(text.contains("Your result in the round for the week of") && text.contains("Leo: booked #"), "{text}");
+    // The coordinator hears what the deadline did, once.
+    assert_eq!(text.matches("起一周的分配已完成并预约：共 2 个时段").count(), 1, "{text}");
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::command::Concern;
-use crate::domain::{BookingId, ChildId, ShiftId, SignupId, UserId};
+use crate::domain::{BookingId, ChildId, RoundId, ShiftId, SignupId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
@@ -86,6 +86,8 @@ pub enum Callback {
     ForgetDo,
     /// The `/wish` flow (its draft is in the dialogue state): a child, a shift added to
     /// the order, the last one taken back, done picking, how many at most, send, cancel.
+    /// `/wish`: the week (round) to wish in, when several take wishes.
+    WishRound(RoundId),
     WishChild(ChildId),
     WishShift(ShiftId),
     WishUndo,
@@ -124,7 +126,9 @@ impl Callback {
             BookDay(_) | BookShift(_) | BookAsk(..) | BookDo(..) | VolunteerAsk(_) | VolunteerDo(_) | CancelAsk(_)
             | CancelDo(_) | DropAsk(_) | DropDo(_) | OfferSwap(_) | TakeSwap(_) | Attend(_) | CantCome(_)
             | TakeCover(_) | ChildNotes(_) => Concern::Parent,
-            WishChild(_) | WishShift(_) | WishUndo | WishDone | WishMax(_) | WishSend | WishCancel => Concern::Parent,
+            WishRound(_) | WishChild(_) | WishShift(_) | WishUndo | WishDone | WishMax(_) | WishSend | WishCancel => {
+                Concern::Parent
+            }
             Approve(_) | Reject(_) | MarkChild(..) | MarkVolunteer(..) | Settle(_) | BroadcastSend(_)
             | BroadcastCancel(_) | CancelDayDo(_) => Concern::Coordinator,
         }
@@ -166,6 +170,7 @@ impl Callback {
             LeaveDo => "lv".into(),
             LeaveFamilyDo => "lf".into(),
             ForgetDo => "fg".into(),
+            WishRound(r) => format!("wr:{r}"),
             WishChild(c) => format!("wc:{c}"),
             WishShift(s) => format!("ws:{s}"),
             WishUndo => "wu".into(),
@@ -216,6 +221,7 @@ impl Callback {
             "lv" => LeaveDo,
             "lf" => LeaveFamilyDo,
             "fg" => ForgetDo,
+            "wr" => WishRound(RoundId(n(1)?)),
             "wc" => WishChild(ChildId(n(1)?)),
             "ws" => WishShift(ShiftId(n(1)?)),
             "wu" => WishUndo,
@@ -255,6 +261,7 @@ mod tests {
             Callback::LeaveDo,
             Callback::LeaveFamilyDo,
             Callback::ForgetDo,
+            Callback::WishRound(RoundId(u64::MAX)),
             Callback::WishChild(ChildId(u64::MAX)),
             Callback::WishShift(ShiftId(u64::MAX)),
             Callback::WishUndo,

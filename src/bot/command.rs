@@ -111,10 +111,11 @@ pub enum Command {
     /// `/audit [N] [CENTRE]`: the newest N entries of the centre's audit log (a
     /// super-admin names any centre).
     Audit(usize, Option<CentreId>),
-    /// `/round open|preview|commit`: the weekly allocation round (coordinators).
+    /// `/round [status]|open|preview|commit`: the weekly allocation round (coordinators).
     Round(RoundCmd),
-    /// `/wish`: the guided wish for the open round.
-    Wish,
+    /// `/wish [YYYY-MM-DD]`: the guided wish for a round taking wishes (the week of that
+    /// day; without one, the only such round, or a choice of them).
+    Wish(Option<NaiveDate>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,8 +123,12 @@ pub enum RoundCmd {
     /// `/round open YYYY-MM-DD YYYY-MM-DDTHH:MM`: the week's Monday and the deadline
     /// (the centre's local time).
     Open(NaiveDate, NaiveDateTime),
-    Preview,
-    Commit,
+    /// `/round` or `/round status`: the centre's rounds and their state.
+    Status,
+    /// `/round preview [YYYY-MM-DD]`: the earliest open round, or that week's.
+    Preview(Option<NaiveDate>),
+    /// `/round commit [YYYY-MM-DD]`: the earliest open round, or that week's.
+    Commit(Option<NaiveDate>),
 }
 
 /// Whom an input serves: the handler tree has one branch per role. Who may actually do
@@ -147,7 +152,7 @@ impl Command {
             Start(_) | Join(_) | Help | Lang(_) | Menu | Family | FamilyNewCode | FamilyLeave | Leave | MyData
             | Forget => Concern::Membership,
             Children | ChildAdd(_) | ChildNote(_) | Schedule(_) | Book(..) | Volunteer(_) | Balance | My
-            | CancelBooking(_) | DropSignup(_) | Swap(_) | ScheduleImage(_) | Calendar | BalanceExport | Wish => {
+            | CancelBooking(_) | DropSignup(_) | Swap(_) | ScheduleImage(_) | Calendar | BalanceExport | Wish(_) => {
                 Concern::Parent
             }
             NewShift { .. }
@@ -516,11 +521,18 @@ pub fn parse(text: &str, bot_username: &str) -> Result<Command, ParseError> {
                 need!(date(d), "round"),
                 need!(date(day).zip(read_hhmm(t)).map(|(d, t)| d.and_time(t)), "round"),
             )),
-            ["preview"] => Command::Round(RoundCmd::Preview),
-            ["commit"] => Command::Round(RoundCmd::Commit),
+            [] | ["status"] => Command::Round(RoundCmd::Status),
+            ["preview"] => Command::Round(RoundCmd::Preview(None)),
+            ["preview", d] => Command::Round(RoundCmd::Preview(Some(need!(date(d), "round")))),
+            ["commit"] => Command::Round(RoundCmd::Commit(None)),
+            ["commit", d] => Command::Round(RoundCmd::Commit(Some(need!(date(d), "round")))),
             _ => return Err(usage("round")),
         },
-        "wish" => Command::Wish,
+        "wish" => match words.as_slice() {
+            [] => Command::Wish(None),
+            [d] => Command::Wish(Some(need!(date(d), "wish"))),
+            _ => return Err(usage("wish")),
+        },
         other => return Err(ParseError::Unknown(other.chars().take(32).collect())),
     })
 }
@@ -550,6 +562,8 @@ impl Command {
             Command::MoveShift { date, .. } => ("moveshift", vec![*date]),
             Command::CancelDay(date, _) => ("cancelday", vec![*date]),
             Command::Round(RoundCmd::Open(week, deadline)) => ("round", vec![*week, deadline.date()]),
+            Command::Round(RoundCmd::Preview(Some(d)) | RoundCmd::Commit(Some(d))) => ("round", vec![*d]),
+            Command::Wish(Some(d)) => ("wish", vec![*d]),
             _ => return None,
         })
     }
@@ -615,11 +629,20 @@ mod tests {
         let at = date("2026-12-04").unwrap().and_hms_opt(20, 0, 0).unwrap();
         assert_eq!(p("/round open 2026-12-07 2026-12-04T20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
         assert_eq!(p("/round open 2026-12-07 2026-12-04 20:00"), Ok(Command::Round(RoundCmd::Open(week, at))));
-        assert_eq!(p("/round preview"), Ok(Command::Round(RoundCmd::Preview)));
-        assert_eq!(p("/round commit"), Ok(Command::Round(RoundCmd::Commit)));
-        assert_eq!(p("/wish"), Ok(Command::Wish));
+        assert_eq!(p("/round preview"), Ok(Command::Round(RoundCmd::Preview(None))));
+        assert_eq!(p("/round commit"), Ok(Command::Round(RoundCmd::Commit(None))));
+        assert_eq!(p("/round preview 2026-12-07"), Ok(Command::Round(RoundCmd::Preview(Some(week)))));
+        assert_eq!(p("/round commit 2026-12-07"), Ok(Command::Round(RoundCmd::Commit(Some(week)))));
+        assert_eq!(p("/round"), Ok(Command::Round(RoundCmd::Status)));
+        assert_eq!(p("/round status"), Ok(Command::Round(RoundCmd::Status)));
+        assert_eq!(p("/wish"), Ok(Command::Wish(None)));
+        assert_eq!(p("/wish 2026-12-07"), Ok(Command::Wish(Some(week))));
+        for bad in ["/wish next", "/wish 2026-12-07 2026-12-14", "/wish 2026-13-01"] {
+            assert_eq!(p(bad), Err(ParseError::Usage("wish")), "{bad}");
+        }
         for bad in [
-            "/round",
+            "/round preview soon",
+            "/round commit 2026-12-07 now",
             "/round open 2026-12-07",
             "/round open 2026-12-07 2026-12-04",
             "/round open x 2026-12-04T20:00",

@@ -23,6 +23,8 @@ pub enum JobKind {
     RoundCommit { round: RoundId },
     /// Tell a family what a committed round gave it (the message is stored with the round).
     RoundResult { round: RoundId, centre: CentreId, family: FamilyId },
+    /// Tell the centre's coordinators what a committed round did (stored with the round).
+    RoundSummary { round: RoundId, centre: CentreId },
 }
 
 impl JobKind {
@@ -33,7 +35,7 @@ impl JobKind {
             JobKind::Family { booking } => JobOwner::Booking(*booking),
             JobKind::Digest { centre, date } => JobOwner::Digest(*centre, *date),
             JobKind::CoverRound { shift } | JobKind::CoverAsk { shift, .. } => JobOwner::Cover(*shift),
-            JobKind::RoundCommit { round } => JobOwner::Round(*round),
+            JobKind::RoundCommit { round } | JobKind::RoundSummary { round, .. } => JobOwner::Round(*round),
             JobKind::RoundResult { round, family, .. } => JobOwner::RoundFamily(*round, *family),
         }
     }

@@ -137,6 +137,10 @@ pub enum ServiceError {
     ShiftNotInRound,
     #[error("a wish names 1 to {max} shifts and wants at most that many")]
     BadWish { max: usize },
+    /// `/wish DATE` for a week whose round takes no wishes (`closed`: it has one, past its
+    /// deadline or allocated); `open`: the weeks whose rounds do.
+    #[error("no round takes wishes for the week of {week}")]
+    NoWishRound { week: chrono::NaiveDate, closed: bool, open: Vec<chrono::NaiveDate> },
 }
 
 impl From<crate::ledger::LedgerError> for ServiceError {

@@ -58,6 +58,32 @@ pub enum Reminder {
         week: NaiveDate,
         children: Vec<RoundChild>,
     },
+    /// What a committed round did, for the centre's coordinators.
+    RoundSummary {
+        summary: RoundSummary,
+    },
+}
+
+/// A committed round in figures, for the coordinators (counts only: it names nobody).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSummary {
+    pub week: NaiveDate,
+    /// The lottery's seed, to re-derive the result.
+    pub seed: u64,
+    /// Child-shifts booked.
+    pub placed: u32,
+    /// Children with a wish, and those of them who got at least one shift.
+    pub children: u32,
+    pub children_placed: u32,
+    /// Families with a wish, and those of them who got at least one shift.
+    pub families: u32,
+    pub families_placed: u32,
+    /// Wished shifts not booked, by why: full, too few caregivers, not enough credit,
+    /// and the rest (the child's other shift at that time; the shift gone or the age).
+    pub full: u32,
+    pub caregivers: u32,
+    pub credit: u32,
+    pub other: u32,
 }
 
 /// One child's part of a round's result.
@@ -114,6 +140,11 @@ fn owner_key(owner: JobOwner) -> Key {
 /// Where a committed round keeps the message for one family (its `RoundResult` job sends it).
 pub fn round_news_key(round: RoundId, family: FamilyId) -> Key {
     Key::new().str("roundnews/").u64(round.0).u64(family.0)
+}
+
+/// Where a committed round keeps its summary for the coordinators (its `RoundSummary` job).
+pub fn round_summary_key(round: RoundId) -> Key {
+    Key::new().str("roundsummary/").u64(round.0)
 }
 
 fn digest_done_key(centre: CentreId, date: NaiveDate) -> Key {
@@ -321,6 +352,13 @@ fn sent_key(job: u64, user: UserId) -> Key {
     Key::new().u64(job).i64(user.0)
 }
 
+/// Records `user` as already told what `job` says (they saw it another way: the
+/// coordinator who committed a round by hand has its plan as their reply), until `expires`.
+pub fn mark_told(tx: &Tx, job: &Job, user: UserId, expires: i64) -> Res<()> {
+    tx.put(T::Sent, sent_key(job.id, user), &None::<i32>)?;
+    Ok(tx.expire_at(T::Sent, sent_key(job.id, user), expires)?)
+}
+
 impl Service {
     /// Jobs due now, oldest first (a range read from the start of the due-time order).
     pub fn due_jobs(&self, limit: usize) -> Result<Vec<Job>, ServiceError> {
@@ -392,6 +430,18 @@ impl Service {
                                 if now.date_naive() <= week + chrono::Duration::days(7) =>
                             {
                                 JobStep::Send { to: family(tx, *f)?.guardians, reminder: r }
+                            }
+                            _ => JobStep::Drop,
+                        }
+                    }
+                    JobKind::RoundSummary { round, centre: c } => {
+                        match tx.get::<Reminder>(T::Meta, round_summary_key(*round))? {
+                            // Told until the round's week is over, like the families.
+                            Some(r @ Reminder::RoundSummary { .. })
+                                if matches!(&r, Reminder::RoundSummary { summary }
+                                    if now.date_naive() <= summary.week + chrono::Duration::days(7)) =>
+                            {
+                                JobStep::Send { to: coordinators(tx, *c)?, reminder: r }
                             }
                             _ => JobStep::Drop,
                         }
@@ -476,6 +526,7 @@ impl Service {
                     JobKind::CoverAsk { shift, user } => (shift_by_id(tx, shift)?.centre, vec![user]),
                     JobKind::Digest { centre, .. } => (centre, coordinators(tx, centre)?),
                     JobKind::RoundResult { centre, family: f, .. } => (centre, family(tx, f)?.guardians),
+                    JobKind::RoundSummary { centre, .. } => (centre, coordinators(tx, centre)?),
                     JobKind::CoverRound { .. } | JobKind::RoundCommit { .. } => {
                         return finish(tx, job).map(|()| vec![])
                     }

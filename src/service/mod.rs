@@ -41,7 +41,7 @@ pub use broadcast::{Delivery, MAX_BROADCAST};
 pub use credits::{BalanceView, EntryView};
 pub use error::ServiceError;
 pub use imported::{Claimed, ImportSummary, ImportedGuardian};
-pub use jobs::{DigestShift, JobStep, Reminder, RoundChild};
+pub use jobs::{DigestShift, JobStep, Reminder, RoundChild, RoundSummary};
 pub use leaving::Departure;
 pub use membership::JoinResult;
 pub use notice::{Event, MoveDrop, Notice, ShiftBrief};

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{attempts_key, former_key, request_key, CodeAttempts, FormerFamily, GuardianRequest};
 use super::records::*;
+use super::round::{forget_round_record, round_record_is_personal};
 use super::{Caller, Outcome, Res, Service, ServiceError};
 use crate::domain::*;
 use crate::store::{decode, keys::u64_at, Key, T};
@@ -32,6 +33,9 @@ pub struct MyData {
     pub join_request: Option<GuardianRequest>,
     pub wrong_invite_codes: Option<CodeAttempts>,
     pub former_family: Option<FormerFamily>,
+    /// The family's wishes in the centre's allocation rounds.
+    #[serde(default)]
+    pub round_wishes: Vec<Wish>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +96,7 @@ impl Service {
         };
         let mut family = None;
         let mut bookings = vec![];
+        let mut round_wishes = vec![];
         let fid = member.as_ref().and_then(|m| m.family);
         if let Some(f) = fid.map(|f| self.family(f)).transpose()?.flatten() {
             // A family-code request is not yet on the family: show only its own record.
@@ -123,6 +128,9 @@ impl Service {
                     }
                 }
             }
+            if on_family {
+                round_wishes = self.family_wishes(f.centre, &f.children)?;
+            }
             family = on_family.then_some(FamilyData {
                 id: f.id,
                 guardians,
@@ -153,6 +161,7 @@ impl Service {
             join_request: self.store.get(T::Meta, request_key(user))?,
             wrong_invite_codes: self.store.get(T::Meta, attempts_key(user))?,
             former_family: self.store.get(T::Meta, former_key(user))?,
+            round_wishes,
         })
     }
 
@@ -178,8 +187,10 @@ impl Service {
         // Who and what to look for. The family they closed (its children go too).
         let former: Option<FormerFamily> = self.store.get(T::Meta, former_key(user))?;
         let mut children = vec![];
+        let mut closed = None;
         if let Some(f) = former.map(|f| self.family(f.family)).transpose()?.flatten() {
             if f.guardians.is_empty() {
+                closed = Some(f.id);
                 for c in f.children.iter().filter_map(|c| self.child(*c).transpose()) {
                     let c = c?;
                     if c.birth_date != forgotten_birth() {
@@ -241,9 +252,12 @@ impl Service {
                 rekey.push((t, k?.to_vec()));
             }
         }
+        let mut rounds = vec![];
         for r in self.store.tree(T::Meta).iter() {
             let (k, v) = r.map_err(crate::store::StoreError::from)?;
-            if k.ends_with(&ukey) && !k.starts_with(b"next_id/") {
+            if round_record_is_personal(&k, &v, user, closed) {
+                rounds.push(k.to_vec());
+            } else if k.ends_with(&ukey) && !k.starts_with(b"next_id/") {
                 delete.push((T::Meta, k.to_vec()));
             } else if k.starts_with(b"coordinators/") && needles.in_value(&v) {
                 rewrite.push((T::Meta, k.to_vec()));
@@ -266,7 +280,13 @@ impl Service {
             .write(|tx| -> Res<u32> {
                 let mut n = 0u32;
                 let anyone = personal.iter().any(|t| tx.contains(*t, &ukey).unwrap_or(false));
-                if !anyone && rewrite.is_empty() && delete.is_empty() && rekey.is_empty() && children.is_empty() {
+                if !anyone
+                    && rewrite.is_empty()
+                    && delete.is_empty()
+                    && rekey.is_empty()
+                    && children.is_empty()
+                    && rounds.is_empty()
+                {
                     return Ok(0);
                 }
                 let anon = UserId(-(tx.next_id("anon")? as i64));
@@ -368,6 +388,10 @@ impl Service {
                         tx.del(*t, k)?;
                     }
                     n += 1;
+                }
+                // Wishes, rounds and round results (`round::forget_round_record`).
+                for k in &rounds {
+                    n += u32::from(forget_round_record(tx, k, user, anon, closed)?);
                 }
                 let anon_key = Key::new().i64(anon.0).into_vec();
                 for (t, k) in &rekey {

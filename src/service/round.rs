@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::booking::place_booking;
 use super::capacity::shift_state;
-use super::jobs::{finish, round_news_key, schedule, RoundChild};
+use super::jobs::{finish, mark_told, round_news_key, round_summary_key, schedule, RoundChild, RoundSummary};
 use super::records::*;
 use super::{Caller, Outcome, Res, Service, ServiceError, ShiftBrief};
 use crate::allocation::{self, Choice, FamilyFacts, Problem, Reason, ShiftFacts, WishFacts};
@@ -48,6 +48,12 @@ pub struct WishOptions {
     pub round: Round,
     pub children: Vec<Child>,
     pub shifts: Vec<Shift>,
+}
+
+/// The Monday of `day`'s week (`day` itself at the far end of the calendar, where no
+/// round is: no panic on a typed date).
+fn week_of(day: NaiveDate) -> NaiveDate {
+    day.checked_sub_days(chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))).unwrap_or(day)
 }
 
 fn wish_key(round: RoundId, child: ChildId) -> Key {
@@ -118,33 +124,77 @@ impl Service {
         })
     }
 
-    /// The earliest round of the caller's centre still taking wishes.
-    pub fn current_round(&self, user: UserId) -> Result<Round, ServiceError> {
+    /// The rounds of the caller's centre still taking wishes (open, deadline ahead),
+    /// earliest week first.
+    pub fn wish_rounds(&self, user: UserId) -> Result<Vec<Round>, ServiceError> {
         let (m, _) = self.my_centre(user)?;
         let now = self.now();
         let open: Vec<(NaiveDate, RoundId)> = self.store.get(T::Meta, open_rounds_key(m.centre))?.unwrap_or_default();
+        let mut out = vec![];
         for (_, id) in open {
             if let Some(r) = self.store.get::<Round>(T::Meta, round_key(id))? {
                 if r.status == RoundStatus::Open && r.deadline > now {
-                    return Ok(r);
+                    out.push(r);
                 }
             }
         }
-        Err(ServiceError::UnknownRound)
+        Ok(out)
     }
 
-    /// The earliest open round of a coordinator's centre (deadline passed or not).
-    pub fn coordinated_round(&self, user: UserId) -> Result<Round, ServiceError> {
+    /// The round a `/wish` is for: the week's (`week`: any day of it) when named, else
+    /// the only round taking wishes, or all of them for the parent to choose from.
+    /// A week without a round, or whose round takes no more wishes, answers
+    /// `NoWishRound` with the weeks that do; no round at all, `UnknownRound`.
+    pub fn wish_round(&self, user: UserId, week: Option<NaiveDate>) -> Result<Vec<Round>, ServiceError> {
+        // Only a family wishes (a member without one is told so before any week).
+        self.children(user)?;
+        let open = self.wish_rounds(user)?;
+        let Some(day) = week else {
+            return if open.is_empty() { Err(ServiceError::UnknownRound) } else { Ok(open) };
+        };
+        let monday = week_of(day);
+        if let Some(r) = open.iter().find(|r| r.week_start == monday) {
+            return Ok(vec![r.clone()]);
+        }
+        let (m, _) = self.my_centre(user)?;
+        let closed = self.store.get::<RoundId>(T::Meta, round_week_key(m.centre, monday))?.is_some();
+        Err(ServiceError::NoWishRound { week: monday, closed, open: open.iter().map(|r| r.week_start).collect() })
+    }
+
+    /// The earliest open round of a coordinator's centre (deadline passed or not), or the
+    /// round of `week` (any day of it; committed or not).
+    pub fn coordinated_round(&self, user: UserId, week: Option<NaiveDate>) -> Result<Round, ServiceError> {
         let (m, _) = self.my_coordinated_centre(user)?;
-        let open: Vec<(NaiveDate, RoundId)> = self.store.get(T::Meta, open_rounds_key(m.centre))?.unwrap_or_default();
-        let id = open.first().map(|(_, id)| *id).ok_or(ServiceError::UnknownRound)?;
+        let id = match week {
+            Some(day) => self.store.get::<RoundId>(T::Meta, round_week_key(m.centre, week_of(day)))?,
+            None => {
+                let open: Vec<(NaiveDate, RoundId)> =
+                    self.store.get(T::Meta, open_rounds_key(m.centre))?.unwrap_or_default();
+                open.first().map(|(_, id)| *id)
+            }
+        };
+        let id = id.ok_or(ServiceError::UnknownRound)?;
         self.store.get(T::Meta, round_key(id))?.ok_or(ServiceError::UnknownRound)
     }
 
-    /// What the `/wish` flow offers the caller: the current round, their children, and
-    /// the open shifts of its week.
-    pub fn wish_options(&self, user: UserId) -> Result<WishOptions, ServiceError> {
-        let round = self.current_round(user)?;
+    /// `/round status`: the coordinator's centre's rounds, newest week first (at most
+    /// `limit`), each with how many children have a wish in it.
+    pub fn rounds(&self, user: UserId, limit: usize) -> Result<Vec<Round>, ServiceError> {
+        let (m, _) = self.my_coordinated_centre(user)?;
+        let prefix = Key::new().str("roundweek/").u64(m.centre.0).into_vec();
+        let mut out = vec![];
+        for k in self.store.last_index_keys(T::Meta, &prefix, limit)? {
+            if let Some(id) = self.store.get::<RoundId>(T::Meta, &k)? {
+                out.extend(self.store.get::<Round>(T::Meta, round_key(id))?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the `/wish` flow offers the caller in `round`: the round (still taking
+    /// wishes, of their centre), their children, and the open shifts of its week.
+    pub fn wish_options(&self, user: UserId, round: RoundId) -> Result<WishOptions, ServiceError> {
+        let round = self.wish_rounds(user)?.into_iter().find(|r| r.id == round).ok_or(ServiceError::RoundClosed)?;
         let children = self.children(user)?;
         let now = self.now();
         let ids = self.shift_ids_between(round.centre, round.week_start, round.week_end())?;
@@ -222,13 +272,12 @@ impl Service {
         })
     }
 
-    /// The caller's wishes in the current round (for the `/wish` flow's summary).
-    pub fn my_wishes(&self, user: UserId) -> Result<Vec<Wish>, ServiceError> {
-        let round = self.current_round(user)?;
+    /// The caller's family's wishes in a round.
+    pub fn my_wishes(&self, user: UserId, round: RoundId) -> Result<Vec<Wish>, ServiceError> {
         let kids = self.children(user)?;
         let mut out = vec![];
         for c in kids {
-            if let Some(w) = self.store.get::<Wish>(T::Meta, wish_key(round.id, c.id))? {
+            if let Some(w) = self.store.get::<Wish>(T::Meta, wish_key(round, c.id))? {
                 out.push(w);
             }
         }
@@ -259,7 +308,7 @@ impl Service {
         self.change(caller, |tx, now| {
             coordinator(tx, caller.user)?;
             let round = round_in(tx, m.centre, round_id)?;
-            Ok((commit_in(tx, round, &standings, now)?, vec![]))
+            Ok((commit_in(tx, round, &standings, now, Some(caller.user))?, vec![]))
         })
     }
 
@@ -278,13 +327,25 @@ impl Service {
         self.store
             .write(|tx| -> Res<Option<RoundPlan>> {
                 let out = match tx.get::<Round>(T::Meta, round_key(id))? {
-                    Some(r) if r.status == RoundStatus::Open => Some(commit_in(tx, r, &standings, now)?),
+                    Some(r) if r.status == RoundStatus::Open => Some(commit_in(tx, r, &standings, now, None)?),
                     _ => None,
                 };
                 finish(tx, job)?;
                 Ok(out)
             })
             .map_err(ServiceError::from_write)
+    }
+
+    /// A family's wishes (its `children`) in every round of `centre` (`/mydata`).
+    pub(super) fn family_wishes(&self, centre: CentreId, children: &[ChildId]) -> Result<Vec<Wish>, ServiceError> {
+        let prefix = Key::new().str("roundweek/").u64(centre.0).into_vec();
+        let mut out = vec![];
+        for (_, id) in self.store.scan::<RoundId>(T::Meta, &prefix)? {
+            for c in children {
+                out.extend(self.store.get::<Wish>(T::Meta, wish_key(id, *c))?);
+            }
+        }
+        Ok(out)
     }
 
     /// A round's record (tests and diagnostics).
@@ -503,10 +564,50 @@ fn child_busy(tx: &Tx, centre: &Centre, child: &Child, shift: &Shift) -> Res<boo
     Ok(false)
 }
 
+/// A plan in figures for the coordinators: children and families with a wish and with a
+/// place, and the wished shifts not booked by why.
+pub fn summary_of(plan: &RoundPlan) -> RoundSummary {
+    let mut s = RoundSummary {
+        week: plan.round.week_start,
+        seed: plan.round.seed,
+        placed: plan.placed,
+        children: plan.children.len() as u32,
+        ..RoundSummary::default()
+    };
+    let mut families: Vec<(FamilyId, bool)> = vec![];
+    for c in &plan.children {
+        let got = !c.result.got.is_empty();
+        s.children_placed += u32::from(got);
+        match families.iter_mut().find(|(f, _)| *f == c.family) {
+            Some((_, any)) => *any |= got,
+            None => families.push((c.family, got)),
+        }
+        for (_, why) in &c.result.missed {
+            match why {
+                Miss::Full => s.full += 1,
+                Miss::Caregivers => s.caregivers += 1,
+                Miss::Credit => s.credit += 1,
+                Miss::Overlap | Miss::Unavailable | Miss::Enough => s.other += 1,
+            }
+        }
+    }
+    s.families = families.len() as u32;
+    s.families_placed = families.iter().filter(|(_, any)| *any).count() as u32;
+    s
+}
+
 /// Allocates and books an open round in the caller's transaction: every placement an
 /// ordinary confirmed booking with its hold; the round marked committed; each family's
-/// message stored and its `RoundResult` job planned.
-fn commit_in(tx: &Tx, mut round: Round, standings: &Standings, now: DateTime<Utc>) -> Res<RoundPlan> {
+/// message stored and its `RoundResult` job planned; the coordinators' summary stored and
+/// its `RoundSummary` job planned (`told`: the coordinator who committed by hand, who has
+/// the plan as their reply and is not sent the summary).
+fn commit_in(
+    tx: &Tx,
+    mut round: Round,
+    standings: &Standings,
+    now: DateTime<Utc>,
+    told: Option<UserId>,
+) -> Res<RoundPlan> {
     if round.status != RoundStatus::Open {
         return Err(ServiceError::RoundClosed.into());
     }
@@ -553,5 +654,74 @@ fn commit_in(tx: &Tx, mut round: Round, standings: &Standings, now: DateTime<Utc
         schedule(tx, JobKind::RoundResult { round: round.id, centre: centre.id, family }, now)?;
     }
     plan.round = round;
+    let key = round_summary_key(plan.round.id);
+    tx.put(T::Meta, &key, &super::Reminder::RoundSummary { summary: summary_of(&plan) })?;
+    tx.expire_at(T::Meta, &key, keep)?;
+    let job = schedule(tx, JobKind::RoundSummary { round: plan.round.id, centre: centre.id }, now)?;
+    if let Some(user) = told {
+        mark_told(tx, &job, user, keep)?;
+    }
     Ok(plan)
+}
+
+/// Whether a round record (a `Meta` key under `wish/`, `round/` or `roundnews/` and its
+/// stored value) names `user` or belongs to the family `closed` (whose last guardian is
+/// being forgotten): `/forget` rewrites or deletes it (`forget_round_record`).
+pub(super) fn round_record_is_personal(key: &[u8], value: &[u8], user: UserId, closed: Option<FamilyId>) -> bool {
+    use crate::store::decode;
+    if key.starts_with(b"wish/") {
+        decode::<Wish>(value).is_ok_and(|w| w.by == user || Some(w.family) == closed)
+    } else if key.starts_with(b"round/") {
+        decode::<Round>(value).is_ok_and(|r| r.opened_by == user)
+    } else if key.starts_with(b"roundnews/") {
+        closed.is_some_and(|f| u64_at(key, b"roundnews/".len() + 8) == Some(f.0))
+    } else {
+        false
+    }
+}
+
+/// `/forget`, in its transaction, for one record `round_record_is_personal` found (read
+/// again here): a closed family's wishes in open rounds go (its children leave the round),
+/// its result message goes with its job; elsewhere `user` becomes `anon` (a wish's
+/// author, a round's opener), as on bookings. Returns whether anything changed.
+pub(super) fn forget_round_record(
+    tx: &Tx,
+    key: &[u8],
+    user: UserId,
+    anon: UserId,
+    closed: Option<FamilyId>,
+) -> Res<bool> {
+    if key.starts_with(b"wish/") {
+        let Some(mut w) = tx.get::<Wish>(T::Meta, key)? else { return Ok(false) };
+        let round = tx.get::<Round>(T::Meta, round_key(w.round))?;
+        if Some(w.family) == closed {
+            if let Some(mut r) = round.filter(|r| r.status == RoundStatus::Open) {
+                tx.del(T::Meta, key)?;
+                r.children.retain(|c| *c != w.child);
+                tx.put(T::Meta, round_key(r.id), &r)?;
+                return Ok(true);
+            }
+        }
+        if w.by == user {
+            w.by = anon;
+            tx.put(T::Meta, key, &w)?;
+            return Ok(true);
+        }
+    } else if key.starts_with(b"round/") {
+        if let Some(mut r) = tx.get::<Round>(T::Meta, key)?.filter(|r| r.opened_by == user) {
+            r.opened_by = anon;
+            tx.put(T::Meta, key, &r)?;
+            return Ok(true);
+        }
+    } else if key.starts_with(b"roundnews/") {
+        let at = b"roundnews/".len();
+        if let (Some(r), Some(f), Some(c)) = (u64_at(key, at), u64_at(key, at + 8), closed) {
+            if f == c.0 && tx.contains(T::Meta, key)? {
+                tx.del(T::Meta, key)?;
+                super::jobs::cancel_owner(tx, JobOwner::RoundFamily(RoundId(r), c))?;
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }

@@ -233,6 +233,7 @@ mod tests {
             "/swap 1",
             "/swap v1",
             "/wish",
+            "/wish 2026-12-07",
         ];
         let coordinator = [
             format!("/newshift {day} 09:00-12:00"),
@@ -277,6 +278,9 @@ mod tests {
             format!("/round open {day} {day}T20:00"),
             "/round preview".into(),
             "/round commit".into(),
+            "/round".into(),
+            "/round preview 2026-12-07".into(),
+            "/round commit 2026-12-07".into(),
         ];
         for text in commands.iter().map(|s| s.to_string()).chain(coordinator) {
             let cmd = command::parse(&text, "huzhu_bot").unwrap_or_else(|e| panic!("{text}: {e:?}"));
@@ -329,6 +333,7 @@ mod tests {
             Callback::LeaveDo,
             Callback::LeaveFamilyDo,
             Callback::ForgetDo,
+            Callback::WishRound(crate::domain::RoundId(1)),
             Callback::WishChild(c),
             Callback::WishShift(s),
             Callback::WishUndo,

@@ -1,7 +1,9 @@
-//! The weekly allocation round: `/round open|preview|commit` for coordinators, and the
-//! guided `/wish` for parents (pick the child, the shifts in order, how many at most,
-//! confirm), its draft kept in the dialogue state between presses.
+//! The weekly allocation round: `/round [status]|open|preview|commit` for coordinators,
+//! and the guided `/wish [WEEK]` for parents (pick the week when several rounds take
+//! wishes, then the child, the shifts in order, how many at most, confirm), its draft,
+//! round included, kept in the dialogue state between presses.
 
+use chrono::NaiveDate;
 use teloxide::dptree::{self, case, di::Asyncify};
 
 use super::ctx::{Ctx, Handled, Tree, C};
@@ -16,14 +18,15 @@ use crate::t;
 pub fn commands() -> Tree {
     dptree::entry()
         .branch(case![Command::Round(cmd)].endpoint(Asyncify(|ctx: C, cmd: RoundCmd| round(&ctx, cmd))))
-        .branch(case![Command::Wish].endpoint(Asyncify(|ctx: C| wish_start(&ctx))))
+        .branch(case![Command::Wish(week)].endpoint(Asyncify(|ctx: C, week: Option<NaiveDate>| wish_start(&ctx, week))))
 }
 
 /// The `/wish` buttons, with the draft from the dialogue state.
 pub fn buttons() -> Tree {
     dptree::filter_map(|cb: Callback, state: State| match (cb, state) {
         (
-            cb @ (Callback::WishChild(_)
+            cb @ (Callback::WishRound(_)
+            | Callback::WishChild(_)
             | Callback::WishShift(_)
             | Callback::WishUndo
             | Callback::WishDone
@@ -46,6 +49,9 @@ pub fn steps() -> Tree {
 #[derive(Clone)]
 struct Press(Callback, State);
 
+/// How many rounds `/round status` lists (newest weeks first).
+const STATUS_ROUNDS: usize = 10;
+
 fn round(ctx: &Ctx, cmd: RoundCmd) -> Handled {
     let tz = ctx.tz();
     match cmd {
@@ -53,15 +59,19 @@ fn round(ctx: &Ctx, cmd: RoundCmd) -> Handled {
             Ok(o) => Reply::text(words::opened(ctx.lang, tz, &o.value)).into(),
             Err(e) => ctx.err(&e),
         },
-        RoundCmd::Preview => {
-            let r = ctx.svc.coordinated_round(ctx.user).and_then(|r| ctx.svc.preview_round(ctx.user, r.id));
+        RoundCmd::Status => match ctx.svc.rounds(ctx.user, STATUS_ROUNDS) {
+            Ok(rounds) => Reply::text(words::status(ctx.lang, tz, &rounds, ctx.svc.now())).into(),
+            Err(e) => ctx.err(&e),
+        },
+        RoundCmd::Preview(week) => {
+            let r = ctx.svc.coordinated_round(ctx.user, week).and_then(|r| ctx.svc.preview_round(ctx.user, r.id));
             match r {
                 Ok(plan) => Reply::text(words::plan(ctx.lang, tz, &plan, false)).into(),
                 Err(e) => ctx.err(&e),
             }
         }
-        RoundCmd::Commit => {
-            let r = ctx.svc.coordinated_round(ctx.user).and_then(|r| ctx.svc.commit_round(&ctx.caller(), r.id));
+        RoundCmd::Commit(week) => {
+            let r = ctx.svc.coordinated_round(ctx.user, week).and_then(|r| ctx.svc.commit_round(&ctx.caller(), r.id));
             match r {
                 Ok(o) => Reply::text(words::plan(ctx.lang, tz, &o.value, true)).into(),
                 Err(e) => ctx.err(&e),
@@ -70,8 +80,33 @@ fn round(ctx: &Ctx, cmd: RoundCmd) -> Handled {
     }
 }
 
-fn wish_start(ctx: &Ctx) -> Handled {
-    let opts = match ctx.svc.wish_options(ctx.user) {
+/// `/wish [WEEK]`: straight into the round of that week, or the only one taking wishes;
+/// with several, a button per week.
+fn wish_start(ctx: &Ctx, week: Option<NaiveDate>) -> Handled {
+    let rounds = match ctx.svc.wish_round(ctx.user, week) {
+        Ok(r) => r,
+        Err(e) => return ctx.err(&e),
+    };
+    if let [only] = rounds.as_slice() {
+        return wish_in(ctx, only.id);
+    }
+    let mut reply = Reply::text(ctx.l("wish-pick-week"));
+    for r in &rounds {
+        let label = t!(
+            ctx.lang,
+            "btn-wish-week",
+            week = render::date(ctx.lang, r.week_start),
+            deadline = words::deadline(ctx.tz(), r.deadline)
+        );
+        reply = reply.with_button(label, Callback::WishRound(r.id));
+    }
+    reply = reply.with_button(ctx.l("btn-wish-cancel"), Callback::WishCancel);
+    Handled { reply, state: Some(State::Idle), ..Handled::default() }
+}
+
+/// The wish flow in one round: the child (when there are several), then its shifts.
+fn wish_in(ctx: &Ctx, round: RoundId) -> Handled {
+    let opts = match ctx.svc.wish_options(ctx.user, round) {
         Ok(o) => o,
         Err(e) => return ctx.err(&e),
     };
@@ -81,7 +116,6 @@ fn wish_start(ctx: &Ctx) -> Handled {
     if opts.shifts.is_empty() {
         return Reply::text(ctx.l("wish-no-shifts")).into();
     }
-    let round = opts.round.id;
     if let [only] = opts.children.as_slice() {
         return pick_shifts(ctx, &opts, round, only.id, vec![]);
     }
@@ -114,6 +148,7 @@ fn pick_shifts(ctx: &Ctx, opts: &WishOptions, round: RoundId, child: ChildId, sh
         lang,
         "wish-pick-shifts",
         child = child_name(opts, child),
+        week = render::date(lang, opts.round.week_start),
         picked = words::picked(lang, &briefs(opts, &shifts))
     );
     let mut reply = Reply::text(text);
@@ -146,10 +181,12 @@ fn press(ctx: &Ctx, cb: Callback, state: State) -> Handled {
     if cb == Callback::WishCancel {
         return Handled { reply: Reply::text(ctx.l("wish-cancelled")), state: Some(State::Idle), ..Handled::default() };
     }
+    if let Callback::WishRound(r) = cb {
+        return wish_in(ctx, r);
+    }
     let State::Wish { round, child, mut shifts, max } = state else { return stale(ctx) };
-    let opts = match ctx.svc.wish_options(ctx.user) {
-        Ok(o) if o.round.id == round => o,
-        Ok(_) => return stale(ctx),
+    let opts = match ctx.svc.wish_options(ctx.user, round) {
+        Ok(o) => o,
         Err(e) => return ctx.err(&e),
     };
     match (cb, child) {

@@ -318,7 +318,8 @@ pub fn error(lang: Lang, e: &ServiceError) -> String {
         | RoundClosed
         | BadRoundDates
         | ShiftNotInRound
-        | BadWish { .. } => round::error(lang, e).unwrap_or_default(),
+        | BadWish { .. }
+        | NoWishRound { .. } => round::error(lang, e).unwrap_or_default(),
     }
 }
 
@@ -506,6 +507,7 @@ pub fn reminder(lang: Lang, r: &Reminder) -> Reply {
             Reply::text(text).with_button(t!(lang, "btn-take-cover"), Callback::TakeCover(s.id))
         }
         Reminder::Round { week, children } => round::result(lang, *week, children),
+        Reminder::RoundSummary { summary } => round::summary(lang, summary),
     }
 }
 

@@ -5,9 +5,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{date, hm, shift, Reply};
+use crate::domain::RoundStatus;
 use crate::domain::{Miss, Round};
 use crate::i18n::Lang;
-use crate::service::{RoundChild, RoundPlan, ServiceError, ShiftBrief};
+use crate::service::{RoundChild, RoundPlan, RoundSummary, ServiceError, ShiftBrief};
 use crate::t;
 
 /// "2026-12-04 20:00" in the centre's time.
@@ -79,6 +80,63 @@ pub fn plan(lang: Lang, tz: Tz, p: &RoundPlan, committed: bool) -> String {
     text
 }
 
+/// What a committed round did, for the coordinators (the `RoundSummary` job's message).
+pub fn summary(lang: Lang, s: &RoundSummary) -> Reply {
+    Reply::text(t!(
+        lang,
+        "round-summary",
+        week = date(lang, s.week),
+        placed = s.placed,
+        children = s.children,
+        children_placed = s.children_placed,
+        families = s.families,
+        families_placed = s.families_placed,
+        full = s.full,
+        caregivers = s.caregivers,
+        credit = s.credit,
+        other = s.other,
+        seed = s.seed.to_string()
+    ))
+}
+
+/// `/round status`: each round's week and state, newest first.
+pub fn status(lang: Lang, tz: Tz, rounds: &[Round], now: DateTime<Utc>) -> String {
+    if rounds.is_empty() {
+        return t!(lang, "round-status-none");
+    }
+    let mut text = t!(lang, "round-status-title");
+    for r in rounds {
+        let week = date(lang, r.week_start);
+        let line = match r.status {
+            RoundStatus::Open if r.deadline > now => t!(
+                lang,
+                "round-status-open",
+                id = r.id.0,
+                week = week,
+                deadline = deadline(tz, r.deadline),
+                children = r.children.len(),
+                monday = r.week_start.to_string()
+            ),
+            RoundStatus::Open => {
+                t!(lang, "round-status-due", id = r.id.0, week = week, deadline = deadline(tz, r.deadline))
+            }
+            RoundStatus::Committed => t!(
+                lang,
+                "round-status-committed",
+                id = r.id.0,
+                week = week,
+                at = deadline(tz, r.committed_at.unwrap_or(r.deadline)),
+                placed = r.placed,
+                children = r.children.len(),
+                seed = r.seed.to_string()
+            ),
+        };
+        text.push('\n');
+        text.push_str(&line);
+    }
+    text
+}
+
 pub fn opened(lang: Lang, tz: Tz, r: &Round) -> String {
     t!(lang, "round-opened", id = r.id.0, week = date(lang, r.week_start), deadline = deadline(tz, r.deadline))
 }
@@ -107,6 +165,18 @@ pub fn error(lang: Lang, e: &ServiceError) -> Option<String> {
         BadRoundDates => t!(lang, "err-round-dates"),
         ShiftNotInRound => t!(lang, "err-shift-not-in-round"),
         BadWish { max } => t!(lang, "err-bad-wish", max = *max),
+        NoWishRound { week, closed, open } => {
+            let key = if *closed { "err-wish-week-closed" } else { "err-wish-week-none" };
+            let mut text = t!(lang, key, week = date(lang, *week));
+            text.push('\n');
+            if open.is_empty() {
+                text.push_str(&t!(lang, "err-wish-weeks-none"));
+            } else {
+                let list: Vec<String> = open.iter().map(|d| format!("/wish {d}")).collect();
+                text.push_str(&t!(lang, "err-wish-weeks-open", weeks = list.join(", ")));
+            }
+            text
+        }
         _ => return None,
     })
 }
