@@ -280,8 +280,8 @@ use chrono::Datelike;
 fn callback_data() -> impl Strategy<Value = String> {
     let tag = prop::sample::select(vec![
         "m", "l", "bd", "bs", "ba", "bk", "va", "vk", "ca", "ck", "da", "dk", "so", "st", "ap", "rj", "mc", "mv", "se",
-        "at", "cc", "tc", "bb", "bx", "cd", "cn", "x", "gy", "gn", "lv", "lf", "fg", "wc", "ws", "wu", "wd", "wm",
-        "wk", "wx", "zz", "",
+        "at", "cc", "tc", "bb", "bx", "cd", "cn", "x", "gy", "gn", "lv", "lf", "fg", "wr", "wc", "ws", "wu", "wd",
+        "wm", "wk", "wx", "zz", "",
     ]);
     let part = prop_oneof![word(), Just(String::new()), (0u64..20).prop_map(|n| n.to_string())];
     prop_oneof![
@@ -335,6 +335,13 @@ fn world() -> World {
     let pending = UserId(40);
     let code = f.centre.invite_code.clone();
     f.svc.join(&huzhu::service::Caller::new(pending), &code, "Pending").expect("join");
+    // An open round (RoundId(1)) with a shift in its week, so wish drafts and their
+    // buttons reach a real round.
+    f.shift("2026-12-08", "09:00", "12:00", 12);
+    let deadline = NaiveDate::from_ymd_opt(2026, 12, 4).and_then(|d| d.and_hms_opt(20, 0, 0)).expect("a deadline");
+    let week = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a Monday");
+    let round = f.svc.open_round(&f.coord(), week, deadline).expect("a round").value;
+    assert_eq!(round.id, RoundId(1));
     World { f, parent, pending }
 }
 
