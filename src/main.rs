@@ -186,7 +186,10 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let store = match Store::open_with_cache(&config.db_path, Some(config.cache_mb * 1024 * 1024)) {
+    // Waits a few seconds for the database's lock: a process that just stopped (or the
+    // tool that seeded it) may hold it a moment longer.
+    let cache = Some(config.cache_mb * 1024 * 1024);
+    let store = match Store::open_with_cache_waiting(&config.db_path, cache, std::time::Duration::from_secs(5)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("huzhu: cannot open the database at {}: {e}", config.db_path.display());

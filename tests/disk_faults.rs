@@ -225,3 +225,56 @@ fn a_database_path_that_cannot_be_written_stops_huzhu_at_start() {
         if root { "root" } else { "a user" }
     );
 }
+
+/// A database another process holds (a second huzhu on the same path): huzhu waits a
+/// few seconds for the lock, then stops with one line naming the path, and does not
+/// touch the holder's data. A holder that lets go within the wait (a restart right
+/// after the previous process stopped) is waited for, and huzhu then starts.
+#[test]
+fn a_database_another_process_holds_stops_huzhu_after_a_short_wait() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = Harness::db_path(dir.path());
+    let holder = Store::open(&db).expect("hold the database");
+    let started = Instant::now();
+    let out = run_huzhu_on(&db);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a second huzhu started on a held database: {err}");
+    assert!(err.contains(&format!("cannot open the database at {}", db.display())), "{err}");
+    assert!(started.elapsed() >= Duration::from_secs(4), "it waited for the lock first: {err}");
+    drop(holder);
+
+    // Held for a moment only: the bot waits and starts (it then fails to reach the
+    // never-reached API and keeps retrying, so it is stopped once it logs the opening).
+    let holder = Store::open_waiting(&db, Duration::from_secs(10)).expect("hold the database again");
+    let log = dir.path().join("second.log");
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_huzhu"))
+        .env("TELOXIDE_TOKEN", "1:never-used")
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/")
+        .env("HUZHU_DB_PATH", &db)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).expect("log")))
+        .spawn()
+        .expect("run huzhu");
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(holder);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let opened = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("opened ") {
+            break true;
+        }
+        if Instant::now() > deadline || bot.try_wait().expect("wait").is_some() {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = bot.kill();
+    let _ = bot.wait();
+    assert!(
+        opened,
+        "huzhu opened the database once it was let go: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+}

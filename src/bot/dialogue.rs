@@ -101,7 +101,8 @@ mod tests {
             let d: Dialogue<State, SledStorage> = Dialogue::new(SledStorage::new(store), ChatId(42));
             d.update(State::ChildBirth { name: "小明".into() }).await.unwrap();
         }
-        let store = Arc::new(Store::open(&path).unwrap());
+        // sled lets go of its lock a moment after the last handle is dropped.
+        let store = Arc::new(Store::open_waiting(&path, std::time::Duration::from_secs(10)).unwrap());
         let d: Dialogue<State, SledStorage> = Dialogue::new(SledStorage::new(store), ChatId(42));
         assert_eq!(d.get().await.unwrap(), Some(State::ChildBirth { name: "小明".into() }));
         d.exit().await.unwrap();

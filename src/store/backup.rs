@@ -48,9 +48,19 @@ impl Store {
     /// lock: sled lets it go when its background threads end, a moment after the handle
     /// (in this process, or a bot that is stopping) is gone. For the command line.
     pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
+        Store::open_with_cache_waiting(path, None, wait)
+    }
+
+    /// `open_with_cache`, waiting like `open_waiting`: the bot at startup, so that a
+    /// restart right after the previous process (or a seeding tool) let go succeeds.
+    pub fn open_with_cache_waiting(
+        path: &Path,
+        cache_bytes: Option<u64>,
+        wait: std::time::Duration,
+    ) -> Result<Store, StoreError> {
         let deadline = std::time::Instant::now() + wait;
         loop {
-            match Store::open(path) {
+            match Store::open_with_cache(path, cache_bytes) {
                 Err(StoreError::Sled(e))
                     if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline =>
                 {
