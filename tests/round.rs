@@ -106,6 +106,50 @@ fn child_result(results: &[(Vec<UserId>, Reminder)], u: UserId) -> &RoundChild {
     }
 }
 
+/// The families of a week with every reason to miss: two families wish for one place
+/// (`tight`), a family that can pay for two 3-hour shifts (360 minutes) wishes for three
+/// (`rich`), and a family wishes for a shift without caregivers (`d`, `unstaffed`).
+struct MixedWeek {
+    tight: ShiftId,
+    a: UserId,
+    b: UserId,
+    rich: UserId,
+    unstaffed: ShiftId,
+    d: UserId,
+}
+
+impl R {
+    fn mixed_week(&self) -> MixedWeek {
+        let r = self;
+        let tight = r.f.shift("2026-12-08", "09:00", "12:00", 1);
+        let (a, ca) = r.family(100);
+        let (b, cb) = r.family(101);
+        r.wish(a, ca, &[tight], 1).unwrap();
+        r.wish(b, cb, &[tight], 1).unwrap();
+        let (rich, cr) = r.family(102);
+        let s1 = r.f.shift("2026-12-09", "09:00", "12:00", 10);
+        let s2 = r.f.shift("2026-12-10", "09:00", "12:00", 10);
+        let s3 = r.f.shift("2026-12-11", "09:00", "12:00", 10);
+        r.wish(rich, cr, &[s1, s2, s3], 3).unwrap();
+        let unstaffed =
+            r.f.svc
+                .create_shift(
+                    &r.f.coord(),
+                    date("2026-12-12"),
+                    huzhu::testing::time("09:00"),
+                    huzhu::testing::time("12:00"),
+                    Some(5),
+                    Some(0),
+                )
+                .unwrap()
+                .value
+                .id;
+        let (d, cd) = r.family(103);
+        r.wish(d, cd, &[unstaffed], 1).unwrap();
+        MixedWeek { tight, a, b, rich, unstaffed, d }
+    }
+}
+
 #[test]
 fn opening_a_round_checks_who_the_week_and_the_deadline() {
     let f = Fixture::new();
@@ -224,33 +268,7 @@ fn preview_writes_nothing_and_commit_books_what_it_showed() {
 #[test]
 fn every_family_is_told_once_with_the_reasons() {
     let r = R::new();
-    let tight = r.f.shift("2026-12-08", "09:00", "12:00", 1);
-    let (a, ca) = r.family(100);
-    let (b, cb) = r.family(101);
-    r.wish(a, ca, &[tight], 1).unwrap();
-    r.wish(b, cb, &[tight], 1).unwrap();
-    // A family that can pay for two 3-hour shifts (360 minutes) wishes for three.
-    let (rich, cr) = r.family(102);
-    let s1 = r.f.shift("2026-12-09", "09:00", "12:00", 10);
-    let s2 = r.f.shift("2026-12-10", "09:00", "12:00", 10);
-    let s3 = r.f.shift("2026-12-11", "09:00", "12:00", 10);
-    r.wish(rich, cr, &[s1, s2, s3], 3).unwrap();
-    // No caregivers: a shift without staff.
-    let unstaffed =
-        r.f.svc
-            .create_shift(
-                &r.f.coord(),
-                date("2026-12-12"),
-                huzhu::testing::time("09:00"),
-                huzhu::testing::time("12:00"),
-                Some(5),
-                Some(0),
-            )
-            .unwrap()
-            .value
-            .id;
-    let (d, cd) = r.family(103);
-    r.wish(d, cd, &[unstaffed], 1).unwrap();
+    let MixedWeek { tight, a, b, rich, unstaffed, d } = r.mixed_week();
     r.pass_deadline();
     let results = r.results();
     assert_eq!(results.len(), 4, "one message per family");
@@ -396,31 +414,7 @@ fn the_coordinators_are_told_once_what_the_deadline_did() {
     let r = R::new();
     let second = UserId(4);
     r.f.svc.appoint_coordinator(&as_(huzhu::testing::ADMIN), second, r.f.centre.id, "Second").unwrap();
-    let tight = r.f.shift("2026-12-08", "09:00", "12:00", 1);
-    let (a, ca) = r.family(100);
-    let (b, cb) = r.family(101);
-    r.wish(a, ca, &[tight], 1).unwrap();
-    r.wish(b, cb, &[tight], 1).unwrap();
-    let (rich, cr) = r.family(102);
-    let s1 = r.f.shift("2026-12-09", "09:00", "12:00", 10);
-    let s2 = r.f.shift("2026-12-10", "09:00", "12:00", 10);
-    let s3 = r.f.shift("2026-12-11", "09:00", "12:00", 10);
-    r.wish(rich, cr, &[s1, s2, s3], 3).unwrap();
-    let unstaffed =
-        r.f.svc
-            .create_shift(
-                &r.f.coord(),
-                date("2026-12-12"),
-                huzhu::testing::time("09:00"),
-                huzhu::testing::time("12:00"),
-                Some(5),
-                Some(0),
-            )
-            .unwrap()
-            .value
-            .id;
-    let (d, cd) = r.family(103);
-    r.wish(d, cd, &[unstaffed], 1).unwrap();
+    r.mixed_week();
     let plan = r.pass_deadline().expect("committed");
     let (job, step) = summary_step(&r.f, r.round.id);
     let JobStep::Send { mut to, reminder: Reminder::RoundSummary { summary } } = step else {
