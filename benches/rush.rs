@@ -143,8 +143,8 @@ async fn warm_up(standin: &StandIn, dir: &std::path::Path, users: &[TestUser]) {
     tokio::time::sleep(Duration::from_millis(1100)).await;
 }
 
-/// 1. The rush, at Telegram's rate: (answered, over capacity, seconds, reply times,
-/// peak RSS, CPU).
+/// Part 1, the rush at Telegram's rate: (answered, over capacity, seconds, reply
+/// times, peak RSS, CPU).
 async fn the_rush(
     standin: &StandIn,
     dir: &std::path::Path,
@@ -206,7 +206,7 @@ async fn the_rush(
     (answered, over, took, rush, rss, cpu)
 }
 
-/// 2. The ceiling: the send rate lifted, 1,000 updates at once; then the summary line.
+/// Part 2, the ceiling: the send rate lifted, 1,000 updates at once; then the summary line.
 async fn ceiling(
     standin: &StandIn,
     dir: &std::path::Path,
