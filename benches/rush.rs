@@ -2,7 +2,10 @@
 //! API stand-in, next to a bare teloxide echo bot (its own process, no limiter) on a
 //! stand-in of its own in the same run.
 //!
-//! cargo bench --bench rush [-- --quick]
+//! cargo bench --bench rush [-- --quick] [-- --ceiling-only]
+//!
+//! (`--ceiling-only` skips the rush at Telegram's rate: one untimed `/balance` from
+//! everyone instead, so the bot knows their language as after the rush.)
 //!
 //! 1. Rush: 1,000 families book within 10 s when a week opens (half with `/book SHIFT
 //!    CHILD`, half with the booking button under a message they already had), at
@@ -112,10 +115,45 @@ async fn main() {
     println!("seeded {n} families and {} shifts in {:.1} s", 2 * seeded.rush.len(), t.elapsed().as_secs_f64());
     let users = members(n);
 
-    // ----- 1. the rush, at Telegram's rate -----
     let standin = standin_for(&users).await;
-    let mut bot = spawn_huzhu(&standin, dir.path(), &[]);
-    wait_polling(&standin, Instant::now()).await;
+    let (answered, over, took, rush, rss, cpu) = if std::env::args().any(|a| a == "--ceiling-only") {
+        warm_up(&standin, dir.path(), &users).await;
+        (0, 0, f64::NAN, stats(vec![]), f64::NAN, f64::NAN)
+    } else {
+        the_rush(&standin, dir.path(), &seeded, &users).await
+    };
+    ceiling(&standin, dir.path(), &seeded, &users, (answered, over, took, rush, rss, cpu)).await;
+    standin.shutdown().await;
+}
+
+/// Everyone sends `/balance` once (untimed): what the rush leaves behind for the ceiling.
+async fn warm_up(standin: &StandIn, dir: &std::path::Path, users: &[TestUser]) {
+    let mut bot = spawn_huzhu(standin, dir, &[("HUZHU_SEND_RATE", "100000".into())]);
+    wait_polling(standin, Instant::now()).await;
+    let since = Instant::now();
+    let sent: Vec<(i64, Instant)> = users
+        .iter()
+        .map(|u| {
+            standin.send_text(u, "/balance");
+            (u.id, Instant::now())
+        })
+        .collect();
+    collect_replies(standin, &sent, since, Duration::from_secs(120)).await;
+    stop(&mut bot);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+}
+
+/// Part 1, the rush at Telegram's rate: (answered, over capacity, seconds, reply
+/// times, peak RSS, CPU).
+async fn the_rush(
+    standin: &StandIn,
+    dir: &std::path::Path,
+    seeded: &Seeded,
+    users: &[TestUser],
+) -> (usize, usize, f64, Stats, f64, f64) {
+    let n = users.len();
+    let mut bot = spawn_huzhu(standin, dir, &[]);
+    wait_polling(standin, Instant::now()).await;
     let pid = bot.id();
     // Those who press the button have a message of the bot's to press it under.
     let warm = Instant::now();
@@ -128,7 +166,7 @@ async fn main() {
             (u.id, Instant::now())
         })
         .collect();
-    collect_replies(&standin, &pressers, warm, Duration::from_secs(120)).await;
+    collect_replies(standin, &pressers, warm, Duration::from_secs(120)).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let cpu0 = cpu_secs(pid);
     let started = Instant::now();
@@ -145,7 +183,7 @@ async fn main() {
             standin.press_button(u, msg, &Callback::BookDo(shift, child).encode());
         }
     }
-    let (ms, last) = collect_replies(&standin, &sent, started, Duration::from_secs(180)).await;
+    let (ms, last) = collect_replies(standin, &sent, started, Duration::from_secs(180)).await;
     let cpu = cpu_secs(pid) - cpu0;
     let rss = peak_rss_mb(pid);
     let answered = ms.len();
@@ -154,7 +192,7 @@ async fn main() {
     stop(&mut bot);
     // The same stand-in goes on for the ceiling: its message ids go on, as Telegram's
     // do (the inbox knows a message by chat and message id).
-    let store = Store::open(dir.path().join("huzhu.db")).expect("reopen");
+    let store = Store::open(dir.join("huzhu.db")).expect("reopen");
     let (checked, over, confirmed, waitlisted) = capacity_audit(&store);
     drop(store);
     println!(
@@ -165,12 +203,22 @@ async fn main() {
         rush.p99,
         rush.max
     );
+    (answered, over, took, rush, rss, cpu)
+}
 
-    // ----- 2. the ceiling: the send rate lifted, 1,000 updates at once -----
-    let echo_standin = standin_for(&users).await;
+/// Part 2, the ceiling: the send rate lifted, 1,000 updates at once; then the summary line.
+async fn ceiling(
+    standin: &StandIn,
+    dir: &std::path::Path,
+    seeded: &Seeded,
+    users: &[TestUser],
+    (answered, over, took, rush, rss, cpu): (usize, usize, f64, Stats, f64, f64),
+) {
+    let n = users.len();
+    let echo_standin = standin_for(users).await;
     let mut echo = spawn_echo(&echo_standin);
     wait_polling(&echo_standin, Instant::now()).await;
-    let (echo_thr, echo_st) = burst(&echo_standin, &users, |s, _, u| {
+    let (echo_thr, echo_st) = burst(&echo_standin, users, |s, _, u| {
         s.send_text(u, "/balance");
     })
     .await;
@@ -183,9 +231,9 @@ async fn main() {
         echo_st.p50, echo_st.p99
     );
 
-    let mut bot = spawn_huzhu(&standin, dir.path(), &[("HUZHU_SEND_RATE", "100000".into())]);
-    wait_polling(&standin, Instant::now()).await;
-    let (bal_thr, bal) = burst(&standin, &users, |s, _, u| {
+    let mut bot = spawn_huzhu(standin, dir, &[("HUZHU_SEND_RATE", "100000".into())]);
+    wait_polling(standin, Instant::now()).await;
+    let (bal_thr, bal) = burst(standin, users, |s, _, u| {
         s.send_text(u, "/balance");
     })
     .await;
@@ -195,7 +243,7 @@ async fn main() {
     );
     // One reply a second per chat stays: let the second pass.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (book_thr, book) = burst(&standin, &users, |s, i, u| {
+    let (book_thr, book) = burst(standin, users, |s, i, u| {
         let shift = seeded.ceiling[i % seeded.ceiling.len()];
         s.send_text(u, &format!("/book {} {}", shift.0, seeded.children[i].0));
     })
@@ -206,8 +254,7 @@ async fn main() {
     );
     let lifted_rss = peak_rss_mb(bot.id());
     stop(&mut bot);
-    standin.shutdown().await;
-    let store = Store::open(dir.path().join("huzhu.db")).expect("reopen");
+    let store = Store::open(dir.join("huzhu.db")).expect("reopen");
     let (_, over_after, confirmed_after, waitlisted_after) = capacity_audit(&store);
     drop(store);
     let (r_bal, r_book) = (bal_thr / echo_thr, book_thr / echo_thr);

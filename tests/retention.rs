@@ -124,3 +124,33 @@ fn an_update_handled_before_its_batch_is_stored_stays_handled() {
     assert!(inbox.unseen(&batch).expect("unseen").is_empty());
     assert!(inbox.pending().expect("pending").is_empty());
 }
+
+/// A done mark is not flushed on its own (the worker goes on to its chat's next update),
+/// but it asks for a flush: the flusher makes it durable with no one waiting, and after
+/// a restart the update is not handled again. Until then a crash replays the update
+/// (the mark lost with it), which changes nothing more (its identity is its request key).
+#[test]
+fn a_done_mark_rides_in_a_flush_it_asked_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db");
+    let u = update(60, 9, 1, "/balance");
+    {
+        let store = Arc::new(Store::open(&path).expect("open"));
+        let inbox = Inbox::new(store.clone());
+        let (fresh, pending) = inbox.admit(std::slice::from_ref(&u), i64::MAX).expect("admit");
+        assert_eq!(fresh.len(), 1);
+        inbox.durable(pending).expect("durable");
+        let flushes = store.commit_stats().flushes;
+        inbox.done(&u, None, i64::MAX).expect("done");
+        assert!(inbox.is_done(&u), "seen at once by readers");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.commit_stats().flushes == flushes {
+            assert!(std::time::Instant::now() < deadline, "the done mark's flush never came");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    let store = Arc::new(Store::open_waiting(&path, std::time::Duration::from_secs(10)).expect("reopen"));
+    let inbox = Inbox::new(store);
+    assert!(inbox.is_done(&u), "the mark is on disk");
+    assert!(inbox.pending().expect("pending").is_empty(), "nothing to handle again");
+}

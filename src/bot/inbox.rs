@@ -129,11 +129,18 @@ impl Inbox {
     }
 
     /// Marks an update handled, with the dialogue state it leaves its chat in (if it
-    /// changed), in one durable write. The done mark is kept until `expires_ms`
-    /// (retention): long enough for any batch Telegram could hand out again.
+    /// changed), in one write. The done mark is kept until `expires_ms` (retention):
+    /// long enough for any batch Telegram could hand out again.
+    ///
+    /// The write is not waited for: it rides in the next group flush (asked for here),
+    /// so a worker goes on to its chat's next update without a flush of its own. A
+    /// crash before that flush loses the mark (and the dialogue state with it, and
+    /// every later write of the chat: flushes are in order), so the update is handled
+    /// again on start: a change replays its stored result and changes nothing, and the
+    /// reply, already sent once, goes out again, as after a crash before the reply.
     pub fn done(&self, update: &Update, dialogue: Option<(ChatId, State)>, expires_ms: i64) -> Result<(), StoreError> {
         let (id, done) = (update.id.0, done_key(&identity(update)));
-        let r = self.store.write(|tx| {
+        let r = self.store.write_unflushed(|tx| {
             tx.del(T::Inbox, inbox_key(id))?;
             tx.mark(T::Processed, &done)?;
             tx.expire_at(T::Processed, &done, expires_ms)?;
@@ -145,7 +152,11 @@ impl Inbox {
             Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
         });
         match r {
-            Ok(()) | Err(WriteError::Abort(())) => Ok(()),
+            Ok(((), pending)) => {
+                self.store.request_flush(pending);
+                Ok(())
+            }
+            Err(WriteError::Abort(())) => Ok(()),
             Err(WriteError::Store(e)) => Err(e),
         }
     }

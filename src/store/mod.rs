@@ -369,6 +369,14 @@ impl Store {
         }
     }
 
+    /// Asks for a flush that covers a `write_unflushed` transaction, without waiting
+    /// for it (the flusher thread flushes it with whatever else is pending).
+    pub fn request_flush(&self, pending: Pending) {
+        if let Some(seq) = pending.0 {
+            self.commit.request(seq);
+        }
+    }
+
     /// Runs `f` in a transaction that is always rolled back: a consistent read that may
     /// use the same helpers as changes do.
     pub fn read<R, E>(
