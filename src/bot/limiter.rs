@@ -40,7 +40,7 @@ pub struct Limits {
     pub chat_gap: Duration,
     pub group_per_minute: usize,
     /// Added to every overall slot (1 s / `per_second`): headroom for jitter; at most
-    /// 3% of the slot.
+    /// 6% of the slot.
     pub slot_margin: Duration,
 }
 
@@ -49,15 +49,16 @@ impl Default for Limits {
     /// when its request starts, Telegram when it arrives, and a request that is delayed
     /// by a few milliseconds more than the next one would otherwise arrive less than a
     /// second after its predecessor (seen at the stand-in: 989 ms). 20 ms per chat and
-    /// 1 ms per overall slot (30 slots: 30 ms) absorb that and cost a 1,000-member
-    /// broadcast one second (measured: 0.5 ms let 31 arrivals into one second on a
-    /// loaded 2-core machine once sends woke exactly on their slots).
+    /// 2 ms per overall slot (30 slots: 60 ms) absorb that and cost a 1,000-member
+    /// broadcast two seconds (measured: 0.5 ms let 31 arrivals into one second on a
+    /// loaded 2-core machine once sends woke exactly on their slots, and 1 ms did once
+    /// at a load of 7 after waiting sends were woken as soon as their turn came).
     fn default() -> Self {
         Limits {
             per_second: 30,
             chat_gap: Duration::from_millis(1020),
             group_per_minute: 20,
-            slot_margin: Duration::from_millis(1),
+            slot_margin: Duration::from_millis(2),
         }
     }
 }
@@ -114,10 +115,10 @@ impl<C: Clock + Clone> SendLimiter<C> {
         let per_second = NonZeroU32::new(limits.per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         // Rounded up: 30 periods must span at least a whole second.
         let n = u64::from(per_second.get());
-        // The margin is at most 3% of a slot (1 ms at Telegram's 30/s), so a rate lifted
-        // far above Telegram's (a bench's) is not capped near 1,000/s by the margin.
+        // The margin is at most 6% of a slot (2 ms at Telegram's 30/s), so a rate lifted
+        // far above Telegram's (a bench's) is not capped near 500/s by the margin.
         let slot = Duration::from_nanos(1_000_000_000u64.div_ceil(n));
-        let period = slot + limits.slot_margin.min(slot * 3 / 100);
+        let period = slot + limits.slot_margin.min(slot * 6 / 100);
         // `with_period` is only None for a zero period, which this is not.
         let quota =
             Quota::with_period(period).unwrap_or_else(|| Quota::per_second(per_second)).allow_burst(NonZeroU32::MIN);
@@ -316,7 +317,7 @@ mod tests {
     }
 
     /// A rate lifted far above Telegram's (`HUZHU_SEND_RATE`, a bench) keeps its speed:
-    /// the jitter margin is at most 3% of a slot, not a whole millisecond per start.
+    /// the jitter margin is at most 6% of a slot, not whole milliseconds per start.
     #[test]
     fn a_lifted_rate_is_not_capped_by_the_margin() {
         let clock = FakeRelativeClock::default();
@@ -328,8 +329,8 @@ mod tests {
             }
             clock.advance(Duration::from_micros(1));
         }
-        // 0.2 s in 1 µs steps: slots of 10.3 µs hold 19,417 starts (a millisecond's
-        // margin a slot would have allowed 198).
+        // 0.2 s in 1 µs steps: slots of 10.6 µs hold 18,867 starts (two milliseconds'
+        // margin a slot would have allowed 99).
         assert!(started > 18_000, "{started} starts in 0.2 s at 100,000/s");
         assert!(started <= 20_000, "{started} starts in 0.2 s at 100,000/s");
     }
