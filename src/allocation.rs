@@ -596,6 +596,13 @@ impl<'a> Engine<'a> {
                     movers += 1;
                 }
                 (None, _) if self.count[w] < self.p.wishes[w].max => cands.push((c as u32, NONE)),
+                // At its max: it may give up its worst-ranked shift to come here.
+                (None, _) => {
+                    if let Some(a) = self.choices(w).rev().find(|&a| self.chosen[a]) {
+                        cands.push((c as u32, a as u32));
+                        movers += 1;
+                    }
+                }
                 _ => {}
             }
         }
@@ -609,15 +616,33 @@ impl<'a> Engine<'a> {
         let mut occ = sh.confirmed;
         let mut keep = Vec::with_capacity(cands.len());
         let mut seen_wish: Vec<u32> = vec![];
+        // What each family spends outside this shift; each child kept adds its cost here
+        // (a mover gives back the cost of the shift it leaves).
+        let mut spend: Vec<(usize, i64)> = Vec::new();
         for &(c, from) in &cands {
-            let g = self.group_of[c as usize];
-            let w = self.wish_of[c as usize];
+            let c = c as usize;
+            let g = self.group_of[c];
+            let w = self.wish_of[c];
+            let f = self.family(c);
             if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
                 continue;
             }
+            let i = match spend.iter().position(|(x, _)| *x == f) {
+                Some(i) => i,
+                None => {
+                    let here = self.in_shift[s].iter().filter(|y| self.family(**y as usize) == f).count() as i64;
+                    spend.push((f, self.spent[f] - here * self.cost(s)));
+                    spend.len() - 1
+                }
+            };
+            let back = if from == NONE { 0 } else { self.cost(self.shift_of[from as usize] as usize) };
+            if spend[i].1 + self.cost(s) - back > self.p.families[f].credit {
+                continue;
+            }
+            spend[i].1 += self.cost(s) - back;
             seen_wish.push(w);
             occ.add(g);
-            keep.push((c as usize, from));
+            keep.push((c, from));
         }
         if keep.len() <= current || !keep.iter().any(|(_, from)| *from != NONE) {
             return false;
@@ -842,9 +867,18 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        if gained == 1 && self.has_spare(y) {
+        // Paths for the family's wishes (the credit given back may let a sibling in along
+        // one), the child taken out last.
+        for i in 0..=self.family_wishes[f].len() {
+            if gained >= 2 {
+                break;
+            }
+            let w2 = if i < self.family_wishes[f].len() { self.family_wishes[f][i] as usize } else { y };
+            if (w2 == y && i < self.family_wishes[f].len()) || !self.has_spare(w2) {
+                continue;
+            }
             self.epoch += 1;
-            if self.augment_within(y, Self::KICK_SEARCH) {
+            if self.augment_within(w2, Self::KICK_SEARCH) {
                 gained += 1;
             }
             self.epoch += 1;

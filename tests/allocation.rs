@@ -132,3 +132,49 @@ fn the_engine_matches_the_optimum_on_generated_weeks() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn probe_bench_instances() {
+    let spec: Vec<u64> = std::env::var("PROBE").unwrap_or("100 20 4".into()).split_whitespace().map(|x| x.parse().unwrap()).collect();
+    for &(f, s, seed) in &[(spec[0] as usize, spec[1] as usize, spec[2])] {
+        let p = generate(f, s, seed);
+        let t = std::time::Instant::now();
+        let a = allocate(&p, seed);
+        let et = t.elapsed();
+        let e = if std::env::var("PROBE_SKIP").is_ok() { alloc_support::Exact { placed: a.placed + 1, optimal: false, fairness: None, secs: 0.0, placements: vec![] } } else { solve_exact(&p, 60.0, Some(&a)).expect("solver") };
+        println!("{f}x{s} seed {seed}: engine {} ({et:?}) exact {} optimal {} ({:.1}s)", a.placed, e.placed, e.optimal, e.secs);
+        if e.placed > a.placed {
+            let d = alloc_support::closest_with(&p, &a, a.placed + 1, 120.0);
+            println!("  closest: {d:?}");
+            if let Some((rem, add)) = d {
+                for (w, sh) in rem.iter().chain(add.iter()) {
+                    let wish = &p.wishes[*w];
+                    let fam = &p.families[wish.family];
+                    println!("   wish {w} fam {} credit {} max {} count {} choices {:?}", wish.family, fam.credit, wish.max, a.wishes[*w].placed.len(), wish.choices.iter().map(|c| (c.shift, c.group)).collect::<Vec<_>>());
+                    let x = &p.shifts[*sh];
+                    println!("     shift {sh}: cg {} cap {} conf {:?} cost {} day {} {}-{}", x.caregivers, x.capacity, x.confirmed.counts, x.cost, x.day, x.start, x.end);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn probe_sweep() {
+    let n: u64 = std::env::var("SWEEP").map(|x| x.parse().unwrap()).unwrap_or(40);
+    let (mut solved, mut short) = (0, vec![]);
+    for seed in 0..n {
+        let (f, s) = (20 + (seed % 5) as usize * 10, 6 + (seed % 4) as usize * 3);
+        let p = generate(f, s, seed * 7919 + 3);
+        let a = allocate(&p, seed);
+        let e = solve_exact(&p, 10.0, Some(&a)).expect("solver");
+        if e.optimal { solved += 1; }
+        if e.placed > a.placed {
+            short.push((f, s, seed * 7919 + 3, a.placed, e.placed, e.optimal));
+            println!("short: {:?}", short.last());
+        }
+    }
+    println!("solved {solved} of {n}; short {short:?}");
+}
