@@ -171,18 +171,41 @@ pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
     // Two starts: the fair one (priority order) and the dense one (lightest children
     // first, which is what the load budget rewards); each improved locally, the better
     // kept (more placed, then fairer, then better ranks; the fair one on a tie).
-    let fair = improve(Engine::new(problem, seed), false);
-    let dense = improve(Engine::new(problem, seed), true);
-    if (dense.placed, dense.fairness, -dense.rank) > (fair.placed, fair.fairness, -fair.rank) {
-        dense
-    } else {
-        fair
+    let mut best = improve(Engine::new(problem, seed), Start::Fair);
+    let mut consider = |a: Allocation, best: &mut Allocation| {
+        if (a.placed, a.fairness, -a.rank) > (best.placed, best.fairness, -best.rank) {
+            *best = a;
+        }
+    };
+    consider(improve(Engine::new(problem, seed), Start::Dense), &mut best);
+    // Small weeks (where a restart costs little) get more starts: the dense order with
+    // the children of each load in a seeded random order.
+    let choices: usize = problem.wishes.iter().map(|w| w.choices.len()).sum();
+    let restarts = if choices <= SMALL_WEEK { RESTARTS } else { 0 };
+    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5eed_0f_5a17);
+    for _ in 0..restarts {
+        let shuffle: u64 = rng.gen();
+        consider(improve(Engine::new(problem, seed), Start::Shuffled(shuffle)), &mut best);
     }
+    best
 }
 
-fn improve(mut e: Engine<'_>, lightest_first: bool) -> Allocation {
-    if lightest_first {
-        e.fill_lightest_first();
+/// Wished shifts up to which a week gets `RESTARTS` more starts.
+const SMALL_WEEK: usize = 1_000;
+const RESTARTS: usize = 40;
+
+#[derive(Clone, Copy)]
+enum Start {
+    Fair,
+    Dense,
+    Shuffled(u64),
+}
+
+fn improve(mut e: Engine<'_>, start: Start) -> Allocation {
+    match start {
+        Start::Fair => {}
+        Start::Dense => e.fill_lightest_first(None),
+        Start::Shuffled(s) => e.fill_lightest_first(Some(s)),
     }
     e.fill();
     for _ in 0..MAX_ROUNDS {
@@ -234,6 +257,14 @@ struct Engine<'a> {
     family_wishes: Vec<Vec<u32>>,
     /// While a tentative move runs: every add (true) and remove (false), to undo it.
     log: Option<Vec<(bool, u32)>>,
+    /// Change stamps: `changed[s]` is the last change to shift `s` or to the wishes of a
+    /// family wanting it (a child added or removed); `repacked[s]` and `kicked[s]` when
+    /// those passes last looked at it. A pass skips a shift nothing changed about since,
+    /// so later rounds cost what changed, not the whole week.
+    stamp: u64,
+    changed: Vec<u64>,
+    repacked: Vec<u64>,
+    kicked: Vec<u64>,
 }
 
 impl<'a> Engine<'a> {
@@ -304,6 +335,10 @@ impl<'a> Engine<'a> {
             queue: Vec::new(),
             family_wishes,
             log: None,
+            stamp: 1,
+            changed: vec![1; p.shifts.len()],
+            repacked: vec![0; p.shifts.len()],
+            kicked: vec![0; p.shifts.len()],
         }
     }
 
@@ -355,7 +390,21 @@ impl<'a> Engine<'a> {
         self.count[w] < self.p.wishes[w].max && self.choices(w).any(|c| self.eligible(c))
     }
 
+    /// Marks the shift of choice `c` and every shift its family wished for as changed.
+    fn touch(&mut self, c: usize) {
+        self.stamp += 1;
+        let f = self.family(c);
+        self.changed[self.shift_of[c] as usize] = self.stamp;
+        for i in 0..self.family_wishes[f].len() {
+            let w = self.family_wishes[f][i] as usize;
+            for c2 in self.choices(w) {
+                self.changed[self.shift_of[c2] as usize] = self.stamp;
+            }
+        }
+    }
+
     fn add(&mut self, c: usize) {
+        self.touch(c);
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = true;
@@ -369,6 +418,7 @@ impl<'a> Engine<'a> {
     }
 
     fn remove(&mut self, c: usize) {
+        self.touch(c);
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = false;
@@ -401,12 +451,20 @@ impl<'a> Engine<'a> {
 
     /// The dense start: every wished place in order of the child's load (lightest first),
     /// then priority, then the wish's own order.
-    fn fill_lightest_first(&mut self) {
+    /// `shuffle`: a seed for a random order among children of the same load instead.
+    fn fill_lightest_first(&mut self, shuffle: Option<u64>) {
         let policy = &self.p.policy;
         let mut all: Vec<u32> = (0..self.wish_of.len() as u32).collect();
+        let ticket: Vec<u64> = match shuffle {
+            Some(seed) => {
+                let mut rng = ChaCha20Rng::seed_from_u64(seed);
+                all.iter().map(|_| rng.gen()).collect()
+            }
+            None => vec![0; all.len()],
+        };
         all.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), self.prio[self.wish_of[c] as usize], self.pos_of[c])
+            (policy.load_of(self.group_of[c]), ticket[c], self.prio[self.wish_of[c] as usize], self.pos_of[c])
         });
         for c in all {
             let c = c as usize;
@@ -561,6 +619,10 @@ impl<'a> Engine<'a> {
     fn repack_all(&mut self) -> bool {
         let mut changed = false;
         for s in 0..self.p.shifts.len() {
+            if self.changed[s] <= self.repacked[s] {
+                continue;
+            }
+            self.repacked[s] = self.stamp;
             changed |= self.repack(s) || self.repack_moving(s);
         }
         changed
@@ -830,10 +892,17 @@ impl<'a> Engine<'a> {
     /// Latest priority first, so the children moved are the lottery's last.
     fn kick_all(&mut self) -> bool {
         let mut changed = false;
+        // The shifts changed since the last pass (all, the first time).
+        let todo: Vec<bool> = (0..self.p.shifts.len()).map(|s| self.changed[s] > self.kicked[s]).collect();
+        for (s, t) in todo.iter().enumerate() {
+            if *t {
+                self.kicked[s] = self.stamp;
+            }
+        }
         for i in (0..self.order.len()).rev() {
             let y = self.order[i] as usize;
             for c in self.choices(y) {
-                if self.chosen[c] && self.kick(c) {
+                if self.chosen[c] && todo[self.shift_of[c] as usize] && self.kick(c) {
                     changed = true;
                 }
             }

@@ -140,7 +140,7 @@ fn probe_bench_instances() {
     for &(f, s, seed) in &[(spec[0] as usize, spec[1] as usize, spec[2])] {
         let p = generate(f, s, seed);
         let t = std::time::Instant::now();
-        let a = allocate(&p, seed);
+        let a = allocate(&p, spec.get(3).copied().unwrap_or(seed));
         let et = t.elapsed();
         let e = if std::env::var("PROBE_SKIP").is_ok() { alloc_support::Exact { placed: a.placed + 1, optimal: false, fairness: None, secs: 0.0, placements: vec![] } } else { solve_exact(&p, 60.0, Some(&a)).expect("solver") };
         println!("{f}x{s} seed {seed}: engine {} ({et:?}) exact {} optimal {} ({:.1}s)", a.placed, e.placed, e.optimal, e.secs);
@@ -177,4 +177,44 @@ fn probe_sweep() {
         }
     }
     println!("solved {solved} of {n}; short {short:?}");
+}
+
+#[test]
+#[ignore]
+fn probe_quick() {
+    // Best known from the solver on the sweep (generate seed -> placed).
+    let known: &[(u64, usize)] = &[(3, 34), (79193, 41), (95031, 33), (110869, 85), (118788, 44), (126707, 32), (142545, 76), (150464, 98), (213816, 79), (229654, 73), (245492, 48), (300925, 71), (348439, 61), (364277, 48), (388034, 62), (395953, 37), (403872, 59), (411791, 53), (419710, 78), (435548, 34), (459305, 76)];
+    let base: Vec<usize> = std::fs::read_to_string("/tmp/h14e-base.txt").map(|t| t.split_whitespace().map(|x| x.parse().unwrap()).collect()).unwrap_or_default();
+    let mut now = vec![];
+    let (mut short, mut missing, mut better) = (0, 0, 0);
+    let t = std::time::Instant::now();
+    for idx in 0..60u64 {
+        let (f, s) = (20 + (idx % 5) as usize * 10, 6 + (idx % 4) as usize * 3);
+        let seed = idx * 7919 + 3;
+        let p = generate(f, s, seed);
+        let a = allocate(&p, idx);
+        check(&p, &a).unwrap();
+        now.push(a.placed);
+        let mut best = known.iter().find(|k| k.0 == seed).map_or(0, |k| k.1);
+        if let Some(b) = base.get(idx as usize) { best = best.max(*b); }
+        if a.placed < best { short += 1; missing += best - a.placed; println!("short {seed}: {} < {best}", a.placed); }
+        if a.placed > best { better += 1; }
+    }
+    println!("short on {short} of 60 (missing {missing}), better than known on {better}; {:?}", t.elapsed());
+    if base.is_empty() {
+        std::fs::write("/tmp/h14e-base.txt", now.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")).unwrap();
+    }
+}
+
+#[test]
+#[ignore]
+fn probe_growth() {
+    let mut times = vec![];
+    for (f, s) in [(312, 31), (1250, 125), (5000, 500)] {
+        let p = generate(f, s, 42);
+        let best = (0..2).map(|_| { let t = std::time::Instant::now(); allocate(&p, 42); t.elapsed().as_secs_f64() }).fold(f64::INFINITY, f64::min);
+        times.push(best);
+        println!("{f}x{s}: {:.1} ms", best * 1e3);
+    }
+    println!("growth {:.1}", times[2] / times[0]);
 }
