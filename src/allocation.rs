@@ -17,20 +17,31 @@
 //! 4. remaining ties by the lottery: families drawn in a seeded order.
 //!
 //! The algorithm: a greedy pass in priority order (neediest family first, lottery among
-//! equals, each child's choices in its order), then local improvement until nothing
-//! changes, each step improving (placed, fairness, rank) lexicographically:
+//! equals, each child's choices in its order), another lightest children first, and on
+//! small weeks (up to `SMALL_WEEK` wished shifts) `RESTARTS` more lightest-first starts
+//! with a seeded random order among equal loads; each start improved locally until
+//! nothing changes, the best kept. Each step improves (placed, fairness, rank)
+//! lexicographically:
 //! - augmenting paths: a child with room left in its wish enters a shift, the child it
 //!   displaces moves to another of its wished shifts, and so on until one enters a shift
-//!   with room (a breadth-first search over (shift, age group) states; searches that fail
-//!   leave their states marked dead until the next success, so failures cost little);
+//!   with room (a breadth-first search over (shift, age group) states; the states a
+//!   search reached stay marked for the rest of the pass, so a pass costs the week's
+//!   size once; the next round looks again);
 //! - re-packing a shift lightest first: since the load budget favours light children, one
 //!   heavier child may give way to two lighter ones who wished for the shift (placed + 1);
-//!   also with lighter ones placed at the same time elsewhere, who move in while the
-//!   places they leave are refilled (tentative: kept only when it places more);
+//!   also with lighter ones placed at the same time elsewhere or at their wish's max, who
+//!   move in while the places they leave are refilled (tentative: kept only when it
+//!   places more);
 //! - fairness swaps: a child of a needier family (or luckier, at equal need) takes the place
 //!   of one whose family comes later, when the shift's rules allow the exchange;
 //! - rank moves: a placed child moves up to a better-ranked choice that has room;
-//! - a fill pass places whatever still fits directly.
+//! - a fill pass places whatever still fits directly;
+//! - tentative take-one-out moves: a child out, whoever then fits in, paths for its
+//!   family's wishes (credit given back) and for itself; kept when that places more.
+//!
+//! Re-packing and take-one-out moves look again only at shifts that changed since they
+//! last looked (a child added or removed there, or in a family wishing for it), so the
+//! later rounds cost what changed rather than the whole week.
 //!
 //! `tests/allocation.rs` checks the count against an exact integer program and the rules
 //! with `rota::check` independently; `benches/allocation.rs` measures both.
@@ -172,7 +183,7 @@ pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
     // first, which is what the load budget rewards); each improved locally, the better
     // kept (more placed, then fairer, then better ranks; the fair one on a tie).
     let mut best = improve(Engine::new(problem, seed), Start::Fair);
-    let mut consider = |a: Allocation, best: &mut Allocation| {
+    let consider = |a: Allocation, best: &mut Allocation| {
         if (a.placed, a.fairness, -a.rank) > (best.placed, best.fairness, -best.rank) {
             *best = a;
         }
@@ -182,7 +193,7 @@ pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
     // the children of each load in a seeded random order.
     let choices: usize = problem.wishes.iter().map(|w| w.choices.len()).sum();
     let restarts = if choices <= SMALL_WEEK { RESTARTS } else { 0 };
-    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5eed_0f_5a17);
+    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5eed_0f5a);
     for _ in 0..restarts {
         let shuffle: u64 = rng.gen();
         consider(improve(Engine::new(problem, seed), Start::Shuffled(shuffle)), &mut best);
@@ -480,9 +491,11 @@ impl<'a> Engine<'a> {
         self.epoch += 1;
         for i in 0..self.order.len() {
             let w = self.order[i] as usize;
+            // States a search reached stay marked for the rest of the pass, also after a
+            // success (the next round's pass looks again): a pass costs the week's size,
+            // not the week's size per path found.
             while self.has_spare(w) && self.augment(w) {
                 changed = true;
-                self.epoch += 1;
             }
         }
         changed

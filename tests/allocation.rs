@@ -59,10 +59,23 @@ proptest! {
     // is not always exact (see the sweep below), so the cases are fixed: the suite
     // fails when the engine changes, not when chance finds a week two children short.
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: 40,
         rng_seed: proptest::test_runner::RngSeed::Fixed(14),
         .. ProptestConfig::default()
     })]
+
+    /// Ordinary generated weeks of 10 to 40 families (the kind of week where the bench
+    /// found the engine a child short, 79 of 80): the solver, given 10 s and the engine's
+    /// answer as its first incumbent, never finds more than one child more. Not always
+    /// exact: with this fixed seed a case is a child short (45 of the 46 the solver
+    /// found), below the 99% on a week this small.
+    #[test]
+    fn the_engine_is_at_most_one_short_on_ordinary_weeks(families in 10usize..40, shifts in 4usize..12, seed in any::<u64>()) {
+        let p = generate(families, shifts, seed);
+        let a = allocate(&p, seed);
+        let exact = solve_exact(&p, 10.0, Some(&a)).expect("solver");
+        prop_assert!(a.placed + 1 >= exact.placed, "the solver found {} > engine {} + 1", exact.placed, a.placed);
+    }
 
     /// Never more than the optimum (the engine and the integer program agree on the rules)
     /// and on these small weeks never more than one child short of it (see the sweep below
@@ -133,88 +146,29 @@ fn the_engine_matches_the_optimum_on_generated_weeks() {
     }
 }
 
+/// Weeks where the engine was short of what the solver found (given the engine's answer
+/// as its first incumbent, the solver improved on it): the bench's 50 x 20 week (79 of the
+/// optimum 80: a sibling moving to a cheaper shift frees the credit another needs, along
+/// two paths), its 100 x 20 week (95 of 96: a child at its max gives up a shift to help
+/// re-pack another), and small ordinary weeks of a sweep where the solver proved the
+/// optimum (one or two short). The solver must now find nothing better.
 #[test]
-#[ignore]
-fn probe_bench_instances() {
-    let spec: Vec<u64> = std::env::var("PROBE").unwrap_or("100 20 4".into()).split_whitespace().map(|x| x.parse().unwrap()).collect();
-    for &(f, s, seed) in &[(spec[0] as usize, spec[1] as usize, spec[2])] {
+fn weeks_that_were_short_of_the_optimum_are_not_any_more() {
+    let weeks: &[(usize, usize, u64, u64)] = &[
+        (50, 20, 3, 3),
+        (100, 20, 4, 4),
+        (20, 12, 79193, 10),
+        (40, 6, 95031, 12),
+        (30, 6, 126707, 16),
+        (60, 6, 348439, 44),
+        (30, 12, 364277, 46),
+        (20, 15, 435548, 55),
+    ];
+    for &(f, s, seed, lottery) in weeks {
         let p = generate(f, s, seed);
-        let t = std::time::Instant::now();
-        let a = allocate(&p, spec.get(3).copied().unwrap_or(seed));
-        let et = t.elapsed();
-        let e = if std::env::var("PROBE_SKIP").is_ok() { alloc_support::Exact { placed: a.placed + 1, optimal: false, fairness: None, secs: 0.0, placements: vec![] } } else { solve_exact(&p, 60.0, Some(&a)).expect("solver") };
-        println!("{f}x{s} seed {seed}: engine {} ({et:?}) exact {} optimal {} ({:.1}s)", a.placed, e.placed, e.optimal, e.secs);
-        if e.placed > a.placed {
-            let d = alloc_support::closest_with(&p, &a, a.placed + 1, 120.0);
-            println!("  closest: {d:?}");
-            if let Some((rem, add)) = d {
-                for (w, sh) in rem.iter().chain(add.iter()) {
-                    let wish = &p.wishes[*w];
-                    let fam = &p.families[wish.family];
-                    println!("   wish {w} fam {} credit {} max {} count {} choices {:?}", wish.family, fam.credit, wish.max, a.wishes[*w].placed.len(), wish.choices.iter().map(|c| (c.shift, c.group)).collect::<Vec<_>>());
-                    let x = &p.shifts[*sh];
-                    println!("     shift {sh}: cg {} cap {} conf {:?} cost {} day {} {}-{}", x.caregivers, x.capacity, x.confirmed.counts, x.cost, x.day, x.start, x.end);
-                }
-            }
-        }
-    }
-}
-
-#[test]
-#[ignore]
-fn probe_sweep() {
-    let n: u64 = std::env::var("SWEEP").map(|x| x.parse().unwrap()).unwrap_or(40);
-    let (mut solved, mut short) = (0, vec![]);
-    for seed in 0..n {
-        let (f, s) = (20 + (seed % 5) as usize * 10, 6 + (seed % 4) as usize * 3);
-        let p = generate(f, s, seed * 7919 + 3);
-        let a = allocate(&p, seed);
-        let e = solve_exact(&p, 10.0, Some(&a)).expect("solver");
-        if e.optimal { solved += 1; }
-        if e.placed > a.placed {
-            short.push((f, s, seed * 7919 + 3, a.placed, e.placed, e.optimal));
-            println!("short: {:?}", short.last());
-        }
-    }
-    println!("solved {solved} of {n}; short {short:?}");
-}
-
-#[test]
-#[ignore]
-fn probe_quick() {
-    // Best known from the solver on the sweep (generate seed -> placed).
-    let known: &[(u64, usize)] = &[(3, 34), (79193, 41), (95031, 33), (110869, 85), (118788, 44), (126707, 32), (142545, 76), (150464, 98), (213816, 79), (229654, 73), (245492, 48), (300925, 71), (348439, 61), (364277, 48), (388034, 62), (395953, 37), (403872, 59), (411791, 53), (419710, 78), (435548, 34), (459305, 76)];
-    let base: Vec<usize> = std::fs::read_to_string("/tmp/h14e-base.txt").map(|t| t.split_whitespace().map(|x| x.parse().unwrap()).collect()).unwrap_or_default();
-    let mut now = vec![];
-    let (mut short, mut missing, mut better) = (0, 0, 0);
-    let t = std::time::Instant::now();
-    for idx in 0..60u64 {
-        let (f, s) = (20 + (idx % 5) as usize * 10, 6 + (idx % 4) as usize * 3);
-        let seed = idx * 7919 + 3;
-        let p = generate(f, s, seed);
-        let a = allocate(&p, idx);
+        let a = allocate(&p, lottery);
         check(&p, &a).unwrap();
-        now.push(a.placed);
-        let mut best = known.iter().find(|k| k.0 == seed).map_or(0, |k| k.1);
-        if let Some(b) = base.get(idx as usize) { best = best.max(*b); }
-        if a.placed < best { short += 1; missing += best - a.placed; println!("short {seed}: {} < {best}", a.placed); }
-        if a.placed > best { better += 1; }
+        let e = solve_exact(&p, 10.0, Some(&a)).expect("solver");
+        assert!(a.placed >= e.placed, "{f} x {s} seed {seed}: engine {} < solver {}", a.placed, e.placed);
     }
-    println!("short on {short} of 60 (missing {missing}), better than known on {better}; {:?}", t.elapsed());
-    if base.is_empty() {
-        std::fs::write("/tmp/h14e-base.txt", now.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")).unwrap();
-    }
-}
-
-#[test]
-#[ignore]
-fn probe_growth() {
-    let mut times = vec![];
-    for (f, s) in [(312, 31), (1250, 125), (5000, 500)] {
-        let p = generate(f, s, 42);
-        let best = (0..2).map(|_| { let t = std::time::Instant::now(); allocate(&p, 42); t.elapsed().as_secs_f64() }).fold(f64::INFINITY, f64::min);
-        times.push(best);
-        println!("{f}x{s}: {:.1} ms", best * 1e3);
-    }
-    println!("growth {:.1}", times[2] / times[0]);
 }

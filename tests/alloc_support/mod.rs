@@ -442,9 +442,12 @@ pub fn generate_tight(families: usize, shifts: usize, seed: u64) -> Problem {
     p
 }
 
+/// (wish, shift) placements taken away and added.
+pub type Diff = (Vec<(usize, usize)>, Vec<(usize, usize)>);
+
 /// Diagnosis: an allocation placing at least `target` that differs from `a` in as few
 /// (wish, shift) placements as possible, as (removed, added) lists; None if not found.
-pub fn closest_with(p: &Problem, a: &Allocation, target: usize, limit: f64) -> Option<(Vec<(usize, usize)>, Vec<(usize, usize)>)> {
+pub fn closest_with(p: &Problem, a: &Allocation, target: usize, limit: f64) -> Option<Diff> {
     let m = model(p);
     let count: Expression = m.x.iter().map(|(_, _, v)| *v).sum();
     let mut dist = Expression::from(0.0);
