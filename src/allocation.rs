@@ -193,7 +193,7 @@ pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
     // the children of each load in a seeded random order.
     let choices: usize = problem.wishes.iter().map(|w| w.choices.len()).sum();
     let restarts = if choices <= SMALL_WEEK { RESTARTS } else { 0 };
-    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5eed_0f5a);
+    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5e_ed_0f_5a_17);
     for _ in 0..restarts {
         let shuffle: u64 = rng.gen();
         consider(improve(Engine::new(problem, seed), Start::Shuffled(shuffle)), &mut best);
