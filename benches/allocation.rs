@@ -6,7 +6,13 @@
 //! gets the engine's answer as a first incumbent; its proof of optimality does not depend
 //! on it. The last line is the summary a script reads.
 //!
+//! Growth: n is the number of wished shifts; cost growing like n log n from 1x to 16x
+//! allows a time ratio of (n16 ln n16) / (n1 ln n1), printed next to the measured one.
+//! Times are the best of several interleaved runs (the machine is shared; the load
+//! average is printed before and after).
+//!
 //! cargo bench --bench allocation
+//! (`HUZHU_ALLOC_TIMES_ONLY=1` skips the solver comparison.)
 
 #[path = "../tests/alloc_support/mod.rs"]
 mod alloc_support;
@@ -39,6 +45,7 @@ fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         return solve_child(&spec);
     }
+    println!("load average at start: {}", load_average());
     println!("allocation engine vs exact integer program (microlp), seeded generated weeks");
     println!(
         "{:>9} {:>6} {:>6} | {:>7} {:>9} {:>9} | {:>8} {:>9} {:>8} | {:>7}",
@@ -46,7 +53,8 @@ fn main() {
     );
     let mut worst: Option<f64> = None;
     let mut finished = 0;
-    for &(families, shifts, seed) in INSTANCES {
+    let instances = if std::env::var("HUZHU_ALLOC_TIMES_ONLY").is_ok() { &[][..] } else { INSTANCES };
+    for &(families, shifts, seed) in instances {
         let p = generate(families, shifts, seed);
         let (a, secs) = timed(|| allocate(&p, seed));
         check(&p, &a).expect("the engine keeps every rule");
@@ -81,26 +89,44 @@ fn main() {
         );
     }
 
-    println!("engine time by size (best of 5 runs, release build)");
+    const RUNS: usize = 7;
+    println!("engine time by size (best of {RUNS} interleaved runs, release build)");
     let sizes = [(1, 312, 31), (4, 1250, 125), (16, 5000, 500)];
-    let mut times = Vec::new();
-    for (mult, families, shifts) in sizes {
-        let p = generate(families, shifts, 42);
-        let best = (0..5).map(|_| timed(|| allocate(&p, 42)).1).fold(f64::INFINITY, f64::min);
-        let wishes: usize = p.wishes.iter().map(|w| w.choices.len()).sum();
+    let problems: Vec<_> = sizes.iter().map(|(_, f, s)| generate(*f, *s, 42)).collect();
+    let mut times = [f64::INFINITY; 3];
+    for _ in 0..RUNS {
+        for (i, p) in problems.iter().enumerate() {
+            times[i] = times[i].min(timed(|| allocate(p, 42)).1);
+        }
+    }
+    let n: Vec<f64> = problems.iter().map(|p| p.wishes.iter().map(|w| w.choices.len()).sum::<usize>() as f64).collect();
+    for (i, (mult, families, shifts)) in sizes.iter().enumerate() {
         println!(
-            "{mult:>3}x: {families:>5} families x {shifts:>3} shifts, {wishes:>6} wished shifts: {:.1} ms",
-            best * 1e3
+            "{mult:>3}x: {families:>5} families x {shifts:>3} shifts, {:>6} wished shifts: {:.1} ms",
+            n[i],
+            times[i] * 1e3
         );
-        times.push(best);
     }
     let big = generate(5000, 500, 10);
-    let t_big = (0..3).map(|_| timed(|| allocate(&big, 10)).1).fold(f64::INFINITY, f64::min);
+    let t_big = (0..RUNS).map(|_| timed(|| allocate(&big, 10)).1).fold(f64::INFINITY, f64::min);
     let growth = times[2] / times[0];
+    let bound = n[2] * n[2].ln() / (n[0] * n[0].ln());
+    println!(
+        "growth 16x: {growth:.1} x (linear: {:.1} x, n log n bound: {bound:.1} x): {}",
+        n[2] / n[0],
+        if growth <= bound { "within" } else { "above" }
+    );
+    println!("load average at end: {}", load_average());
     println!(
         "allocation: worst placed/optimal {} over {finished} instances; 5000x500 in {t_big:.3} s; growth 16x: {growth:.1} x",
         worst.map_or("-".into(), |w| format!("{w:.4}"))
     );
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "-".into())
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {

@@ -17,20 +17,31 @@
 //! 4. remaining ties by the lottery: families drawn in a seeded order.
 //!
 //! The algorithm: a greedy pass in priority order (neediest family first, lottery among
-//! equals, each child's choices in its order), then local improvement until nothing
-//! changes, each step improving (placed, fairness, rank) lexicographically:
+//! equals, each child's choices in its order), another lightest children first, and on
+//! small weeks (up to `SMALL_WEEK` wished shifts) `RESTARTS` more lightest-first starts
+//! with a seeded random order among equal loads; each start improved locally until
+//! nothing changes, the best kept. Each step improves (placed, fairness, rank)
+//! lexicographically:
 //! - augmenting paths: a child with room left in its wish enters a shift, the child it
 //!   displaces moves to another of its wished shifts, and so on until one enters a shift
-//!   with room (a breadth-first search over (shift, age group) states; searches that fail
-//!   leave their states marked dead until the next success, so failures cost little);
+//!   with room (a breadth-first search over (shift, age group) states; the states a
+//!   search reached stay marked for the rest of the pass, so a pass costs the week's
+//!   size once; the next round looks again);
 //! - re-packing a shift lightest first: since the load budget favours light children, one
 //!   heavier child may give way to two lighter ones who wished for the shift (placed + 1);
-//!   also with lighter ones placed at the same time elsewhere, who move in while the
-//!   places they leave are refilled (tentative: kept only when it places more);
+//!   also with lighter ones placed at the same time elsewhere or at their wish's max, who
+//!   move in while the places they leave are refilled (tentative: kept only when it
+//!   places more);
 //! - fairness swaps: a child of a needier family (or luckier, at equal need) takes the place
 //!   of one whose family comes later, when the shift's rules allow the exchange;
 //! - rank moves: a placed child moves up to a better-ranked choice that has room;
-//! - a fill pass places whatever still fits directly.
+//! - a fill pass places whatever still fits directly;
+//! - tentative take-one-out moves: a child out, whoever then fits in, paths for its
+//!   family's wishes (credit given back) and for itself; kept when that places more.
+//!
+//! Re-packing and take-one-out moves look again only at shifts that changed since they
+//! last looked (a child added or removed there, or in a family wishing for it), so the
+//! later rounds cost what changed rather than the whole week.
 //!
 //! `tests/allocation.rs` checks the count against an exact integer program and the rules
 //! with `rota::check` independently; `benches/allocation.rs` measures both.
@@ -171,18 +182,41 @@ pub fn allocate(problem: &Problem, seed: u64) -> Allocation {
     // Two starts: the fair one (priority order) and the dense one (lightest children
     // first, which is what the load budget rewards); each improved locally, the better
     // kept (more placed, then fairer, then better ranks; the fair one on a tie).
-    let fair = improve(Engine::new(problem, seed), false);
-    let dense = improve(Engine::new(problem, seed), true);
-    if (dense.placed, dense.fairness, -dense.rank) > (fair.placed, fair.fairness, -fair.rank) {
-        dense
-    } else {
-        fair
+    let mut best = improve(Engine::new(problem, seed), Start::Fair);
+    let consider = |a: Allocation, best: &mut Allocation| {
+        if (a.placed, a.fairness, -a.rank) > (best.placed, best.fairness, -best.rank) {
+            *best = a;
+        }
+    };
+    consider(improve(Engine::new(problem, seed), Start::Dense), &mut best);
+    // Small weeks (where a restart costs little) get more starts: the dense order with
+    // the children of each load in a seeded random order.
+    let choices: usize = problem.wishes.iter().map(|w| w.choices.len()).sum();
+    let restarts = if choices <= SMALL_WEEK { RESTARTS } else { 0 };
+    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5e_ed_0f_5a_17);
+    for _ in 0..restarts {
+        let shuffle: u64 = rng.gen();
+        consider(improve(Engine::new(problem, seed), Start::Shuffled(shuffle)), &mut best);
     }
+    best
 }
 
-fn improve(mut e: Engine<'_>, lightest_first: bool) -> Allocation {
-    if lightest_first {
-        e.fill_lightest_first();
+/// Wished shifts up to which a week gets `RESTARTS` more starts.
+const SMALL_WEEK: usize = 1_000;
+const RESTARTS: usize = 40;
+
+#[derive(Clone, Copy)]
+enum Start {
+    Fair,
+    Dense,
+    Shuffled(u64),
+}
+
+fn improve(mut e: Engine<'_>, start: Start) -> Allocation {
+    match start {
+        Start::Fair => {}
+        Start::Dense => e.fill_lightest_first(None),
+        Start::Shuffled(s) => e.fill_lightest_first(Some(s)),
     }
     e.fill();
     for _ in 0..MAX_ROUNDS {
@@ -234,6 +268,14 @@ struct Engine<'a> {
     family_wishes: Vec<Vec<u32>>,
     /// While a tentative move runs: every add (true) and remove (false), to undo it.
     log: Option<Vec<(bool, u32)>>,
+    /// Change stamps: `changed[s]` is the last change to shift `s` or to the wishes of a
+    /// family wanting it (a child added or removed); `repacked[s]` and `kicked[s]` when
+    /// those passes last looked at it. A pass skips a shift nothing changed about since,
+    /// so later rounds cost what changed, not the whole week.
+    stamp: u64,
+    changed: Vec<u64>,
+    repacked: Vec<u64>,
+    kicked: Vec<u64>,
 }
 
 impl<'a> Engine<'a> {
@@ -304,6 +346,10 @@ impl<'a> Engine<'a> {
             queue: Vec::new(),
             family_wishes,
             log: None,
+            stamp: 1,
+            changed: vec![1; p.shifts.len()],
+            repacked: vec![0; p.shifts.len()],
+            kicked: vec![0; p.shifts.len()],
         }
     }
 
@@ -355,7 +401,21 @@ impl<'a> Engine<'a> {
         self.count[w] < self.p.wishes[w].max && self.choices(w).any(|c| self.eligible(c))
     }
 
+    /// Marks the shift of choice `c` and every shift its family wished for as changed.
+    fn touch(&mut self, c: usize) {
+        self.stamp += 1;
+        let f = self.family(c);
+        self.changed[self.shift_of[c] as usize] = self.stamp;
+        for i in 0..self.family_wishes[f].len() {
+            let w = self.family_wishes[f][i] as usize;
+            for c2 in self.choices(w) {
+                self.changed[self.shift_of[c2] as usize] = self.stamp;
+            }
+        }
+    }
+
     fn add(&mut self, c: usize) {
+        self.touch(c);
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = true;
@@ -369,6 +429,7 @@ impl<'a> Engine<'a> {
     }
 
     fn remove(&mut self, c: usize) {
+        self.touch(c);
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = false;
@@ -401,12 +462,20 @@ impl<'a> Engine<'a> {
 
     /// The dense start: every wished place in order of the child's load (lightest first),
     /// then priority, then the wish's own order.
-    fn fill_lightest_first(&mut self) {
+    /// `shuffle`: a seed for a random order among children of the same load instead.
+    fn fill_lightest_first(&mut self, shuffle: Option<u64>) {
         let policy = &self.p.policy;
         let mut all: Vec<u32> = (0..self.wish_of.len() as u32).collect();
+        let ticket: Vec<u64> = match shuffle {
+            Some(seed) => {
+                let mut rng = ChaCha20Rng::seed_from_u64(seed);
+                all.iter().map(|_| rng.gen()).collect()
+            }
+            None => vec![0; all.len()],
+        };
         all.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), self.prio[self.wish_of[c] as usize], self.pos_of[c])
+            (policy.load_of(self.group_of[c]), ticket[c], self.prio[self.wish_of[c] as usize], self.pos_of[c])
         });
         for c in all {
             let c = c as usize;
@@ -422,9 +491,11 @@ impl<'a> Engine<'a> {
         self.epoch += 1;
         for i in 0..self.order.len() {
             let w = self.order[i] as usize;
+            // States a search reached stay marked for the rest of the pass, also after a
+            // success (the next round's pass looks again): a pass costs the week's size,
+            // not the week's size per path found.
             while self.has_spare(w) && self.augment(w) {
                 changed = true;
-                self.epoch += 1;
             }
         }
         changed
@@ -561,6 +632,10 @@ impl<'a> Engine<'a> {
     fn repack_all(&mut self) -> bool {
         let mut changed = false;
         for s in 0..self.p.shifts.len() {
+            if self.changed[s] <= self.repacked[s] {
+                continue;
+            }
+            self.repacked[s] = self.stamp;
             changed |= self.repack(s) || self.repack_moving(s);
         }
         changed
@@ -596,6 +671,13 @@ impl<'a> Engine<'a> {
                     movers += 1;
                 }
                 (None, _) if self.count[w] < self.p.wishes[w].max => cands.push((c as u32, NONE)),
+                // At its max: it may give up its worst-ranked shift to come here.
+                (None, _) => {
+                    if let Some(a) = self.choices(w).rev().find(|&a| self.chosen[a]) {
+                        cands.push((c as u32, a as u32));
+                        movers += 1;
+                    }
+                }
                 _ => {}
             }
         }
@@ -609,15 +691,33 @@ impl<'a> Engine<'a> {
         let mut occ = sh.confirmed;
         let mut keep = Vec::with_capacity(cands.len());
         let mut seen_wish: Vec<u32> = vec![];
+        // What each family spends outside this shift; each child kept adds its cost here
+        // (a mover gives back the cost of the shift it leaves).
+        let mut spend: Vec<(usize, i64)> = Vec::new();
         for &(c, from) in &cands {
-            let g = self.group_of[c as usize];
-            let w = self.wish_of[c as usize];
+            let c = c as usize;
+            let g = self.group_of[c];
+            let w = self.wish_of[c];
+            let f = self.family(c);
             if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
                 continue;
             }
+            let i = match spend.iter().position(|(x, _)| *x == f) {
+                Some(i) => i,
+                None => {
+                    let here = self.in_shift[s].iter().filter(|y| self.family(**y as usize) == f).count() as i64;
+                    spend.push((f, self.spent[f] - here * self.cost(s)));
+                    spend.len() - 1
+                }
+            };
+            let back = if from == NONE { 0 } else { self.cost(self.shift_of[from as usize] as usize) };
+            if spend[i].1 + self.cost(s) - back > self.p.families[f].credit {
+                continue;
+            }
+            spend[i].1 += self.cost(s) - back;
             seen_wish.push(w);
             occ.add(g);
-            keep.push((c as usize, from));
+            keep.push((c, from));
         }
         if keep.len() <= current || !keep.iter().any(|(_, from)| *from != NONE) {
             return false;
@@ -805,10 +905,17 @@ impl<'a> Engine<'a> {
     /// Latest priority first, so the children moved are the lottery's last.
     fn kick_all(&mut self) -> bool {
         let mut changed = false;
+        // The shifts changed since the last pass (all, the first time).
+        let todo: Vec<bool> = (0..self.p.shifts.len()).map(|s| self.changed[s] > self.kicked[s]).collect();
+        for (s, t) in todo.iter().enumerate() {
+            if *t {
+                self.kicked[s] = self.stamp;
+            }
+        }
         for i in (0..self.order.len()).rev() {
             let y = self.order[i] as usize;
             for c in self.choices(y) {
-                if self.chosen[c] && self.kick(c) {
+                if self.chosen[c] && todo[self.shift_of[c] as usize] && self.kick(c) {
                     changed = true;
                 }
             }
@@ -842,9 +949,18 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        if gained == 1 && self.has_spare(y) {
+        // Paths for the family's wishes (the credit given back may let a sibling in along
+        // one), the child taken out last.
+        for i in 0..=self.family_wishes[f].len() {
+            if gained >= 2 {
+                break;
+            }
+            let w2 = if i < self.family_wishes[f].len() { self.family_wishes[f][i] as usize } else { y };
+            if (w2 == y && i < self.family_wishes[f].len()) || !self.has_spare(w2) {
+                continue;
+            }
             self.epoch += 1;
-            if self.augment_within(y, Self::KICK_SEARCH) {
+            if self.augment_within(w2, Self::KICK_SEARCH) {
                 gained += 1;
             }
             self.epoch += 1;

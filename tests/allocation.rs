@@ -59,10 +59,23 @@ proptest! {
     // is not always exact (see the sweep below), so the cases are fixed: the suite
     // fails when the engine changes, not when chance finds a week two children short.
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: 40,
         rng_seed: proptest::test_runner::RngSeed::Fixed(14),
         .. ProptestConfig::default()
     })]
+
+    /// Ordinary generated weeks of 10 to 40 families (the kind of week where the bench
+    /// found the engine a child short, 79 of 80): the solver, given 10 s and the engine's
+    /// answer as its first incumbent, never finds more than one child more. Not always
+    /// exact: with this fixed seed a case is a child short (45 of the 46 the solver
+    /// found), below the 99% on a week this small.
+    #[test]
+    fn the_engine_is_at_most_one_short_on_ordinary_weeks(families in 10usize..40, shifts in 4usize..12, seed in any::<u64>()) {
+        let p = generate(families, shifts, seed);
+        let a = allocate(&p, seed);
+        let exact = solve_exact(&p, 10.0, Some(&a)).expect("solver");
+        prop_assert!(a.placed + 1 >= exact.placed, "the solver found {} > engine {} + 1", exact.placed, a.placed);
+    }
 
     /// Never more than the optimum (the engine and the integer program agree on the rules)
     /// and on these small weeks never more than one child short of it (see the sweep below
@@ -130,5 +143,32 @@ fn the_engine_matches_the_optimum_on_generated_weeks() {
         if exact.optimal {
             assert!(a.placed * 100 >= exact.placed * 99, "seed {seed}: {} of {}", a.placed, exact.placed);
         }
+    }
+}
+
+/// Weeks where the engine was short of what the solver found (given the engine's answer
+/// as its first incumbent, the solver improved on it): the bench's 50 x 20 week (79 of the
+/// optimum 80: a sibling moving to a cheaper shift frees the credit another needs, along
+/// two paths), its 100 x 20 week (95 of 96: a child at its max gives up a shift to help
+/// re-pack another), and small ordinary weeks of a sweep where the solver proved the
+/// optimum (one or two short). The solver must now find nothing better.
+#[test]
+fn weeks_that_were_short_of_the_optimum_are_not_any_more() {
+    let weeks: &[(usize, usize, u64, u64)] = &[
+        (50, 20, 3, 3),
+        (100, 20, 4, 4),
+        (20, 12, 79193, 10),
+        (40, 6, 95031, 12),
+        (30, 6, 126707, 16),
+        (60, 6, 348439, 44),
+        (30, 12, 364277, 46),
+        (20, 15, 435548, 55),
+    ];
+    for &(f, s, seed, lottery) in weeks {
+        let p = generate(f, s, seed);
+        let a = allocate(&p, lottery);
+        check(&p, &a).unwrap();
+        let e = solve_exact(&p, 10.0, Some(&a)).expect("solver");
+        assert!(a.placed >= e.placed, "{f} x {s} seed {seed}: engine {} < solver {}", a.placed, e.placed);
     }
 }

@@ -441,3 +441,44 @@ pub fn generate_tight(families: usize, shifts: usize, seed: u64) -> Problem {
     }
     p
 }
+
+/// (wish, shift) placements taken away and added.
+pub type Diff = (Vec<(usize, usize)>, Vec<(usize, usize)>);
+
+/// Diagnosis: an allocation placing at least `target` that differs from `a` in as few
+/// (wish, shift) placements as possible, as (removed, added) lists; None if not found.
+pub fn closest_with(p: &Problem, a: &Allocation, target: usize, limit: f64) -> Option<Diff> {
+    let m = model(p);
+    let count: Expression = m.x.iter().map(|(_, _, v)| *v).sum();
+    let mut dist = Expression::from(0.0);
+    for (w, c, v) in &m.x {
+        let s = p.wishes[*w].choices[*c].shift;
+        if a.wishes[*w].placed.contains(&s) {
+            dist += 1.0 - *v;
+        } else {
+            dist += *v;
+        }
+    }
+    let sol = m
+        .vars
+        .minimise(dist)
+        .using(microlp)
+        .with_all(m.constraints)
+        .with(constraint!(count >= target as f64 - 0.5))
+        .with_time_limit(limit)
+        .solve()
+        .ok()?;
+    let (mut removed, mut added) = (vec![], vec![]);
+    for (w, c, v) in &m.x {
+        let s = p.wishes[*w].choices[*c].shift;
+        let on = sol.value(*v) > 0.5;
+        let was = a.wishes[*w].placed.contains(&s);
+        if was && !on {
+            removed.push((*w, s));
+        }
+        if on && !was {
+            added.push((*w, s));
+        }
+    }
+    Some((removed, added))
+}
