@@ -145,7 +145,11 @@ impl Split {
                 .and_then(|n| n.parse::<u64>().ok())
                 .unwrap_or(0)
         };
-        Split { anon: field("RssAnon:") as f64 / 1024.0, file: field("RssFile:") as f64 / 1024.0, threads: field("Threads:") }
+        Split {
+            anon: field("RssAnon:") as f64 / 1024.0,
+            file: field("RssFile:") as f64 / 1024.0,
+            threads: field("Threads:"),
+        }
     }
 
     /// The largest of each figure (not necessarily at the same moment).

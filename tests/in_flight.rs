@@ -13,7 +13,8 @@ use tg_standin::TestUser;
 
 /// The bot's own count, logged when it stops: "updates handled at once: at most X (bound N)".
 fn handled_at_once(log: &str) -> (usize, usize) {
-    let line = log.lines().rev().find(|l| l.contains("updates handled at once")).expect("the bot logs its count at stop");
+    let line =
+        log.lines().rev().find(|l| l.contains("updates handled at once")).expect("the bot logs its count at stop");
     (number_after(line, "at most ") as usize, number_after(line, "(bound ") as usize)
 }
 
