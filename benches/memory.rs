@@ -71,9 +71,10 @@ async fn main() {
             if now.anon == 0.0 {
                 break;
             }
-            let mut t = sampled.lock().expect("samples");
-            *t = t.max(now);
-            drop(t);
+            {
+                let mut t = sampled.lock().expect("samples");
+                *t = t.max(now);
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     });
