@@ -5,7 +5,8 @@
 //!
 //! cargo bench --bench memory [-- --quick]
 //!
-//! `HUZHU_CACHE_MB` in the bench's environment is passed to the bot (sled's cache).
+//! `HUZHU_CACHE_MB` (sled's cache) and `HUZHU_BLOCKING_THREADS` in the bench's
+//! environment are passed to the bot.
 //! A heap profile of the same run: build the binary with `--features dhat-heap`
 //! (see BENCHMARKS.md).
 
@@ -50,14 +51,33 @@ async fn main() {
         standin.register_user(u);
     }
     let mut env = Vec::new();
-    if let Ok(mb) = std::env::var("HUZHU_CACHE_MB") {
-        env.push(("HUZHU_CACHE_MB", mb));
+    for var in ["HUZHU_CACHE_MB", "HUZHU_BLOCKING_THREADS"] {
+        if let Ok(v) = std::env::var(var) {
+            env.push((var, v));
+        }
     }
     let mut bot = spawn_huzhu(&standin, dir.path(), &env);
     let startup = wait_polling(&standin, Instant::now()).await;
     let pid = bot.id();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = rss_mb(pid);
+    let idle_split = Split::of(pid);
+    // Sample what the resident size is made of while the replies go out.
+    let top = std::sync::Arc::new(std::sync::Mutex::new(Split::default()));
+    let sampled = top.clone();
+    let sampler = tokio::spawn(async move {
+        for _ in 0..1200 {
+            let now = Split::of(pid);
+            if now.anon == 0.0 {
+                break;
+            }
+            {
+                let mut t = sampled.lock().expect("samples");
+                *t = t.max(now);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
     let since = Instant::now();
     let gap = Duration::from_secs(1) / users.len() as u32;
     let mut sent = Vec::with_capacity(users.len());
@@ -66,24 +86,17 @@ async fn main() {
         sent.push((u.id, Instant::now()));
         standin.send_text(u, if i % 2 == 0 { "/balance" } else { "/schedule" });
     }
-    // Sample the resident size while the replies go out.
-    let sampler = tokio::spawn(async move {
-        let mut top: f64 = 0.0;
-        for _ in 0..1200 {
-            let now = rss_mb(pid);
-            if now == 0.0 {
-                break;
-            }
-            top = top.max(now);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        top
-    });
     let (ms, last) = collect_replies(&standin, &sent, since, Duration::from_secs(240)).await;
     let peak = peak_rss_mb(pid);
     let cpu = cpu_secs(pid);
-    stop(&mut bot);
     sampler.abort();
+    let top = *top.lock().expect("samples");
+    stop(&mut bot);
+    // Every update was marked done after its reply: nothing is left in the inbox.
+    let left = {
+        let store = huzhu::store::Store::open_waiting(&db, Duration::from_secs(10)).expect("open after the bot");
+        store.tree(huzhu::store::T::Inbox).len()
+    };
     let profile = dir.path().join("dhat-heap.json");
     if profile.exists() {
         let to = std::env::temp_dir().join("huzhu-dhat-heap.json");
@@ -102,8 +115,52 @@ async fn main() {
         st.p99
     );
     println!(
+        "what the resident size is made of: idle {idle_split}; the largest samples during the burst {top}; {left} updates left in the inbox"
+    );
+    println!(
         "memory: {} families, {db_mb:.1} MB on disk, idle {idle:.1} MB, peak RSS {peak:.1} MB (target 50){}",
         plan.families,
-        std::env::var("HUZHU_CACHE_MB").map(|m| format!(", HUZHU_CACHE_MB={m}")).unwrap_or_default()
+        ["HUZHU_CACHE_MB", "HUZHU_BLOCKING_THREADS"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok().map(|x| format!(", {v}={x}")))
+            .collect::<String>()
     );
+}
+
+/// What a process's resident memory is made of (/proc/PID/status), in MB: anonymous
+/// (heap, stacks) and file-backed (the binary's pages, mapped files), and its threads.
+#[derive(Debug, Default, Clone, Copy)]
+struct Split {
+    anon: f64,
+    file: f64,
+    threads: u64,
+}
+
+impl Split {
+    fn of(pid: u32) -> Split {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            s.lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Split {
+            anon: field("RssAnon:") as f64 / 1024.0,
+            file: field("RssFile:") as f64 / 1024.0,
+            threads: field("Threads:"),
+        }
+    }
+
+    /// The largest of each figure (not necessarily at the same moment).
+    fn max(self, o: Split) -> Split {
+        Split { anon: self.anon.max(o.anon), file: self.file.max(o.file), threads: self.threads.max(o.threads) }
+    }
+}
+
+impl std::fmt::Display for Split {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "anonymous {:.1} MB, file-backed {:.1} MB, {} threads", self.anon, self.file, self.threads)
+    }
 }

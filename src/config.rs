@@ -26,9 +26,16 @@ pub struct Config {
     /// `HUZHU_RETENTION_DAYS`, default 30: how long records kept only for idempotency
     /// or delivery are kept (replay results, done and sent marks, finished broadcasts).
     pub retention_days: u64,
-    /// `HUZHU_CACHE_MB`, default 16: the most memory sled's page cache may hold (its own
-    /// default is 1 GB); the operating system's file cache still holds the rest.
+    /// `HUZHU_CACHE_MB`, default 2: what sled's page cache may hold (its own default is
+    /// 1 GB), counted as sled counts it: pages' size on disk, about a tenth of the memory
+    /// they take (measured: 16 held ~55 MB); the operating system's file cache still
+    /// holds the rest of the database.
     pub cache_mb: u64,
+    /// `HUZHU_BLOCKING_THREADS`: threads for blocking work (store calls); more wait
+    /// their turn. Each thread that ran keeps its touched stack and allocator caches
+    /// (measured: ~0.65 MB each at a burst's peak). Default: a quarter of the send rate
+    /// within 8..=160 (8 at Telegram's 30/s; a lifted rate keeps 160).
+    pub blocking_threads: usize,
     /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
     /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
     pub test_hang_store: Option<String>,
@@ -102,7 +109,9 @@ impl Config {
             number("HUZHU_SEND_RATE", 30, 1..=100_000, "messages a second, e.g. 30 (Telegram's limit)")? as u32;
         let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
         let retention_days = number("HUZHU_RETENTION_DAYS", 30, 8..=3650, "days, e.g. 30 (more than a week)")?;
-        let cache_mb = number("HUZHU_CACHE_MB", 16, 1..=65_536, "megabytes, e.g. 16")?;
+        let cache_mb = number("HUZHU_CACHE_MB", 2, 1..=65_536, "megabytes, e.g. 2")?;
+        let by_rate = (send_rate / 4).clamp(8, 160) as u64;
+        let blocking_threads = number("HUZHU_BLOCKING_THREADS", by_rate, 4..=512, "threads, e.g. 8")? as usize;
         let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
         let test_store_fail_after = match non_empty("HUZHU_TEST_STORE_FAIL_AFTER") {
             None => None,
@@ -118,6 +127,7 @@ impl Config {
             watchdog_secs,
             retention_days,
             cache_mb,
+            blocking_threads,
             test_hang_store,
             test_store_fail_after,
         })
@@ -143,7 +153,9 @@ mod tests {
         assert_eq!(c.log_level, "info");
         assert_eq!(c.send_rate, 30);
         assert_eq!(c.watchdog_secs, 30);
-        assert_eq!(c.cache_mb, 16);
+        assert_eq!(c.cache_mb, 2);
+        assert_eq!(c.blocking_threads, 8);
+        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().blocking_threads, 160);
         assert_eq!(c.test_hang_store, None);
         assert_eq!(c.test_store_fail_after, None);
         assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "7")]).unwrap().test_store_fail_after, Some(7));
@@ -164,6 +176,13 @@ mod tests {
         assert_eq!(cfg(&[("HUZHU_CACHE_MB", "64")]).unwrap().cache_mb, 64);
         assert_eq!(cfg(&[("HUZHU_CACHE_MB", "0")]).unwrap_err().var, "HUZHU_CACHE_MB");
         assert_eq!(cfg(&[("HUZHU_CACHE_MB", "lots")]).unwrap_err().var, "HUZHU_CACHE_MB");
+    }
+
+    #[test]
+    fn blocking_threads() {
+        assert_eq!(cfg(&[("HUZHU_BLOCKING_THREADS", "8")]).unwrap().blocking_threads, 8);
+        assert_eq!(cfg(&[("HUZHU_BLOCKING_THREADS", "2")]).unwrap_err().var, "HUZHU_BLOCKING_THREADS");
+        assert_eq!(cfg(&[("HUZHU_BLOCKING_THREADS", "many")]).unwrap_err().var, "HUZHU_BLOCKING_THREADS");
     }
 
     #[test]

@@ -117,10 +117,15 @@ fn main() -> ExitCode {
     let _ = log.try_init();
 
     limit_malloc_arenas();
-    // Blocking work (store calls) is bounded: at most one update per dispatcher worker
-    // is handled at once, and writes go one at a time anyway; tokio's default of 512
-    // threads would let a burst hold hundreds of stacks.
-    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(160).enable_all().build() {
+    // Blocking work (store calls) is bounded (`HUZHU_BLOCKING_THREADS`): it is short
+    // and writes go one at a time anyway; tokio's default of 512 threads would let a
+    // burst hold hundreds of stacks (measured: 55 threads after start with 160 allowed,
+    // each ~0.65 MB at a burst's peak).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(config.blocking_threads)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("huzhu: cannot start the async runtime: {e}");

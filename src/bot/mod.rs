@@ -19,6 +19,7 @@ pub mod broadcaster;
 pub mod callback;
 pub mod command;
 pub mod dialogue;
+pub mod gate;
 pub mod handlers;
 pub mod inbox;
 pub mod limiter;
@@ -38,6 +39,7 @@ use tokio::sync::watch;
 
 use self::callback::Callback;
 use self::dialogue::{SledStorage, State};
+use self::gate::Gate;
 use self::handlers::{Ctx, Handled};
 use self::inbox::{Inbox, InboxListener};
 pub use self::limiter::{Limits, Priority};
@@ -78,16 +80,22 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         .branch(Update::filter_callback_query().endpoint(on_callback));
     let done_inbox = inbox.clone();
     let done_svc = svc.clone();
+    // Updates handled at once, bounded by a few seconds of the send rate (`gate`).
+    let gate = Gate::for_rate(options.limits.per_second);
+    let done_gate = gate.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         // Updates of one chat are handled in order by one worker; chats share
         // `WORKERS` workers by chat id. teloxide's default (a worker per chat) keeps
         // about 64 KB a chat (its queue) after a burst: 130 MB for 2,000 chats.
         .distribution_function(|u| u.chat().map(|c| c.id.0.rem_euclid(WORKERS)))
-        .dependencies(dptree::deps![svc.clone(), storage, inbox.clone(), tg.clone()])
+        .dependencies(dptree::deps![svc.clone(), storage, inbox.clone(), tg.clone(), gate.clone()])
         // Anything else (a group's message, a kind we do not read) is done at once.
         .default_handler(move |update: Arc<Update>| {
-            let (inbox, svc) = (done_inbox.clone(), done_svc.clone());
-            async move { finish(&svc, &inbox, &update, None).await }
+            let (inbox, svc, gate) = (done_inbox.clone(), done_svc.clone(), done_gate.clone());
+            async move {
+                let _place = gate.enter().await;
+                finish(&svc, &inbox, &update, None).await
+            }
         })
         .enable_ctrlc_handler()
         .build();
@@ -137,6 +145,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     dispatcher
         .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("the update listener failed"))
         .await;
+    log::info!("updates handled at once: at most {} (bound {})", gate.peak(), gate.bound());
     // The loops stop between sends, so a graceful stop never leaves a send unrecorded.
     let _ = stop_tx.send(true);
     for task in [settler, outbox, broadcasts, janitor, pruner] {
@@ -320,6 +329,7 @@ fn label_of(update: u32, text: Option<&str>) -> String {
     format!("update {update} ({what})")
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn on_message(
     tg: Tg,
     msg: Message,
@@ -328,7 +338,9 @@ async fn on_message(
     svc: Arc<Service>,
     storage: Arc<SledStorage>,
     inbox: Inbox,
+    gate: Gate,
 ) -> HandlerResult {
+    let _place = gate.enter().await;
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
         finish(&svc, &inbox, &update, None).await;
@@ -366,7 +378,8 @@ async fn on_message(
 
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
-async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbox: Inbox) -> HandlerResult {
+async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbox: Inbox, gate: Gate) -> HandlerResult {
+    let _place = gate.enter().await;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
@@ -375,6 +388,7 @@ async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbo
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn on_callback(
     tg: Tg,
     q: CallbackQuery,
@@ -383,7 +397,9 @@ async fn on_callback(
     svc: Arc<Service>,
     storage: Arc<SledStorage>,
     inbox: Inbox,
+    gate: Gate,
 ) -> HandlerResult {
+    let _place = gate.enter().await;
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);
