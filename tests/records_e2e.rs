@@ -64,7 +64,7 @@ async fn coordinator_actions_appear_in_audit_for_those_allowed() {
     assert_has(&r, "actions at Sunny (newest first)");
     let lines: Vec<&str> = r.text.lines().skip(1).collect();
     assert!(lines[0].contains(" · 3101 · created shift #"), "{lines:?}");
-    assert!(lines[1].contains("changed a setting: CoverBatch = 4"), "{lines:?}");
+    assert!(lines[1].contains("changed a setting: /settings cover 4"), "{lines:?}");
     assert!(lines[2].contains("granted 90 minutes to Li (3102): helped with cleaning"), "{lines:?}");
     assert!(lines[3].contains("approved Li (3102)"), "{lines:?}");
     assert!(lines[4].contains(" · 9000 · appointed 3101 coordinator"), "{lines:?}");
