@@ -50,7 +50,10 @@ fn seed(db: &std::path::Path, families: i64, shifts: usize) -> Seeded {
     }
     let mut ids = Vec::new();
     for s in 0..shifts {
-        let date = today + chrono::Duration::days(1 + (s / 10) as i64);
+        // From the day after tomorrow: a booking for tomorrow made after the family's
+        // evening reminder time gets that reminder at once, and it would take the chat's
+        // one message a second from the next reply (the figures would depend on the hour).
+        let date = today + chrono::Duration::days(2 + (s / 10) as i64);
         let start = format!("{:02}:00", 8 + s % 10);
         let end = format!("{:02}:00", 9 + s % 10);
         let id = fx

@@ -139,11 +139,21 @@ pub fn cpu_secs(pid: u32) -> f64 {
     (tick(11) + tick(12)) as f64 / 100.0
 }
 
+/// The marks automatic messages start with (reminders, digests, cover calls,
+/// broadcasts): not replies to an update.
+const AUTOMATIC: [&str; 4] = ["⏰", "📋", "🙋", "📢"];
+
 /// Starts of replies (sendMessage or editMessageText) per chat since `since`, in order.
+/// Automatic messages are left out: a booking made late in the evening for tomorrow
+/// gets its evening-before reminder at once, which is not the booking's reply.
 pub fn reply_starts(standin: &StandIn, since: Instant) -> HashMap<i64, Vec<Instant>> {
     let mut out: HashMap<i64, Vec<Instant>> = HashMap::new();
     for c in standin.calls() {
         if c.at < since || !(c.method == "sendmessage" || c.method == "editmessagetext") {
+            continue;
+        }
+        let text = c.params["text"].as_str().unwrap_or("");
+        if AUTOMATIC.iter().any(|mark| text.starts_with(mark)) {
             continue;
         }
         if let Some(chat) = c.params["chat_id"].as_i64() {
