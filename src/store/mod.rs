@@ -3,30 +3,37 @@
 //!
 //! Invariants:
 //! - Every value is `[VALUE_VERSION] ++ json`; the db's schema version is checked at open.
-//! - A change is one `write` (one sled transaction across every tree it touches) and is
-//!   flushed to disk before `write` returns when the store is durable.
-//! - One writer: transactions are applied one at a time (`WriteLock`) and only the
-//!   flusher thread flushes, once per batch of transactions that arrived together
-//!   (`writer`). Nothing calls sled's `flush_async` (it deadlocks, sled#1308), and no
-//!   tree is written outside `write`.
-//! - Inside a transaction there are no scans (sled cannot scan there): records that a
+//! - A change is one `write`: its closure runs once under the one writer's lock against
+//!   huzhu's own overlay (`Tx`, which buffers its writes), then the buffer is applied in
+//!   one sled transaction over the trees it touched, and flushed to disk before `write`
+//!   returns when the store is durable. An abort leaves nothing behind.
+//! - One writer: changes run and are applied one at a time (`WriteLock`) and flushes
+//!   run one at a time, once per batch of changes that arrived together (`writer`).
+//!   Nothing calls sled's `flush_async` (it deadlocks, sled#1308), and no tree is
+//!   written outside `write`.
+//! - `read` takes no sled transaction: it reads the trees while holding `applying`
+//!   shared, which applying a change takes exclusively, so a read never sees half of a
+//!   change, and reads run beside each other and beside a change's closure.
+//! - Inside a change there are no scans (the overlay cannot scan): records that a
 //!   change must enumerate keep the ids they need (a shift lists its bookings), and
 //!   index trees (`*By*`) exist for the read-side queries, which scan key ranges.
 
 pub mod backup;
 mod failure;
 pub mod keys;
+mod tx;
 mod writer;
 
 use serde::{de::DeserializeOwned, Serialize};
-use sled::transaction::{
-    ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError,
-};
+use sled::transaction::ConflictableTransactionError;
+use std::cell::Cell;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::RwLock;
 
 pub use failure::{fail_flushes_from, on_disk_failure};
 pub use keys::Key;
+pub use tx::{Tx, TxResult};
 pub use writer::CommitStats;
 use writer::{GroupCommit, WriteLock};
 
@@ -156,8 +163,6 @@ pub enum WriteError<E> {
     Store(StoreError),
 }
 
-pub type TxResult<T> = Result<T, UnabortableTransactionError>;
-
 pub fn encode<V: Serialize>(v: &V) -> Vec<u8> {
     let mut out = vec![VALUE_VERSION];
     // Serializing our own plain data types cannot fail.
@@ -173,64 +178,6 @@ pub fn decode<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, StoreError> {
     }
 }
 
-fn tx_decode<V: DeserializeOwned>(bytes: &[u8]) -> TxResult<V> {
-    decode(bytes).map_err(|e| UnabortableTransactionError::Storage(sled::Error::ReportableBug(e.to_string())))
-}
-
-/// Typed access to every tree inside one transaction.
-pub struct Tx<'a> {
-    trees: &'a [TransactionalTree],
-}
-
-impl Tx<'_> {
-    fn tree(&self, t: T) -> &TransactionalTree {
-        &self.trees[t as usize]
-    }
-    pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<Option<V>> {
-        match self.tree(t).get(key.as_ref())? {
-            Some(b) => Ok(Some(tx_decode(&b)?)),
-            None => Ok(None),
-        }
-    }
-    pub fn contains(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<bool> {
-        Ok(self.tree(t).get(key.as_ref())?.is_some())
-    }
-    pub fn put<V: Serialize>(&self, t: T, key: impl AsRef<[u8]>, v: &V) -> TxResult<()> {
-        self.tree(t).insert(key.as_ref(), encode(v))?;
-        Ok(())
-    }
-    /// Schedules the removal of the record `t`/`key` at `at_ms` (retention): the first
-    /// time scheduled for a record removes it, so only records written once, or always
-    /// scheduled for the same time, use this.
-    pub fn expire_at(&self, t: T, key: impl AsRef<[u8]>, at_ms: i64) -> TxResult<()> {
-        let mut e = Key::new().i64(at_ms).into_vec();
-        e.push(t as u8);
-        e.extend_from_slice(key.as_ref());
-        self.mark(T::Expiry, &e)
-    }
-    /// A value already encoded with `encode`.
-    pub fn put_raw(&self, t: T, key: impl AsRef<[u8]>, bytes: &[u8]) -> TxResult<()> {
-        self.tree(t).insert(key.as_ref(), bytes)?;
-        Ok(())
-    }
-    /// An index entry: the key is the information.
-    pub fn mark(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
-        self.tree(t).insert(key.as_ref(), &[][..])?;
-        Ok(())
-    }
-    pub fn del(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
-        self.tree(t).remove(key.as_ref())?;
-        Ok(())
-    }
-    /// Next short id of a kind ("shift", "booking", ...), starting at 1.
-    pub fn next_id(&self, kind: &str) -> TxResult<u64> {
-        let key = Key::new().str("next_id/").str(kind);
-        let next: u64 = self.get(T::Meta, &key)?.unwrap_or(1);
-        self.put(T::Meta, &key, &(next + 1))?;
-        Ok(next)
-    }
-}
-
 /// A transaction applied but not yet known to be on disk (see `Store::write_unflushed`).
 #[must_use = "wait for it with Store::wait_durable before relying on the write"]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -241,7 +188,15 @@ pub struct Store {
     trees: Vec<sled::Tree>,
     durable: AtomicBool,
     write_lock: WriteLock,
+    /// Held shared by `read`, exclusively while a change is applied to the trees.
+    applying: RwLock<()>,
     commit: GroupCommit,
+}
+
+thread_local! {
+    /// The store whose `applying` lock this thread holds shared (a `read` inside a
+    /// `read` does not take it again: a waiting writer would deadlock the second).
+    static READING: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A test-only fault: a write made while the current thread's watchdog context
@@ -281,7 +236,14 @@ impl Store {
     fn from_db(db: sled::Db) -> Result<Store, StoreError> {
         let trees = T::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
         let commit = GroupCommit::start(db.clone());
-        let store = Store { db, trees, durable: AtomicBool::new(true), write_lock: WriteLock::default(), commit };
+        let store = Store {
+            db,
+            trees,
+            durable: AtomicBool::new(true),
+            write_lock: WriteLock::default(),
+            applying: RwLock::new(()),
+            commit,
+        };
         let meta = store.tree(T::Meta);
         match meta.get("schema_version")? {
             None => {
@@ -307,27 +269,29 @@ impl Store {
         &self.trees[t as usize]
     }
 
-    /// Runs `f` as one transaction over all trees, then makes it durable: the one way
-    /// anything is written. Transactions run one at a time; the caller waits for the
-    /// flusher's next group commit. `f` may run more than once (on conflict), so it must
-    /// only act through `tx`.
+    /// Runs `f` as one change, then makes it durable: the one way anything is written.
+    /// Changes run one at a time, each seeing every change before it, and `f` runs
+    /// exactly once; the caller then waits for the next group commit.
     pub fn write<R, E>(
         &self,
-        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+        f: impl FnOnce(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
         let (r, pending) = self.write_unflushed(f)?;
         self.wait_durable(pending).map_err(WriteError::Store)?;
         Ok(r)
     }
 
-    /// `write` without the wait: the transaction is applied (readers see it) and rides
+    /// `write` without the wait: the change is applied (readers see it) and rides
     /// in the next flush anyone asks for, but may be lost in a crash until
     /// `wait_durable` returns for it. For a caller that can overlap the wait with other
     /// work and still waits before it relies on the write (the inbox: updates are handled
     /// while their batch is flushed, and Telegram is told we have them only after).
+    ///
+    /// A change that wrote nothing takes no sequence number of its own: waiting for it
+    /// waits until everything applied before it (all it could have read) is on disk.
     pub fn write_unflushed<R, E>(
         &self,
-        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+        f: impl FnOnce(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<(R, Pending), WriteError<E>> {
         let context = crate::watchdog::current_context();
         let _watch = crate::watchdog::watch(|| match &context {
@@ -343,10 +307,31 @@ impl Store {
                 }
             }
         }
-        match self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| f(&Tx { trees })) {
-            Ok(r) => Ok((r, Pending(Some(self.commit.applied())))),
-            Err(TransactionError::Abort(e)) => Err(WriteError::Abort(e)),
-            Err(TransactionError::Storage(e)) => {
+        let tx = Tx::new(&self.trees);
+        let r = match f(&tx) {
+            Ok(r) => r,
+            Err(ConflictableTransactionError::Abort(e)) => return Err(WriteError::Abort(e)),
+            Err(ConflictableTransactionError::Storage(e)) => {
+                failure::report(&format!("a transaction failed: {e}"));
+                return Err(WriteError::Store(e.into()));
+            }
+            Err(ConflictableTransactionError::Conflict) => {
+                return Err(WriteError::Store(StoreError::Sled(sled::Error::ReportableBug(
+                    "a change reported a conflict, which the single writer cannot have".into(),
+                ))))
+            }
+        };
+        let writes = tx.into_writes();
+        if writes.is_empty() {
+            return Ok((r, Pending(Some(self.commit.last_applied()))));
+        }
+        let applied = {
+            let _no_readers = self.applying.write().unwrap_or_else(|e| e.into_inner());
+            writes.apply(&self.trees)
+        };
+        match applied {
+            Ok(()) => Ok((r, Pending(Some(self.commit.applied())))),
+            Err(e) => {
                 failure::report(&format!("a transaction failed: {e}"));
                 Err(WriteError::Store(e.into()))
             }
@@ -377,26 +362,26 @@ impl Store {
         }
     }
 
-    /// Runs `f` in a transaction that is always rolled back: a consistent read that may
-    /// use the same helpers as changes do.
+    /// Runs `f` as a read: a consistent view (no change is applied while it runs) that
+    /// may use the same helpers as changes do; whatever `f` writes is dropped. Reads run
+    /// beside each other and beside a change's closure.
     pub fn read<R, E>(
         &self,
-        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+        f: impl FnOnce(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<R, WriteError<E>> {
-        let result = self.trees.as_slice().transaction(|trees: &Vec<TransactionalTree>| {
-            let r = match f(&Tx { trees }) {
-                Ok(r) => Ok(r),
-                Err(ConflictableTransactionError::Abort(e)) => Err(e),
-                Err(ConflictableTransactionError::Storage(e)) => return Err(ConflictableTransactionError::Storage(e)),
-                Err(ConflictableTransactionError::Conflict) => return Err(ConflictableTransactionError::Conflict),
-            };
-            Err::<(), _>(ConflictableTransactionError::Abort(r))
+        let me = self as *const Store as usize;
+        let nested = READING.with(|r| r.get() == me);
+        let _view = (!nested).then(|| {
+            let guard = self.applying.read().unwrap_or_else(|e| e.into_inner());
+            (guard, ReadingMark(READING.with(|r| r.replace(me))))
         });
-        match result {
-            Err(TransactionError::Abort(Ok(r))) => Ok(r),
-            Err(TransactionError::Abort(Err(e))) => Err(WriteError::Abort(e)),
-            Err(TransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
-            Ok(()) => unreachable!("read transactions always roll back"),
+        match f(&Tx::new(&self.trees)) {
+            Ok(r) => Ok(r),
+            Err(ConflictableTransactionError::Abort(e)) => Err(WriteError::Abort(e)),
+            Err(ConflictableTransactionError::Storage(e)) => Err(WriteError::Store(e.into())),
+            Err(ConflictableTransactionError::Conflict) => Err(WriteError::Store(StoreError::Sled(
+                sled::Error::ReportableBug("a read reported a conflict".into()),
+            ))),
         }
     }
 
@@ -405,7 +390,7 @@ impl Store {
     pub fn write_once<R, E>(
         &self,
         request: Option<&str>,
-        f: impl Fn(&Tx) -> Result<R, ConflictableTransactionError<E>>,
+        f: impl FnOnce(&Tx) -> Result<R, ConflictableTransactionError<E>>,
     ) -> Result<(R, bool), WriteError<E>>
     where
         R: Serialize + DeserializeOwned,
@@ -509,6 +494,15 @@ impl Store {
     }
 }
 
+/// Puts `READING` back as it was when a read ends.
+struct ReadingMark(usize);
+
+impl Drop for ReadingMark {
+    fn drop(&mut self) {
+        READING.with(|r| r.set(self.0));
+    }
+}
+
 fn increment(bytes: &mut Vec<u8>) -> bool {
     while let Some(last) = bytes.pop() {
         if last < 0xFF {
@@ -518,5 +512,3 @@ fn increment(bytes: &mut Vec<u8>) -> bool {
     }
     false
 }
-
-use sled::Transactional;

@@ -129,6 +129,11 @@ impl GroupCommit {
         s.applied
     }
 
+    /// The sequence number of the last transaction applied.
+    pub(crate) fn last_applied(&self) -> u64 {
+        self.shared.state().applied
+    }
+
     /// Asks the flusher for a flush that covers transaction `seq`, without waiting.
     pub(crate) fn request(&self, seq: u64) {
         let mut s = self.shared.state();

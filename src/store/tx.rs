@@ -1,0 +1,146 @@
+//! `Tx`: one change, or one consistent read, as huzhu's own overlay over the trees.
+//!
+//! A change's writes are buffered here, per tree (key -> new value, or removed); its
+//! reads see its own writes first, then the trees. `Store::write` runs the closure once,
+//! under the one writer's lock, so no other change can come between its reads and its
+//! writes (nothing to detect, nothing to re-run); if the closure succeeds, `Writes::apply`
+//! puts the buffer into the trees in one sled transaction over only the trees it touched
+//! (atomic in memory and on recovery). An abort drops the buffer: nothing is left behind.
+
+use serde::{de::DeserializeOwned, Serialize};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError,
+};
+use sled::{IVec, Transactional};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use super::{decode, encode, Key, T};
+
+pub type TxResult<T> = Result<T, UnabortableTransactionError>;
+
+const TREES: usize = T::ALL.len();
+
+/// The writes of one change, per tree: key -> `Some(value)` or `None` (removed).
+pub(crate) struct Writes([BTreeMap<IVec, Option<IVec>>; TREES]);
+
+impl Default for Writes {
+    fn default() -> Self {
+        Writes(std::array::from_fn(|_| BTreeMap::new()))
+    }
+}
+
+impl Writes {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.iter().all(BTreeMap::is_empty)
+    }
+
+    /// Applies every write in one sled transaction over the trees touched (taken from
+    /// `trees`, in `T::ALL` order): all of them or, on an error, none.
+    pub(crate) fn apply(&self, trees: &[sled::Tree]) -> Result<(), sled::Error> {
+        let touched: Vec<usize> = (0..TREES).filter(|&i| !self.0[i].is_empty()).collect();
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let views: Vec<sled::Tree> = touched.iter().map(|&i| trees[i].clone()).collect();
+        let r = views.as_slice().transaction(|tts: &Vec<TransactionalTree>| {
+            for (tt, &i) in tts.iter().zip(&touched) {
+                for (k, v) in &self.0[i] {
+                    match v {
+                        Some(v) => tt.insert(k.clone(), v.clone())?,
+                        None => tt.remove(k.clone())?,
+                    };
+                }
+            }
+            Ok::<_, ConflictableTransactionError<()>>(())
+        });
+        match r {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Storage(e)) => Err(e),
+            Err(TransactionError::Abort(())) => unreachable!("applying writes never aborts"),
+        }
+    }
+}
+
+fn tx_decode<V: DeserializeOwned>(bytes: &[u8]) -> TxResult<V> {
+    decode(bytes).map_err(|e| UnabortableTransactionError::Storage(sled::Error::ReportableBug(e.to_string())))
+}
+
+/// Typed access to every tree inside one change (or read): reads see the change's own
+/// writes, which reach the trees only when the change succeeds.
+pub struct Tx<'a> {
+    trees: &'a [sled::Tree],
+    writes: RefCell<Writes>,
+}
+
+impl<'a> Tx<'a> {
+    pub(crate) fn new(trees: &'a [sled::Tree]) -> Self {
+        Tx { trees, writes: RefCell::new(Writes::default()) }
+    }
+
+    pub(crate) fn into_writes(self) -> Writes {
+        self.writes.into_inner()
+    }
+
+    fn raw(&self, t: T, key: &[u8]) -> TxResult<Option<IVec>> {
+        if let Some(v) = self.writes.borrow().0[t as usize].get(key) {
+            return Ok(v.clone());
+        }
+        Ok(self.trees[t as usize].get(key)?)
+    }
+
+    fn set(&self, t: T, key: &[u8], value: Option<IVec>) {
+        self.writes.borrow_mut().0[t as usize].insert(IVec::from(key), value);
+    }
+
+    pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<Option<V>> {
+        match self.raw(t, key.as_ref())? {
+            Some(b) => Ok(Some(tx_decode(&b)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn contains(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<bool> {
+        Ok(self.raw(t, key.as_ref())?.is_some())
+    }
+
+    pub fn put<V: Serialize>(&self, t: T, key: impl AsRef<[u8]>, v: &V) -> TxResult<()> {
+        self.set(t, key.as_ref(), Some(IVec::from(encode(v))));
+        Ok(())
+    }
+
+    /// Schedules the removal of the record `t`/`key` at `at_ms` (retention): the first
+    /// time scheduled for a record removes it, so only records written once, or always
+    /// scheduled for the same time, use this.
+    pub fn expire_at(&self, t: T, key: impl AsRef<[u8]>, at_ms: i64) -> TxResult<()> {
+        let mut e = Key::new().i64(at_ms).into_vec();
+        e.push(t as u8);
+        e.extend_from_slice(key.as_ref());
+        self.mark(T::Expiry, &e)
+    }
+
+    /// A value already encoded with `encode`.
+    pub fn put_raw(&self, t: T, key: impl AsRef<[u8]>, bytes: &[u8]) -> TxResult<()> {
+        self.set(t, key.as_ref(), Some(IVec::from(bytes)));
+        Ok(())
+    }
+
+    /// An index entry: the key is the information.
+    pub fn mark(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
+        self.set(t, key.as_ref(), Some(IVec::from(&[][..])));
+        Ok(())
+    }
+
+    pub fn del(&self, t: T, key: impl AsRef<[u8]>) -> TxResult<()> {
+        self.set(t, key.as_ref(), None);
+        Ok(())
+    }
+
+    /// Next short id of a kind ("shift", "booking", ...), starting at 1.
+    pub fn next_id(&self, kind: &str) -> TxResult<u64> {
+        let key = Key::new().str("next_id/").str(kind);
+        let next: u64 = self.get(T::Meta, &key)?.unwrap_or(1);
+        self.put(T::Meta, &key, &(next + 1))?;
+        Ok(next)
+    }
+}
