@@ -45,6 +45,18 @@ impl SledStorage {
         Key::new().i64(chat.0)
     }
 
+    /// A chat's state, read directly (blocking: the handlers read it on their blocking
+    /// thread); idle when it has none or it cannot be read.
+    pub fn read(store: &Store, chat: ChatId) -> State {
+        store
+            .get(T::Dialogues, Self::key(chat))
+            .unwrap_or_else(|e| {
+                log::warn!("dialogue read failed: {e}");
+                None
+            })
+            .unwrap_or_default()
+    }
+
     /// Runs a store write off the async workers (it waits for the group commit).
     async fn write(
         &self,

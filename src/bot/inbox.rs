@@ -60,6 +60,38 @@ fn inbox_key(id: u32) -> Key {
     Key::new().u64(id as u64)
 }
 
+/// An update's done mark, its keys and the dialogue state it leaves worked out before
+/// the write (nothing of it is computed under the store's write lock).
+#[derive(Clone)]
+pub struct DoneMark {
+    inbox: Key,
+    done: Key,
+    expires_ms: i64,
+    /// The chat's dialogue key and its new state, encoded (`None`: back to idle,
+    /// removed); `None` when the update left the state as it was.
+    dialogue: Option<(Key, Option<Vec<u8>>)>,
+}
+
+impl DoneMark {
+    pub fn new(update: &Update, dialogue: Option<(ChatId, State)>, expires_ms: i64) -> DoneMark {
+        DoneMark {
+            inbox: inbox_key(update.id.0),
+            done: done_key(&identity(update)),
+            expires_ms,
+            dialogue: dialogue.map(|(chat, state)| {
+                let value = (state != State::Idle).then(|| crate::store::encode(&state));
+                (SledStorage::key(chat), value)
+            }),
+        }
+    }
+
+    /// Whether the mark changes its chat's dialogue state (the chat's next update must
+    /// not be read before it is written).
+    pub fn changes_dialogue(&self) -> bool {
+        self.dialogue.is_some()
+    }
+}
+
 impl Inbox {
     pub fn new(store: Arc<Store>) -> Self {
         Inbox { store }
@@ -99,23 +131,34 @@ impl Inbox {
     /// stored again: its done mark is checked in the same transaction. Updates teloxide
     /// could not parse are recorded as handled at once: no handler would ever see them.
     pub fn admit(&self, updates: &[Update], expires_ms: i64) -> Result<(Vec<Update>, Pending), StoreError> {
+        // Keys and values worked out before the write, not under the store's write lock.
+        let records: Vec<(Key, Key, Option<Vec<u8>>)> = updates
+            .iter()
+            .map(|u| {
+                let value = (!matches!(u.kind, UpdateKind::Error(_))).then(|| crate::store::encode(u));
+                (inbox_key(u.id.0), done_key(&identity(u)), value)
+            })
+            .collect();
         let fresh = self.store.write_unflushed(|tx| {
             let mut fresh = Vec::new();
-            for u in updates {
-                let done = done_key(&identity(u));
-                if tx.contains(T::Inbox, inbox_key(u.id.0))? || tx.contains(T::Processed, &done)? {
+            for (i, (inbox, done, value)) in records.iter().enumerate() {
+                if tx.contains(T::Inbox, inbox)? || tx.contains(T::Processed, done)? {
                     continue;
                 }
-                if let UpdateKind::Error(_) = u.kind {
-                    tx.mark(T::Processed, &done)?;
-                    tx.expire_at(T::Processed, &done, expires_ms)?;
-                    continue;
+                match value {
+                    Some(value) => {
+                        tx.put_raw(T::Inbox, inbox, value)?;
+                        fresh.push(i);
+                    }
+                    None => {
+                        tx.mark(T::Processed, done)?;
+                        tx.expire_at(T::Processed, done, expires_ms)?;
+                    }
                 }
-                tx.put(T::Inbox, inbox_key(u.id.0), u)?;
-                fresh.push(u.clone());
             }
             Ok::<_, sled::transaction::ConflictableTransactionError<()>>(fresh)
         });
+        let fresh = fresh.map(|(fresh, pending)| (fresh.into_iter().map(|i| updates[i].clone()).collect(), pending));
         match fresh {
             Ok(f) => Ok(f),
             Err(WriteError::Store(e)) => Err(e),
@@ -139,26 +182,42 @@ impl Inbox {
     /// again on start: a change replays its stored result and changes nothing, and the
     /// reply, already sent once, goes out again, as after a crash before the reply.
     pub fn done(&self, update: &Update, dialogue: Option<(ChatId, State)>, expires_ms: i64) -> Result<(), StoreError> {
-        let (id, done) = (update.id.0, done_key(&identity(update)));
+        let pending = self.done_all(&[DoneMark::new(update, dialogue, expires_ms)])?;
+        self.store.request_flush(pending);
+        Ok(())
+    }
+
+    /// `done` for many updates in one write (`super::marks` gathers them), without
+    /// asking for its flush: the caller asks (`Store::request_flush`) or another flush
+    /// takes it along. Marks of one chat are applied in the order given, so its last
+    /// dialogue state wins.
+    pub fn done_all(&self, marks: &[DoneMark]) -> Result<Pending, StoreError> {
+        if marks.is_empty() {
+            return Ok(Pending::default());
+        }
         let r = self.store.write_unflushed(|tx| {
-            tx.del(T::Inbox, inbox_key(id))?;
-            tx.mark(T::Processed, &done)?;
-            tx.expire_at(T::Processed, &done, expires_ms)?;
-            match &dialogue {
-                Some((chat, State::Idle)) => tx.del(T::Dialogues, SledStorage::key(*chat))?,
-                Some((chat, state)) => tx.put(T::Dialogues, SledStorage::key(*chat), state)?,
-                None => {}
+            for m in marks {
+                tx.del(T::Inbox, &m.inbox)?;
+                tx.mark(T::Processed, &m.done)?;
+                tx.expire_at(T::Processed, &m.done, m.expires_ms)?;
+                match &m.dialogue {
+                    Some((chat, Some(state))) => tx.put_raw(T::Dialogues, chat, state)?,
+                    Some((chat, None)) => tx.del(T::Dialogues, chat)?,
+                    None => {}
+                }
             }
             Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
         });
         match r {
-            Ok(((), pending)) => {
-                self.store.request_flush(pending);
-                Ok(())
-            }
-            Err(WriteError::Abort(())) => Ok(()),
+            Ok(((), pending)) => Ok(pending),
+            Err(WriteError::Abort(())) => Ok(Pending::default()),
             Err(WriteError::Store(e)) => Err(e),
         }
+    }
+
+    /// Asks for a flush that covers written marks, without waiting for it.
+    pub fn request_flush(&self, pending: Pending) {
+        self.store.request_flush(pending);
     }
 
     /// Whether an update was handled (for tests).

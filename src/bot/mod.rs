@@ -23,6 +23,7 @@ pub mod gate;
 pub mod handlers;
 pub mod inbox;
 pub mod limiter;
+pub mod marks;
 pub mod outbox;
 pub mod qr;
 pub mod render;
@@ -30,7 +31,6 @@ pub mod send;
 
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::dispatching::dialogue::Dialogue;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, MessageId, Recipient};
@@ -40,9 +40,11 @@ use tokio::sync::watch;
 use self::callback::Callback;
 use self::dialogue::{SledStorage, State};
 use self::gate::Gate;
+use self::gate::Place;
 use self::handlers::{Ctx, Handled};
-use self::inbox::{Inbox, InboxListener};
+use self::inbox::{DoneMark, Inbox, InboxListener};
 pub use self::limiter::{Limits, Priority};
+use self::marks::Marks;
 use self::render::Reply;
 pub use self::send::{send, send_retrying, FileKind, SendResult, Tg};
 use crate::domain::UserId;
@@ -73,13 +75,14 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     log::info!("connected as @{}", me.username());
     let tg = Tg::new(bot.clone(), options.limits);
     register_commands(&tg, &svc).await;
-    let storage = SledStorage::new(svc.store().clone());
     let inbox = Inbox::new(svc.store().clone());
+    // Done marks are written together, by one thread (`marks`).
+    let marks = Marks::start(inbox.clone());
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_edited_message().endpoint(on_edited))
         .branch(Update::filter_callback_query().endpoint(on_callback));
-    let done_inbox = inbox.clone();
+    let done_marks = marks.clone();
     let done_svc = svc.clone();
     // Updates handled at once, bounded by a few seconds of the send rate (`gate`).
     let gate = Gate::for_rate(options.limits.per_second);
@@ -89,13 +92,13 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         // `WORKERS` workers by chat id. teloxide's default (a worker per chat) keeps
         // about 64 KB a chat (its queue) after a burst: 130 MB for 2,000 chats.
         .distribution_function(|u| u.chat().map(|c| c.id.0.rem_euclid(WORKERS)))
-        .dependencies(dptree::deps![svc.clone(), storage, inbox.clone(), tg.clone(), gate.clone()])
+        .dependencies(dptree::deps![svc.clone(), marks.clone(), tg.clone(), gate.clone()])
         // Anything else (a group's message, a kind we do not read) is done at once.
         .default_handler(move |update: Arc<Update>| {
-            let (inbox, svc, gate) = (done_inbox.clone(), done_svc.clone(), done_gate.clone());
+            let (marks, svc, gate) = (done_marks.clone(), done_svc.clone(), done_gate.clone());
             async move {
-                let _place = gate.enter().await;
-                finish(&svc, &inbox, &update, None).await
+                let place = gate.enter().await;
+                finish(&svc, &marks, &update, None, place).await
             }
         })
         .enable_ctrlc_handler()
@@ -147,6 +150,8 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("the update listener failed"))
         .await;
     log::info!("updates handled at once: at most {} (bound {})", gate.peak(), gate.bound());
+    // Every done mark handed over is written before the final flush.
+    let _ = tokio::task::spawn_blocking(move || marks.stop()).await;
     // The loops stop between sends, so a graceful stop never leaves a send unrecorded.
     let _ = stop_tx.send(true);
     for task in [settler, outbox, broadcasts, janitor, pruner] {
@@ -160,6 +165,8 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         Ok(Err(e)) => log::error!("final flush failed: {e}"),
         Err(e) => log::error!("final flush failed: {e}"),
     }
+    let commits = svc.store().commit_stats();
+    log::info!("store: {} transactions, {} flushes since the start", commits.transactions, commits.flushes);
     log::info!("stopped");
     Ok(())
 }
@@ -302,21 +309,12 @@ async fn handle_blocking(
     }
 }
 
-/// Marks an update handled (and the dialogue state it leaves), durably.
-async fn finish(svc: &Arc<Service>, inbox: &Inbox, update: &Update, dialogue: Option<(ChatId, State)>) {
-    let (inbox, expires, update) = (inbox.clone(), svc.expiry(svc.now()), update.clone());
-    let id = update.id.0;
-    let label = format!("marking update {id} done");
-    let r = tokio::task::spawn_blocking(move || {
-        let _watch = crate::watchdog::watch(|| label);
-        inbox.done(&update, dialogue, expires)
-    })
-    .await;
-    match r {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => log::error!("marking update {id} done failed: {e}"),
-        Err(e) => log::error!("marking update {id} done failed: {e}"),
-    }
+/// Marks an update handled (and the dialogue state it leaves): handed to the done
+/// marks' writer with the update's place in the gate, which it gives back once the mark
+/// is written; a change of dialogue state is waited for (the chat's next update reads it).
+async fn finish(svc: &Arc<Service>, marks: &Marks, update: &Update, dialogue: Option<(ChatId, State)>, place: Place) {
+    let mark = DoneMark::new(update, dialogue, svc.expiry(svc.now()));
+    marks.done(mark, Some(place)).await;
 }
 
 /// What an update is about, for logs and the watchdog (never its text: it may hold
@@ -337,22 +335,17 @@ async fn on_message(
     update: Update,
     me: Me,
     svc: Arc<Service>,
-    storage: Arc<SledStorage>,
-    inbox: Inbox,
+    marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let _place = gate.enter().await;
+    let place = gate.enter().await;
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
-        finish(&svc, &inbox, &update, None).await;
+        finish(&svc, &marks, &update, None, place).await;
         return Ok(());
     };
     let user = UserId(from.id.0 as i64);
-    let state = Dialogue::<State, SledStorage>::new(storage, msg.chat.id).get().await.unwrap_or_else(|e| {
-        log::warn!("dialogue read failed: {e}");
-        None
-    });
-    let state = state.unwrap_or_default();
+    let chat = msg.chat.id;
     let text = msg.text().map(str::to_string);
     // A shared contact: its number, and whose it is (Telegram's user id of the contact).
     let contact = msg.contact().map(|c| (c.phone_number.clone(), c.user_id.map(|u| UserId(u.0 as i64))));
@@ -364,6 +357,7 @@ async fn on_message(
     let ctx_request = request.clone();
     let handled =
         handle_blocking(label, Lang::guess(from.language_code.as_deref()), (svc.clone(), user, request), move || {
+            let state = SledStorage::read(ctx_svc.store(), chat);
             let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, None);
             match contact {
                 Some((phone, owner)) => handlers::contact(&ctx, &phone, owner),
@@ -373,19 +367,19 @@ async fn on_message(
         .await;
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
-    finish(&svc, &inbox, &update, handled.state.clone().map(|s| (msg.chat.id, s))).await;
+    finish(&svc, &marks, &update, handled.state.clone().map(|s| (msg.chat.id, s)), place).await;
     Ok(())
 }
 
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
-async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, inbox: Inbox, gate: Gate) -> HandlerResult {
-    let _place = gate.enter().await;
+async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, marks: Marks, gate: Gate) -> HandlerResult {
+    let place = gate.enter().await;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
     }
-    finish(&svc, &inbox, &update, None).await;
+    finish(&svc, &marks, &update, None, place).await;
     Ok(())
 }
 
@@ -396,16 +390,13 @@ async fn on_callback(
     update: Update,
     me: Me,
     svc: Arc<Service>,
-    storage: Arc<SledStorage>,
-    inbox: Inbox,
+    marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let _place = gate.enter().await;
+    let place = gate.enter().await;
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);
-    // A button flow that builds a draft (`/wish`) reads it from the dialogue state.
-    let state = Dialogue::<State, SledStorage>::new(storage, chat).get().await.ok().flatten().unwrap_or_default();
     let data = q.data.clone().unwrap_or_default();
     let label =
         format!("update {id} (button {})", data.split(':').next().unwrap_or("").chars().take(16).collect::<String>());
@@ -417,6 +408,8 @@ async fn on_callback(
     let ctx_request = request.clone();
     let handled =
         handle_blocking(label, Lang::guess(q.from.language_code.as_deref()), (svc.clone(), user, request), move || {
+            // A button flow that builds a draft (`/wish`) reads it from the dialogue state.
+            let state = SledStorage::read(ctx_svc.store(), chat);
             let ctx = ctx_of(ctx_svc, &from, ctx_request, bot_username, message);
             match Callback::decode(&data) {
                 Some(cb) => handlers::callback(&ctx, &state, cb),
@@ -443,7 +436,7 @@ async fn on_callback(
         log::warn!("answerCallbackQuery failed: {e}");
     }
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
-    finish(&svc, &inbox, &update, handled.state.clone().map(|s| (chat, s))).await;
+    finish(&svc, &marks, &update, handled.state.clone().map(|s| (chat, s)), place).await;
     Ok(())
 }
 
