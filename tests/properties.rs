@@ -743,6 +743,8 @@ fn check_shifts(m: &Model, st: &State) {
             assert!(occ.total() == 0 && waiting.is_empty() && on_duty == 0 && !s.understaffed, "closed {s:?}");
             continue;
         }
+        // `Service::alternatives` skips a shift whose list fills its room on this.
+        assert!(bookings.iter().all(|b| b.is_live()), "open shift {} lists only its live bookings", s.id);
         let caregivers = s.staff + on_duty;
         assert_eq!(rota::check(&occ, 10_000, s.capacity, policy), Ok(()), "room and class caps of shift {}", s.id);
         assert_eq!(s.understaffed, rota::is_understaffed(&occ, caregivers, policy), "flag of shift {}", s.id);

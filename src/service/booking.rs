@@ -446,7 +446,14 @@ impl Service {
     }
 
     /// Open shifts near `shift` (within a week either side, not started) where `child`
-    /// would be confirmed now: what to offer when a shift is full.
+    /// would be confirmed now (what `quote` would confirm): what to offer when a shift
+    /// is full. The nearest first (days apart, then start time), at most `limit`.
+    ///
+    /// One read: the caller, family, centre and child are looked up once, not per shift;
+    /// a shift whose live bookings already fill its room is passed over on its own
+    /// record (an open shift lists only its live bookings, confirmed or waitlisted, so
+    /// either someone waits or the room is full: nobody more is confirmed); the others
+    /// are weighed nearest first, and the search stops at `limit`.
     pub fn alternatives(
         &self,
         user: UserId,
@@ -454,26 +461,43 @@ impl Service {
         child_id: ChildId,
         limit: usize,
     ) -> Result<Vec<Shift>, ServiceError> {
-        let (_, centre) = self.my_centre(user)?;
-        let shift = self.shift(shift_id)?.filter(|s| s.centre == centre.id).ok_or(ServiceError::UnknownShift)?;
-        let today = self.today(centre.tz());
+        let now = self.now();
+        let (_, home) = self.my_centre(user)?;
+        let shift = self.shift(shift_id)?.filter(|s| s.centre == home.id).ok_or(ServiceError::UnknownShift)?;
+        let today = self.today(home.tz());
         let week = chrono::Days::new(7);
         let from = shift.date.checked_sub_days(week).unwrap_or(shift.date).max(today);
         let to = shift.date.checked_add_days(week).unwrap_or(shift.date);
-        let mut found: Vec<Shift> = vec![];
-        for id in self.shift_ids_between(centre.id, from, to)? {
-            if id == shift_id {
-                continue;
-            }
-            if let Ok(q) = self.quote(user, id, child_id) {
-                if q.would_confirm {
-                    found.push(q.shift);
+        let mut ids = self.shift_ids_between(home.id, from, to)?;
+        ids.retain(|id| *id != shift_id);
+        self.store
+            .read(|tx| -> Res<Vec<Shift>> {
+                let m = active_member(tx, user)?;
+                let fam = family_of(tx, &m)?;
+                let centre = centre(tx, m.centre)?;
+                let child = child_in(tx, centre.id, child_id)?;
+                if child.family != fam.id {
+                    return Ok(vec![]);
                 }
-            }
-        }
-        found.sort_by_key(|s| ((s.date - shift.date).num_days().abs(), s.start));
-        found.truncate(limit);
-        Ok(found)
+                let mut near: Vec<Shift> = ids
+                    .iter()
+                    .filter_map(|id| open_future_shift(tx, &centre, *id, now).ok())
+                    .filter(|s| (s.bookings.len() as u64) < u64::from(s.capacity))
+                    .collect();
+                // Stable: shifts as near and as early keep the index's order.
+                near.sort_by_key(|s| ((s.date - shift.date).num_days().abs(), s.start));
+                let mut found = vec![];
+                for s in near {
+                    if found.len() >= limit {
+                        break;
+                    }
+                    if let Ok((_, _, true, _, _)) = assess(tx, &centre, &s, &child) {
+                        found.push(s);
+                    }
+                }
+                Ok(found)
+            })
+            .map_err(ServiceError::from_write)
     }
 
     /// Signups offered for swap in the caller's centre over the next `days` days.
