@@ -38,8 +38,14 @@ pub struct Config {
     pub blocking_threads: usize,
     /// glibc malloc arenas (`mallopt(M_ARENA_MAX)`): one at Telegram's rate, where few
     /// threads allocate at once (measured: 7 MB less at a burst's peak, no more CPU);
-    /// two with the rate lifted. glibc's own `MALLOC_ARENA_MAX` wins when set.
-    pub malloc_arenas: i32,
+    /// two with the rate lifted. None when the operator chose (`MALLOC_ARENA_MAX`, or
+    /// `glibc.malloc.arena_max` in `GLIBC_TUNABLES`): glibc reads theirs at start.
+    pub malloc_arenas: Option<i32>,
+    /// glibc's mmap threshold (`mallopt(M_MMAP_THRESHOLD)`), fixed at its starting
+    /// 128 KiB so it does not rise after a large block is freed (see `main::tune_malloc`;
+    /// measured: 5 MB less at a burst's peak). None when the operator chose
+    /// (`MALLOC_MMAP_THRESHOLD_`, or `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`).
+    pub malloc_mmap_threshold: Option<i32>,
     /// `HUZHU_TEST_HANG_STORE` (tests only): a store write made while handling a
     /// command containing this text (e.g. `/book`) blocks forever, to test the watchdog.
     pub test_hang_store: Option<String>,
@@ -116,7 +122,13 @@ impl Config {
         let cache_mb = number("HUZHU_CACHE_MB", 2, 1..=65_536, "megabytes, e.g. 2")?;
         let by_rate = (send_rate / 4).clamp(8, 160) as u64;
         let blocking_threads = number("HUZHU_BLOCKING_THREADS", by_rate, 4..=512, "threads, e.g. 8")? as usize;
-        let malloc_arenas = if send_rate <= 30 { 1 } else { 2 };
+        let operator_chose = |var: &str, tunable: &str| {
+            non_empty(var).is_some() || non_empty("GLIBC_TUNABLES").is_some_and(|t| t.contains(tunable))
+        };
+        let malloc_arenas = (!operator_chose("MALLOC_ARENA_MAX", "glibc.malloc.arena_max"))
+            .then_some(if send_rate <= 30 { 1 } else { 2 });
+        let malloc_mmap_threshold =
+            (!operator_chose("MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold")).then_some(128 * 1024);
         let test_hang_store = non_empty("HUZHU_TEST_HANG_STORE");
         let test_store_fail_after = match non_empty("HUZHU_TEST_STORE_FAIL_AFTER") {
             None => None,
@@ -134,6 +146,7 @@ impl Config {
             cache_mb,
             blocking_threads,
             malloc_arenas,
+            malloc_mmap_threshold,
             test_hang_store,
             test_store_fail_after,
         })
@@ -162,12 +175,25 @@ mod tests {
         assert_eq!(c.cache_mb, 2);
         assert_eq!(c.blocking_threads, 8);
         assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().blocking_threads, 160);
-        assert_eq!(c.malloc_arenas, 1);
-        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().malloc_arenas, 2);
+        assert_eq!(c.malloc_arenas, Some(1));
+        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().malloc_arenas, Some(2));
+        assert_eq!(c.malloc_mmap_threshold, Some(128 * 1024));
         assert_eq!(c.test_hang_store, None);
         assert_eq!(c.test_store_fail_after, None);
         assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "7")]).unwrap().test_store_fail_after, Some(7));
         assert_eq!(cfg(&[("HUZHU_TEST_STORE_FAIL_AFTER", "0")]).unwrap_err().var, "HUZHU_TEST_STORE_FAIL_AFTER");
+    }
+
+    #[test]
+    fn the_operators_malloc_settings_win() {
+        let c = cfg(&[("MALLOC_ARENA_MAX", "4")]).unwrap();
+        assert_eq!((c.malloc_arenas, c.malloc_mmap_threshold), (None, Some(128 * 1024)));
+        let c = cfg(&[("MALLOC_MMAP_THRESHOLD_", "65536")]).unwrap();
+        assert_eq!((c.malloc_arenas, c.malloc_mmap_threshold), (Some(1), None));
+        let c = cfg(&[("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536:glibc.malloc.arena_max=2")]).unwrap();
+        assert_eq!((c.malloc_arenas, c.malloc_mmap_threshold), (None, None));
+        let c = cfg(&[("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0")]).unwrap();
+        assert_eq!((c.malloc_arenas, c.malloc_mmap_threshold), (Some(1), Some(128 * 1024)));
     }
 
     #[test]
