@@ -41,7 +41,9 @@
 //!
 //! Re-packing and take-one-out moves look again only at shifts that changed since they
 //! last looked (a child added or removed there, or in a family wishing for it), so the
-//! later rounds cost what changed rather than the whole week.
+//! later rounds cost what changed rather than the whole week. Whether a child holds a shift
+//! overlapping another is one AND of two bit masks (its wish's placed choices and the
+//! choices overlapping that one), not a walk over the wish.
 //!
 //! `tests/allocation.rs` checks the count against an exact integer program and the rules
 //! with `rota::check` independently; `benches/allocation.rs` measures both.
@@ -249,6 +251,14 @@ struct Engine<'a> {
     shift_of: Vec<u32>,
     group_of: Vec<AgeGroup>,
     pos_of: Vec<u32>,
+    /// Each choice's family (`p.wishes[wish_of[c]].family`, kept at hand).
+    fam_of: Vec<u32>,
+    /// Overlap masks, for wishes of up to 64 choices: bit `j` of `ovl[c]` is set when choice
+    /// `off[w] + j` of the same wish overlaps choice `c` in time; bit `j` of `chosen_bits[w]`
+    /// when that choice is placed. So "does the wish hold a shift overlapping this one" is
+    /// one AND instead of a walk over the wish's choices (longer wishes walk).
+    ovl: Vec<u64>,
+    chosen_bits: Vec<u64>,
     /// Choice ids wanting each shift.
     wanted_by: Vec<Vec<u32>>,
     // State.
@@ -266,6 +276,9 @@ struct Engine<'a> {
     queue: Vec<u32>,
     /// Each family's wishes.
     family_wishes: Vec<Vec<u32>>,
+    /// Re-packing's scratch: what each family of the candidates spends outside the shift
+    /// re-packed (plus the children kept so far), indexed by family: no search per child.
+    fspend: Vec<i64>,
     /// While a tentative move runs: every add (true) and remove (false), to undo it.
     log: Option<Vec<(bool, u32)>>,
     /// Change stamps: `changed[s]` is the last change to shift `s` or to the wishes of a
@@ -320,6 +333,22 @@ impl<'a> Engine<'a> {
             }
         }
         let n = wish_of.len();
+        let fam_of: Vec<u32> = wish_of.iter().map(|w| p.wishes[*w as usize].family as u32).collect();
+        let mut ovl = vec![0u64; n];
+        for w in 0..p.wishes.len() {
+            let (a, b) = (off[w] as usize, off[w + 1] as usize);
+            if b - a > 64 {
+                continue;
+            }
+            for c in a..b {
+                let sc = &p.shifts[shift_of[c] as usize];
+                for (j, sd) in shift_of[a..b].iter().enumerate() {
+                    if a + j != c && sc.overlaps(&p.shifts[*sd as usize]) {
+                        ovl[c] |= 1 << j;
+                    }
+                }
+            }
+        }
         let nodes = p.shifts.len() * 3;
         Engine {
             p,
@@ -332,6 +361,9 @@ impl<'a> Engine<'a> {
             shift_of,
             group_of,
             pos_of,
+            fam_of,
+            ovl,
+            chosen_bits: vec![0; p.wishes.len()],
             wanted_by,
             chosen: vec![false; n],
             count: vec![0; p.wishes.len()],
@@ -345,6 +377,7 @@ impl<'a> Engine<'a> {
             par_leave: vec![NONE; nodes],
             queue: Vec::new(),
             family_wishes,
+            fspend: vec![0; p.families.len()],
             log: None,
             stamp: 1,
             changed: vec![1; p.shifts.len()],
@@ -358,7 +391,7 @@ impl<'a> Engine<'a> {
     }
 
     fn family(&self, c: usize) -> usize {
-        self.p.wishes[self.wish_of[c] as usize].family
+        self.fam_of[c] as usize
     }
 
     fn cost(&self, s: usize) -> i64 {
@@ -373,6 +406,22 @@ impl<'a> Engine<'a> {
     fn misfit(&self, s: usize, g: AgeGroup) -> Result<(), Misfit> {
         let sh = &self.p.shifts[s];
         rota::can_add(&self.occ[s], g, sh.caregivers, sh.capacity, &self.p.policy)
+    }
+
+    /// Whether the wish of choice `c` has another chosen shift overlapping `c`'s (other
+    /// than that of choice `except`, of the same wish, or `usize::MAX`).
+    fn overlaps_choice(&self, c: usize, except: usize) -> bool {
+        let w = self.wish_of[c] as usize;
+        let base = self.off[w] as usize;
+        if self.off[w + 1] as usize - base > 64 {
+            let ex = if except == usize::MAX { usize::MAX } else { self.shift_of[except] as usize };
+            return self.overlaps(w, self.shift_of[c] as usize, ex);
+        }
+        let mut held = self.chosen_bits[w];
+        if except != usize::MAX {
+            held &= !(1 << (except - base));
+        }
+        self.ovl[c] & held != 0
     }
 
     /// Whether wish `w` has a chosen shift overlapping `s` (other than `except`).
@@ -394,7 +443,7 @@ impl<'a> Engine<'a> {
         !self.chosen[c]
             && self.count[w] < self.p.wishes[w].max
             && self.spent[f] + self.cost(s) <= self.p.families[f].credit
-            && !self.overlaps(w, s, usize::MAX)
+            && !self.overlaps_choice(c, usize::MAX)
     }
 
     fn has_spare(&self, w: usize) -> bool {
@@ -419,7 +468,12 @@ impl<'a> Engine<'a> {
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = true;
-        self.count[self.wish_of[c] as usize] += 1;
+        let w = self.wish_of[c] as usize;
+        let bit = c - self.off[w] as usize;
+        if bit < 64 {
+            self.chosen_bits[w] |= 1 << bit;
+        }
+        self.count[w] += 1;
         self.spent[f] += self.cost(s);
         self.occ[s].add(self.group_of[c]);
         self.in_shift[s].push(c as u32);
@@ -433,7 +487,12 @@ impl<'a> Engine<'a> {
         let s = self.shift_of[c] as usize;
         let f = self.family(c);
         self.chosen[c] = false;
-        self.count[self.wish_of[c] as usize] -= 1;
+        let w = self.wish_of[c] as usize;
+        let bit = c - self.off[w] as usize;
+        if bit < 64 {
+            self.chosen_bits[w] &= !(1 << bit);
+        }
+        self.count[w] -= 1;
         self.spent[f] -= self.cost(s);
         self.occ[s].counts[self.group_of[c].index()] -= 1;
         let list = &mut self.in_shift[s];
@@ -562,7 +621,7 @@ impl<'a> Engine<'a> {
                     }
                     let s2 = self.shift_of[c2] as usize;
                     let n2 = s2 * 3 + self.group_of[c2].index();
-                    if self.mark[n2] == ep || self.cost(s2) > budget || self.overlaps(wy, s2, s) {
+                    if self.mark[n2] == ep || self.cost(s2) > budget || self.overlaps_choice(c2, y) {
                         continue;
                     }
                     self.mark[n2] = ep;
@@ -615,16 +674,21 @@ impl<'a> Engine<'a> {
             self.count[w] <= self.p.wishes[w].max
                 && self.spent[f] <= self.p.families[f].credit
                 && self.fits(s, &self.occ[s])
-                && !self.choices(w).any(|a| {
-                    self.chosen[a]
-                        && self.choices(w).any(|b| {
-                            b > a
-                                && self.chosen[b]
-                                && self.p.shifts[self.shift_of[a] as usize]
-                                    .overlaps(&self.p.shifts[self.shift_of[b] as usize])
-                        })
-                })
+                && !self.choices(w).any(|a| self.chosen[a] && self.overlaps_choice(a, usize::MAX))
         })
+    }
+
+    /// Sets `fspend` for the families of `cands` (which include the shift's children):
+    /// what each spends outside shift `s`.
+    fn spend_outside(&mut self, s: usize, cands: impl Iterator<Item = usize> + Clone) {
+        for c in cands {
+            let f = self.family(c);
+            self.fspend[f] = self.spent[f];
+        }
+        for i in 0..self.in_shift[s].len() {
+            let f = self.family(self.in_shift[s][i] as usize);
+            self.fspend[f] -= self.cost(s);
+        }
     }
 
     /// Re-packs each shift lightest first from its children and the eligible wishes for it;
@@ -659,13 +723,22 @@ impl<'a> Engine<'a> {
                 continue;
             }
             // The one placed shift of the wish in the way, if exactly one is.
-            let mut blocking = self.choices(w).filter(|&a| {
-                self.chosen[a] && {
-                    let o = self.shift_of[a] as usize;
-                    o != s && sh.overlaps(&self.p.shifts[o])
-                }
-            });
-            match (blocking.next(), blocking.next()) {
+            let base = self.off[w] as usize;
+            let (first, second) = if self.off[w + 1] as usize - base <= 64 {
+                let held = self.ovl[c] & self.chosen_bits[w];
+                let second = held & held.wrapping_sub(1);
+                let at = |bits: u64| (bits != 0).then(|| base + bits.trailing_zeros() as usize);
+                (at(held), at(second))
+            } else {
+                let mut blocking = self.choices(w).filter(|&a| {
+                    self.chosen[a] && {
+                        let o = self.shift_of[a] as usize;
+                        o != s && sh.overlaps(&self.p.shifts[o])
+                    }
+                });
+                (blocking.next(), blocking.next())
+            };
+            match (first, second) {
                 (Some(a), None) => {
                     cands.push((c as u32, a as u32));
                     movers += 1;
@@ -688,12 +761,12 @@ impl<'a> Engine<'a> {
             let c = *c as usize;
             (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
         });
-        let mut occ = sh.confirmed;
+        let mut occ = self.p.shifts[s].confirmed;
         let mut keep = Vec::with_capacity(cands.len());
         let mut seen_wish: Vec<u32> = vec![];
         // What each family spends outside this shift; each child kept adds its cost here
         // (a mover gives back the cost of the shift it leaves).
-        let mut spend: Vec<(usize, i64)> = Vec::new();
+        self.spend_outside(s, cands.iter().map(|(c, _)| *c as usize));
         for &(c, from) in &cands {
             let c = c as usize;
             let g = self.group_of[c];
@@ -702,19 +775,11 @@ impl<'a> Engine<'a> {
             if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
                 continue;
             }
-            let i = match spend.iter().position(|(x, _)| *x == f) {
-                Some(i) => i,
-                None => {
-                    let here = self.in_shift[s].iter().filter(|y| self.family(**y as usize) == f).count() as i64;
-                    spend.push((f, self.spent[f] - here * self.cost(s)));
-                    spend.len() - 1
-                }
-            };
             let back = if from == NONE { 0 } else { self.cost(self.shift_of[from as usize] as usize) };
-            if spend[i].1 + self.cost(s) - back > self.p.families[f].credit {
+            if self.fspend[f] + self.cost(s) - back > self.p.families[f].credit {
                 continue;
             }
-            spend[i].1 += self.cost(s) - back;
+            self.fspend[f] += self.cost(s) - back;
             seen_wish.push(w);
             occ.add(g);
             keep.push((c, from));
@@ -770,7 +835,7 @@ impl<'a> Engine<'a> {
             let c = c as usize;
             let w = self.wish_of[c] as usize;
             // Credit is checked below, with what the family's children leaving give back.
-            if !self.chosen[c] && self.count[w] < self.p.wishes[w].max && !self.overlaps(w, s, usize::MAX) {
+            if !self.chosen[c] && self.count[w] < self.p.wishes[w].max && !self.overlaps_choice(c, usize::MAX) {
                 cands.push(c as u32);
             }
         }
@@ -783,25 +848,17 @@ impl<'a> Engine<'a> {
             (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
         });
         // What each family spends outside this shift, then each child kept here adds its cost.
-        let mut spend: Vec<(usize, i64)> = Vec::new();
-        for &c in &cands {
-            let f = self.family(c as usize);
-            if !spend.iter().any(|(x, _)| *x == f) {
-                let here = self.in_shift[s].iter().filter(|y| self.family(**y as usize) == f).count() as i64;
-                spend.push((f, self.spent[f] - here * self.cost(s)));
-            }
-        }
+        self.spend_outside(s, cands.iter().map(|c| *c as usize));
         let mut occ = self.p.shifts[s].confirmed;
         let mut keep = Vec::with_capacity(cands.len());
         for &c in &cands {
             let c = c as usize;
             let g = self.group_of[c];
             let f = self.family(c);
-            let Some(i) = spend.iter().position(|(x, _)| *x == f) else { continue };
-            if !self.fits(s, &occ.with(g)) || spend[i].1 + self.cost(s) > self.p.families[f].credit {
+            if !self.fits(s, &occ.with(g)) || self.fspend[f] + self.cost(s) > self.p.families[f].credit {
                 continue;
             }
-            spend[i].1 += self.cost(s);
+            self.fspend[f] += self.cost(s);
             occ.add(g);
             keep.push(c);
         }
@@ -883,7 +940,7 @@ impl<'a> Engine<'a> {
                     }
                     let s2 = self.shift_of[better] as usize;
                     if self.spent[f] - self.cost(s) + self.cost(s2) > self.p.families[f].credit
-                        || self.overlaps(w, s2, s)
+                        || self.overlaps_choice(better, c)
                         || self.misfit(s2, self.group_of[better]).is_err()
                     {
                         continue;
@@ -955,9 +1012,16 @@ impl<'a> Engine<'a> {
             if gained >= 2 {
                 break;
             }
-            let w2 = if i < self.family_wishes[f].len() { self.family_wishes[f][i] as usize } else { y };
-            if (w2 == y && i < self.family_wishes[f].len()) || !self.has_spare(w2) {
+            let len = self.family_wishes[f].len();
+            let w2 = if i < len { self.family_wishes[f][i] as usize } else { y };
+            if (w2 == y && i < len) || !self.has_spare(w2) {
                 continue;
+            }
+            // Each search left (this one included) adds one at most: when even all of them
+            // cannot bring the gain to two, the move is undone anyway, so stop searching.
+            let later_own = self.family_wishes[f][i..].iter().filter(|x| **x as usize == y).count();
+            if gained + (len + 1 - i - later_own) < 2 {
+                break;
             }
             self.epoch += 1;
             if self.augment_within(w2, Self::KICK_SEARCH) {
@@ -996,7 +1060,7 @@ impl<'a> Engine<'a> {
                 }
                 let reason = if self.count[w] >= wish.max {
                     Reason::Enough
-                } else if self.overlaps(w, s, usize::MAX) {
+                } else if self.overlaps_choice(c, usize::MAX) {
                     Reason::Overlap
                 } else {
                     match self.misfit(s, self.group_of[c]) {
