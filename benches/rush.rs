@@ -231,7 +231,9 @@ async fn ceiling(
         echo_st.p50, echo_st.p99
     );
 
-    let mut bot = spawn_huzhu(standin, dir, &[("HUZHU_SEND_RATE", "100000".into())]);
+    // At info, the bot logs at its stop how many writes its done marks took and how
+    // many transactions and flushes the store made.
+    let mut bot = spawn_huzhu(standin, dir, &[("HUZHU_SEND_RATE", "100000".into()), ("RUST_LOG", "info".into())]);
     wait_polling(standin, Instant::now()).await;
     let (bal_thr, bal) = burst(standin, users, |s, _, u| {
         s.send_text(u, "/balance");
@@ -254,6 +256,10 @@ async fn ceiling(
     );
     let lifted_rss = peak_rss_mb(bot.id());
     stop(&mut bot);
+    let log = std::fs::read_to_string(dir.join("bot.log")).unwrap_or_default();
+    for line in log.lines().filter(|l| l.contains("done marks:") || l.contains("flushes since the start")) {
+        println!("ceiling bot: {}", line.split_once(" > ").map_or(line, |(_, said)| said));
+    }
     let store = Store::open(dir.join("huzhu.db")).expect("reopen");
     let (_, over_after, confirmed_after, waitlisted_after) = capacity_audit(&store);
     drop(store);
