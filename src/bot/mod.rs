@@ -166,7 +166,16 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         Err(e) => log::error!("final flush failed: {e}"),
     }
     let commits = svc.store().commit_stats();
-    log::info!("store: {} transactions, {} flushes since the start", commits.transactions, commits.flushes);
+    log::info!(
+        "store: {} transactions, {} flushes since the start; write lock waited for {} ms and held {} ms (of it {} ms waiting for reads to end, {} ms applying), flushing {} ms (summed)",
+        commits.transactions,
+        commits.flushes,
+        commits.lock_wait_us / 1000,
+        commits.locked_us / 1000,
+        commits.readers_wait_us / 1000,
+        commits.apply_us / 1000,
+        commits.flushing_us / 1000
+    );
     log::info!("stopped");
     Ok(())
 }

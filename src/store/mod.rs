@@ -4,9 +4,10 @@
 //! Invariants:
 //! - Every value is `[VALUE_VERSION] ++ json`; the db's schema version is checked at open.
 //! - A change is one `write`: its closure runs once under the one writer's lock against
-//!   huzhu's own overlay (`Tx`, which buffers its writes), then the buffer is applied in
-//!   one sled transaction over the trees it touched, and flushed to disk before `write`
-//!   returns when the store is durable. An abort leaves nothing behind.
+//!   huzhu's own overlay (`Tx`, which buffers its writes), then the buffer is applied
+//!   through the journal (`journal`: one record of the whole change, then each write;
+//!   whole or nothing after a crash), and flushed to disk before `write` returns when
+//!   the store is durable. An abort leaves nothing behind.
 //! - One writer: changes run and are applied one at a time (`WriteLock`) and flushes
 //!   run one at a time, once per batch of changes that arrived together (`writer`).
 //!   Nothing calls sled's `flush_async` (it deadlocks, sled#1308), and no tree is
@@ -20,6 +21,7 @@
 
 pub mod backup;
 mod failure;
+mod journal;
 pub mod keys;
 mod tx;
 mod writer;
@@ -28,8 +30,9 @@ use serde::{de::DeserializeOwned, Serialize};
 use sled::transaction::ConflictableTransactionError;
 use std::cell::Cell;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::RwLock;
+use std::time::Instant;
 
 pub use failure::{fail_flushes_from, on_disk_failure};
 pub use keys::Key;
@@ -100,10 +103,13 @@ pub enum T {
     Expiry,
     /// centre ++ !seq -> AuditEntry: coordinators' actions, a centre's newest first
     Audit,
+    /// seq -> a change's writes, put down before they are applied one by one and removed
+    /// once a flush has covered them; replayed at open (`journal`). Not backed up.
+    Journal,
 }
 
 impl T {
-    pub const ALL: [T; 33] = [
+    pub const ALL: [T; 34] = [
         T::Meta,
         T::Centres,
         T::Members,
@@ -137,6 +143,7 @@ impl T {
         T::Inbox,
         T::Expiry,
         T::Audit,
+        T::Journal,
     ];
 
     pub fn name(self) -> String {
@@ -191,6 +198,21 @@ pub struct Store {
     /// Held shared by `read`, exclusively while a change is applied to the trees.
     applying: RwLock<()>,
     commit: GroupCommit,
+    /// Time writers spent waiting for the write lock, and holding it, summed (µs): where
+    /// a burst of changes spends its time (logged at the stop, with the flushes').
+    lock_wait_us: AtomicU64,
+    locked_us: AtomicU64,
+    readers_wait_us: AtomicU64,
+    apply_us: AtomicU64,
+}
+
+/// Adds the time the write lock was held to `Store::locked_us` when a change ends.
+struct HeldFor<'a>(&'a AtomicU64, Instant);
+
+impl Drop for HeldFor<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(self.1.elapsed().as_micros() as u64, Ordering::Relaxed);
+    }
 }
 
 thread_local! {
@@ -235,7 +257,13 @@ impl Store {
 
     fn from_db(db: sled::Db) -> Result<Store, StoreError> {
         let trees = T::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let commit = GroupCommit::start(db.clone());
+        let replayed = journal::replay(&db, &trees, &trees[T::Journal as usize])?;
+        if replayed > 0 {
+            log::warn!(
+                "applied {replayed} recent changes again from the database's journal (the last stop was not clean)"
+            );
+        }
+        let commit = GroupCommit::start(db.clone(), trees[T::Journal as usize].clone());
         let store = Store {
             db,
             trees,
@@ -243,6 +271,10 @@ impl Store {
             write_lock: WriteLock::default(),
             applying: RwLock::new(()),
             commit,
+            lock_wait_us: AtomicU64::new(0),
+            locked_us: AtomicU64::new(0),
+            readers_wait_us: AtomicU64::new(0),
+            apply_us: AtomicU64::new(0),
         };
         let meta = store.tree(T::Meta);
         match meta.get("schema_version")? {
@@ -298,7 +330,11 @@ impl Store {
             Some(c) => format!("a store write for {c}"),
             None => "a store write".to_string(),
         });
+        let asked = Instant::now();
         let _one_writer = self.write_lock.lock();
+        let got = Instant::now();
+        self.lock_wait_us.fetch_add((got - asked).as_micros() as u64, Ordering::Relaxed);
+        let _held = HeldFor(&self.locked_us, got);
         if let (Some(pattern), Some(c)) = (HANG_WRITES_OF.get(), &context) {
             if c.contains(pattern.as_str()) {
                 log::warn!("test fault: the store write for {c} hangs");
@@ -326,8 +362,13 @@ impl Store {
             return Ok((r, Pending(Some(self.commit.last_applied()))));
         }
         let applied = {
+            let t0 = Instant::now();
             let _no_readers = self.applying.write().unwrap_or_else(|e| e.into_inner());
-            writes.apply(&self.trees)
+            let t1 = Instant::now();
+            let r = writes.apply(&self.trees, self.commit.last_applied() + 1);
+            self.readers_wait_us.fetch_add((t1 - t0).as_micros() as u64, Ordering::Relaxed);
+            self.apply_us.fetch_add(t1.elapsed().as_micros() as u64, Ordering::Relaxed);
+            r
         };
         match applied {
             Ok(()) => Ok((r, Pending(Some(self.commit.applied())))),
@@ -439,7 +480,13 @@ impl Store {
 
     /// Transactions applied and flushes made since the store was opened.
     pub fn commit_stats(&self) -> CommitStats {
-        self.commit.stats()
+        CommitStats {
+            lock_wait_us: self.lock_wait_us.load(Ordering::Relaxed),
+            locked_us: self.locked_us.load(Ordering::Relaxed),
+            readers_wait_us: self.readers_wait_us.load(Ordering::Relaxed),
+            apply_us: self.apply_us.load(Ordering::Relaxed),
+            ..self.commit.stats()
+        }
     }
 
     pub fn get<V: DeserializeOwned>(&self, t: T, key: impl AsRef<[u8]>) -> Result<Option<V>, StoreError> {
@@ -483,9 +530,13 @@ impl Store {
 
     /// A full copy of every tree, for "nothing changed" assertions in tests.
     pub fn snapshot(&self) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
-        self.trees
+        // The journal is the store's own bookkeeping, trimmed after flushes at any time.
+        T::ALL
             .iter()
-            .map(|t| t.iter().filter_map(Result::ok).map(|(k, v)| (k.to_vec(), v.to_vec())).collect())
+            .map(|&t| match t {
+                T::Journal => vec![],
+                t => self.tree(t).iter().filter_map(Result::ok).map(|(k, v)| (k.to_vec(), v.to_vec())).collect(),
+            })
             .collect()
     }
 

@@ -4,18 +4,16 @@
 //! reads see its own writes first, then the trees. `Store::write` runs the closure once,
 //! under the one writer's lock, so no other change can come between its reads and its
 //! writes (nothing to detect, nothing to re-run); if the closure succeeds, `Writes::apply`
-//! puts the buffer into the trees in one sled transaction over only the trees it touched
-//! (atomic in memory and on recovery). An abort drops the buffer: nothing is left behind.
+//! puts the buffer into the trees through the journal (atomic on recovery; readers
+//! through `Store::read` see it whole). An abort drops the buffer: nothing is left behind.
 
 use serde::{de::DeserializeOwned, Serialize};
-use sled::transaction::{
-    ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError,
-};
-use sled::{IVec, Transactional};
+use sled::transaction::UnabortableTransactionError;
+use sled::IVec;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use super::{decode, encode, Key, T};
+use super::{decode, encode, journal, Key, T};
 
 pub type TxResult<T> = Result<T, UnabortableTransactionError>;
 
@@ -35,30 +33,19 @@ impl Writes {
         self.0.iter().all(BTreeMap::is_empty)
     }
 
-    /// Applies every write in one sled transaction over the trees touched (taken from
-    /// `trees`, in `T::ALL` order): all of them or, on an error, none.
-    pub(crate) fn apply(&self, trees: &[sled::Tree]) -> Result<(), sled::Error> {
-        let touched: Vec<usize> = (0..TREES).filter(|&i| !self.0[i].is_empty()).collect();
-        if touched.is_empty() {
-            return Ok(());
+    /// Applies every write: first the journal's record of all of them (`journal`: the
+    /// change survives a crash whole or not at all), then each write to its tree. No sled
+    /// transaction: it would wait for any flush under way. A change of one write needs no
+    /// record (a single insert is atomic).
+    pub(crate) fn apply(&self, trees: &[sled::Tree], seq: u64) -> Result<(), sled::Error> {
+        let all = || (0..TREES).flat_map(|i| self.0[i].iter().map(move |(k, v)| (i, k, v)));
+        if all().nth(1).is_some() {
+            trees[T::Journal as usize].insert(journal::key(seq), journal::encode(all()))?;
         }
-        let views: Vec<sled::Tree> = touched.iter().map(|&i| trees[i].clone()).collect();
-        let r = views.as_slice().transaction(|tts: &Vec<TransactionalTree>| {
-            for (tt, &i) in tts.iter().zip(&touched) {
-                for (k, v) in &self.0[i] {
-                    match v {
-                        Some(v) => tt.insert(k.clone(), v.clone())?,
-                        None => tt.remove(k.clone())?,
-                    };
-                }
-            }
-            Ok::<_, ConflictableTransactionError<()>>(())
-        });
-        match r {
-            Ok(()) => Ok(()),
-            Err(TransactionError::Storage(e)) => Err(e),
-            Err(TransactionError::Abort(())) => unreachable!("applying writes never aborts"),
+        for (i, k, v) in all() {
+            journal::apply_one(trees, i, k, v.as_deref())?;
         }
+        Ok(())
     }
 }
 
