@@ -289,10 +289,13 @@ async fn button_rush(round: u32) {
     let started = Instant::now();
     let answers_before = h.standin.callback_answers().len();
     let mut presses = 0;
+    // Each member's day button, found once: the first press edits that message into the
+    // day's shifts (how soon depends on the machine), and the next presses land on it
+    // as a member's repeated taps on a button would.
+    let buttons: Vec<_> = rushing.iter().map(|u| h.find_button(u, &day_label(day(1)))).collect();
     for _ in 0..3 {
-        for u in rushing {
-            let (msg, data) = h.find_button(u, &day_label(day(1)));
-            h.standin.press_button(u, msg.message_id, &data);
+        for (u, (msg, data)) in rushing.iter().zip(&buttons) {
+            h.standin.press_button(u, msg.message_id, data);
             h.standin.send_text(u, "/balance");
             presses += 1;
         }
