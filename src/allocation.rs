@@ -41,7 +41,9 @@
 //!
 //! Re-packing and take-one-out moves look again only at shifts that changed since they
 //! last looked (a child added or removed there, or in a family wishing for it), so the
-//! later rounds cost what changed rather than the whole week. Whether a child holds a shift
+//! later rounds cost what changed rather than the whole week; re-packing also skips a shift
+//! that already holds as many children as it ever could (a bound from its room, class caps,
+//! caregivers' load and who wishes for it). Whether a child holds a shift
 //! overlapping another is one AND of two bit masks (its wish's placed choices and the
 //! choices overlapping that one), not a walk over the wish.
 //!
@@ -238,6 +240,29 @@ fn improve(mut e: Engine<'_>, start: Start) -> Allocation {
     e.result()
 }
 
+/// An upper bound on the children of the round shift `sh` can hold, given how many of
+/// each age group wish for it: the lightest first, as many as room, class caps and the
+/// caregivers' load allow (for a count, lighter is never worse; the mixed-class cap is
+/// left out, so it may be higher than what fits, never lower).
+fn most_children(sh: &ShiftFacts, wishing: [u32; 3], policy: &Policy) -> u32 {
+    let held = sh.confirmed;
+    let mut room = sh.capacity.saturating_sub(held.total());
+    let mut load = sh.caregivers.saturating_mul(policy.load_per_caregiver).saturating_sub(held.load(policy));
+    let mut groups = AgeGroup::ALL;
+    groups.sort_by_key(|g| policy.load_of(*g));
+    let mut most = 0;
+    for g in groups {
+        let i = g.index();
+        let unit = policy.load_of(g);
+        let by_load = if unit == 0 { u32::MAX } else { load / unit };
+        let n = wishing[i].min(policy.cap_of(g).saturating_sub(held.counts[i])).min(room).min(by_load);
+        most += n;
+        room -= n;
+        load -= n * unit;
+    }
+    most
+}
+
 /// The working state. Choices are flattened: choice `c` belongs to wish `wish_of[c]`.
 struct Engine<'a> {
     p: &'a Problem,
@@ -289,6 +314,9 @@ struct Engine<'a> {
     changed: Vec<u64>,
     repacked: Vec<u64>,
     kicked: Vec<u64>,
+    /// The most children of the round each shift could ever hold: re-packing a shift that
+    /// has as many cannot place more, so it is not tried (see `most_children`).
+    most: Vec<u32>,
 }
 
 impl<'a> Engine<'a> {
@@ -350,6 +378,15 @@ impl<'a> Engine<'a> {
             }
         }
         let nodes = p.shifts.len() * 3;
+        let most = (0..p.shifts.len())
+            .map(|s| {
+                let mut wishing = [0u32; 3];
+                for c in &wanted_by[s] {
+                    wishing[group_of[*c as usize].index()] += 1;
+                }
+                most_children(&p.shifts[s], wishing, &p.policy)
+            })
+            .collect();
         Engine {
             p,
             seed,
@@ -383,6 +420,7 @@ impl<'a> Engine<'a> {
             changed: vec![1; p.shifts.len()],
             repacked: vec![0; p.shifts.len()],
             kicked: vec![0; p.shifts.len()],
+            most,
         }
     }
 
@@ -594,6 +632,10 @@ impl<'a> Engine<'a> {
                 }
                 continue;
             }
+            // States queued at `limit` or later are never taken out: no need to add them.
+            if self.queue.len() >= limit {
+                continue;
+            }
             // Which groups could give way to `g` here.
             let mut gives = [false; 3];
             for h in AgeGroup::ALL {
@@ -607,7 +649,7 @@ impl<'a> Engine<'a> {
             if gives == [false; 3] {
                 continue;
             }
-            for i in 0..self.in_shift[s].len() {
+            'expand: for i in 0..self.in_shift[s].len() {
                 let y = self.in_shift[s][i] as usize;
                 if !gives[self.group_of[y].index()] {
                     continue;
@@ -629,6 +671,9 @@ impl<'a> Engine<'a> {
                     self.par_node[n2] = n as u32;
                     self.par_leave[n2] = y as u32;
                     self.queue.push(n2 as u32);
+                    if self.queue.len() >= limit {
+                        break 'expand;
+                    }
                 }
             }
         }
@@ -700,6 +745,10 @@ impl<'a> Engine<'a> {
                 continue;
             }
             self.repacked[s] = self.stamp;
+            // Neither re-packing can place more than the shift could ever hold.
+            if self.in_shift[s].len() >= self.most[s] as usize {
+                continue;
+            }
             changed |= self.repack(s) || self.repack_moving(s);
         }
         changed
@@ -1093,6 +1142,48 @@ mod tests {
 
     fn wish(family: usize, choices: &[(usize, AgeGroup)], max: u32) -> WishFacts {
         WishFacts { family, choices: choices.iter().map(|(s, g)| Choice { shift: *s, group: *g }).collect(), max }
+    }
+
+    #[test]
+    fn most_children_is_never_below_what_fits() {
+        // Every composition of the wishing children that fits, by brute force: none has
+        // more children than the bound (re-packing is skipped on it, so a low bound would
+        // lose placements).
+        let policy = Policy::default();
+        for caregivers in 0..=3 {
+            for capacity in [0, 4, 9, 16, 22] {
+                for confirmed in
+                    [Occupancy::default(), Occupancy { counts: [1, 0, 2] }, Occupancy { counts: [0, 3, 0] }]
+                {
+                    let sh = ShiftFacts { caregivers, capacity, confirmed, ..shift(0, 0, 0, 480) };
+                    for wishing in [[0, 0, 0], [3, 2, 9], [12, 1, 0], [0, 20, 25], [5, 5, 5], [2, 0, 30]] {
+                        let most = most_children(&sh, wishing, &policy);
+                        let mut best = 0;
+                        for a in 0..=wishing[0] {
+                            for b in 0..=wishing[1] {
+                                for c in 0..=wishing[2] {
+                                    let occ = Occupancy {
+                                        counts: [
+                                            confirmed.counts[0] + a,
+                                            confirmed.counts[1] + b,
+                                            confirmed.counts[2] + c,
+                                        ],
+                                    };
+                                    if rota::check(&occ, caregivers, capacity, &policy).is_ok() {
+                                        best = best.max(a + b + c);
+                                    }
+                                }
+                            }
+                        }
+                        assert!(most >= best, "{sh:?} {wishing:?}: bound {most} < {best} that fit");
+                        // Without the mixed-class cap biting it is exact (lightest first is best).
+                        if caregivers == 1 && confirmed == Occupancy::default() {
+                            assert_eq!(most, best, "{sh:?} {wishing:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
