@@ -263,7 +263,43 @@ fn most_children(sh: &ShiftFacts, wishing: [u32; 3], policy: &Policy) -> u32 {
     most
 }
 
-/// The working state. Choices are flattened: choice `c` belongs to wish `wish_of[c]`.
+/// One wished shift (choice), flattened: choice `c` belongs to wish `ch[c].wish`.
+#[derive(Clone, Copy)]
+struct Ch {
+    /// Overlap mask, for wishes of up to 64 choices: bit `j` is set when choice `off + j` of
+    /// the same wish overlaps this one in time; with `Wi::bits` (bit `j` set when that
+    /// choice is placed), "does the wish hold a shift overlapping this one" is one AND
+    /// instead of a walk over the wish's choices (longer wishes walk).
+    ovl: u64,
+    wish: u32,
+    shift: u32,
+    /// The wish's family, kept at hand.
+    fam: u32,
+    group: AgeGroup,
+    /// Placed.
+    chosen: bool,
+}
+
+/// One wish: its choices are `off..end`.
+#[derive(Clone, Copy)]
+struct Wi {
+    /// Bit `j` set when choice `off + j` is placed (wishes of up to 64 choices).
+    bits: u64,
+    off: u32,
+    end: u32,
+    /// Choices placed, and the wish's `max`.
+    count: u32,
+    max: u32,
+}
+
+/// One family: credit minutes spent by the placements, and what it may spend.
+#[derive(Clone, Copy)]
+struct Fa {
+    spent: i64,
+    credit: i64,
+}
+
+/// The working state.
 struct Engine<'a> {
     p: &'a Problem,
     seed: u64,
@@ -271,25 +307,15 @@ struct Engine<'a> {
     /// Wish indices, best priority first; `prio[w]` is the wish's place in it.
     order: Vec<u32>,
     prio: Vec<u32>,
-    off: Vec<u32>,
-    wish_of: Vec<u32>,
-    shift_of: Vec<u32>,
-    group_of: Vec<AgeGroup>,
+    /// Per choice, per wish and per family, what the hot loops read together in one
+    /// record each (a few cache lines per child looked at, not one per array).
+    ch: Vec<Ch>,
+    wi: Vec<Wi>,
+    fa: Vec<Fa>,
     pos_of: Vec<u32>,
-    /// Each choice's family (`p.wishes[wish_of[c]].family`, kept at hand).
-    fam_of: Vec<u32>,
-    /// Overlap masks, for wishes of up to 64 choices: bit `j` of `ovl[c]` is set when choice
-    /// `off[w] + j` of the same wish overlaps choice `c` in time; bit `j` of `chosen_bits[w]`
-    /// when that choice is placed. So "does the wish hold a shift overlapping this one" is
-    /// one AND instead of a walk over the wish's choices (longer wishes walk).
-    ovl: Vec<u64>,
-    chosen_bits: Vec<u64>,
     /// Choice ids wanting each shift.
     wanted_by: Vec<Vec<u32>>,
-    // State.
-    chosen: Vec<bool>,
-    count: Vec<u32>,
-    spent: Vec<i64>,
+    // State (with `Ch::chosen`, `Wi::count`, `Wi::bits` and `Fa::spent`).
     occ: Vec<Occupancy>,
     in_shift: Vec<Vec<u32>>,
     // Search scratch.
@@ -393,18 +419,25 @@ impl<'a> Engine<'a> {
             need,
             order,
             prio,
-            off,
-            wish_of,
-            shift_of,
-            group_of,
+            ch: (0..n)
+                .map(|c| Ch {
+                    ovl: ovl[c],
+                    wish: wish_of[c],
+                    shift: shift_of[c],
+                    fam: fam_of[c],
+                    group: group_of[c],
+                    chosen: false,
+                })
+                .collect(),
+            wi: p
+                .wishes
+                .iter()
+                .enumerate()
+                .map(|(w, wish)| Wi { bits: 0, off: off[w], end: off[w + 1], count: 0, max: wish.max })
+                .collect(),
+            fa: p.families.iter().map(|f| Fa { spent: 0, credit: f.credit }).collect(),
             pos_of,
-            fam_of,
-            ovl,
-            chosen_bits: vec![0; p.wishes.len()],
             wanted_by,
-            chosen: vec![false; n],
-            count: vec![0; p.wishes.len()],
-            spent: vec![0; p.families.len()],
             occ: p.shifts.iter().map(|s| s.confirmed).collect(),
             in_shift: vec![Vec::new(); p.shifts.len()],
             mark: vec![0; nodes],
@@ -425,11 +458,11 @@ impl<'a> Engine<'a> {
     }
 
     fn choices(&self, w: usize) -> std::ops::Range<usize> {
-        self.off[w] as usize..self.off[w + 1] as usize
+        self.wi[w].off as usize..self.wi[w].end as usize
     }
 
     fn family(&self, c: usize) -> usize {
-        self.fam_of[c] as usize
+        self.ch[c].fam as usize
     }
 
     fn cost(&self, s: usize) -> i64 {
@@ -449,25 +482,25 @@ impl<'a> Engine<'a> {
     /// Whether the wish of choice `c` has another chosen shift overlapping `c`'s (other
     /// than that of choice `except`, of the same wish, or `usize::MAX`).
     fn overlaps_choice(&self, c: usize, except: usize) -> bool {
-        let w = self.wish_of[c] as usize;
-        let base = self.off[w] as usize;
-        if self.off[w + 1] as usize - base > 64 {
-            let ex = if except == usize::MAX { usize::MAX } else { self.shift_of[except] as usize };
-            return self.overlaps(w, self.shift_of[c] as usize, ex);
+        let w = self.ch[c].wish as usize;
+        let base = self.wi[w].off as usize;
+        if self.wi[w].end as usize - base > 64 {
+            let ex = if except == usize::MAX { usize::MAX } else { self.ch[except].shift as usize };
+            return self.overlaps(w, self.ch[c].shift as usize, ex);
         }
-        let mut held = self.chosen_bits[w];
+        let mut held = self.wi[w].bits;
         if except != usize::MAX {
             held &= !(1 << (except - base));
         }
-        self.ovl[c] & held != 0
+        self.ch[c].ovl & held != 0
     }
 
     /// Whether wish `w` has a chosen shift overlapping `s` (other than `except`).
     fn overlaps(&self, w: usize, s: usize, except: usize) -> bool {
         let sh = &self.p.shifts[s];
         self.choices(w).any(|c| {
-            self.chosen[c] && {
-                let o = self.shift_of[c] as usize;
+            self.ch[c].chosen && {
+                let o = self.ch[c].shift as usize;
                 o != except && (o == s || sh.overlaps(&self.p.shifts[o]))
             }
         })
@@ -475,45 +508,45 @@ impl<'a> Engine<'a> {
 
     /// Choice `c` could be added for its wish (not counting the shift's capacity).
     fn eligible(&self, c: usize) -> bool {
-        let w = self.wish_of[c] as usize;
-        let s = self.shift_of[c] as usize;
+        let w = self.ch[c].wish as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        !self.chosen[c]
-            && self.count[w] < self.p.wishes[w].max
-            && self.spent[f] + self.cost(s) <= self.p.families[f].credit
+        !self.ch[c].chosen
+            && self.wi[w].count < self.wi[w].max
+            && self.fa[f].spent + self.cost(s) <= self.fa[f].credit
             && !self.overlaps_choice(c, usize::MAX)
     }
 
     fn has_spare(&self, w: usize) -> bool {
-        self.count[w] < self.p.wishes[w].max && self.choices(w).any(|c| self.eligible(c))
+        self.wi[w].count < self.wi[w].max && self.choices(w).any(|c| self.eligible(c))
     }
 
     /// Marks the shift of choice `c` and every shift its family wished for as changed.
     fn touch(&mut self, c: usize) {
         self.stamp += 1;
         let f = self.family(c);
-        self.changed[self.shift_of[c] as usize] = self.stamp;
+        self.changed[self.ch[c].shift as usize] = self.stamp;
         for i in 0..self.family_wishes[f].len() {
             let w = self.family_wishes[f][i] as usize;
             for c2 in self.choices(w) {
-                self.changed[self.shift_of[c2] as usize] = self.stamp;
+                self.changed[self.ch[c2].shift as usize] = self.stamp;
             }
         }
     }
 
     fn add(&mut self, c: usize) {
         self.touch(c);
-        let s = self.shift_of[c] as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        self.chosen[c] = true;
-        let w = self.wish_of[c] as usize;
-        let bit = c - self.off[w] as usize;
+        self.ch[c].chosen = true;
+        let w = self.ch[c].wish as usize;
+        let bit = c - self.wi[w].off as usize;
         if bit < 64 {
-            self.chosen_bits[w] |= 1 << bit;
+            self.wi[w].bits |= 1 << bit;
         }
-        self.count[w] += 1;
-        self.spent[f] += self.cost(s);
-        self.occ[s].add(self.group_of[c]);
+        self.wi[w].count += 1;
+        self.fa[f].spent += self.cost(s);
+        self.occ[s].add(self.ch[c].group);
         self.in_shift[s].push(c as u32);
         if let Some(log) = &mut self.log {
             log.push((true, c as u32));
@@ -522,17 +555,17 @@ impl<'a> Engine<'a> {
 
     fn remove(&mut self, c: usize) {
         self.touch(c);
-        let s = self.shift_of[c] as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        self.chosen[c] = false;
-        let w = self.wish_of[c] as usize;
-        let bit = c - self.off[w] as usize;
+        self.ch[c].chosen = false;
+        let w = self.ch[c].wish as usize;
+        let bit = c - self.wi[w].off as usize;
         if bit < 64 {
-            self.chosen_bits[w] &= !(1 << bit);
+            self.wi[w].bits &= !(1 << bit);
         }
-        self.count[w] -= 1;
-        self.spent[f] -= self.cost(s);
-        self.occ[s].counts[self.group_of[c].index()] -= 1;
+        self.wi[w].count -= 1;
+        self.fa[f].spent -= self.cost(s);
+        self.occ[s].counts[self.ch[c].group.index()] -= 1;
         let list = &mut self.in_shift[s];
         if let Some(i) = list.iter().position(|x| *x == c as u32) {
             list.swap_remove(i);
@@ -548,7 +581,7 @@ impl<'a> Engine<'a> {
         for i in 0..self.order.len() {
             let w = self.order[i] as usize;
             for c in self.choices(w) {
-                if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+                if self.eligible(c) && self.misfit(self.ch[c].shift as usize, self.ch[c].group).is_ok() {
                     self.add(c);
                     changed = true;
                 }
@@ -562,7 +595,7 @@ impl<'a> Engine<'a> {
     /// `shuffle`: a seed for a random order among children of the same load instead.
     fn fill_lightest_first(&mut self, shuffle: Option<u64>) {
         let policy = &self.p.policy;
-        let mut all: Vec<u32> = (0..self.wish_of.len() as u32).collect();
+        let mut all: Vec<u32> = (0..self.ch.len() as u32).collect();
         let ticket: Vec<u64> = match shuffle {
             Some(seed) => {
                 let mut rng = ChaCha20Rng::seed_from_u64(seed);
@@ -572,11 +605,11 @@ impl<'a> Engine<'a> {
         };
         all.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), ticket[c], self.prio[self.wish_of[c] as usize], self.pos_of[c])
+            (policy.load_of(self.ch[c].group), ticket[c], self.prio[self.ch[c].wish as usize], self.pos_of[c])
         });
         for c in all {
             let c = c as usize;
-            if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+            if self.eligible(c) && self.misfit(self.ch[c].shift as usize, self.ch[c].group).is_ok() {
                 self.add(c);
             }
         }
@@ -611,7 +644,7 @@ impl<'a> Engine<'a> {
             if !self.eligible(c) {
                 continue;
             }
-            let n = self.shift_of[c] as usize * 3 + self.group_of[c].index();
+            let n = self.ch[c].shift as usize * 3 + self.ch[c].group.index();
             if self.mark[n] == ep {
                 continue;
             }
@@ -651,18 +684,18 @@ impl<'a> Engine<'a> {
             }
             'expand: for i in 0..self.in_shift[s].len() {
                 let y = self.in_shift[s][i] as usize;
-                if !gives[self.group_of[y].index()] {
+                if !gives[self.ch[y].group.index()] {
                     continue;
                 }
-                let wy = self.wish_of[y] as usize;
+                let wy = self.ch[y].wish as usize;
                 let fy = self.family(y);
-                let budget = self.p.families[fy].credit - self.spent[fy] + self.cost(s);
+                let budget = self.fa[fy].credit - self.fa[fy].spent + self.cost(s);
                 for c2 in self.choices(wy) {
-                    if self.chosen[c2] {
+                    if self.ch[c2].chosen {
                         continue;
                     }
-                    let s2 = self.shift_of[c2] as usize;
-                    let n2 = s2 * 3 + self.group_of[c2].index();
+                    let s2 = self.ch[c2].shift as usize;
+                    let n2 = s2 * 3 + self.ch[c2].group.index();
                     if self.mark[n2] == ep || self.cost(s2) > budget || self.overlaps_choice(c2, y) {
                         continue;
                     }
@@ -713,13 +746,13 @@ impl<'a> Engine<'a> {
     fn valid_after(&self, log: &[(bool, usize)]) -> bool {
         log.iter().all(|(_, c)| {
             let c = *c;
-            let w = self.wish_of[c] as usize;
+            let w = self.ch[c].wish as usize;
             let f = self.family(c);
-            let s = self.shift_of[c] as usize;
-            self.count[w] <= self.p.wishes[w].max
-                && self.spent[f] <= self.p.families[f].credit
+            let s = self.ch[c].shift as usize;
+            self.wi[w].count <= self.wi[w].max
+                && self.fa[f].spent <= self.fa[f].credit
                 && self.fits(s, &self.occ[s])
-                && !self.choices(w).any(|a| self.chosen[a] && self.overlaps_choice(a, usize::MAX))
+                && !self.choices(w).any(|a| self.ch[a].chosen && self.overlaps_choice(a, usize::MAX))
         })
     }
 
@@ -728,7 +761,7 @@ impl<'a> Engine<'a> {
     fn spend_outside(&mut self, s: usize, cands: impl Iterator<Item = usize> + Clone) {
         for c in cands {
             let f = self.family(c);
-            self.fspend[f] = self.spent[f];
+            self.fspend[f] = self.fa[f].spent;
         }
         for i in 0..self.in_shift[s].len() {
             let f = self.family(self.in_shift[s][i] as usize);
@@ -767,21 +800,21 @@ impl<'a> Engine<'a> {
         let mut movers = 0;
         for &c in &self.wanted_by[s] {
             let c = c as usize;
-            let w = self.wish_of[c] as usize;
-            if self.chosen[c] {
+            let w = self.ch[c].wish as usize;
+            if self.ch[c].chosen {
                 continue;
             }
             // The one placed shift of the wish in the way, if exactly one is.
-            let base = self.off[w] as usize;
-            let (first, second) = if self.off[w + 1] as usize - base <= 64 {
-                let held = self.ovl[c] & self.chosen_bits[w];
+            let base = self.wi[w].off as usize;
+            let (first, second) = if self.wi[w].end as usize - base <= 64 {
+                let held = self.ch[c].ovl & self.wi[w].bits;
                 let second = held & held.wrapping_sub(1);
                 let at = |bits: u64| (bits != 0).then(|| base + bits.trailing_zeros() as usize);
                 (at(held), at(second))
             } else {
                 let mut blocking = self.choices(w).filter(|&a| {
-                    self.chosen[a] && {
-                        let o = self.shift_of[a] as usize;
+                    self.ch[a].chosen && {
+                        let o = self.ch[a].shift as usize;
                         o != s && sh.overlaps(&self.p.shifts[o])
                     }
                 });
@@ -792,10 +825,10 @@ impl<'a> Engine<'a> {
                     cands.push((c as u32, a as u32));
                     movers += 1;
                 }
-                (None, _) if self.count[w] < self.p.wishes[w].max => cands.push((c as u32, NONE)),
+                (None, _) if self.wi[w].count < self.wi[w].max => cands.push((c as u32, NONE)),
                 // At its max: it may give up its worst-ranked shift to come here.
                 (None, _) => {
-                    if let Some(a) = self.choices(w).rev().find(|&a| self.chosen[a]) {
+                    if let Some(a) = self.choices(w).rev().find(|&a| self.ch[a].chosen) {
                         cands.push((c as u32, a as u32));
                         movers += 1;
                     }
@@ -808,7 +841,7 @@ impl<'a> Engine<'a> {
         }
         cands.sort_by_key(|(c, _)| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.prio[self.ch[c].wish as usize])
         });
         let mut occ = self.p.shifts[s].confirmed;
         let mut keep = Vec::with_capacity(cands.len());
@@ -818,14 +851,14 @@ impl<'a> Engine<'a> {
         self.spend_outside(s, cands.iter().map(|(c, _)| *c as usize));
         for &(c, from) in &cands {
             let c = c as usize;
-            let g = self.group_of[c];
-            let w = self.wish_of[c];
+            let g = self.ch[c].group;
+            let w = self.ch[c].wish;
             let f = self.family(c);
             if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
                 continue;
             }
-            let back = if from == NONE { 0 } else { self.cost(self.shift_of[from as usize] as usize) };
-            if self.fspend[f] + self.cost(s) - back > self.p.families[f].credit {
+            let back = if from == NONE { 0 } else { self.cost(self.ch[from as usize].shift as usize) };
+            if self.fspend[f] + self.cost(s) - back > self.fa[f].credit {
                 continue;
             }
             self.fspend[f] += self.cost(s) - back;
@@ -846,16 +879,16 @@ impl<'a> Engine<'a> {
         for &(c, from) in &keep {
             if from != NONE {
                 self.remove(from as usize);
-                vacated.push(self.shift_of[from as usize] as usize);
+                vacated.push(self.ch[from as usize].shift as usize);
             }
-            if !self.chosen[c] {
+            if !self.ch[c].chosen {
                 self.add(c);
             }
         }
         for v in vacated {
             for i in 0..self.wanted_by[v].len() {
                 let c2 = self.wanted_by[v][i] as usize;
-                if self.eligible(c2) && self.misfit(v, self.group_of[c2]).is_ok() {
+                if self.eligible(c2) && self.misfit(v, self.ch[c2].group).is_ok() {
                     self.add(c2);
                 }
             }
@@ -882,9 +915,9 @@ impl<'a> Engine<'a> {
         let current = cands.len();
         for &c in &self.wanted_by[s] {
             let c = c as usize;
-            let w = self.wish_of[c] as usize;
+            let w = self.ch[c].wish as usize;
             // Credit is checked below, with what the family's children leaving give back.
-            if !self.chosen[c] && self.count[w] < self.p.wishes[w].max && !self.overlaps_choice(c, usize::MAX) {
+            if !self.ch[c].chosen && self.wi[w].count < self.wi[w].max && !self.overlaps_choice(c, usize::MAX) {
                 cands.push(c as u32);
             }
         }
@@ -894,7 +927,7 @@ impl<'a> Engine<'a> {
         // Lightest first; then placed before newcomers; then priority.
         cands.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.prio[self.ch[c].wish as usize])
         });
         // What each family spends outside this shift, then each child kept here adds its cost.
         self.spend_outside(s, cands.iter().map(|c| *c as usize));
@@ -902,9 +935,9 @@ impl<'a> Engine<'a> {
         let mut keep = Vec::with_capacity(cands.len());
         for &c in &cands {
             let c = c as usize;
-            let g = self.group_of[c];
+            let g = self.ch[c].group;
             let f = self.family(c);
-            if !self.fits(s, &occ.with(g)) || self.fspend[f] + self.cost(s) > self.p.families[f].credit {
+            if !self.fits(s, &occ.with(g)) || self.fspend[f] + self.cost(s) > self.fa[f].credit {
                 continue;
             }
             self.fspend[f] += self.cost(s);
@@ -919,7 +952,7 @@ impl<'a> Engine<'a> {
             self.remove(c as usize);
         }
         for c in keep {
-            if !self.chosen[c] {
+            if !self.ch[c].chosen {
                 self.add(c);
             }
         }
@@ -938,21 +971,21 @@ impl<'a> Engine<'a> {
                 if !self.eligible(c) {
                     continue;
                 }
-                let s = self.shift_of[c] as usize;
-                let g = self.group_of[c];
+                let s = self.ch[c].shift as usize;
+                let g = self.ch[c].group;
                 // The latest-priority child whose place `c` could take.
                 let mut best: Option<usize> = None;
                 for &y in &self.in_shift[s] {
                     let y = y as usize;
-                    if self.prio[self.wish_of[y] as usize] <= self.prio[k] {
+                    if self.prio[self.ch[y].wish as usize] <= self.prio[k] {
                         continue;
                     }
-                    if best.is_some_and(|b| self.prio[self.wish_of[b] as usize] >= self.prio[self.wish_of[y] as usize])
+                    if best.is_some_and(|b| self.prio[self.ch[b].wish as usize] >= self.prio[self.ch[y].wish as usize])
                     {
                         continue;
                     }
                     let mut o = self.occ[s];
-                    o.counts[self.group_of[y].index()] -= 1;
+                    o.counts[self.ch[y].group.index()] -= 1;
                     o.add(g);
                     if self.fits(s, &o) {
                         best = Some(y);
@@ -978,19 +1011,19 @@ impl<'a> Engine<'a> {
         for i in 0..self.order.len() {
             let w = self.order[i] as usize;
             for c in self.choices(w) {
-                if !self.chosen[c] {
+                if !self.ch[c].chosen {
                     continue;
                 }
-                let s = self.shift_of[c] as usize;
+                let s = self.ch[c].shift as usize;
                 let f = self.family(c);
-                for better in self.off[w] as usize..c {
-                    if self.chosen[better] {
+                for better in self.wi[w].off as usize..c {
+                    if self.ch[better].chosen {
                         continue;
                     }
-                    let s2 = self.shift_of[better] as usize;
-                    if self.spent[f] - self.cost(s) + self.cost(s2) > self.p.families[f].credit
+                    let s2 = self.ch[better].shift as usize;
+                    if self.fa[f].spent - self.cost(s) + self.cost(s2) > self.fa[f].credit
                         || self.overlaps_choice(better, c)
-                        || self.misfit(s2, self.group_of[better]).is_err()
+                        || self.misfit(s2, self.ch[better].group).is_err()
                     {
                         continue;
                     }
@@ -1021,7 +1054,7 @@ impl<'a> Engine<'a> {
         for i in (0..self.order.len()).rev() {
             let y = self.order[i] as usize;
             for c in self.choices(y) {
-                if self.chosen[c] && todo[self.shift_of[c] as usize] && self.kick(c) {
+                if self.ch[c].chosen && todo[self.ch[c].shift as usize] && self.kick(c) {
                     changed = true;
                 }
             }
@@ -1033,15 +1066,15 @@ impl<'a> Engine<'a> {
     const KICK_SEARCH: usize = 24;
 
     fn kick(&mut self, c: usize) -> bool {
-        let s = self.shift_of[c] as usize;
-        let y = self.wish_of[c] as usize;
+        let s = self.ch[c].shift as usize;
+        let y = self.ch[c].wish as usize;
         let f = self.family(c);
         self.log = Some(Vec::new());
         self.remove(c);
         let mut gained = 0usize;
         for i in 0..self.wanted_by[s].len() {
             let c2 = self.wanted_by[s][i] as usize;
-            if c2 != c && self.eligible(c2) && self.misfit(s, self.group_of[c2]).is_ok() {
+            if c2 != c && self.eligible(c2) && self.misfit(s, self.ch[c2].group).is_ok() {
                 self.add(c2);
                 gained += 1;
             }
@@ -1049,7 +1082,7 @@ impl<'a> Engine<'a> {
         for i in 0..self.family_wishes[f].len() {
             let w2 = self.family_wishes[f][i] as usize;
             for c2 in self.choices(w2) {
-                if c2 != c && self.eligible(c2) && self.misfit(self.shift_of[c2] as usize, self.group_of[c2]).is_ok() {
+                if c2 != c && self.eligible(c2) && self.misfit(self.ch[c2].shift as usize, self.ch[c2].group).is_ok() {
                     self.add(c2);
                     gained += 1;
                 }
@@ -1099,20 +1132,20 @@ impl<'a> Engine<'a> {
             let mut out = WishOutcome::default();
             let f = wish.family;
             for c in self.choices(w) {
-                let s = self.shift_of[c] as usize;
-                if self.chosen[c] {
+                let s = self.ch[c].shift as usize;
+                if self.ch[c].chosen {
                     out.placed.push(s);
                     placed += 1;
                     fairness += self.need[f];
                     rank += self.pos_of[c] as i64;
                     continue;
                 }
-                let reason = if self.count[w] >= wish.max {
+                let reason = if self.wi[w].count >= wish.max {
                     Reason::Enough
                 } else if self.overlaps_choice(c, usize::MAX) {
                     Reason::Overlap
                 } else {
-                    match self.misfit(s, self.group_of[c]) {
+                    match self.misfit(s, self.ch[c].group) {
                         Err(Misfit::Ratio) => Reason::Caregivers,
                         Err(_) => Reason::Full,
                         // It fits, so only the credit stopped it (a fill pass placed the rest).
