@@ -315,6 +315,8 @@ struct Engine<'a> {
     pos_of: Vec<u32>,
     /// Choice ids wanting each shift.
     wanted_by: Vec<Vec<u32>>,
+    /// Their age groups, in the same order.
+    wanted_group: Vec<Vec<AgeGroup>>,
     // State (with `Ch::chosen`, `Wi::count`, `Wi::bits` and `Fa::spent`).
     occ: Vec<Occupancy>,
     in_shift: Vec<Vec<u32>>,
@@ -437,6 +439,7 @@ impl<'a> Engine<'a> {
                 .collect(),
             fa: p.families.iter().map(|f| Fa { spent: 0, credit: f.credit }).collect(),
             pos_of,
+            wanted_group: wanted_by.iter().map(|list| list.iter().map(|c| group_of[*c as usize]).collect()).collect(),
             wanted_by,
             occ: p.shifts.iter().map(|s| s.confirmed).collect(),
             in_shift: vec![Vec::new(); p.shifts.len()],
@@ -1072,11 +1075,21 @@ impl<'a> Engine<'a> {
         self.log = Some(Vec::new());
         self.remove(c);
         let mut gained = 0usize;
+        // The age groups that could enter `s` now (again after each child let in): children
+        // of the others are passed over without reading their records.
+        let mut open = AgeGroup::ALL.map(|g| self.misfit(s, g).is_ok());
         for i in 0..self.wanted_by[s].len() {
+            if open == [false; 3] {
+                break;
+            }
+            if !open[self.wanted_group[s][i].index()] {
+                continue;
+            }
             let c2 = self.wanted_by[s][i] as usize;
             if c2 != c && self.eligible(c2) && self.misfit(s, self.ch[c2].group).is_ok() {
                 self.add(c2);
                 gained += 1;
+                open = AgeGroup::ALL.map(|g| self.misfit(s, g).is_ok());
             }
         }
         for i in 0..self.family_wishes[f].len() {
