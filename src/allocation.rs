@@ -304,9 +304,10 @@ struct Engine<'a> {
     p: &'a Problem,
     seed: u64,
     need: Vec<i64>,
-    /// Wish indices, best priority first; `prio[w]` is the wish's place in it.
-    order: Vec<u32>,
-    prio: Vec<u32>,
+    /// Wishes are numbered in priority order (best first: the neediest family, then the
+    /// lottery), so the passes in that order read memory in sequence and a lower number is
+    /// a better priority; `inner[w]` is the number of `Problem::wishes[w]`.
+    inner: Vec<u32>,
     /// Per choice, per wish and per family, what the hot loops read together in one
     /// record each (a few cache lines per child looked at, not one per array).
     ch: Vec<Ch>,
@@ -359,37 +360,41 @@ impl<'a> Engine<'a> {
             let f = wish.family;
             (p.families[f].standing, fam_ticket[f], f, wish_ticket[*w as usize], *w)
         });
-        let mut prio = vec![0; p.wishes.len()];
+        let mut inner = vec![0; p.wishes.len()];
         for (i, w) in order.iter().enumerate() {
-            prio[*w as usize] = i as u32;
+            inner[*w as usize] = i as u32;
         }
         let mut off = Vec::with_capacity(p.wishes.len() + 1);
         let (mut wish_of, mut shift_of, mut group_of, mut pos_of) = (vec![], vec![], vec![], vec![]);
-        let mut wanted_by = vec![Vec::new(); p.shifts.len()];
-        for (w, wish) in p.wishes.iter().enumerate() {
+        for (i, w) in order.iter().enumerate() {
             off.push(wish_of.len() as u32);
             let start = shift_of.len();
-            for (pos, ch) in wish.choices.iter().enumerate() {
+            for (pos, ch) in p.wishes[*w as usize].choices.iter().enumerate() {
                 // A shift named twice counts once (its first, better, position).
                 if ch.shift >= p.shifts.len() || shift_of[start..].contains(&(ch.shift as u32)) {
                     continue;
                 }
-                wanted_by[ch.shift].push(wish_of.len() as u32);
-                wish_of.push(w as u32);
+                wish_of.push(i as u32);
                 shift_of.push(ch.shift as u32);
                 group_of.push(ch.group);
                 pos_of.push(pos as u32);
             }
         }
         off.push(wish_of.len() as u32);
+        // The lists below keep the input's order (it decides who is tried first).
+        let mut wanted_by = vec![Vec::new(); p.shifts.len()];
         let mut family_wishes = vec![Vec::new(); p.families.len()];
         for (w, wish) in p.wishes.iter().enumerate() {
+            let i = inner[w] as usize;
+            for c in off[i]..off[i + 1] {
+                wanted_by[shift_of[c as usize] as usize].push(c);
+            }
             if let Some(list) = family_wishes.get_mut(wish.family) {
-                list.push(w as u32);
+                list.push(i as u32);
             }
         }
         let n = wish_of.len();
-        let fam_of: Vec<u32> = wish_of.iter().map(|w| p.wishes[*w as usize].family as u32).collect();
+        let fam_of: Vec<u32> = wish_of.iter().map(|i| p.wishes[order[*i as usize] as usize].family as u32).collect();
         let mut ovl = vec![0u64; n];
         for w in 0..p.wishes.len() {
             let (a, b) = (off[w] as usize, off[w + 1] as usize);
@@ -419,8 +424,7 @@ impl<'a> Engine<'a> {
             p,
             seed,
             need,
-            order,
-            prio,
+            inner,
             ch: (0..n)
                 .map(|c| Ch {
                     ovl: ovl[c],
@@ -431,11 +435,10 @@ impl<'a> Engine<'a> {
                     chosen: false,
                 })
                 .collect(),
-            wi: p
-                .wishes
+            wi: order
                 .iter()
                 .enumerate()
-                .map(|(w, wish)| Wi { bits: 0, off: off[w], end: off[w + 1], count: 0, max: wish.max })
+                .map(|(i, w)| Wi { bits: 0, off: off[i], end: off[i + 1], count: 0, max: p.wishes[*w as usize].max })
                 .collect(),
             fa: p.families.iter().map(|f| Fa { spent: 0, credit: f.credit }).collect(),
             pos_of,
@@ -581,8 +584,7 @@ impl<'a> Engine<'a> {
     /// Places every eligible choice that fits as things stand, in priority order.
     fn fill(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             for c in self.choices(w) {
                 if self.eligible(c) && self.misfit(self.ch[c].shift as usize, self.ch[c].group).is_ok() {
                     self.add(c);
@@ -599,16 +601,19 @@ impl<'a> Engine<'a> {
     fn fill_lightest_first(&mut self, shuffle: Option<u64>) {
         let policy = &self.p.policy;
         let mut all: Vec<u32> = (0..self.ch.len() as u32).collect();
-        let ticket: Vec<u64> = match shuffle {
-            Some(seed) => {
-                let mut rng = ChaCha20Rng::seed_from_u64(seed);
-                all.iter().map(|_| rng.gen()).collect()
+        let mut ticket = vec![0u64; all.len()];
+        if let Some(seed) = shuffle {
+            // Drawn in the input's order of wishes, so a seed gives the same order as ever.
+            let mut rng = ChaCha20Rng::seed_from_u64(seed);
+            for w in 0..self.inner.len() {
+                for c in self.choices(self.inner[w] as usize) {
+                    ticket[c] = rng.gen();
+                }
             }
-            None => vec![0; all.len()],
-        };
+        }
         all.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.ch[c].group), ticket[c], self.prio[self.ch[c].wish as usize], self.pos_of[c])
+            (policy.load_of(self.ch[c].group), ticket[c], self.ch[c].wish, self.pos_of[c])
         });
         for c in all {
             let c = c as usize;
@@ -622,8 +627,7 @@ impl<'a> Engine<'a> {
     fn augment_all(&mut self) -> bool {
         let mut changed = false;
         self.epoch += 1;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             // States a search reached stay marked for the rest of the pass, also after a
             // success (the next round's pass looks again): a pass costs the week's size,
             // not the week's size per path found.
@@ -844,7 +848,7 @@ impl<'a> Engine<'a> {
         }
         cands.sort_by_key(|(c, _)| {
             let c = *c as usize;
-            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.prio[self.ch[c].wish as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.ch[c].wish)
         });
         let mut occ = self.p.shifts[s].confirmed;
         let mut keep = Vec::with_capacity(cands.len());
@@ -930,7 +934,7 @@ impl<'a> Engine<'a> {
         // Lightest first; then placed before newcomers; then priority.
         cands.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.prio[self.ch[c].wish as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.ch[c].wish)
         });
         // What each family spends outside this shift, then each child kept here adds its cost.
         self.spend_outside(s, cands.iter().map(|c| *c as usize));
@@ -965,10 +969,12 @@ impl<'a> Engine<'a> {
     /// Count-preserving swaps in favour of wishes with better priority.
     fn swap_all(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let k = self.order[i] as usize;
+        for k in 0..self.wi.len() {
+            // Whether the wish has room and an eligible choice: changes only when a swap
+            // is made (one tried and taken back leaves counts and credit as they were).
+            let mut spare = self.has_spare(k);
             'choices: for c in self.choices(k) {
-                if !self.has_spare(k) {
+                if !spare {
                     break;
                 }
                 if !self.eligible(c) {
@@ -976,30 +982,35 @@ impl<'a> Engine<'a> {
                 }
                 let s = self.ch[c].shift as usize;
                 let g = self.ch[c].group;
-                // The latest-priority child whose place `c` could take.
-                let mut best: Option<usize> = None;
-                for &y in &self.in_shift[s] {
-                    let y = y as usize;
-                    if self.prio[self.ch[y].wish as usize] <= self.prio[k] {
-                        continue;
-                    }
-                    if best.is_some_and(|b| self.prio[self.ch[b].wish as usize] >= self.prio[self.ch[y].wish as usize])
-                    {
-                        continue;
-                    }
-                    let mut o = self.occ[s];
-                    o.counts[self.ch[y].group.index()] -= 1;
-                    o.add(g);
-                    if self.fits(s, &o) {
-                        best = Some(y);
+                // Which age groups `c` could take the place of (the shift's rules allow it).
+                let mut gives = [false; 3];
+                for h in AgeGroup::ALL {
+                    if self.occ[s].counts[h.index()] > 0 {
+                        let mut o = self.occ[s];
+                        o.counts[h.index()] -= 1;
+                        o.add(g);
+                        gives[h.index()] = self.fits(s, &o);
                     }
                 }
-                let Some(y) = best else { continue 'choices };
+                if gives == [false; 3] {
+                    continue;
+                }
+                // The latest-priority child whose place `c` could take.
+                let mut best: Option<(usize, u32)> = None;
+                for &y in &self.in_shift[s] {
+                    let y = y as usize;
+                    let py = self.ch[y].wish;
+                    if py > k as u32 && best.is_none_or(|(_, pb)| py > pb) && gives[self.ch[y].group.index()] {
+                        best = Some((y, py));
+                    }
+                }
+                let Some((y, _)) = best else { continue 'choices };
                 // A child of the same family leaving may free the credit it needs; check after.
                 self.remove(y);
                 if self.eligible(c) {
                     self.add(c);
                     changed = true;
+                    spare = self.has_spare(k);
                 } else {
                     self.add(y);
                 }
@@ -1011,8 +1022,7 @@ impl<'a> Engine<'a> {
     /// Moves placed children up to better-ranked choices that have room.
     fn improve_ranks(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             for c in self.choices(w) {
                 if !self.ch[c].chosen {
                     continue;
@@ -1054,8 +1064,7 @@ impl<'a> Engine<'a> {
                 self.kicked[s] = self.stamp;
             }
         }
-        for i in (0..self.order.len()).rev() {
-            let y = self.order[i] as usize;
+        for y in (0..self.wi.len()).rev() {
             for c in self.choices(y) {
                 if self.ch[c].chosen && todo[self.ch[c].shift as usize] && self.kick(c) {
                     changed = true;
@@ -1144,6 +1153,7 @@ impl<'a> Engine<'a> {
         for (w, wish) in self.p.wishes.iter().enumerate() {
             let mut out = WishOutcome::default();
             let f = wish.family;
+            let w = self.inner[w] as usize;
             for c in self.choices(w) {
                 let s = self.ch[c].shift as usize;
                 if self.ch[c].chosen {
