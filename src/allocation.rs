@@ -254,7 +254,7 @@ fn most_children(sh: &ShiftFacts, wishing: [u32; 3], policy: &Policy) -> u32 {
     for g in groups {
         let i = g.index();
         let unit = policy.load_of(g);
-        let by_load = if unit == 0 { u32::MAX } else { load / unit };
+        let by_load = load.checked_div(unit).unwrap_or(u32::MAX);
         let n = wishing[i].min(policy.cap_of(g).saturating_sub(held.counts[i])).min(room).min(by_load);
         most += n;
         room -= n;
