@@ -41,7 +41,9 @@
 //!
 //! Re-packing and take-one-out moves look again only at shifts that changed since they
 //! last looked (a child added or removed there, or in a family wishing for it), so the
-//! later rounds cost what changed rather than the whole week. Whether a child holds a shift
+//! later rounds cost what changed rather than the whole week; re-packing also skips a shift
+//! that already holds as many children as it ever could (a bound from its room, class caps,
+//! caregivers' load and who wishes for it). Whether a child holds a shift
 //! overlapping another is one AND of two bit masks (its wish's placed choices and the
 //! choices overlapping that one), not a walk over the wish.
 //!
@@ -238,33 +240,85 @@ fn improve(mut e: Engine<'_>, start: Start) -> Allocation {
     e.result()
 }
 
-/// The working state. Choices are flattened: choice `c` belongs to wish `wish_of[c]`.
+/// An upper bound on the children of the round shift `sh` can hold, given how many of
+/// each age group wish for it: the lightest first, as many as room, class caps and the
+/// caregivers' load allow (for a count, lighter is never worse; the mixed-class cap is
+/// left out, so it may be higher than what fits, never lower).
+fn most_children(sh: &ShiftFacts, wishing: [u32; 3], policy: &Policy) -> u32 {
+    let held = sh.confirmed;
+    let mut room = sh.capacity.saturating_sub(held.total());
+    let mut load = sh.caregivers.saturating_mul(policy.load_per_caregiver).saturating_sub(held.load(policy));
+    let mut groups = AgeGroup::ALL;
+    groups.sort_by_key(|g| policy.load_of(*g));
+    let mut most = 0;
+    for g in groups {
+        let i = g.index();
+        let unit = policy.load_of(g);
+        let by_load = load.checked_div(unit).unwrap_or(u32::MAX);
+        let n = wishing[i].min(policy.cap_of(g).saturating_sub(held.counts[i])).min(room).min(by_load);
+        most += n;
+        room -= n;
+        load -= n * unit;
+    }
+    most
+}
+
+/// One wished shift (choice), flattened: choice `c` belongs to wish `ch[c].wish`.
+#[derive(Clone, Copy)]
+struct Ch {
+    /// Overlap mask, for wishes of up to 64 choices: bit `j` is set when choice `off + j` of
+    /// the same wish overlaps this one in time; with `Wi::bits` (bit `j` set when that
+    /// choice is placed), "does the wish hold a shift overlapping this one" is one AND
+    /// instead of a walk over the wish's choices (longer wishes walk).
+    ovl: u64,
+    wish: u32,
+    shift: u32,
+    /// The wish's family, kept at hand.
+    fam: u32,
+    group: AgeGroup,
+    /// Placed.
+    chosen: bool,
+}
+
+/// One wish: its choices are `off..end`.
+#[derive(Clone, Copy)]
+struct Wi {
+    /// Bit `j` set when choice `off + j` is placed (wishes of up to 64 choices).
+    bits: u64,
+    off: u32,
+    end: u32,
+    /// Choices placed, and the wish's `max`.
+    count: u32,
+    max: u32,
+}
+
+/// One family: credit minutes spent by the placements, and what it may spend.
+#[derive(Clone, Copy)]
+struct Fa {
+    spent: i64,
+    credit: i64,
+}
+
+/// The working state.
 struct Engine<'a> {
     p: &'a Problem,
     seed: u64,
     need: Vec<i64>,
-    /// Wish indices, best priority first; `prio[w]` is the wish's place in it.
-    order: Vec<u32>,
-    prio: Vec<u32>,
-    off: Vec<u32>,
-    wish_of: Vec<u32>,
-    shift_of: Vec<u32>,
-    group_of: Vec<AgeGroup>,
+    /// Wishes are numbered in priority order (best first: the neediest family, then the
+    /// lottery), so the passes in that order read memory in sequence and a lower number is
+    /// a better priority; `inner[w]` is the number of `Problem::wishes[w]`.
+    inner: Vec<u32>,
+    /// Per choice, per wish and per family, what the hot loops read together in one
+    /// record each (a few cache lines per child looked at, not one per array).
+    ch: Vec<Ch>,
+    wi: Vec<Wi>,
+    fa: Vec<Fa>,
     pos_of: Vec<u32>,
-    /// Each choice's family (`p.wishes[wish_of[c]].family`, kept at hand).
-    fam_of: Vec<u32>,
-    /// Overlap masks, for wishes of up to 64 choices: bit `j` of `ovl[c]` is set when choice
-    /// `off[w] + j` of the same wish overlaps choice `c` in time; bit `j` of `chosen_bits[w]`
-    /// when that choice is placed. So "does the wish hold a shift overlapping this one" is
-    /// one AND instead of a walk over the wish's choices (longer wishes walk).
-    ovl: Vec<u64>,
-    chosen_bits: Vec<u64>,
     /// Choice ids wanting each shift.
     wanted_by: Vec<Vec<u32>>,
-    // State.
-    chosen: Vec<bool>,
-    count: Vec<u32>,
-    spent: Vec<i64>,
+    /// Their age groups, in the same order.
+    wanted_group: Vec<Vec<AgeGroup>>,
+    // State (with `Ch::chosen`, `Wi::count`, `Wi::bits` and `Fa::spent`).
     occ: Vec<Occupancy>,
     in_shift: Vec<Vec<u32>>,
     // Search scratch.
@@ -289,6 +343,9 @@ struct Engine<'a> {
     changed: Vec<u64>,
     repacked: Vec<u64>,
     kicked: Vec<u64>,
+    /// The most children of the round each shift could ever hold: re-packing a shift that
+    /// has as many cannot place more, so it is not tried (see `most_children`).
+    most: Vec<u32>,
 }
 
 impl<'a> Engine<'a> {
@@ -303,37 +360,41 @@ impl<'a> Engine<'a> {
             let f = wish.family;
             (p.families[f].standing, fam_ticket[f], f, wish_ticket[*w as usize], *w)
         });
-        let mut prio = vec![0; p.wishes.len()];
+        let mut inner = vec![0; p.wishes.len()];
         for (i, w) in order.iter().enumerate() {
-            prio[*w as usize] = i as u32;
+            inner[*w as usize] = i as u32;
         }
         let mut off = Vec::with_capacity(p.wishes.len() + 1);
         let (mut wish_of, mut shift_of, mut group_of, mut pos_of) = (vec![], vec![], vec![], vec![]);
-        let mut wanted_by = vec![Vec::new(); p.shifts.len()];
-        for (w, wish) in p.wishes.iter().enumerate() {
+        for (i, w) in order.iter().enumerate() {
             off.push(wish_of.len() as u32);
             let start = shift_of.len();
-            for (pos, ch) in wish.choices.iter().enumerate() {
+            for (pos, ch) in p.wishes[*w as usize].choices.iter().enumerate() {
                 // A shift named twice counts once (its first, better, position).
                 if ch.shift >= p.shifts.len() || shift_of[start..].contains(&(ch.shift as u32)) {
                     continue;
                 }
-                wanted_by[ch.shift].push(wish_of.len() as u32);
-                wish_of.push(w as u32);
+                wish_of.push(i as u32);
                 shift_of.push(ch.shift as u32);
                 group_of.push(ch.group);
                 pos_of.push(pos as u32);
             }
         }
         off.push(wish_of.len() as u32);
+        // The lists below keep the input's order (it decides who is tried first).
+        let mut wanted_by = vec![Vec::new(); p.shifts.len()];
         let mut family_wishes = vec![Vec::new(); p.families.len()];
         for (w, wish) in p.wishes.iter().enumerate() {
+            let i = inner[w] as usize;
+            for c in off[i]..off[i + 1] {
+                wanted_by[shift_of[c as usize] as usize].push(c);
+            }
             if let Some(list) = family_wishes.get_mut(wish.family) {
-                list.push(w as u32);
+                list.push(i as u32);
             }
         }
         let n = wish_of.len();
-        let fam_of: Vec<u32> = wish_of.iter().map(|w| p.wishes[*w as usize].family as u32).collect();
+        let fam_of: Vec<u32> = wish_of.iter().map(|i| p.wishes[order[*i as usize] as usize].family as u32).collect();
         let mut ovl = vec![0u64; n];
         for w in 0..p.wishes.len() {
             let (a, b) = (off[w] as usize, off[w + 1] as usize);
@@ -350,24 +411,39 @@ impl<'a> Engine<'a> {
             }
         }
         let nodes = p.shifts.len() * 3;
+        let most = (0..p.shifts.len())
+            .map(|s| {
+                let mut wishing = [0u32; 3];
+                for c in &wanted_by[s] {
+                    wishing[group_of[*c as usize].index()] += 1;
+                }
+                most_children(&p.shifts[s], wishing, &p.policy)
+            })
+            .collect();
         Engine {
             p,
             seed,
             need,
-            order,
-            prio,
-            off,
-            wish_of,
-            shift_of,
-            group_of,
+            inner,
+            ch: (0..n)
+                .map(|c| Ch {
+                    ovl: ovl[c],
+                    wish: wish_of[c],
+                    shift: shift_of[c],
+                    fam: fam_of[c],
+                    group: group_of[c],
+                    chosen: false,
+                })
+                .collect(),
+            wi: order
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Wi { bits: 0, off: off[i], end: off[i + 1], count: 0, max: p.wishes[*w as usize].max })
+                .collect(),
+            fa: p.families.iter().map(|f| Fa { spent: 0, credit: f.credit }).collect(),
             pos_of,
-            fam_of,
-            ovl,
-            chosen_bits: vec![0; p.wishes.len()],
+            wanted_group: wanted_by.iter().map(|list| list.iter().map(|c| group_of[*c as usize]).collect()).collect(),
             wanted_by,
-            chosen: vec![false; n],
-            count: vec![0; p.wishes.len()],
-            spent: vec![0; p.families.len()],
             occ: p.shifts.iter().map(|s| s.confirmed).collect(),
             in_shift: vec![Vec::new(); p.shifts.len()],
             mark: vec![0; nodes],
@@ -383,15 +459,16 @@ impl<'a> Engine<'a> {
             changed: vec![1; p.shifts.len()],
             repacked: vec![0; p.shifts.len()],
             kicked: vec![0; p.shifts.len()],
+            most,
         }
     }
 
     fn choices(&self, w: usize) -> std::ops::Range<usize> {
-        self.off[w] as usize..self.off[w + 1] as usize
+        self.wi[w].off as usize..self.wi[w].end as usize
     }
 
     fn family(&self, c: usize) -> usize {
-        self.fam_of[c] as usize
+        self.ch[c].fam as usize
     }
 
     fn cost(&self, s: usize) -> i64 {
@@ -411,25 +488,25 @@ impl<'a> Engine<'a> {
     /// Whether the wish of choice `c` has another chosen shift overlapping `c`'s (other
     /// than that of choice `except`, of the same wish, or `usize::MAX`).
     fn overlaps_choice(&self, c: usize, except: usize) -> bool {
-        let w = self.wish_of[c] as usize;
-        let base = self.off[w] as usize;
-        if self.off[w + 1] as usize - base > 64 {
-            let ex = if except == usize::MAX { usize::MAX } else { self.shift_of[except] as usize };
-            return self.overlaps(w, self.shift_of[c] as usize, ex);
+        let w = self.ch[c].wish as usize;
+        let base = self.wi[w].off as usize;
+        if self.wi[w].end as usize - base > 64 {
+            let ex = if except == usize::MAX { usize::MAX } else { self.ch[except].shift as usize };
+            return self.overlaps(w, self.ch[c].shift as usize, ex);
         }
-        let mut held = self.chosen_bits[w];
+        let mut held = self.wi[w].bits;
         if except != usize::MAX {
             held &= !(1 << (except - base));
         }
-        self.ovl[c] & held != 0
+        self.ch[c].ovl & held != 0
     }
 
     /// Whether wish `w` has a chosen shift overlapping `s` (other than `except`).
     fn overlaps(&self, w: usize, s: usize, except: usize) -> bool {
         let sh = &self.p.shifts[s];
         self.choices(w).any(|c| {
-            self.chosen[c] && {
-                let o = self.shift_of[c] as usize;
+            self.ch[c].chosen && {
+                let o = self.ch[c].shift as usize;
                 o != except && (o == s || sh.overlaps(&self.p.shifts[o]))
             }
         })
@@ -437,45 +514,45 @@ impl<'a> Engine<'a> {
 
     /// Choice `c` could be added for its wish (not counting the shift's capacity).
     fn eligible(&self, c: usize) -> bool {
-        let w = self.wish_of[c] as usize;
-        let s = self.shift_of[c] as usize;
+        let w = self.ch[c].wish as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        !self.chosen[c]
-            && self.count[w] < self.p.wishes[w].max
-            && self.spent[f] + self.cost(s) <= self.p.families[f].credit
+        !self.ch[c].chosen
+            && self.wi[w].count < self.wi[w].max
+            && self.fa[f].spent + self.cost(s) <= self.fa[f].credit
             && !self.overlaps_choice(c, usize::MAX)
     }
 
     fn has_spare(&self, w: usize) -> bool {
-        self.count[w] < self.p.wishes[w].max && self.choices(w).any(|c| self.eligible(c))
+        self.wi[w].count < self.wi[w].max && self.choices(w).any(|c| self.eligible(c))
     }
 
     /// Marks the shift of choice `c` and every shift its family wished for as changed.
     fn touch(&mut self, c: usize) {
         self.stamp += 1;
         let f = self.family(c);
-        self.changed[self.shift_of[c] as usize] = self.stamp;
+        self.changed[self.ch[c].shift as usize] = self.stamp;
         for i in 0..self.family_wishes[f].len() {
             let w = self.family_wishes[f][i] as usize;
             for c2 in self.choices(w) {
-                self.changed[self.shift_of[c2] as usize] = self.stamp;
+                self.changed[self.ch[c2].shift as usize] = self.stamp;
             }
         }
     }
 
     fn add(&mut self, c: usize) {
         self.touch(c);
-        let s = self.shift_of[c] as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        self.chosen[c] = true;
-        let w = self.wish_of[c] as usize;
-        let bit = c - self.off[w] as usize;
+        self.ch[c].chosen = true;
+        let w = self.ch[c].wish as usize;
+        let bit = c - self.wi[w].off as usize;
         if bit < 64 {
-            self.chosen_bits[w] |= 1 << bit;
+            self.wi[w].bits |= 1 << bit;
         }
-        self.count[w] += 1;
-        self.spent[f] += self.cost(s);
-        self.occ[s].add(self.group_of[c]);
+        self.wi[w].count += 1;
+        self.fa[f].spent += self.cost(s);
+        self.occ[s].add(self.ch[c].group);
         self.in_shift[s].push(c as u32);
         if let Some(log) = &mut self.log {
             log.push((true, c as u32));
@@ -484,17 +561,17 @@ impl<'a> Engine<'a> {
 
     fn remove(&mut self, c: usize) {
         self.touch(c);
-        let s = self.shift_of[c] as usize;
+        let s = self.ch[c].shift as usize;
         let f = self.family(c);
-        self.chosen[c] = false;
-        let w = self.wish_of[c] as usize;
-        let bit = c - self.off[w] as usize;
+        self.ch[c].chosen = false;
+        let w = self.ch[c].wish as usize;
+        let bit = c - self.wi[w].off as usize;
         if bit < 64 {
-            self.chosen_bits[w] &= !(1 << bit);
+            self.wi[w].bits &= !(1 << bit);
         }
-        self.count[w] -= 1;
-        self.spent[f] -= self.cost(s);
-        self.occ[s].counts[self.group_of[c].index()] -= 1;
+        self.wi[w].count -= 1;
+        self.fa[f].spent -= self.cost(s);
+        self.occ[s].counts[self.ch[c].group.index()] -= 1;
         let list = &mut self.in_shift[s];
         if let Some(i) = list.iter().position(|x| *x == c as u32) {
             list.swap_remove(i);
@@ -507,10 +584,9 @@ impl<'a> Engine<'a> {
     /// Places every eligible choice that fits as things stand, in priority order.
     fn fill(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             for c in self.choices(w) {
-                if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+                if self.eligible(c) && self.misfit(self.ch[c].shift as usize, self.ch[c].group).is_ok() {
                     self.add(c);
                     changed = true;
                 }
@@ -524,21 +600,24 @@ impl<'a> Engine<'a> {
     /// `shuffle`: a seed for a random order among children of the same load instead.
     fn fill_lightest_first(&mut self, shuffle: Option<u64>) {
         let policy = &self.p.policy;
-        let mut all: Vec<u32> = (0..self.wish_of.len() as u32).collect();
-        let ticket: Vec<u64> = match shuffle {
-            Some(seed) => {
-                let mut rng = ChaCha20Rng::seed_from_u64(seed);
-                all.iter().map(|_| rng.gen()).collect()
+        let mut all: Vec<u32> = (0..self.ch.len() as u32).collect();
+        let mut ticket = vec![0u64; all.len()];
+        if let Some(seed) = shuffle {
+            // Drawn in the input's order of wishes, so a seed gives the same order as ever.
+            let mut rng = ChaCha20Rng::seed_from_u64(seed);
+            for w in 0..self.inner.len() {
+                for c in self.choices(self.inner[w] as usize) {
+                    ticket[c] = rng.gen();
+                }
             }
-            None => vec![0; all.len()],
-        };
+        }
         all.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), ticket[c], self.prio[self.wish_of[c] as usize], self.pos_of[c])
+            (policy.load_of(self.ch[c].group), ticket[c], self.ch[c].wish, self.pos_of[c])
         });
         for c in all {
             let c = c as usize;
-            if self.eligible(c) && self.misfit(self.shift_of[c] as usize, self.group_of[c]).is_ok() {
+            if self.eligible(c) && self.misfit(self.ch[c].shift as usize, self.ch[c].group).is_ok() {
                 self.add(c);
             }
         }
@@ -548,8 +627,7 @@ impl<'a> Engine<'a> {
     fn augment_all(&mut self) -> bool {
         let mut changed = false;
         self.epoch += 1;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             // States a search reached stay marked for the rest of the pass, also after a
             // success (the next round's pass looks again): a pass costs the week's size,
             // not the week's size per path found.
@@ -573,7 +651,7 @@ impl<'a> Engine<'a> {
             if !self.eligible(c) {
                 continue;
             }
-            let n = self.shift_of[c] as usize * 3 + self.group_of[c].index();
+            let n = self.ch[c].shift as usize * 3 + self.ch[c].group.index();
             if self.mark[n] == ep {
                 continue;
             }
@@ -594,6 +672,10 @@ impl<'a> Engine<'a> {
                 }
                 continue;
             }
+            // States queued at `limit` or later are never taken out: no need to add them.
+            if self.queue.len() >= limit {
+                continue;
+            }
             // Which groups could give way to `g` here.
             let mut gives = [false; 3];
             for h in AgeGroup::ALL {
@@ -607,20 +689,20 @@ impl<'a> Engine<'a> {
             if gives == [false; 3] {
                 continue;
             }
-            for i in 0..self.in_shift[s].len() {
+            'expand: for i in 0..self.in_shift[s].len() {
                 let y = self.in_shift[s][i] as usize;
-                if !gives[self.group_of[y].index()] {
+                if !gives[self.ch[y].group.index()] {
                     continue;
                 }
-                let wy = self.wish_of[y] as usize;
+                let wy = self.ch[y].wish as usize;
                 let fy = self.family(y);
-                let budget = self.p.families[fy].credit - self.spent[fy] + self.cost(s);
+                let budget = self.fa[fy].credit - self.fa[fy].spent + self.cost(s);
                 for c2 in self.choices(wy) {
-                    if self.chosen[c2] {
+                    if self.ch[c2].chosen {
                         continue;
                     }
-                    let s2 = self.shift_of[c2] as usize;
-                    let n2 = s2 * 3 + self.group_of[c2].index();
+                    let s2 = self.ch[c2].shift as usize;
+                    let n2 = s2 * 3 + self.ch[c2].group.index();
                     if self.mark[n2] == ep || self.cost(s2) > budget || self.overlaps_choice(c2, y) {
                         continue;
                     }
@@ -629,6 +711,9 @@ impl<'a> Engine<'a> {
                     self.par_node[n2] = n as u32;
                     self.par_leave[n2] = y as u32;
                     self.queue.push(n2 as u32);
+                    if self.queue.len() >= limit {
+                        break 'expand;
+                    }
                 }
             }
         }
@@ -668,13 +753,13 @@ impl<'a> Engine<'a> {
     fn valid_after(&self, log: &[(bool, usize)]) -> bool {
         log.iter().all(|(_, c)| {
             let c = *c;
-            let w = self.wish_of[c] as usize;
+            let w = self.ch[c].wish as usize;
             let f = self.family(c);
-            let s = self.shift_of[c] as usize;
-            self.count[w] <= self.p.wishes[w].max
-                && self.spent[f] <= self.p.families[f].credit
+            let s = self.ch[c].shift as usize;
+            self.wi[w].count <= self.wi[w].max
+                && self.fa[f].spent <= self.fa[f].credit
                 && self.fits(s, &self.occ[s])
-                && !self.choices(w).any(|a| self.chosen[a] && self.overlaps_choice(a, usize::MAX))
+                && !self.choices(w).any(|a| self.ch[a].chosen && self.overlaps_choice(a, usize::MAX))
         })
     }
 
@@ -683,7 +768,7 @@ impl<'a> Engine<'a> {
     fn spend_outside(&mut self, s: usize, cands: impl Iterator<Item = usize> + Clone) {
         for c in cands {
             let f = self.family(c);
-            self.fspend[f] = self.spent[f];
+            self.fspend[f] = self.fa[f].spent;
         }
         for i in 0..self.in_shift[s].len() {
             let f = self.family(self.in_shift[s][i] as usize);
@@ -700,6 +785,10 @@ impl<'a> Engine<'a> {
                 continue;
             }
             self.repacked[s] = self.stamp;
+            // Neither re-packing can place more than the shift could ever hold.
+            if self.in_shift[s].len() >= self.most[s] as usize {
+                continue;
+            }
             changed |= self.repack(s) || self.repack_moving(s);
         }
         changed
@@ -718,21 +807,21 @@ impl<'a> Engine<'a> {
         let mut movers = 0;
         for &c in &self.wanted_by[s] {
             let c = c as usize;
-            let w = self.wish_of[c] as usize;
-            if self.chosen[c] {
+            let w = self.ch[c].wish as usize;
+            if self.ch[c].chosen {
                 continue;
             }
             // The one placed shift of the wish in the way, if exactly one is.
-            let base = self.off[w] as usize;
-            let (first, second) = if self.off[w + 1] as usize - base <= 64 {
-                let held = self.ovl[c] & self.chosen_bits[w];
+            let base = self.wi[w].off as usize;
+            let (first, second) = if self.wi[w].end as usize - base <= 64 {
+                let held = self.ch[c].ovl & self.wi[w].bits;
                 let second = held & held.wrapping_sub(1);
                 let at = |bits: u64| (bits != 0).then(|| base + bits.trailing_zeros() as usize);
                 (at(held), at(second))
             } else {
                 let mut blocking = self.choices(w).filter(|&a| {
-                    self.chosen[a] && {
-                        let o = self.shift_of[a] as usize;
+                    self.ch[a].chosen && {
+                        let o = self.ch[a].shift as usize;
                         o != s && sh.overlaps(&self.p.shifts[o])
                     }
                 });
@@ -743,10 +832,10 @@ impl<'a> Engine<'a> {
                     cands.push((c as u32, a as u32));
                     movers += 1;
                 }
-                (None, _) if self.count[w] < self.p.wishes[w].max => cands.push((c as u32, NONE)),
+                (None, _) if self.wi[w].count < self.wi[w].max => cands.push((c as u32, NONE)),
                 // At its max: it may give up its worst-ranked shift to come here.
                 (None, _) => {
-                    if let Some(a) = self.choices(w).rev().find(|&a| self.chosen[a]) {
+                    if let Some(a) = self.choices(w).rev().find(|&a| self.ch[a].chosen) {
                         cands.push((c as u32, a as u32));
                         movers += 1;
                     }
@@ -759,7 +848,7 @@ impl<'a> Engine<'a> {
         }
         cands.sort_by_key(|(c, _)| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.ch[c].wish)
         });
         let mut occ = self.p.shifts[s].confirmed;
         let mut keep = Vec::with_capacity(cands.len());
@@ -769,14 +858,14 @@ impl<'a> Engine<'a> {
         self.spend_outside(s, cands.iter().map(|(c, _)| *c as usize));
         for &(c, from) in &cands {
             let c = c as usize;
-            let g = self.group_of[c];
-            let w = self.wish_of[c];
+            let g = self.ch[c].group;
+            let w = self.ch[c].wish;
             let f = self.family(c);
             if seen_wish.contains(&w) || !self.fits(s, &occ.with(g)) {
                 continue;
             }
-            let back = if from == NONE { 0 } else { self.cost(self.shift_of[from as usize] as usize) };
-            if self.fspend[f] + self.cost(s) - back > self.p.families[f].credit {
+            let back = if from == NONE { 0 } else { self.cost(self.ch[from as usize].shift as usize) };
+            if self.fspend[f] + self.cost(s) - back > self.fa[f].credit {
                 continue;
             }
             self.fspend[f] += self.cost(s) - back;
@@ -797,16 +886,16 @@ impl<'a> Engine<'a> {
         for &(c, from) in &keep {
             if from != NONE {
                 self.remove(from as usize);
-                vacated.push(self.shift_of[from as usize] as usize);
+                vacated.push(self.ch[from as usize].shift as usize);
             }
-            if !self.chosen[c] {
+            if !self.ch[c].chosen {
                 self.add(c);
             }
         }
         for v in vacated {
             for i in 0..self.wanted_by[v].len() {
                 let c2 = self.wanted_by[v][i] as usize;
-                if self.eligible(c2) && self.misfit(v, self.group_of[c2]).is_ok() {
+                if self.eligible(c2) && self.misfit(v, self.ch[c2].group).is_ok() {
                     self.add(c2);
                 }
             }
@@ -833,9 +922,9 @@ impl<'a> Engine<'a> {
         let current = cands.len();
         for &c in &self.wanted_by[s] {
             let c = c as usize;
-            let w = self.wish_of[c] as usize;
+            let w = self.ch[c].wish as usize;
             // Credit is checked below, with what the family's children leaving give back.
-            if !self.chosen[c] && self.count[w] < self.p.wishes[w].max && !self.overlaps_choice(c, usize::MAX) {
+            if !self.ch[c].chosen && self.wi[w].count < self.wi[w].max && !self.overlaps_choice(c, usize::MAX) {
                 cands.push(c as u32);
             }
         }
@@ -845,7 +934,7 @@ impl<'a> Engine<'a> {
         // Lightest first; then placed before newcomers; then priority.
         cands.sort_by_key(|c| {
             let c = *c as usize;
-            (policy.load_of(self.group_of[c]), !self.chosen[c], self.prio[self.wish_of[c] as usize])
+            (policy.load_of(self.ch[c].group), !self.ch[c].chosen, self.ch[c].wish)
         });
         // What each family spends outside this shift, then each child kept here adds its cost.
         self.spend_outside(s, cands.iter().map(|c| *c as usize));
@@ -853,9 +942,9 @@ impl<'a> Engine<'a> {
         let mut keep = Vec::with_capacity(cands.len());
         for &c in &cands {
             let c = c as usize;
-            let g = self.group_of[c];
+            let g = self.ch[c].group;
             let f = self.family(c);
-            if !self.fits(s, &occ.with(g)) || self.fspend[f] + self.cost(s) > self.p.families[f].credit {
+            if !self.fits(s, &occ.with(g)) || self.fspend[f] + self.cost(s) > self.fa[f].credit {
                 continue;
             }
             self.fspend[f] += self.cost(s);
@@ -870,7 +959,7 @@ impl<'a> Engine<'a> {
             self.remove(c as usize);
         }
         for c in keep {
-            if !self.chosen[c] {
+            if !self.ch[c].chosen {
                 self.add(c);
             }
         }
@@ -880,41 +969,48 @@ impl<'a> Engine<'a> {
     /// Count-preserving swaps in favour of wishes with better priority.
     fn swap_all(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let k = self.order[i] as usize;
+        for k in 0..self.wi.len() {
+            // Whether the wish has room and an eligible choice: changes only when a swap
+            // is made (one tried and taken back leaves counts and credit as they were).
+            let mut spare = self.has_spare(k);
             'choices: for c in self.choices(k) {
-                if !self.has_spare(k) {
+                if !spare {
                     break;
                 }
                 if !self.eligible(c) {
                     continue;
                 }
-                let s = self.shift_of[c] as usize;
-                let g = self.group_of[c];
-                // The latest-priority child whose place `c` could take.
-                let mut best: Option<usize> = None;
-                for &y in &self.in_shift[s] {
-                    let y = y as usize;
-                    if self.prio[self.wish_of[y] as usize] <= self.prio[k] {
-                        continue;
-                    }
-                    if best.is_some_and(|b| self.prio[self.wish_of[b] as usize] >= self.prio[self.wish_of[y] as usize])
-                    {
-                        continue;
-                    }
-                    let mut o = self.occ[s];
-                    o.counts[self.group_of[y].index()] -= 1;
-                    o.add(g);
-                    if self.fits(s, &o) {
-                        best = Some(y);
+                let s = self.ch[c].shift as usize;
+                let g = self.ch[c].group;
+                // Which age groups `c` could take the place of (the shift's rules allow it).
+                let mut gives = [false; 3];
+                for h in AgeGroup::ALL {
+                    if self.occ[s].counts[h.index()] > 0 {
+                        let mut o = self.occ[s];
+                        o.counts[h.index()] -= 1;
+                        o.add(g);
+                        gives[h.index()] = self.fits(s, &o);
                     }
                 }
-                let Some(y) = best else { continue 'choices };
+                if gives == [false; 3] {
+                    continue;
+                }
+                // The latest-priority child whose place `c` could take.
+                let mut best: Option<(usize, u32)> = None;
+                for &y in &self.in_shift[s] {
+                    let y = y as usize;
+                    let py = self.ch[y].wish;
+                    if py > k as u32 && best.is_none_or(|(_, pb)| py > pb) && gives[self.ch[y].group.index()] {
+                        best = Some((y, py));
+                    }
+                }
+                let Some((y, _)) = best else { continue 'choices };
                 // A child of the same family leaving may free the credit it needs; check after.
                 self.remove(y);
                 if self.eligible(c) {
                     self.add(c);
                     changed = true;
+                    spare = self.has_spare(k);
                 } else {
                     self.add(y);
                 }
@@ -926,22 +1022,21 @@ impl<'a> Engine<'a> {
     /// Moves placed children up to better-ranked choices that have room.
     fn improve_ranks(&mut self) -> bool {
         let mut changed = false;
-        for i in 0..self.order.len() {
-            let w = self.order[i] as usize;
+        for w in 0..self.wi.len() {
             for c in self.choices(w) {
-                if !self.chosen[c] {
+                if !self.ch[c].chosen {
                     continue;
                 }
-                let s = self.shift_of[c] as usize;
+                let s = self.ch[c].shift as usize;
                 let f = self.family(c);
-                for better in self.off[w] as usize..c {
-                    if self.chosen[better] {
+                for better in self.wi[w].off as usize..c {
+                    if self.ch[better].chosen {
                         continue;
                     }
-                    let s2 = self.shift_of[better] as usize;
-                    if self.spent[f] - self.cost(s) + self.cost(s2) > self.p.families[f].credit
+                    let s2 = self.ch[better].shift as usize;
+                    if self.fa[f].spent - self.cost(s) + self.cost(s2) > self.fa[f].credit
                         || self.overlaps_choice(better, c)
-                        || self.misfit(s2, self.group_of[better]).is_err()
+                        || self.misfit(s2, self.ch[better].group).is_err()
                     {
                         continue;
                     }
@@ -969,10 +1064,9 @@ impl<'a> Engine<'a> {
                 self.kicked[s] = self.stamp;
             }
         }
-        for i in (0..self.order.len()).rev() {
-            let y = self.order[i] as usize;
+        for y in (0..self.wi.len()).rev() {
             for c in self.choices(y) {
-                if self.chosen[c] && todo[self.shift_of[c] as usize] && self.kick(c) {
+                if self.ch[c].chosen && todo[self.ch[c].shift as usize] && self.kick(c) {
                     changed = true;
                 }
             }
@@ -984,23 +1078,33 @@ impl<'a> Engine<'a> {
     const KICK_SEARCH: usize = 24;
 
     fn kick(&mut self, c: usize) -> bool {
-        let s = self.shift_of[c] as usize;
-        let y = self.wish_of[c] as usize;
+        let s = self.ch[c].shift as usize;
+        let y = self.ch[c].wish as usize;
         let f = self.family(c);
         self.log = Some(Vec::new());
         self.remove(c);
         let mut gained = 0usize;
+        // The age groups that could enter `s` now (again after each child let in): children
+        // of the others are passed over without reading their records.
+        let mut open = AgeGroup::ALL.map(|g| self.misfit(s, g).is_ok());
         for i in 0..self.wanted_by[s].len() {
+            if open == [false; 3] {
+                break;
+            }
+            if !open[self.wanted_group[s][i].index()] {
+                continue;
+            }
             let c2 = self.wanted_by[s][i] as usize;
-            if c2 != c && self.eligible(c2) && self.misfit(s, self.group_of[c2]).is_ok() {
+            if c2 != c && self.eligible(c2) && self.misfit(s, self.ch[c2].group).is_ok() {
                 self.add(c2);
                 gained += 1;
+                open = AgeGroup::ALL.map(|g| self.misfit(s, g).is_ok());
             }
         }
         for i in 0..self.family_wishes[f].len() {
             let w2 = self.family_wishes[f][i] as usize;
             for c2 in self.choices(w2) {
-                if c2 != c && self.eligible(c2) && self.misfit(self.shift_of[c2] as usize, self.group_of[c2]).is_ok() {
+                if c2 != c && self.eligible(c2) && self.misfit(self.ch[c2].shift as usize, self.ch[c2].group).is_ok() {
                     self.add(c2);
                     gained += 1;
                 }
@@ -1049,21 +1153,22 @@ impl<'a> Engine<'a> {
         for (w, wish) in self.p.wishes.iter().enumerate() {
             let mut out = WishOutcome::default();
             let f = wish.family;
+            let w = self.inner[w] as usize;
             for c in self.choices(w) {
-                let s = self.shift_of[c] as usize;
-                if self.chosen[c] {
+                let s = self.ch[c].shift as usize;
+                if self.ch[c].chosen {
                     out.placed.push(s);
                     placed += 1;
                     fairness += self.need[f];
                     rank += self.pos_of[c] as i64;
                     continue;
                 }
-                let reason = if self.count[w] >= wish.max {
+                let reason = if self.wi[w].count >= wish.max {
                     Reason::Enough
                 } else if self.overlaps_choice(c, usize::MAX) {
                     Reason::Overlap
                 } else {
-                    match self.misfit(s, self.group_of[c]) {
+                    match self.misfit(s, self.ch[c].group) {
                         Err(Misfit::Ratio) => Reason::Caregivers,
                         Err(_) => Reason::Full,
                         // It fits, so only the credit stopped it (a fill pass placed the rest).
@@ -1093,6 +1198,48 @@ mod tests {
 
     fn wish(family: usize, choices: &[(usize, AgeGroup)], max: u32) -> WishFacts {
         WishFacts { family, choices: choices.iter().map(|(s, g)| Choice { shift: *s, group: *g }).collect(), max }
+    }
+
+    #[test]
+    fn most_children_is_never_below_what_fits() {
+        // Every composition of the wishing children that fits, by brute force: none has
+        // more children than the bound (re-packing is skipped on it, so a low bound would
+        // lose placements).
+        let policy = Policy::default();
+        for caregivers in 0..=3 {
+            for capacity in [0, 4, 9, 16, 22] {
+                for confirmed in
+                    [Occupancy::default(), Occupancy { counts: [1, 0, 2] }, Occupancy { counts: [0, 3, 0] }]
+                {
+                    let sh = ShiftFacts { caregivers, capacity, confirmed, ..shift(0, 0, 0, 480) };
+                    for wishing in [[0, 0, 0], [3, 2, 9], [12, 1, 0], [0, 20, 25], [5, 5, 5], [2, 0, 30]] {
+                        let most = most_children(&sh, wishing, &policy);
+                        let mut best = 0;
+                        for a in 0..=wishing[0] {
+                            for b in 0..=wishing[1] {
+                                for c in 0..=wishing[2] {
+                                    let occ = Occupancy {
+                                        counts: [
+                                            confirmed.counts[0] + a,
+                                            confirmed.counts[1] + b,
+                                            confirmed.counts[2] + c,
+                                        ],
+                                    };
+                                    if rota::check(&occ, caregivers, capacity, &policy).is_ok() {
+                                        best = best.max(a + b + c);
+                                    }
+                                }
+                            }
+                        }
+                        assert!(most >= best, "{sh:?} {wishing:?}: bound {most} < {best} that fit");
+                        // Without the mixed-class cap biting it is exact (lightest first is best).
+                        if caregivers == 1 && confirmed == Occupancy::default() {
+                            assert_eq!(most, best, "{sh:?} {wishing:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
