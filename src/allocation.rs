@@ -480,6 +480,21 @@ impl<'a> Engine<'a> {
         rota::check(occ, sh.caregivers, sh.capacity, &self.p.policy).is_ok()
     }
 
+    /// For each age group placed in shift `s`: whether one child of it could give its
+    /// place to a child of group `g` (the shift's rules allow the exchange).
+    fn groups_giving_way(&self, s: usize, g: AgeGroup) -> [bool; 3] {
+        let mut gives = [false; 3];
+        for h in AgeGroup::ALL {
+            if self.occ[s].counts[h.index()] > 0 {
+                let mut o = self.occ[s];
+                o.counts[h.index()] -= 1;
+                o.add(g);
+                gives[h.index()] = self.fits(s, &o);
+            }
+        }
+        gives
+    }
+
     fn misfit(&self, s: usize, g: AgeGroup) -> Result<(), Misfit> {
         let sh = &self.p.shifts[s];
         rota::can_add(&self.occ[s], g, sh.caregivers, sh.capacity, &self.p.policy)
@@ -677,15 +692,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             // Which groups could give way to `g` here.
-            let mut gives = [false; 3];
-            for h in AgeGroup::ALL {
-                if self.occ[s].counts[h.index()] > 0 {
-                    let mut o = self.occ[s];
-                    o.counts[h.index()] -= 1;
-                    o.add(g);
-                    gives[h.index()] = self.fits(s, &o);
-                }
-            }
+            let gives = self.groups_giving_way(s, g);
             if gives == [false; 3] {
                 continue;
             }
@@ -983,15 +990,7 @@ impl<'a> Engine<'a> {
                 let s = self.ch[c].shift as usize;
                 let g = self.ch[c].group;
                 // Which age groups `c` could take the place of (the shift's rules allow it).
-                let mut gives = [false; 3];
-                for h in AgeGroup::ALL {
-                    if self.occ[s].counts[h.index()] > 0 {
-                        let mut o = self.occ[s];
-                        o.counts[h.index()] -= 1;
-                        o.add(g);
-                        gives[h.index()] = self.fits(s, &o);
-                    }
-                }
+                let gives = self.groups_giving_way(s, g);
                 if gives == [false; 3] {
                     continue;
                 }
