@@ -182,7 +182,12 @@ impl Inbox {
     /// again on start: a change replays its stored result and changes nothing, and the
     /// reply, already sent once, goes out again, as after a crash before the reply.
     pub fn done(&self, update: &Update, dialogue: Option<(ChatId, State)>, expires_ms: i64) -> Result<(), StoreError> {
-        let pending = self.done_all(&[DoneMark::new(update, dialogue, expires_ms)])?;
+        self.write_mark(&DoneMark::new(update, dialogue, expires_ms))
+    }
+
+    /// Writes one mark worked out already and asks for its flush (not waited for).
+    pub fn write_mark(&self, mark: &DoneMark) -> Result<(), StoreError> {
+        let pending = self.done_all(std::slice::from_ref(mark))?;
         self.store.request_flush(pending);
         Ok(())
     }

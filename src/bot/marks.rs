@@ -86,9 +86,8 @@ impl Marks {
             if let Msg::Mark { mark, place, .. } = msg {
                 let inbox = self.inbox.clone();
                 let _ = tokio::task::spawn_blocking(move || {
-                    match inbox.done_all(std::slice::from_ref(&mark)) {
-                        Ok(pending) => inbox.request_flush(pending),
-                        Err(e) => log::error!("marking an update done failed: {e}"),
+                    if let Err(e) = inbox.write_mark(&mark) {
+                        log::error!("marking an update done failed: {e}");
                     }
                     drop(place);
                 })
