@@ -75,6 +75,8 @@ impl Store {
     pub fn consistent_snapshot(&self) -> Result<Snapshot, StoreError> {
         let _watch = crate::watchdog::watch(|| "a backup's snapshot (writes wait for it)".to_string());
         let _one_writer = self.write_lock.lock();
+        // The change before may still be applying: its turn ends when it is in the trees.
+        let _applied = self.apply_turn.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::with_capacity(T::ALL.len());
         for t in T::ALL {
             if t == T::Journal {

@@ -8,8 +8,11 @@
 //!   through the journal (`journal`: one record of the whole change, then each write;
 //!   whole or nothing after a crash), and flushed to disk before `write` returns when
 //!   the store is durable. An abort leaves nothing behind.
-//! - One writer: changes run and are applied one at a time (`WriteLock`) and flushes
-//!   run one at a time, once per batch of changes that arrived together (`writer`).
+//! - One writer: changes run one at a time (`WriteLock`) and are applied one at a time,
+//!   in the same order (`apply_turn`, taken before the lock is handed on); the next
+//!   change's closure runs while the change before it is applied and reads its writes
+//!   first (`Tx::after`). Flushes run one at a time, once per batch of changes that
+//!   arrived together (`writer`).
 //!   Nothing calls sled's `flush_async` (it deadlocks, sled#1308), and no tree is
 //!   written outside `write`.
 //! - `read` takes no sled transaction: it reads the trees while holding `applying`
@@ -31,7 +34,7 @@ use sled::transaction::ConflictableTransactionError;
 use std::cell::Cell;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 pub use failure::{fail_flushes_from, on_disk_failure};
@@ -197,6 +200,12 @@ pub struct Store {
     write_lock: WriteLock,
     /// Held shared by `read`, exclusively while a change is applied to the trees.
     applying: RwLock<()>,
+    /// Held while a change is applied; taken under the write lock, so applies go in
+    /// the order changes ran (`write_unflushed`).
+    apply_turn: Mutex<()>,
+    /// The change being applied, if any (its number and writes): the next change's
+    /// closure reads its writes before the trees (`Tx::after`).
+    in_flight: Mutex<Option<(u64, Arc<tx::Writes>)>>,
     commit: GroupCommit,
     /// Time writers spent waiting for the write lock, and holding it, summed (µs): where
     /// a burst of changes spends its time (logged at the stop, with the flushes').
@@ -270,6 +279,8 @@ impl Store {
             durable: AtomicBool::new(true),
             write_lock: WriteLock::default(),
             applying: RwLock::new(()),
+            apply_turn: Mutex::new(()),
+            in_flight: Mutex::new(None),
             commit,
             lock_wait_us: AtomicU64::new(0),
             locked_us: AtomicU64::new(0),
@@ -331,10 +342,10 @@ impl Store {
             None => "a store write".to_string(),
         });
         let asked = Instant::now();
-        let _one_writer = self.write_lock.lock();
+        let one_writer = self.write_lock.lock();
         let got = Instant::now();
         self.lock_wait_us.fetch_add((got - asked).as_micros() as u64, Ordering::Relaxed);
-        let _held = HeldFor(&self.locked_us, got);
+        let held = HeldFor(&self.locked_us, got);
         if let (Some(pattern), Some(c)) = (HANG_WRITES_OF.get(), &context) {
             if c.contains(pattern.as_str()) {
                 log::warn!("test fault: the store write for {c} hangs");
@@ -343,7 +354,8 @@ impl Store {
                 }
             }
         }
-        let tx = Tx::new(&self.trees);
+        let prior = self.in_flight.lock().unwrap_or_else(|e| e.into_inner()).clone().map(|(_, w)| w);
+        let tx = Tx::after(&self.trees, prior);
         let r = match f(&tx) {
             Ok(r) => r,
             Err(ConflictableTransactionError::Abort(e)) => return Err(WriteError::Abort(e)),
@@ -359,21 +371,45 @@ impl Store {
         };
         let writes = tx.into_writes();
         if writes.is_empty() {
-            return Ok((r, Pending(Some(self.commit.last_applied()))));
+            // What it read may be a change still being applied: it waits for that one.
+            return Ok((r, Pending(Some(self.commit.last_assigned()))));
         }
+        // The change is numbered and shown to the next change's closure (`in_flight`)
+        // under the writer's lock; its turn to apply is taken before the lock is handed
+        // on, so changes are applied in the order they ran. The next closure then runs
+        // while this change is applied.
+        let seq = self.commit.assign();
+        let writes = Arc::new(writes);
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) = Some((seq, writes.clone()));
+        let turn = self.apply_turn.lock().unwrap_or_else(|e| e.into_inner());
+        drop(held);
+        drop(one_writer);
         let applied = {
             let t0 = Instant::now();
             let _no_readers = self.applying.write().unwrap_or_else(|e| e.into_inner());
             let t1 = Instant::now();
-            let r = writes.apply(&self.trees, self.commit.last_applied() + 1);
+            let r = writes.apply(&self.trees, seq);
             self.readers_wait_us.fetch_add((t1 - t0).as_micros() as u64, Ordering::Relaxed);
             self.apply_us.fetch_add(t1.elapsed().as_micros() as u64, Ordering::Relaxed);
             r
         };
+        {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            if in_flight.as_ref().is_some_and(|(s, _)| *s == seq) {
+                *in_flight = None;
+            }
+        }
         match applied {
-            Ok(()) => Ok((r, Pending(Some(self.commit.applied())))),
+            Ok(()) => {
+                self.commit.applied(seq, None);
+                drop(turn);
+                Ok((r, Pending(Some(seq))))
+            }
             Err(e) => {
+                // Before anyone waiting for it is told (the binary stops here).
                 failure::report(&format!("a transaction failed: {e}"));
+                self.commit.applied(seq, Some(e.to_string()));
+                drop(turn);
                 Err(WriteError::Store(e.into()))
             }
         }

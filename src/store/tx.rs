@@ -1,17 +1,21 @@
 //! `Tx`: one change, or one consistent read, as huzhu's own overlay over the trees.
 //!
 //! A change's writes are buffered here, per tree (key -> new value, or removed); its
-//! reads see its own writes first, then the trees. `Store::write` runs the closure once,
+//! reads see its own writes first, then those of the change before it if that one is
+//! still being applied (`prior`), then the trees. `Store::write` runs the closure once,
 //! under the one writer's lock, so no other change can come between its reads and its
 //! writes (nothing to detect, nothing to re-run); if the closure succeeds, `Writes::apply`
 //! puts the buffer into the trees through the journal (atomic on recovery; readers
-//! through `Store::read` see it whole). An abort drops the buffer: nothing is left behind.
+//! through `Store::read` see it whole), after the writer's lock is handed on, so the
+//! next change's closure runs while this one is applied. An abort drops the buffer:
+//! nothing is left behind.
 
 use serde::{de::DeserializeOwned, Serialize};
 use sled::transaction::UnabortableTransactionError;
 use sled::IVec;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{decode, encode, journal, Key, T};
 
@@ -57,12 +61,21 @@ fn tx_decode<V: DeserializeOwned>(bytes: &[u8]) -> TxResult<V> {
 /// writes, which reach the trees only when the change succeeds.
 pub struct Tx<'a> {
     trees: &'a [sled::Tree],
+    /// The writes of the change before this one, taken when this one began, if it was
+    /// still being applied: the trees may not hold them yet. Nothing else writes the
+    /// trees meanwhile (one writer), so its values are the trees' values once applied.
+    prior: Option<Arc<Writes>>,
     writes: RefCell<Writes>,
 }
 
 impl<'a> Tx<'a> {
     pub(crate) fn new(trees: &'a [sled::Tree]) -> Self {
-        Tx { trees, writes: RefCell::new(Writes::default()) }
+        Self::after(trees, None)
+    }
+
+    /// A change that reads `prior`'s writes before the trees (see `prior`).
+    pub(crate) fn after(trees: &'a [sled::Tree], prior: Option<Arc<Writes>>) -> Self {
+        Tx { trees, prior, writes: RefCell::new(Writes::default()) }
     }
 
     pub(crate) fn into_writes(self) -> Writes {
@@ -71,6 +84,9 @@ impl<'a> Tx<'a> {
 
     fn raw(&self, t: T, key: &[u8]) -> TxResult<Option<IVec>> {
         if let Some(v) = self.writes.borrow().0[t as usize].get(key) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.prior.as_ref().and_then(|p| p.0[t as usize].get(key)) {
             return Ok(v.clone());
         }
         Ok(self.trees[t as usize].get(key)?)
@@ -129,5 +145,47 @@ impl<'a> Tx<'a> {
         let next: u64 = self.get(T::Meta, &key)?.unwrap_or(1);
         self.put(T::Meta, &key, &(next + 1))?;
         Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trees() -> Vec<sled::Tree> {
+        let db = sled::Config::new().temporary(true).open().expect("a temporary database");
+        T::ALL.iter().map(|t| db.open_tree(t.name()).expect("tree")).collect()
+    }
+
+    /// A change that begins while the one before is still being applied reads that
+    /// one's writes (its own first), not the trees' older values.
+    #[test]
+    fn a_change_reads_the_change_before_it_while_that_one_is_applied() {
+        let trees = trees();
+        trees[T::Meta as usize].insert("a", encode(&1u32)).expect("insert");
+        trees[T::Meta as usize].insert("gone", encode(&1u32)).expect("insert");
+        let before = Tx::new(&trees);
+        before.put(T::Meta, "a", &2u32).expect("put");
+        before.put(T::Meta, "b", &2u32).expect("put");
+        before.del(T::Meta, "gone").expect("del");
+        let prior = Arc::new(before.into_writes());
+
+        let next = Tx::after(&trees, Some(prior.clone()));
+        assert_eq!(next.get::<u32>(T::Meta, "a").expect("get"), Some(2), "the prior change's value");
+        assert_eq!(next.get::<u32>(T::Meta, "b").expect("get"), Some(2), "a key only the prior change wrote");
+        assert_eq!(next.get::<u32>(T::Meta, "gone").expect("get"), None, "a key the prior change removed");
+        next.put(T::Meta, "a", &3u32).expect("put");
+        assert_eq!(next.get::<u32>(T::Meta, "a").expect("get"), Some(3), "its own write first");
+        assert!(!next.contains(T::Families, "a").expect("contains"), "other trees keep their own keys");
+
+        // Once the prior change is applied, the trees hold the same values.
+        prior.apply(&trees, 1).expect("apply");
+        let plain = Tx::new(&trees);
+        for key in ["a", "b", "gone"] {
+            assert_eq!(
+                plain.get::<u32>(T::Meta, key).expect("get"),
+                Tx::after(&trees, Some(prior.clone())).get::<u32>(T::Meta, key).expect("get")
+            );
+        }
     }
 }

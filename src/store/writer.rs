@@ -2,9 +2,11 @@
 //!
 //! sled 0.34 (its last release) deadlocks when `flush_async` runs concurrently
 //! (spacejam/sled#1308) and has open reports of deadlocks under concurrent writers
-//! (#1412). So huzhu never calls `flush_async`, applies one transaction at a time
-//! (`WriteLock`), and flushes one at a time: every writer applies its transaction,
-//! takes a sequence number and waits until a flush has covered it. A writer that
+//! (#1412). So huzhu never calls `flush_async`, runs and applies one transaction at a
+//! time (`WriteLock`; see `Store::write_unflushed` for how a closure overlaps the
+//! apply before it), and flushes one at a time: every writer takes a sequence number,
+//! applies its transaction and waits until a flush has covered it (a flush covers
+//! only what is applied, so a number not yet applied is waited for first). A writer that
 //! finds no flush running leads the next one itself (no hand-off to another thread
 //! and back on the way to a reply); one that finds a flush running waits, and the
 //! transactions that arrived meanwhile share the next flush (group commit), so N
@@ -29,7 +31,10 @@ impl WriteLock {
 
 #[derive(Default)]
 struct State {
-    /// Sequence number of the last transaction applied in memory.
+    /// Sequence number of the last change given one (under the write lock).
+    assigned: u64,
+    /// Sequence number of the last transaction applied in memory: changes are applied
+    /// in the order of their numbers, so every one up to it is in the trees.
     applied: u64,
     /// Someone waits for every transaction up to this number to be on disk. A
     /// transaction nobody waits for yet (the inbox's, see `Store::write_unflushed`)
@@ -156,17 +161,32 @@ impl GroupCommit {
         GroupCommit { shared, thread: Mutex::new(Some(thread)) }
     }
 
-    /// Records that one more transaction was applied (call under the write lock);
-    /// returns its sequence number. Nothing is flushed for it until someone asks.
-    pub(crate) fn applied(&self) -> u64 {
+    /// Gives the next change its sequence number (call under the write lock, so
+    /// numbers follow the order changes ran in).
+    pub(crate) fn assign(&self) -> u64 {
         let mut s = self.shared.state();
-        s.applied += 1;
-        s.applied
+        s.assigned += 1;
+        s.assigned
     }
 
-    /// The sequence number of the last transaction applied.
-    pub(crate) fn last_applied(&self) -> u64 {
-        self.shared.state().applied
+    /// The sequence number of the last change given one (applied or not yet).
+    pub(crate) fn last_assigned(&self) -> u64 {
+        self.shared.state().assigned
+    }
+
+    /// Records that change `seq` is in the trees (changes are applied in order, so
+    /// every one before it is too), or that applying it failed with `failed`: waiting
+    /// for it then answers that error. Nothing is flushed for it until someone asks.
+    pub(crate) fn applied(&self, seq: u64, failed: Option<String>) {
+        let mut s = self.shared.state();
+        s.applied = s.applied.max(seq);
+        if let Some(e) = failed {
+            s.failures.push_back((seq, seq, e));
+        }
+        self.shared.changed.notify_all();
+        if s.requested > s.flushed && !s.flushing {
+            self.shared.work.notify_one();
+        }
     }
 
     /// Asks the flusher for a flush that covers transaction `seq`, without waiting.
@@ -178,13 +198,14 @@ impl GroupCommit {
         }
     }
 
-    /// Blocks until transaction `seq` is on disk. With no flush under way the caller
-    /// leads one itself.
+    /// Blocks until transaction `seq` is on disk. With no flush under way, and `seq`
+    /// applied, the caller leads one itself; a change still being applied is waited for
+    /// first (a flush before it would not cover it).
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<(), String> {
         let mut s = self.shared.state();
         s.requested = s.requested.max(seq);
         while s.flushed < seq {
-            if !s.flushing {
+            if !s.flushing && s.applied >= seq {
                 s = self.shared.lead_flush(s);
                 continue;
             }
@@ -196,9 +217,9 @@ impl GroupCommit {
         }
     }
 
-    /// Waits until everything applied so far is on disk.
+    /// Waits until every change so far is on disk.
     pub(crate) fn sync(&self) -> Result<(), String> {
-        let seq = self.shared.state().applied;
+        let seq = self.shared.state().assigned;
         self.wait_durable(seq)
     }
 
@@ -237,7 +258,9 @@ impl Drop for GroupCommit {
 fn flusher(shared: Arc<Shared>) {
     let mut s = shared.state();
     loop {
-        while (s.flushing || s.flushed >= s.requested) && !s.stopping {
+        // Only what is applied can be flushed: a request for a change still being
+        // applied waits for `applied` (which wakes this thread).
+        while (s.flushing || s.flushed >= s.requested.min(s.applied)) && !s.stopping {
             s = shared.work.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         if s.stopping {
