@@ -331,7 +331,8 @@ impl Store {
     /// while their batch is flushed, and Telegram is told we have them only after).
     ///
     /// A change that wrote nothing takes no sequence number of its own: waiting for it
-    /// waits until everything applied before it (all it could have read) is on disk.
+    /// waits until every change before it (all it could have read, the one still being
+    /// applied included) is on disk.
     pub fn write_unflushed<R, E>(
         &self,
         f: impl FnOnce(&Tx) -> Result<R, ConflictableTransactionError<E>>,
