@@ -206,6 +206,9 @@ async fn the_rush(
     (answered, over, took, rush, rss, cpu)
 }
 
+/// Bursts of the echo bot whose median is the ceiling's reference.
+const ECHO_BURSTS: usize = 3;
+
 /// Part 2, the ceiling: the send rate lifted, 1,000 updates at once; then the summary line.
 async fn ceiling(
     standin: &StandIn,
@@ -218,17 +221,30 @@ async fn ceiling(
     let echo_standin = standin_for(users).await;
     let mut echo = spawn_echo(&echo_standin);
     wait_polling(&echo_standin, Instant::now()).await;
-    let (echo_thr, echo_st) = burst(&echo_standin, users, |s, _, u| {
-        s.send_text(u, "/balance");
-    })
-    .await;
+    // The reference is the median of three bursts: one burst of the echo bot varies by
+    // a quarter from run to run on a shared machine, and it is the ratios' denominator.
+    let mut echo_runs = Vec::with_capacity(ECHO_BURSTS);
+    for _ in 0..ECHO_BURSTS {
+        echo_runs.push(
+            burst(&echo_standin, users, |s, _, u| {
+                s.send_text(u, "/balance");
+            })
+            .await,
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    echo_runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let each: Vec<String> = echo_runs.iter().map(|(thr, _)| format!("{thr:.0}/s")).collect();
+    let (echo_thr, echo_st) = echo_runs.swap_remove(ECHO_BURSTS / 2);
     let echo_rss = peak_rss_mb(echo.id());
     let _ = echo.kill();
     let _ = echo.wait();
     echo_standin.shutdown().await;
     println!(
-        "echo bot: {n} updates at once: {echo_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms; peak RSS {echo_rss:.1} MB",
-        echo_st.p50, echo_st.p99
+        "echo bot: {n} updates at once, {ECHO_BURSTS} bursts ({}): median {echo_thr:.0}/s, p50 {:.0} ms, p99 {:.0} ms; peak RSS {echo_rss:.1} MB",
+        each.join(", "),
+        echo_st.p50,
+        echo_st.p99
     );
 
     // At info, the bot logs at its stop how many writes its done marks took and how
