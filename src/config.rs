@@ -38,8 +38,9 @@ pub struct Config {
     pub blocking_threads: usize,
     /// glibc malloc arenas (`mallopt(M_ARENA_MAX)`): one at Telegram's rate, where few
     /// threads allocate at once (measured: 7 MB less at a burst's peak, no more CPU);
-    /// with the rate lifted, four per core (`lifted_rate_arenas`). None when the operator chose (`MALLOC_ARENA_MAX`, or
-    /// `glibc.malloc.arena_max` in `GLIBC_TUNABLES`): glibc reads theirs at start.
+    /// with the rate lifted, four per core (`lifted_rate_arenas`). None when the
+    /// operator chose (`MALLOC_ARENA_MAX`, or `glibc.malloc.arena_max` in
+    /// `GLIBC_TUNABLES`): glibc reads theirs at start.
     pub malloc_arenas: Option<i32>,
     /// glibc's mmap threshold (`mallopt(M_MMAP_THRESHOLD)`), fixed at its starting
     /// 128 KiB so it does not rise after a large block is freed (see `main::tune_malloc`;

@@ -137,10 +137,10 @@ async fn a_kill_between_the_reply_and_the_mark_replays_harmlessly() {
     }
     // Usually answered while the mark hangs. Not always on a loaded machine: a thread
     // dump of such a run showed every worker idle, the reads' batch handed over and no
-    // handler running, which fits teloxide's dispatcher awaiting a worker it took for
-    // idle (`remove_inactive_workers`) while that worker waits for the hung writer. A real
-    // writer that hangs ends in the watchdog's restart either way (30 s), after which
-    // every read is answered (checked below).
+    // handler running, which fits teloxide 0.17's dispatcher awaiting room in the queue
+    // of a worker (`process_update`: `worker.tx.send(upd).await`) whose handler waits
+    // for the hung writer. A real writer that hangs ends in the watchdog's restart
+    // either way (30 s), after which every read is answered (checked below).
     let deadline = Instant::now() + Duration::from_secs(10);
     let answered = |u: &&TestUser| !replies(&h, u, before).is_empty();
     while !readers.iter().all(answered) && Instant::now() < deadline {

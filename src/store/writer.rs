@@ -49,6 +49,10 @@ struct State {
     flushing_us: u64,
     /// Journal records up to this change are removed (or being removed).
     trimmed: u64,
+    /// The first change whose apply failed: its journal record, and every later one,
+    /// stays for the next start to replay, so the change ends up whole, not half in
+    /// the trees (the binary stops at such a failure; see `failure`).
+    kept_from: Option<u64>,
     /// A flush is under way (by the flusher thread or a waiting writer): one at a time.
     flushing: bool,
 }
@@ -75,6 +79,7 @@ impl Shared {
         s.flushing = true;
         let target = s.applied;
         let trimmed = s.trimmed;
+        let trim_to = s.kept_from.map_or(target, |kept| target.min(kept - 1));
         drop(s);
         let started = std::time::Instant::now();
         // Everything applied up to `target` (asked for or not) was applied before this
@@ -93,7 +98,7 @@ impl Shared {
             // Every change up to `target` is whole on disk: its journal record can go,
             // oldest first (see `journal` for why the order matters). Only the flush
             // leader trims, one at a time.
-            for seq in trimmed + 1..=target {
+            for seq in trimmed + 1..=trim_to {
                 if let Err(e) = self.journal.remove(super::journal::key(seq)) {
                     log::warn!("a journal record could not be removed (it is replayed at the next start): {e}");
                 }
@@ -101,7 +106,7 @@ impl Shared {
         }
         let mut s = self.state();
         if result.is_ok() {
-            s.trimmed = s.trimmed.max(target);
+            s.trimmed = s.trimmed.max(trim_to);
         }
         s.flushing_us += took;
         if let Err(e) = result {
@@ -182,6 +187,7 @@ impl GroupCommit {
         s.applied = s.applied.max(seq);
         if let Some(e) = failed {
             s.failures.push_back((seq, seq, e));
+            s.kept_from = Some(s.kept_from.map_or(seq, |kept| kept.min(seq)));
         }
         self.shared.changed.notify_all();
         if s.requested > s.flushed && !s.flushing {
@@ -278,5 +284,35 @@ fn flusher(shared: Arc<Shared>) {
             }
         }
         s = shared.lead_flush(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change whose apply failed may be half in the trees: its journal record (and
+    /// every later one) outlives the flushes, so the next start replays it whole.
+    #[test]
+    fn a_failed_apply_keeps_its_journal_record_for_the_next_start() {
+        let db = sled::Config::new().temporary(true).open().expect("a temporary database");
+        let journal = db.open_tree("journal").expect("tree");
+        let commit = GroupCommit::start(db.clone(), journal.clone());
+        for seq in 1..=3 {
+            journal.insert(super::super::journal::key(seq), vec![]).expect("a record");
+            assert_eq!(commit.assign(), seq);
+        }
+        commit.applied(1, None);
+        commit.applied(2, Some("the disk refused".into()));
+        commit.applied(3, None);
+        assert_eq!(commit.wait_durable(2), Err("the disk refused".to_string()), "its waiter hears of it");
+        assert_eq!(commit.wait_durable(3), Ok(()));
+        let left: Vec<u64> = journal
+            .iter()
+            .keys()
+            .map(|k| u64::from_be_bytes(k.expect("key").as_ref().try_into().expect("8 bytes")))
+            .collect();
+        assert_eq!(left, vec![2, 3], "only the change before the failure is trimmed");
+        commit.stop();
     }
 }
