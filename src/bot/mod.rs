@@ -167,7 +167,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     }
     let commits = svc.store().commit_stats();
     log::info!(
-        "store: {} transactions, {} flushes since the start; write lock waited for {} ms and held {} ms (of it {} ms waiting for reads to end, {} ms applying), flushing {} ms (summed)",
+        "store: {} transactions, {} flushes since the start; write lock waited for {} ms and held {} ms (closures and waiting for the turn to apply); after it, {} ms waiting for reads to end and {} ms applying; flushing {} ms (summed)",
         commits.transactions,
         commits.flushes,
         commits.lock_wait_us / 1000,

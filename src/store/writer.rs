@@ -141,10 +141,12 @@ pub struct CommitStats {
     pub flushes: u64,
     /// Time spent in sled's flush, summed (µs).
     pub flushing_us: u64,
-    /// Time changes waited for the write lock, and held it, summed (µs).
+    /// Time changes waited for the write lock, and held it (their closures, then
+    /// waiting for their turn to apply), summed (µs).
     pub lock_wait_us: u64,
     pub locked_us: u64,
-    /// Of the time held: waiting for reads under way to end, and applying to sled.
+    /// After the lock is handed on: waiting for reads under way to end, then applying
+    /// to sled, summed (µs).
     pub readers_wait_us: u64,
     pub apply_us: u64,
 }
