@@ -473,3 +473,53 @@ async fn an_edited_message_is_answered_and_changes_nothing() {
     assert_eq!(store.tree(huzhu::store::T::Bookings).len(), 0, "the edit booked nothing");
     assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "and it was marked done");
 }
+
+/// One member floods the bot: 200 `/help` at once, more than a dispatcher worker's queue
+/// holds, each answer waiting a second for the chat's send rate. Members in other chats
+/// (one of them on the same dispatcher worker as the flood) are still answered within
+/// seconds, and the flood is answered in order at its chat's rate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_chat_flooding_does_not_hold_up_the_others() {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Members 10000..10070: 10000 and 10064 share a worker (chat id modulo 64).
+    let (users, _, _) = seed(dir.path(), 70, 0);
+    let mut h = Harness::start_with(dir, vec![]).await;
+    h.register(&users.iter().collect::<Vec<_>>());
+    let flooder = &users[0];
+    let (neighbour, quiet) = (&users[64], &users[1]);
+    for _ in 0..200 {
+        h.standin.send_text(flooder, "/help");
+    }
+    // Let the flood reach the bot before the others write.
+    h.wait_until("the flood answered at least once", || !replies_to(&h, flooder.id).is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let quiet_took = quiet_member_answered(&h, quiet).await;
+    let neighbour_took = quiet_member_answered(&h, neighbour).await;
+    // The flood goes on at one reply a second.
+    let before = replies_to(&h, flooder.id).len();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let after = replies_to(&h, flooder.id).len();
+    assert!(after >= before + 2, "the flood is still answered ({before} then {after} replies)");
+    assert!(after < 200, "the flood is answered at the chat's rate, not at once ({after} replies)");
+    check_rates(&h);
+    // A stop leaves the flood's unanswered messages in the inbox, none lost...
+    let db = Harness::db_path(h.db_dir.path());
+    h.stop().await;
+    let answered = replies_to(&h, flooder.id).len();
+    let store = Store::open(&db).expect("reopen the database");
+    assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 200 - answered, "every unanswered message is kept");
+    drop(store);
+    // ...and the next start goes on answering them (a second later: a new process's
+    // limiter does not know the last process's sends to the chat).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    h.restart().await;
+    h.wait_until("the flood answered after the restart", || replies_to(&h, flooder.id).len() >= answered + 2).await;
+    check_rates(&h);
+    h.stop().await;
+    eprintln!(
+        "flood: a quiet member answered in {} ms, one on the flood's worker in {} ms; {answered} of 200 flood messages answered before the stop",
+        quiet_took.as_millis(),
+        neighbour_took.as_millis()
+    );
+}

@@ -8,11 +8,17 @@
 //! are ready for the limiter at any time, so the bound never slows the replies, and a
 //! rate lifted far above Telegram's is not held to a bound made for 30 a second.
 //! Places are given in the order they were asked for (tokio's semaphore is fair).
+//!
+//! A place taken for an update of a chat (`enter_for`) also tells the `admission` when
+//! it is given back, so the chat's next waiting update goes on to the dispatcher.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use teloxide::types::Update;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::admission::{chat_of, Admission};
 
 /// Seconds of replies at the send rate that may be handled at once.
 const SECONDS: u32 = 2;
@@ -32,6 +38,7 @@ struct Inner {
     bound: usize,
     now: AtomicUsize,
     peak: AtomicUsize,
+    admission: Option<Admission>,
 }
 
 /// A place held by an update being handled; given back when dropped (also when the
@@ -39,6 +46,8 @@ struct Inner {
 pub struct Place {
     _permit: Option<OwnedSemaphorePermit>,
     inner: Arc<Inner>,
+    /// The chat whose update holds the place, told to the admission when it is given back.
+    chat: Option<i64>,
 }
 
 impl Gate {
@@ -53,6 +62,12 @@ impl Gate {
     }
 
     pub fn new(bound: usize) -> Gate {
+        Self::with_admission(bound, None)
+    }
+
+    /// A gate whose places taken for a chat's update (`enter_for`) tell `admission`
+    /// when the update is done.
+    pub fn with_admission(bound: usize, admission: Option<Admission>) -> Gate {
         let bound = bound.max(1);
         Gate {
             inner: Arc::new(Inner {
@@ -60,8 +75,17 @@ impl Gate {
                 bound,
                 now: AtomicUsize::new(0),
                 peak: AtomicUsize::new(0),
+                admission,
             }),
         }
+    }
+
+    /// Waits for a place for `update`; giving it back tells the admission that the
+    /// update's chat has one update fewer with the dispatcher.
+    pub async fn enter_for(&self, update: &Update) -> Place {
+        let mut place = self.enter().await;
+        place.chat = chat_of(update);
+        place
     }
 
     /// Waits for a place.
@@ -71,7 +95,7 @@ impl Gate {
         let permit = self.inner.places.clone().acquire_owned().await.ok();
         let now = self.inner.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.inner.peak.fetch_max(now, Ordering::SeqCst);
-        Place { _permit: permit, inner: self.inner.clone() }
+        Place { _permit: permit, inner: self.inner.clone(), chat: None }
     }
 
     pub fn bound(&self) -> usize {
@@ -87,6 +111,9 @@ impl Gate {
 impl Drop for Place {
     fn drop(&mut self) {
         self.inner.now.fetch_sub(1, Ordering::SeqCst);
+        if let (Some(chat), Some(admission)) = (self.chat, &self.inner.admission) {
+            admission.done(chat);
+        }
     }
 }
 

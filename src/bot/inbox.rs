@@ -19,6 +19,7 @@ use teloxide::types::{AllowedUpdate, ChatId, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::sync::mpsc;
 
+use super::admission::Admission;
 use super::dialogue::{SledStorage, State};
 use crate::store::{Key, Pending, Store, StoreError, WriteError, T};
 
@@ -28,7 +29,8 @@ const POLL_TIMEOUT_SECS: u32 = 10;
 /// causes) before the poller asks for one itself: the next `getUpdates` is that much
 /// later, and a change flushes once instead of waiting behind the batch's own flush.
 const PIGGYBACK: Duration = Duration::from_millis(2);
-/// Updates handed to the dispatcher but not yet taken; the poller waits beyond it.
+/// Updates handed to the dispatcher but not yet taken; the admission's feeder waits
+/// beyond it (and the poller beyond the admission's bound).
 const QUEUE: usize = 256;
 
 /// The inbox's records in the store.
@@ -232,7 +234,9 @@ impl Inbox {
 }
 
 /// The update listener: the inbox's leftovers first, then long polling, each fetched
-/// batch stored before its offset is confirmed by the next `getUpdates`.
+/// batch stored before its offset is confirmed by the next `getUpdates`. Updates reach
+/// the dispatcher through the `admission` (a chat's flood waits there, not in front of
+/// every other chat).
 pub struct InboxListener {
     rx: mpsc::Receiver<Update>,
     stop: StopToken,
@@ -241,10 +245,16 @@ pub struct InboxListener {
 impl InboxListener {
     /// Starts the poller task. `expiry_ms` gives the time until which a done mark made
     /// now is kept.
-    pub fn start(bot: Bot, inbox: Inbox, expiry_ms: impl Fn() -> i64 + Send + Sync + 'static) -> InboxListener {
+    pub fn start(
+        bot: Bot,
+        inbox: Inbox,
+        admission: Admission,
+        expiry_ms: impl Fn() -> i64 + Send + Sync + 'static,
+    ) -> InboxListener {
         let (tx, rx) = mpsc::channel(QUEUE);
         let (stop, flag) = mk_stop_token();
-        tokio::spawn(poller(bot, inbox, tx, flag, expiry_ms));
+        tokio::spawn(admission.clone().feed(tx));
+        tokio::spawn(poller(bot, inbox, admission, flag, expiry_ms));
         InboxListener { rx, stop }
     }
 }
@@ -274,7 +284,7 @@ async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> 
 async fn poller(
     bot: Bot,
     inbox: Inbox,
-    tx: mpsc::Sender<Update>,
+    admission: Admission,
     mut stop: StopFlag,
     now_ms: impl Fn() -> i64 + Send + Sync + 'static,
 ) {
@@ -287,10 +297,8 @@ async fn poller(
             if !updates.is_empty() {
                 log::info!("handling {} updates left in the inbox", updates.len());
             }
-            for u in updates {
-                if tx.send(u).await.is_err() {
-                    return;
-                }
+            if !admission.admit(updates).await {
+                return;
             }
         }
         Some(Err(e)) => log::error!("reading the inbox failed: {e}"),
@@ -341,10 +349,8 @@ async fn poller(
                 continue;
             }
         };
-        for u in unseen {
-            if tx.send(u).await.is_err() {
-                return;
-            }
+        if !admission.admit(unseen).await {
+            return;
         }
         let stored = {
             let inbox = inbox.clone();
@@ -383,6 +389,13 @@ async fn poller(
             break;
         }
     }
+    // Nothing more goes to the dispatcher: a chat's updates still waiting for its turn
+    // stay in the inbox for the next start.
+    let waiting = admission.waiting();
+    if waiting > 0 {
+        log::info!("{waiting} updates wait for their chat's turn; they are handled on the next start");
+    }
+    admission.close();
     // Confirm what was stored, so the next start is not handed it again (it would be
     // skipped anyway: the inbox knows it).
     if offset != 0 {

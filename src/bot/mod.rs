@@ -15,6 +15,7 @@
 //!   process exits and its supervisor restarts it;
 //! - every background loop stops before `run` returns.
 
+pub mod admission;
 pub mod broadcaster;
 pub mod callback;
 pub mod command;
@@ -37,6 +38,7 @@ use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, MessageId, Recipi
 use teloxide::RequestError;
 use tokio::sync::watch;
 
+use self::admission::Admission;
 use self::callback::Callback;
 use self::dialogue::{SledStorage, State};
 use self::gate::Gate;
@@ -85,7 +87,9 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     let done_marks = marks.clone();
     let done_svc = svc.clone();
     // Updates handled at once, bounded by a few seconds of the send rate (`gate`).
-    let gate = Gate::for_rate(options.limits.per_second);
+    // At most two updates of a chat with the dispatcher at a time (`admission`).
+    let admission = Admission::default();
+    let gate = Gate::with_admission(Gate::bound_for_rate(options.limits.per_second), Some(admission.clone()));
     let done_gate = gate.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         // Updates of one chat are handled in order by one worker; chats share
@@ -97,7 +101,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         .default_handler(move |update: Arc<Update>| {
             let (marks, svc, gate) = (done_marks.clone(), done_svc.clone(), done_gate.clone());
             async move {
-                let place = gate.enter().await;
+                let place = gate.enter_for(&update).await;
                 finish(&svc, &marks, &update, None, place).await
             }
         })
@@ -145,7 +149,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     let janitor = tokio::spawn(limiter_janitor(tg.clone(), stop.clone()));
     let pruner = tokio::spawn(retention_loop(svc.clone(), stop));
     let clock_svc = svc.clone();
-    let listener = InboxListener::start(bot, inbox, move || clock_svc.expiry(clock_svc.now()));
+    let listener = InboxListener::start(bot, inbox, admission, move || clock_svc.expiry(clock_svc.now()));
     dispatcher
         .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("the update listener failed"))
         .await;
@@ -347,7 +351,7 @@ async fn on_message(
     marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let place = gate.enter().await;
+    let place = gate.enter_for(&update).await;
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
         finish(&svc, &marks, &update, None, place).await;
@@ -383,7 +387,7 @@ async fn on_message(
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
 async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, marks: Marks, gate: Gate) -> HandlerResult {
-    let place = gate.enter().await;
+    let place = gate.enter_for(&update).await;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
@@ -402,7 +406,7 @@ async fn on_callback(
     marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let place = gate.enter().await;
+    let place = gate.enter_for(&update).await;
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);

@@ -1,0 +1,307 @@
+//! Which fetched updates go on to the dispatcher now, so that one chat cannot hold up
+//! the others.
+//!
+//! teloxide's dispatcher hands each update to its chat's worker and waits for room in
+//! that worker's queue (64 updates) before it takes the next update, whatever its chat.
+//! A chat that sends more than that at once, each answer waiting a second for the
+//! chat's send rate, would stop every chat for as long as its flood lasts (measured:
+//! 200 messages from one member left everyone else unanswered). So at most
+//! [`PER_CHAT`] updates of a chat are with the dispatcher at a time (handed over, their
+//! done mark not yet written); the chat's later updates wait here, in order, and go on
+//! one by one as its earlier ones are done. Other chats' updates pass them.
+//!
+//! Nothing is lost by waiting here: every update is in the inbox before Telegram is told
+//! we have it, and a restart hands the inbox's updates over again. Memory is bounded:
+//! at most [`HELD`] updates wait here or on their way to the dispatcher; beyond that the
+//! poller fetches no more until some have gone on (they wait at Telegram meanwhile).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use teloxide::types::Update;
+use tokio::sync::{mpsc, Notify, Semaphore};
+
+/// Updates of one chat with the dispatcher at a time: one being handled and the next
+/// ready behind it (its worker need not wait for a round trip through here).
+pub const PER_CHAT: usize = 2;
+/// Updates held here or on their way to the dispatcher, at most (a few KB each).
+pub const HELD: usize = 8192;
+
+/// The admission of updates to the dispatcher, shared by the poller (which admits
+/// them), the feeder task (which hands them over) and the handlers (whose places in the
+/// gate tell it when an update is done).
+#[derive(Clone)]
+pub struct Admission {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    per_chat: usize,
+    state: Mutex<State>,
+    /// Woken when an update is ready to go on.
+    ready: Notify,
+    /// Room for updates held: a permit per update from its admission until it went on.
+    room: Semaphore,
+}
+
+#[derive(Default)]
+struct State {
+    /// Per chat, its updates handed to the dispatcher and not yet done.
+    with_dispatcher: HashMap<i64, usize>,
+    /// Per chat, its updates waiting for one of those to be done, oldest first.
+    waiting: HashMap<i64, VecDeque<Update>>,
+    /// Updates to hand to the dispatcher next, in order.
+    ready: VecDeque<Update>,
+    /// The poller has stopped: nothing more goes on.
+    closed: bool,
+}
+
+/// The chat an update belongs to, as the dispatcher's distribution sees it.
+pub fn chat_of(update: &Update) -> Option<i64> {
+    update.chat().map(|c| c.id.0)
+}
+
+impl Default for Admission {
+    fn default() -> Self {
+        Admission::new(PER_CHAT, HELD)
+    }
+}
+
+impl Admission {
+    pub fn new(per_chat: usize, held: usize) -> Admission {
+        Admission {
+            inner: Arc::new(Inner {
+                per_chat: per_chat.max(1),
+                state: Mutex::new(State::default()),
+                ready: Notify::new(),
+                room: Semaphore::new(held.max(1)),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state holds plain queues and counts, consistent after every statement that
+        // could panic; a poisoned lock is taken over as it is.
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes updates in the order they were fetched, waiting while [`HELD`] are held.
+    /// Returns false once the feeder has stopped (the dispatcher is gone).
+    pub async fn admit(&self, updates: impl IntoIterator<Item = Update>) -> bool {
+        for update in updates {
+            match self.inner.room.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return false,
+            }
+            self.place(update);
+        }
+        true
+    }
+
+    fn place(&self, update: Update) {
+        let mut st = self.state();
+        match chat_of(&update) {
+            None => st.ready.push_back(update),
+            Some(chat) => {
+                let busy = st.with_dispatcher.get(&chat).copied().unwrap_or(0);
+                if busy < self.inner.per_chat && !st.waiting.contains_key(&chat) {
+                    st.with_dispatcher.insert(chat, busy + 1);
+                    st.ready.push_back(update);
+                } else {
+                    st.waiting.entry(chat).or_default().push_back(update);
+                }
+            }
+        }
+        drop(st);
+        self.inner.ready.notify_one();
+    }
+
+    /// One of `chat`'s updates is done (its done mark is written): the chat's next
+    /// waiting update may go on.
+    pub fn done(&self, chat: i64) {
+        let mut st = self.state();
+        let next = st.waiting.get_mut(&chat).and_then(VecDeque::pop_front);
+        match next {
+            // It takes the done update's place with the dispatcher.
+            Some(update) => {
+                if st.waiting.get(&chat).is_some_and(VecDeque::is_empty) {
+                    st.waiting.remove(&chat);
+                }
+                st.ready.push_back(update);
+                drop(st);
+                self.inner.ready.notify_one();
+            }
+            None => match st.with_dispatcher.get(&chat).copied() {
+                Some(n) if n > 1 => {
+                    st.with_dispatcher.insert(chat, n - 1);
+                }
+                _ => {
+                    st.with_dispatcher.remove(&chat);
+                }
+            },
+        }
+    }
+
+    /// Hands the ready updates to the dispatcher's channel, in order, until it closes;
+    /// then lets the poller know (its `admit` returns false).
+    pub async fn feed(self, tx: mpsc::Sender<Update>) {
+        loop {
+            let next = {
+                let mut st = self.state();
+                if st.closed {
+                    break;
+                }
+                st.ready.pop_front()
+            };
+            match next {
+                Some(update) => {
+                    if tx.send(update).await.is_err() {
+                        break;
+                    }
+                    self.inner.room.add_permits(1);
+                }
+                None => {
+                    tokio::select! {
+                        _ = self.inner.ready.notified() => {}
+                        _ = tx.closed() => break,
+                    }
+                }
+            }
+        }
+        self.inner.room.close();
+    }
+
+    /// The poller has stopped: the feeder hands nothing more over and closes the
+    /// dispatcher's channel, so the dispatcher stops once the updates it has are done.
+    /// What was waiting here is in the inbox, handed over again on the next start.
+    pub fn close(&self) {
+        self.state().closed = true;
+        self.inner.ready.notify_one();
+    }
+
+    /// Updates waiting here for their chat's earlier ones (for logs and tests).
+    pub fn waiting(&self) -> usize {
+        self.state().waiting.values().map(VecDeque::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn message(update_id: u32, chat: i64, text: &str) -> Update {
+        // From text: teloxide's update does not deserialize from a `serde_json::Value`.
+        serde_json::from_str(
+            &serde_json::json!({
+                "update_id": update_id,
+                "message": {
+                    "message_id": update_id,
+                    "date": 1_700_000_000,
+                    "chat": {"id": chat, "type": "private", "first_name": "A"},
+                    "from": {"id": chat, "is_bot": false, "first_name": "A"},
+                    "text": text
+                }
+            })
+            .to_string(),
+        )
+        .expect("an update")
+    }
+
+    fn ids(rx: &mut mpsc::Receiver<Update>) -> Vec<u32> {
+        let mut out = vec![];
+        while let Ok(u) = rx.try_recv() {
+            out.push(u.id.0);
+        }
+        out
+    }
+
+    #[test]
+    fn a_message_update_has_its_chat() {
+        let u = message(1, 7, "x");
+        assert!(!matches!(u.kind, teloxide::types::UpdateKind::Error(_)), "{:?}", u.kind);
+        assert_eq!(chat_of(&u), Some(7));
+    }
+
+    async fn settle() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    /// A chat's flood waits beyond two with the dispatcher; the others' updates pass
+    /// it; each done update lets the chat's next one on, in order.
+    #[tokio::test]
+    async fn a_flooding_chat_waits_its_turn_and_others_pass_it() {
+        let adm = Admission::new(2, 1000);
+        let (tx, mut rx) = mpsc::channel(100);
+        tokio::spawn(adm.clone().feed(tx));
+        let mut batch: Vec<Update> = (1..=50).map(|i| message(i, 7, "/help")).collect();
+        batch.push(message(51, 8, "/balance"));
+        batch.push(message(52, 9, "/balance"));
+        assert!(adm.admit(batch).await);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![1, 2, 51, 52]);
+        assert_eq!(adm.waiting(), 48);
+        adm.done(7);
+        adm.done(8);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![3]);
+        // A new update of the flooding chat goes behind its waiting ones.
+        assert!(adm.admit([message(53, 7, "/book"), message(54, 8, "/book")]).await);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![54]);
+        for _ in 0..49 {
+            adm.done(7);
+        }
+        settle().await;
+        let rest = ids(&mut rx);
+        assert_eq!(rest, (4..=50).chain([53]).collect::<Vec<u32>>());
+        assert_eq!(adm.waiting(), 0);
+    }
+
+    /// A chat that is done with everything starts afresh: two at once again.
+    #[tokio::test]
+    async fn a_chat_whose_updates_are_done_gets_its_two_places_back() {
+        let adm = Admission::new(2, 1000);
+        let (tx, mut rx) = mpsc::channel(100);
+        tokio::spawn(adm.clone().feed(tx));
+        assert!(adm.admit([message(1, 7, "a"), message(2, 7, "b")]).await);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![1, 2]);
+        adm.done(7);
+        adm.done(7);
+        // A done mark for an update not counted changes nothing.
+        adm.done(7);
+        assert!(adm.admit([message(3, 7, "c"), message(4, 7, "d"), message(5, 7, "e")]).await);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![3, 4]);
+        assert_eq!(adm.waiting(), 1);
+    }
+
+    /// At most `held` updates are held: the poller's admit waits for room, and goes on
+    /// as the dispatcher takes them.
+    #[tokio::test]
+    async fn admitting_waits_while_the_held_updates_are_at_their_bound() {
+        let adm = Admission::new(2, 3);
+        let (tx, mut rx) = mpsc::channel(1);
+        let feeder = tokio::spawn(adm.clone().feed(tx));
+        // Six chats, one update each: the channel takes one, the feeder holds one on
+        // its way, and the room is for three.
+        let admitting = tokio::spawn({
+            let adm = adm.clone();
+            async move { adm.admit((1..=6).map(|i| message(i, i as i64, "x"))).await }
+        });
+        settle().await;
+        assert!(!admitting.is_finished(), "admit waits for room");
+        let mut got = vec![];
+        while got.len() < 6 {
+            let u = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("in time").expect("open");
+            got.push(u.id.0);
+        }
+        assert_eq!(got, vec![1, 2, 3, 4, 5, 6]);
+        assert!(admitting.await.expect("admit"));
+        // The dispatcher gone: the feeder stops and admitting says so.
+        drop(rx);
+        tokio::time::timeout(Duration::from_secs(2), feeder).await.expect("the feeder stops").expect("feeder");
+        assert!(!adm.admit([message(9, 9, "x")]).await);
+    }
+}
