@@ -56,9 +56,13 @@ struct State {
     closed: bool,
 }
 
-/// The chat an update belongs to, as the dispatcher's distribution sees it.
+/// Whose turn an update waits for: its chat, as the dispatcher's distribution sees it;
+/// for an update without a chat (a button under an inline message), its sender, whose
+/// private chat has the same id and is where any answer goes. (Updates without a chat
+/// are handled all at once by teloxide's default worker, so a flood of them would hold
+/// every place in the gate.)
 pub fn chat_of(update: &Update) -> Option<i64> {
-    update.chat().map(|c| c.id.0)
+    update.chat().map(|c| c.id.0).or_else(|| update.from().and_then(|u| i64::try_from(u.id.0).ok()))
 }
 
 impl Default for Admission {
@@ -221,6 +225,26 @@ mod tests {
         let u = message(1, 7, "x");
         assert!(!matches!(u.kind, teloxide::types::UpdateKind::Error(_)), "{:?}", u.kind);
         assert_eq!(chat_of(&u), Some(7));
+    }
+
+    #[test]
+    fn a_button_without_a_message_waits_for_its_sender() {
+        let u: Update = serde_json::from_str(
+            &serde_json::json!({
+                "update_id": 5,
+                "callback_query": {
+                    "id": "q5",
+                    "from": {"id": 42, "is_bot": false, "first_name": "A"},
+                    "chat_instance": "1",
+                    "inline_message_id": "im",
+                    "data": "x"
+                }
+            })
+            .to_string(),
+        )
+        .expect("an update");
+        assert!(u.chat().is_none());
+        assert_eq!(chat_of(&u), Some(42));
     }
 
     async fn settle() {
