@@ -95,3 +95,31 @@ fn the_offered_shifts_are_those_a_quote_would_confirm_nearest_first() {
     // Someone else's child: nothing to offer (as every quote refuses).
     assert!(f.svc.alternatives(parent, full, others[3], 10).unwrap().is_empty());
 }
+
+/// Shifts as near on either side are weighed together, the earlier in the day first,
+/// whichever side they are on; a nearer day always comes before a farther one.
+#[test]
+fn as_near_on_either_side_the_earlier_in_the_day_comes_first() {
+    let f = Fixture::new();
+    let (parent, other) = (f.family(100, "parent"), f.family(101, "other"));
+    f.svc.grant(&f.coord(), parent, 100_000, "test").unwrap();
+    f.svc.grant(&f.coord(), other, 100_000, "test").unwrap();
+    let kid = f.child(parent, "kid", TODDLER);
+    let taker = f.child(other, "taker", TODDLER);
+    let full = shift(&f, "2026-12-05", "08:00", "10:00", 1, 1);
+    f.svc.book(&Caller::new(other), full, taker).unwrap();
+    let two_days_before_early = shift(&f, "2026-12-03", "07:00", "08:00", 3, 1);
+    let day_before_late = shift(&f, "2026-12-04", "15:00", "17:00", 3, 1);
+    let day_after_early = shift(&f, "2026-12-06", "09:00", "11:00", 3, 1);
+    let day_before_midday = shift(&f, "2026-12-04", "11:00", "13:00", 3, 1);
+    assert_eq!(f.svc.book(&Caller::new(parent), full, kid).unwrap().value.waitlist_position, Some(1));
+    let got = |limit| -> Vec<ShiftId> {
+        f.svc.alternatives(parent, full, kid, limit).unwrap().iter().map(|s| s.id).collect()
+    };
+    assert_eq!(got(1), vec![day_after_early]);
+    assert_eq!(got(3), vec![day_after_early, day_before_midday, day_before_late]);
+    assert_eq!(got(10), vec![day_after_early, day_before_midday, day_before_late, two_days_before_early]);
+    for limit in [1, 2, 3, 4, 10] {
+        assert_eq!(got(limit), by_quotes(&f, parent, full, kid, limit), "limit {limit}");
+    }
+}

@@ -468,8 +468,13 @@ impl Service {
         let week = chrono::Days::new(7);
         let from = shift.date.checked_sub_days(week).unwrap_or(shift.date).max(today);
         let to = shift.date.checked_add_days(week).unwrap_or(shift.date);
-        let mut ids = self.shift_ids_between(home.id, from, to)?;
-        ids.retain(|id| *id != shift_id);
+        let mut ids = self.dated_shift_ids_between(home.id, from, to)?;
+        ids.retain(|(_, id)| *id != shift_id);
+        // Nearest days first; a day's distance is known from the index, so shifts are
+        // read a distance at a time and no further than needed (stable: the index's
+        // order within a distance).
+        let distance = |date: NaiveDate| (date - shift.date).num_days().abs();
+        ids.sort_by_key(|(date, _)| distance(*date));
         self.store
             .read(|tx| -> Res<Vec<Shift>> {
                 let m = active_member(tx, user)?;
@@ -479,20 +484,25 @@ impl Service {
                 if child.family != fam.id {
                     return Ok(vec![]);
                 }
-                let mut near: Vec<Shift> = ids
-                    .iter()
-                    .filter_map(|id| open_future_shift(tx, &centre, *id, now).ok())
-                    .filter(|s| (s.bookings.len() as u64) < u64::from(s.capacity))
-                    .collect();
-                // Stable: shifts as near and as early keep the index's order.
-                near.sort_by_key(|s| ((s.date - shift.date).num_days().abs(), s.start));
                 let mut found = vec![];
-                for s in near {
+                for same_distance in ids.chunk_by(|a, b| distance(a.0) == distance(b.0)) {
                     if found.len() >= limit {
                         break;
                     }
-                    if let Ok((_, _, true, _, _)) = assess(tx, &centre, &s, &child) {
-                        found.push(s);
+                    let mut near: Vec<Shift> = same_distance
+                        .iter()
+                        .filter_map(|(_, id)| open_future_shift(tx, &centre, *id, now).ok())
+                        .filter(|s| (s.bookings.len() as u64) < u64::from(s.capacity))
+                        .collect();
+                    // As near: the earlier in the day first.
+                    near.sort_by_key(|s| s.start);
+                    for s in near {
+                        if found.len() >= limit {
+                            break;
+                        }
+                        if let Ok((_, _, true, _, _)) = assess(tx, &centre, &s, &child) {
+                            found.push(s);
+                        }
                     }
                 }
                 Ok(found)

@@ -11,7 +11,10 @@ use super::records::*;
 use super::{AuditAction, Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::rota;
-use crate::store::{keys::u64_at, Key, Tx, T};
+use crate::store::{
+    keys::{date_at, u64_at},
+    Key, Tx, T,
+};
 
 /// One shift as a parent or coordinator sees it in the schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -483,6 +486,16 @@ impl Service {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<ShiftId>, ServiceError> {
+        Ok(self.dated_shift_ids_between(centre, from, to)?.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// `shift_ids_between` with each shift's date, read from the index (no shift decoded).
+    pub fn dated_shift_ids_between(
+        &self,
+        centre: CentreId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, ShiftId)>, ServiceError> {
         let prefix = Key::new().u64(centre.0);
         let start = Key::new().u64(centre.0).date(from);
         let mut out = vec![];
@@ -492,8 +505,8 @@ impl Service {
             if past_end {
                 break;
             }
-            if let Some(id) = u64_at(&k, 12) {
-                out.push(ShiftId(id));
+            if let (Some(date), Some(id)) = (date_at(&k, 8), u64_at(&k, 12)) {
+                out.push((date, ShiftId(id)));
             }
         }
         Ok(out)

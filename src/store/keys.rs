@@ -60,6 +60,12 @@ pub fn u64_at(key: &[u8], offset: usize) -> Option<u64> {
     key.get(offset..offset + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes)
 }
 
+/// Reads the date written by `Key::date` at `offset` (dates in index keys).
+pub fn date_at(key: &[u8], offset: usize) -> Option<chrono::NaiveDate> {
+    let b: [u8; 4] = key.get(offset..offset + 4)?.try_into().ok()?;
+    chrono::NaiveDate::from_num_days_from_ce_opt((u32::from_be_bytes(b) ^ (1 << 31)) as i32)
+}
+
 /// Reads the i64 written by `Key::i64` at `offset` (user ids in index keys).
 pub fn i64_at(key: &[u8], offset: usize) -> Option<i64> {
     u64_at(key, offset).map(|u| (u ^ (1 << 63)) as i64)
@@ -68,6 +74,16 @@ pub fn i64_at(key: &[u8], offset: usize) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_reads_back_from_its_key() {
+        for d in ["0001-01-01", "1999-12-31", "2026-12-01", "2400-02-29"] {
+            let date: chrono::NaiveDate = d.parse().unwrap();
+            let k = Key::new().u64(7).date(date).into_vec();
+            assert_eq!(date_at(&k, 8), Some(date));
+        }
+        assert_eq!(date_at(&[0, 1], 0), None);
+    }
 
     #[test]
     fn order_is_preserved() {
