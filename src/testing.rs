@@ -31,6 +31,26 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap()
 }
 
+/// A private chat's text message from its user, as Telegram sends it (update and
+/// message id `update_id`, chat and user id `chat`).
+pub fn message_update(update_id: u32, chat: i64, text: &str) -> teloxide::types::Update {
+    // From text: teloxide's update does not deserialize from a `serde_json::Value`.
+    serde_json::from_str(
+        &serde_json::json!({
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": 1_780_000_000,
+                "chat": {"id": chat, "type": "private", "first_name": "A"},
+                "from": {"id": chat, "is_bot": false, "first_name": "A"},
+                "text": text
+            }
+        })
+        .to_string(),
+    )
+    .expect("a message update")
+}
+
 pub fn date(s: &str) -> NaiveDate {
     s.parse().expect("fixture date")
 }

@@ -195,21 +195,7 @@ mod tests {
     use std::time::Duration;
 
     fn message(update_id: u32, chat: i64, text: &str) -> Update {
-        // From text: teloxide's update does not deserialize from a `serde_json::Value`.
-        serde_json::from_str(
-            &serde_json::json!({
-                "update_id": update_id,
-                "message": {
-                    "message_id": update_id,
-                    "date": 1_700_000_000,
-                    "chat": {"id": chat, "type": "private", "first_name": "A"},
-                    "from": {"id": chat, "is_bot": false, "first_name": "A"},
-                    "text": text
-                }
-            })
-            .to_string(),
-        )
-        .expect("an update")
+        crate::testing::message_update(update_id, chat, text)
     }
 
     fn ids(rx: &mut mpsc::Receiver<Update>) -> Vec<u32> {

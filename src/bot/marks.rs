@@ -207,20 +207,7 @@ mod tests {
     use teloxide::types::{ChatId, Update};
 
     fn update(id: u32, chat: i64) -> Update {
-        serde_json::from_str(
-            &serde_json::json!({
-                "update_id": id,
-                "message": {
-                    "message_id": id,
-                    "date": 1_780_000_000,
-                    "chat": {"id": chat, "type": "private", "first_name": "A"},
-                    "from": {"id": chat, "is_bot": false, "first_name": "A"},
-                    "text": "/balance"
-                }
-            })
-            .to_string(),
-        )
-        .expect("an update")
+        crate::testing::message_update(id, chat, "/balance")
     }
 
     /// 100 chats' marks sent while the store's writer is busy with another write: they
