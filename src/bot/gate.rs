@@ -9,7 +9,7 @@
 //! rate lifted far above Telegram's is not held to a bound made for 30 a second.
 //! Places are given in the order they were asked for (tokio's semaphore is fair).
 //!
-//! A place taken for an update of a chat (`enter_for`) also tells the `admission` when
+//! A place taken for an update of a chat also tells the `admission` when
 //! it is given back, so the chat's next waiting update goes on to the dispatcher.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,7 +65,7 @@ impl Gate {
         Self::with_admission(bound, None)
     }
 
-    /// A gate whose places taken for a chat's update (`enter_for`) tell `admission`
+    /// A gate whose places taken for a chat's update tell `admission`
     /// when the update is done.
     pub fn with_admission(bound: usize, admission: Option<Admission>) -> Gate {
         let bound = bound.max(1);
@@ -81,21 +81,20 @@ impl Gate {
     }
 
     /// Waits for a place for `update`; giving it back tells the admission that the
-    /// update's chat has one update fewer with the dispatcher.
-    pub async fn enter_for(&self, update: &Update) -> Place {
-        let mut place = self.enter().await;
-        place.chat = chat_of(update);
-        place
+    /// update's chat has one update fewer with the dispatcher. (Every handler enters
+    /// with its update: a chat whose place never told the admission would wait for good.)
+    pub async fn enter(&self, update: &Update) -> Place {
+        self.enter_for_chat(chat_of(update)).await
     }
 
-    /// Waits for a place.
-    pub async fn enter(&self) -> Place {
+    /// Waits for a place for an update of `chat` (`None`: of no chat).
+    pub async fn enter_for_chat(&self, chat: Option<i64>) -> Place {
         // The semaphore is never closed, so acquiring never fails (if it did, the
         // update would still be handled, without a place).
         let permit = self.inner.places.clone().acquire_owned().await.ok();
         let now = self.inner.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.inner.peak.fetch_max(now, Ordering::SeqCst);
-        Place { _permit: permit, inner: self.inner.clone(), chat: None }
+        Place { _permit: permit, inner: self.inner.clone(), chat }
     }
 
     pub fn bound(&self) -> usize {
@@ -141,7 +140,7 @@ mod tests {
             .map(|_| {
                 let (gate, inside, most) = (gate.clone(), inside.clone(), most.clone());
                 tokio::spawn(async move {
-                    let _place = gate.enter().await;
+                    let _place = gate.enter_for_chat(None).await;
                     let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(n, Ordering::SeqCst);
                     tokio::time::sleep(Duration::from_millis(2)).await;
@@ -158,22 +157,42 @@ mod tests {
         assert_eq!(gate.inner.places.available_permits(), 8);
     }
 
+    /// The place of a chat's update, given back, lets the chat's next update go on to
+    /// the dispatcher (and only then).
+    #[tokio::test]
+    async fn a_place_given_back_lets_the_chats_next_update_on() {
+        use crate::testing::message_update;
+        let admission = Admission::new(1, 100);
+        let (tx, mut rx) = tokio::sync::mpsc::channel(10);
+        tokio::spawn(admission.clone().feed(tx));
+        let gate = Gate::with_admission(4, Some(admission.clone()));
+        assert!(admission.admit([message_update(1, 7, "a"), message_update(2, 7, "b")]).await);
+        let first = rx.recv().await.expect("the first update");
+        assert_eq!(first.id.0, 1);
+        let place = gate.enter(&first).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(rx.try_recv().is_err(), "the chat's next update waits");
+        drop(place);
+        let next = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await.expect("in time").expect("open");
+        assert_eq!(next.id.0, 2);
+    }
+
     /// A handling that is cancelled (its task dropped) gives its place back.
     #[tokio::test]
     async fn a_cancelled_handling_gives_its_place_back() {
         let gate = Gate::new(1);
-        let held = gate.enter().await;
+        let held = gate.enter_for_chat(None).await;
         let waiting = tokio::spawn({
             let gate = gate.clone();
             async move {
-                let _place = gate.enter().await;
+                let _place = gate.enter_for_chat(None).await;
             }
         });
         tokio::time::sleep(Duration::from_millis(10)).await;
         waiting.abort();
         let _ = waiting.await;
         drop(held);
-        let again = tokio::time::timeout(Duration::from_secs(1), gate.enter()).await;
+        let again = tokio::time::timeout(Duration::from_secs(1), gate.enter_for_chat(None)).await;
         assert!(again.is_ok(), "the place came back");
     }
 }

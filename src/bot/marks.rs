@@ -242,12 +242,15 @@ mod tests {
         let gate = crate::bot::gate::Gate::new(100);
         let marks = Marks::start(inbox.clone());
         for u in &updates {
-            let place = gate.enter().await;
+            let place = gate.enter_for_chat(None).await;
             marks.done(DoneMark::new(u, None, i64::MAX), Some(place)).await;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(marks.stats(), (0, 0), "nothing written while the store is busy");
-        assert!(tokio::time::timeout(Duration::from_millis(50), gate.enter()).await.is_err(), "places held");
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), gate.enter_for_chat(None)).await.is_err(),
+            "places held"
+        );
         released.store(true, Ordering::SeqCst);
         let _ = busy.join().expect("the other write").1;
         let store_stop = marks.clone();
@@ -259,7 +262,10 @@ mod tests {
         assert!(writes <= 2, "{writes} writes for 100 marks that waited together");
         assert!(updates.iter().all(|u| inbox.is_done(u)));
         assert!(inbox.pending().expect("pending").is_empty());
-        assert!(tokio::time::timeout(Duration::from_secs(1), gate.enter()).await.is_ok(), "places given back");
+        assert!(
+            tokio::time::timeout(Duration::from_secs(1), gate.enter_for_chat(None)).await.is_ok(),
+            "places given back"
+        );
     }
 
     /// A mark that changes the chat's dialogue state is written when `done` returns (the

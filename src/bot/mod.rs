@@ -101,7 +101,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         .default_handler(move |update: Arc<Update>| {
             let (marks, svc, gate) = (done_marks.clone(), done_svc.clone(), done_gate.clone());
             async move {
-                let place = gate.enter_for(&update).await;
+                let place = gate.enter(&update).await;
                 finish(&svc, &marks, &update, None, place).await
             }
         })
@@ -351,7 +351,7 @@ async fn on_message(
     marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let place = gate.enter_for(&update).await;
+    let place = gate.enter(&update).await;
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
         finish(&svc, &marks, &update, None, place).await;
@@ -387,7 +387,7 @@ async fn on_message(
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
 async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, marks: Marks, gate: Gate) -> HandlerResult {
-    let place = gate.enter_for(&update).await;
+    let place = gate.enter(&update).await;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
@@ -406,7 +406,7 @@ async fn on_callback(
     marks: Marks,
     gate: Gate,
 ) -> HandlerResult {
-    let place = gate.enter_for(&update).await;
+    let place = gate.enter(&update).await;
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
     let chat = ChatId(user.0);
