@@ -34,8 +34,8 @@ pub struct Config {
     /// `HUZHU_BLOCKING_THREADS`: threads for blocking work (store calls); more wait
     /// their turn. Each thread that ran keeps its touched stack and allocator caches
     /// (measured: ~0.65 MB each at a burst's peak). Default: a quarter of the send rate,
-    /// at most eight per core (`lifted_rate_threads`), within 8..=160 (8 at Telegram's
-    /// 30/s).
+    /// at most eight per core, within 8..=160 (8 at Telegram's 30/s; see
+    /// `default_blocking_threads`).
     pub blocking_threads: usize,
     /// glibc malloc arenas (`mallopt(M_ARENA_MAX)`): one at Telegram's rate, where few
     /// threads allocate at once (measured: 7 MB less at a burst's peak, no more CPU);
@@ -122,7 +122,8 @@ impl Config {
         let watchdog_secs = number("HUZHU_WATCHDOG_SECS", 30, 1..=3600, "seconds, e.g. 30")?;
         let retention_days = number("HUZHU_RETENTION_DAYS", 30, 8..=3650, "days, e.g. 30 (more than a week)")?;
         let cache_mb = number("HUZHU_CACHE_MB", 2, 1..=65_536, "megabytes, e.g. 2")?;
-        let by_rate = (send_rate as usize / 4).min(lifted_rate_threads()).clamp(8, 160) as u64;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let by_rate = default_blocking_threads(send_rate, cores) as u64;
         let blocking_threads = number("HUZHU_BLOCKING_THREADS", by_rate, 4..=512, "threads, e.g. 8")? as usize;
         let operator_chose = |var: &str, tunable: &str| {
             non_empty(var).is_some() || non_empty("GLIBC_TUNABLES").is_some_and(|t| t.contains(tunable))
@@ -155,14 +156,14 @@ impl Config {
     }
 }
 
-/// Blocking threads with the send rate lifted: eight per core. More only wait for the
-/// store's one writer and keep their stacks and allocator caches (measured with `cargo
-/// bench --bench rush -- --ceiling-only` on 2 cores, eight runs each: 1,000 `/book` at
-/// once at a median 2,249/s with 16 threads against 1,992/s with 160; peak RSS 42–45 MB
+/// Blocking threads by default: a quarter of the send rate, at most eight per core,
+/// within 8..=160. With the rate lifted, more threads only wait for the store's one
+/// writer and keep their stacks and allocator caches (measured with `cargo bench
+/// --bench rush -- --ceiling-only` on 2 cores, eight runs each: 1,000 `/book` at once
+/// at a median 2,249/s with 16 threads against 1,992/s with 160; peak RSS 42–45 MB
 /// against 58–60 MB).
-fn lifted_rate_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    8 * cores
+fn default_blocking_threads(send_rate: u32, cores: usize) -> usize {
+    (send_rate as usize / 4).min(8 * cores).clamp(8, 160)
 }
 
 /// Arenas with the send rate lifted: four per core. Many threads then allocate at once,
@@ -196,8 +197,18 @@ mod tests {
         assert_eq!(c.watchdog_secs, 30);
         assert_eq!(c.cache_mb, 2);
         assert_eq!(c.blocking_threads, 8);
-        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().blocking_threads, lifted_rate_threads().clamp(8, 160));
-        assert_eq!(cfg(&[("HUZHU_SEND_RATE", "40")]).unwrap().blocking_threads, 10.min(lifted_rate_threads()).max(8));
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(
+            cfg(&[("HUZHU_SEND_RATE", "100000")]).unwrap().blocking_threads,
+            default_blocking_threads(100_000, cores)
+        );
+        // Telegram's rate: 8 however many cores; lifted: eight per core, within 8..=160.
+        assert_eq!(default_blocking_threads(30, 64), 8);
+        assert_eq!(default_blocking_threads(40, 2), 10);
+        assert_eq!(default_blocking_threads(100_000, 1), 8);
+        assert_eq!(default_blocking_threads(100_000, 2), 16);
+        assert_eq!(default_blocking_threads(1_000, 8), 64);
+        assert_eq!(default_blocking_threads(100_000, 64), 160);
         assert_eq!(c.malloc_arenas, Some(1));
         assert_eq!(cfg(&[("HUZHU_SEND_RATE", "1000")]).unwrap().malloc_arenas, Some(lifted_rate_arenas()));
         assert!(lifted_rate_arenas() >= 4);

@@ -135,14 +135,14 @@ impl Admission {
                 drop(st);
                 self.inner.ready.notify_one();
             }
-            None => match st.with_dispatcher.get(&chat).copied() {
-                Some(n) if n > 1 => {
-                    st.with_dispatcher.insert(chat, n - 1);
+            None => {
+                if let Some(n) = st.with_dispatcher.get_mut(&chat) {
+                    *n -= 1;
+                    if *n == 0 {
+                        st.with_dispatcher.remove(&chat);
+                    }
                 }
-                _ => {
-                    st.with_dispatcher.remove(&chat);
-                }
-            },
+            }
         }
     }
 

@@ -57,10 +57,6 @@ impl Gate {
         (per_second as usize).saturating_mul(SECONDS as usize).clamp(MIN, MAX)
     }
 
-    pub fn for_rate(per_second: u32) -> Gate {
-        Gate::new(Self::bound_for_rate(per_second))
-    }
-
     pub fn new(bound: usize) -> Gate {
         Self::with_admission(bound, None)
     }
