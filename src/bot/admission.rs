@@ -11,9 +11,16 @@
 //! one by one as its earlier ones are done. Other chats' updates pass them.
 //!
 //! Nothing is lost by waiting here: every update is in the inbox before Telegram is told
-//! we have it, and a restart hands the inbox's updates over again. Memory is bounded:
-//! at most [`HELD`] updates wait here or on their way to the dispatcher; beyond that the
-//! poller fetches no more until some have gone on (they wait at Telegram meanwhile).
+//! we have it, and a restart hands the inbox's updates over again.
+//!
+//! Memory is bounded two ways. A chat's first [`KEPT_PER_CHAT`] waiting updates are
+//! kept whole; later ones wait by update id only (a few bytes) and are read back from
+//! the inbox when their turn comes, so a flood of any size from one account costs the
+//! poller nothing (it once waited for room, and stopped every chat). An update read back
+//! waits until its batch is stored (the poller hands a batch over before storing it).
+//! And at most [`HELD`] whole updates wait here or on their way to the dispatcher (many
+//! chats at once); beyond that the poller fetches no more until some have gone on (they
+//! wait at Telegram meanwhile).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,8 +31,14 @@ use tokio::sync::{mpsc, Notify, Semaphore};
 /// Updates of one chat with the dispatcher at a time: one being handled and the next
 /// ready behind it (its worker need not wait for a round trip through here).
 pub const PER_CHAT: usize = 2;
-/// Updates held here or on their way to the dispatcher, at most (a few KB each).
+/// Whole updates held here or on their way to the dispatcher, at most (a few KB each).
 pub const HELD: usize = 8192;
+/// A chat's waiting updates kept whole; later ones wait by id, read back from the inbox.
+pub const KEPT_PER_CHAT: usize = 16;
+
+/// Reads an update back from the inbox by its update id; `None` when it is not there
+/// (handled already, as a copy of it fetched twice).
+pub type Load = Arc<dyn Fn(u32) -> Option<Update> + Send + Sync>;
 
 /// The admission of updates to the dispatcher, shared by the poller (which admits
 /// them), the feeder task (which hands them over) and the handlers (whose places in the
@@ -37,11 +50,24 @@ pub struct Admission {
 
 struct Inner {
     per_chat: usize,
+    /// A chat's waiting updates kept whole (with `load`; without, all are).
+    kept: usize,
+    load: Option<Load>,
     state: Mutex<State>,
-    /// Woken when an update is ready to go on.
+    /// Woken when an update is ready to go on, or a batch is stored.
     ready: Notify,
-    /// Room for updates held: a permit per update from its admission until it went on.
+    /// Room for whole updates held: a permit per update from its admission until it
+    /// went on.
     room: Semaphore,
+}
+
+/// An update waiting or ready to go on.
+enum Entry {
+    /// Held whole (it holds a permit of `room`); boxed, so that an entry by id takes
+    /// a few bytes, not an update's two KB.
+    Whole(Box<Update>),
+    /// Known by its id, read back from the inbox once batch `batch` is stored.
+    Stored { chat: i64, id: u32, batch: u64 },
 }
 
 #[derive(Default)]
@@ -49,9 +75,11 @@ struct State {
     /// Per chat, its updates handed to the dispatcher and not yet done.
     with_dispatcher: HashMap<i64, usize>,
     /// Per chat, its updates waiting for one of those to be done, oldest first.
-    waiting: HashMap<i64, VecDeque<Update>>,
+    waiting: HashMap<i64, VecDeque<Entry>>,
     /// Updates to hand to the dispatcher next, in order.
-    ready: VecDeque<Update>,
+    ready: VecDeque<Entry>,
+    /// Every batch up to this number is in the inbox (0: the leftovers of the last run).
+    stored: u64,
     /// The poller has stopped: nothing more goes on.
     closed: bool,
 }
@@ -65,17 +93,24 @@ pub fn chat_of(update: &Update) -> Option<i64> {
     update.chat().map(|c| c.id.0).or_else(|| update.from().and_then(|u| i64::try_from(u.id.0).ok()))
 }
 
-impl Default for Admission {
-    fn default() -> Self {
-        Admission::new(PER_CHAT, HELD)
-    }
-}
-
 impl Admission {
+    /// An admission that keeps every waiting update whole (bounded by `held`).
     pub fn new(per_chat: usize, held: usize) -> Admission {
+        Admission::build(per_chat, held, usize::MAX, None)
+    }
+
+    /// An admission that keeps a chat's first `kept` waiting updates whole and reads
+    /// later ones back with `load` when their turn comes.
+    pub fn reading_back(per_chat: usize, held: usize, kept: usize, load: Load) -> Admission {
+        Admission::build(per_chat, held, kept, Some(load))
+    }
+
+    fn build(per_chat: usize, held: usize, kept: usize, load: Option<Load>) -> Admission {
         Admission {
             inner: Arc::new(Inner {
                 per_chat: per_chat.max(1),
+                kept,
+                load,
                 state: Mutex::new(State::default()),
                 ready: Notify::new(),
                 room: Semaphore::new(held.max(1)),
@@ -89,10 +124,12 @@ impl Admission {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes updates in the order they were fetched, waiting while [`HELD`] are held.
-    /// Returns false once the feeder has stopped (the dispatcher is gone).
-    pub async fn admit(&self, updates: impl IntoIterator<Item = Update>) -> bool {
+    /// Takes the updates of fetched batch `batch` (0: the inbox's leftovers, stored
+    /// already) in the order they were fetched, waiting while [`HELD`] whole ones are
+    /// held. Returns false once the feeder has stopped (the dispatcher is gone).
+    pub async fn admit(&self, batch: u64, updates: impl IntoIterator<Item = Update>) -> bool {
         for update in updates {
+            let Some(update) = self.wait_by_id(batch, update) else { continue };
             match self.inner.room.acquire().await {
                 Ok(permit) => permit.forget(),
                 Err(_) => return false,
@@ -102,20 +139,49 @@ impl Admission {
         true
     }
 
+    /// Puts the update in its chat's queue by id when the chat already keeps its share
+    /// of whole updates waiting; otherwise gives it back. (Only the poller adds to the
+    /// queues, so the choice stays right until `place`: the queue can only shrink.)
+    fn wait_by_id(&self, batch: u64, update: Update) -> Option<Update> {
+        if self.inner.load.is_none() {
+            return Some(update);
+        }
+        let chat = chat_of(&update)?;
+        let mut st = self.state();
+        match st.waiting.get_mut(&chat) {
+            Some(queue) if queue.len() >= self.inner.kept => {
+                queue.push_back(Entry::Stored { chat, id: update.id.0, batch });
+                None
+            }
+            _ => {
+                drop(st);
+                Some(update)
+            }
+        }
+    }
+
     fn place(&self, update: Update) {
         let mut st = self.state();
         match chat_of(&update) {
-            None => st.ready.push_back(update),
+            None => st.ready.push_back(Entry::Whole(Box::new(update))),
             Some(chat) => {
                 let busy = st.with_dispatcher.get(&chat).copied().unwrap_or(0);
                 if busy < self.inner.per_chat && !st.waiting.contains_key(&chat) {
                     st.with_dispatcher.insert(chat, busy + 1);
-                    st.ready.push_back(update);
+                    st.ready.push_back(Entry::Whole(Box::new(update)));
                 } else {
-                    st.waiting.entry(chat).or_default().push_back(update);
+                    st.waiting.entry(chat).or_default().push_back(Entry::Whole(Box::new(update)));
                 }
             }
         }
+        drop(st);
+        self.inner.ready.notify_one();
+    }
+
+    /// Batch `batch` is in the inbox: its updates waiting by id may be read back.
+    pub fn stored(&self, batch: u64) {
+        let mut st = self.state();
+        st.stored = st.stored.max(batch);
         drop(st);
         self.inner.ready.notify_one();
     }
@@ -127,11 +193,11 @@ impl Admission {
         let next = st.waiting.get_mut(&chat).and_then(VecDeque::pop_front);
         match next {
             // It takes the done update's place with the dispatcher.
-            Some(update) => {
+            Some(entry) => {
                 if st.waiting.get(&chat).is_some_and(VecDeque::is_empty) {
                     st.waiting.remove(&chat);
                 }
-                st.ready.push_back(update);
+                st.ready.push_back(entry);
                 drop(st);
                 self.inner.ready.notify_one();
             }
@@ -149,22 +215,46 @@ impl Admission {
     /// Hands the ready updates to the dispatcher's channel, in order, until it closes;
     /// then lets the poller know (its `admit` returns false).
     pub async fn feed(self, tx: mpsc::Sender<Update>) {
+        enum Next {
+            Whole(Box<Update>),
+            ReadBack { chat: i64, id: u32 },
+            Wait,
+        }
         loop {
             let next = {
                 let mut st = self.state();
                 if st.closed {
                     break;
                 }
-                st.ready.pop_front()
+                match st.ready.front() {
+                    // Its batch is being stored (a moment): it and those behind it wait.
+                    None => Next::Wait,
+                    Some(Entry::Stored { batch, .. }) if *batch > st.stored => Next::Wait,
+                    Some(_) => match st.ready.pop_front() {
+                        Some(Entry::Whole(update)) => Next::Whole(update),
+                        Some(Entry::Stored { chat, id, .. }) => Next::ReadBack { chat, id },
+                        None => Next::Wait,
+                    },
+                }
             };
             match next {
-                Some(update) => {
-                    if tx.send(update).await.is_err() {
+                Next::Whole(update) => {
+                    if tx.send(*update).await.is_err() {
                         break;
                     }
                     self.inner.room.add_permits(1);
                 }
-                None => {
+                Next::ReadBack { chat, id } => match self.read_back(id).await {
+                    Some(update) => {
+                        if tx.send(update).await.is_err() {
+                            break;
+                        }
+                    }
+                    // Not in the inbox: handled already (a copy fetched twice). Its
+                    // place goes to the chat's next update.
+                    None => self.done(chat),
+                },
+                Next::Wait => {
                     tokio::select! {
                         _ = self.inner.ready.notified() => {}
                         _ = tx.closed() => break,
@@ -173,6 +263,11 @@ impl Admission {
             }
         }
         self.inner.room.close();
+    }
+
+    async fn read_back(&self, id: u32) -> Option<Update> {
+        let load = self.inner.load.clone()?;
+        tokio::task::spawn_blocking(move || load(id)).await.ok().flatten()
     }
 
     /// The poller has stopped: the feeder hands nothing more over and closes the
@@ -186,6 +281,12 @@ impl Admission {
     /// Updates waiting here for their chat's earlier ones (for logs and tests).
     pub fn waiting(&self) -> usize {
         self.state().waiting.values().map(VecDeque::len).sum()
+    }
+
+    /// Of those, the ones waiting by id only (for tests).
+    pub fn waiting_by_id(&self) -> usize {
+        let st = self.state();
+        st.waiting.values().flatten().filter(|e| matches!(e, Entry::Stored { .. })).count()
     }
 }
 
@@ -247,7 +348,7 @@ mod tests {
         let mut batch: Vec<Update> = (1..=50).map(|i| message(i, 7, "/help")).collect();
         batch.push(message(51, 8, "/balance"));
         batch.push(message(52, 9, "/balance"));
-        assert!(adm.admit(batch).await);
+        assert!(adm.admit(0, batch).await);
         settle().await;
         assert_eq!(ids(&mut rx), vec![1, 2, 51, 52]);
         assert_eq!(adm.waiting(), 48);
@@ -256,7 +357,7 @@ mod tests {
         settle().await;
         assert_eq!(ids(&mut rx), vec![3]);
         // A new update of the flooding chat goes behind its waiting ones.
-        assert!(adm.admit([message(53, 7, "/book"), message(54, 8, "/book")]).await);
+        assert!(adm.admit(0, [message(53, 7, "/book"), message(54, 8, "/book")]).await);
         settle().await;
         assert_eq!(ids(&mut rx), vec![54]);
         for _ in 0..49 {
@@ -274,14 +375,14 @@ mod tests {
         let adm = Admission::new(2, 1000);
         let (tx, mut rx) = mpsc::channel(100);
         tokio::spawn(adm.clone().feed(tx));
-        assert!(adm.admit([message(1, 7, "a"), message(2, 7, "b")]).await);
+        assert!(adm.admit(0, [message(1, 7, "a"), message(2, 7, "b")]).await);
         settle().await;
         assert_eq!(ids(&mut rx), vec![1, 2]);
         adm.done(7);
         adm.done(7);
         // A done mark for an update not counted changes nothing.
         adm.done(7);
-        assert!(adm.admit([message(3, 7, "c"), message(4, 7, "d"), message(5, 7, "e")]).await);
+        assert!(adm.admit(0, [message(3, 7, "c"), message(4, 7, "d"), message(5, 7, "e")]).await);
         settle().await;
         assert_eq!(ids(&mut rx), vec![3, 4]);
         assert_eq!(adm.waiting(), 1);
@@ -298,7 +399,7 @@ mod tests {
         // its way, and the room is for three.
         let admitting = tokio::spawn({
             let adm = adm.clone();
-            async move { adm.admit((1..=6).map(|i| message(i, i as i64, "x"))).await }
+            async move { adm.admit(0, (1..=6).map(|i| message(i, i as i64, "x"))).await }
         });
         settle().await;
         assert!(!admitting.is_finished(), "admit waits for room");
@@ -312,6 +413,80 @@ mod tests {
         // The dispatcher gone: the feeder stops and admitting says so.
         drop(rx);
         tokio::time::timeout(Duration::from_secs(2), feeder).await.expect("the feeder stops").expect("feeder");
-        assert!(!adm.admit([message(9, 9, "x")]).await);
+        assert!(!adm.admit(0, [message(9, 9, "x")]).await);
+    }
+
+    /// A loader over a map of "stored" updates, and the ids it was asked for.
+    fn inbox_of(updates: &[Update]) -> (Load, Arc<Mutex<Vec<u32>>>) {
+        let map: HashMap<u32, Update> = updates.iter().map(|u| (u.id.0, u.clone())).collect();
+        let asked = Arc::new(Mutex::new(vec![]));
+        let seen = asked.clone();
+        let load: Load = Arc::new(move |id| {
+            seen.lock().expect("asked").push(id);
+            map.get(&id).cloned()
+        });
+        (load, asked)
+    }
+
+    /// A flood beyond the chat's kept updates waits by id, takes no room (the poller
+    /// does not wait), and is read back in order once its batch is stored; another
+    /// chat's update behind a read-back waits only for the batch to be stored.
+    #[tokio::test]
+    async fn a_flood_beyond_the_kept_updates_waits_by_id_and_is_read_back_in_order() {
+        let flood: Vec<Update> = (1..=50).map(|i| message(i, 7, "/help")).collect();
+        let (load, asked) = inbox_of(&flood);
+        // Room for ten whole updates: the flood of fifty still goes in at once.
+        let adm = Admission::reading_back(2, 10, 3, load);
+        let (tx, mut rx) = mpsc::channel(100);
+        tokio::spawn(adm.clone().feed(tx));
+        let mut batch = flood.clone();
+        batch.push(message(51, 8, "/balance"));
+        let admitted = tokio::time::timeout(Duration::from_secs(2), adm.admit(1, batch)).await;
+        assert_eq!(admitted, Ok(true), "the poller does not wait for room");
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![1, 2, 51]);
+        assert_eq!((adm.waiting(), adm.waiting_by_id()), (48, 45));
+        // Three whole ones go on; the fourth is read back only once batch 1 is stored.
+        for _ in 0..4 {
+            adm.done(7);
+        }
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![3, 4, 5]);
+        assert!(asked.lock().expect("asked").is_empty(), "nothing read back before its batch is stored");
+        adm.stored(1);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![6]);
+        for _ in 0..44 {
+            adm.done(7);
+        }
+        settle().await;
+        assert_eq!(ids(&mut rx), (7..=50).collect::<Vec<u32>>());
+        assert_eq!(*asked.lock().expect("asked"), (6..=50).collect::<Vec<u32>>());
+        assert_eq!(adm.waiting(), 0);
+    }
+
+    /// An update no longer in the inbox when its turn comes (handled already) is
+    /// skipped, and the chat's next update takes its place.
+    #[tokio::test]
+    async fn an_update_gone_from_the_inbox_is_skipped_and_the_next_goes_on() {
+        let flood: Vec<Update> = (1..=6).map(|i| message(i, 7, "x")).collect();
+        let (load, _) = inbox_of(&flood.iter().filter(|u| u.id.0 != 4).cloned().collect::<Vec<_>>());
+        let adm = Admission::reading_back(1, 10, 1, load);
+        let (tx, mut rx) = mpsc::channel(100);
+        tokio::spawn(adm.clone().feed(tx));
+        assert!(adm.admit(0, flood).await);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![1]);
+        adm.done(7);
+        adm.done(7);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![2, 3], "3 is read back; 4 is gone, so 5 comes after 3 is done");
+        adm.done(7);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![5]);
+        adm.done(7);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![6]);
+        assert_eq!(adm.waiting(), 0);
     }
 }

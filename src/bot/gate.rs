@@ -162,7 +162,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::channel(10);
         tokio::spawn(admission.clone().feed(tx));
         let gate = Gate::with_admission(4, Some(admission.clone()));
-        assert!(admission.admit([message_update(1, 7, "a"), message_update(2, 7, "b")]).await);
+        assert!(admission.admit(0, [message_update(1, 7, "a"), message_update(2, 7, "b")]).await);
         let first = rx.recv().await.expect("the first update");
         assert_eq!(first.id.0, 1);
         let place = gate.enter(&first).await;

@@ -32,6 +32,8 @@ const PIGGYBACK: Duration = Duration::from_millis(2);
 /// Updates handed to the dispatcher but not yet taken; the admission's feeder waits
 /// beyond it (and the poller beyond the admission's bound).
 const QUEUE: usize = 256;
+/// Leftovers read from the inbox at once on start.
+const LEFTOVERS_AT_ONCE: usize = 256;
 
 /// The inbox's records in the store.
 #[derive(Clone)]
@@ -101,11 +103,34 @@ impl Inbox {
 
     /// Updates stored and not yet handled, oldest first.
     pub fn pending(&self) -> Result<Vec<Update>, StoreError> {
+        self.pending_after(None, usize::MAX)
+    }
+
+    /// At most `n` of them, those after update `after` (from the first: `None`): the
+    /// leftovers of a run are read a part at a time, however many there are.
+    pub fn pending_after(&self, after: Option<u32>, n: usize) -> Result<Vec<Update>, StoreError> {
+        let from = match after {
+            Some(id) => std::ops::Bound::Excluded(inbox_key(id).bytes().to_vec()),
+            None => std::ops::Bound::Unbounded,
+        };
         let mut out = Vec::new();
-        for (_, update) in self.store.scan::<Update>(T::Inbox, &[])? {
-            out.push(update);
+        for r in self.store.tree(T::Inbox).range::<Vec<u8>, _>((from, std::ops::Bound::Unbounded)).take(n) {
+            let (_, value) = r?;
+            out.push(crate::store::decode(&value)?);
         }
         Ok(out)
+    }
+
+    /// A stored update by its id; `None` when it is not in the inbox (or cannot be read,
+    /// which is logged: it stays for the next start).
+    pub fn get(&self, id: u32) -> Option<Update> {
+        match self.store.get::<Update>(T::Inbox, inbox_key(id)) {
+            Ok(u) => u,
+            Err(e) => {
+                log::error!("update {id} could not be read back from the inbox: {e}");
+                None
+            }
+        }
     }
 
     /// The updates of a fetched batch that are new: not waiting in the inbox, not
@@ -288,25 +313,39 @@ async fn poller(
     mut stop: StopFlag,
     now_ms: impl Fn() -> i64 + Send + Sync + 'static,
 ) {
-    let leftovers = {
-        let inbox = inbox.clone();
-        blocking(move || inbox.pending()).await
-    };
-    match leftovers {
-        Some(Ok(updates)) => {
-            if !updates.is_empty() {
-                log::info!("handling {} updates left in the inbox", updates.len());
+    // The last run's leftovers, a part at a time (a flood may have left many).
+    let (mut after, mut leftovers) = (None, 0usize);
+    loop {
+        let part = {
+            let inbox = inbox.clone();
+            blocking(move || inbox.pending_after(after, LEFTOVERS_AT_ONCE)).await
+        };
+        let part = match part {
+            Some(Ok(part)) => part,
+            Some(Err(e)) => {
+                log::error!("reading the inbox failed: {e}");
+                break;
             }
-            if !admission.admit(updates).await {
-                return;
+            None => {
+                log::error!("reading the inbox failed");
+                break;
             }
+        };
+        let Some(last) = part.last() else { break };
+        after = Some(last.id.0);
+        leftovers += part.len();
+        if !admission.admit(0, part).await {
+            return;
         }
-        Some(Err(e)) => log::error!("reading the inbox failed: {e}"),
-        None => log::error!("reading the inbox failed"),
+    }
+    if leftovers > 0 {
+        log::info!("handling {leftovers} updates left in the inbox");
     }
     let now_ms = Arc::new(now_ms);
     let mut offset: i32 = 0;
     let mut failures: u32 = 0;
+    // Fetched batches, numbered from 1 (0: the leftovers, stored already).
+    let mut batch: u64 = 0;
     let allowed = vec![AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
     loop {
         let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS).allowed_updates(allowed.clone());
@@ -349,7 +388,8 @@ async fn poller(
                 continue;
             }
         };
-        if !admission.admit(unseen).await {
+        batch += 1;
+        if !admission.admit(batch, unseen).await {
             return;
         }
         let stored = {
@@ -357,11 +397,15 @@ async fn poller(
             let now = now_ms.clone();
             blocking(move || inbox.admit(&updates, now())).await
         };
-        let batch = next_offset - offset;
+        let fetched = next_offset - offset;
         let pending = match stored {
-            Some(Ok((_, pending))) => pending,
+            Some(Ok((_, pending))) => {
+                // In the trees now: what waits by id may be read back.
+                admission.stored(batch);
+                pending
+            }
             Some(Err(e)) => {
-                log::error!("storing {batch} updates in the inbox failed: {e}");
+                log::error!("storing {fetched} updates in the inbox failed: {e}");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
@@ -380,7 +424,7 @@ async fn poller(
         match flushed {
             Some(Ok(())) => offset = next_offset,
             Some(Err(e)) => {
-                log::error!("flushing {batch} updates to the inbox failed: {e}");
+                log::error!("flushing {fetched} updates to the inbox failed: {e}");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             None => {}

@@ -88,7 +88,17 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     let done_svc = svc.clone();
     // Updates handled at once, bounded by a few seconds of the send rate (`gate`).
     // At most two updates of a chat with the dispatcher at a time (`admission`).
-    let admission = Admission::default();
+    // A chat's flood beyond its first few waiting updates waits by id and is read back
+    // from the inbox when its turn comes.
+    let admission = {
+        let inbox = inbox.clone();
+        Admission::reading_back(
+            admission::PER_CHAT,
+            admission::HELD,
+            admission::KEPT_PER_CHAT,
+            Arc::new(move |id| inbox.get(id)),
+        )
+    };
     let gate = Gate::with_admission(Gate::bound_for_rate(options.limits.per_second), Some(admission.clone()));
     let done_gate = gate.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
