@@ -284,6 +284,11 @@ async fn ceiling(
         "ceiling: huzhu / echo throughput: /balance {r_bal:.2} (target 0.5), /book {r_book:.2} (target 0.3); peak RSS {lifted_rss:.1} MB; \
          after both weeks {confirmed_after} confirmed, {waitlisted_after} waitlisted, {over_after} over capacity"
     );
+    if took.is_nan() {
+        // `--ceiling-only`: no rush figures to report.
+        println!("rush: not run (--ceiling-only), {over_after} over capacity; ceiling ratio /balance {r_bal:.2}, /book {r_book:.2}");
+        return;
+    }
     println!(
         "rush: {answered} bookings, {} over capacity, {:.1}/s, p50 {:.0} ms, p99 {:.0} ms, peak RSS {rss:.1} MB, CPU {cpu:.1} s; ceiling ratio /balance {r_bal:.2}, /book {r_book:.2}",
         over.max(over_after),
