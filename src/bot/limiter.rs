@@ -86,6 +86,8 @@ pub struct SendLimiter<C: Clock + Clone = DefaultClock> {
     next_ticket: AtomicU64,
     /// Held by the one bulk send waiting for the overall limit (FIFO: tokio's mutex is fair).
     bulk_gate: tokio::sync::Mutex<()>,
+    /// No private chat's first message starts before this (`after_restart`).
+    quiet_until: Option<C::Instant>,
 }
 
 /// Why a message cannot start yet, and when to try again.
@@ -131,7 +133,18 @@ impl<C: Clock + Clone> SendLimiter<C> {
             queue: Mutex::new(BTreeMap::new()),
             next_ticket: AtomicU64::new(1),
             bulk_gate: tokio::sync::Mutex::new(()),
+            quiet_until: None,
         }
+    }
+
+    /// For a new process: counts every private chat as sent to at this moment. The
+    /// last process (killed, or stopped, and restarted at once by the supervisor) may
+    /// have sent to any chat within the second before, and its replayed updates go to
+    /// the same chats; without this, a restart could send a chat two messages within
+    /// a second. It costs a chat's first reply at most a second, once per start.
+    pub fn after_restart(mut self) -> Self {
+        self.quiet_until = Some(self.clock.now() + nanos(self.limits.chat_gap));
+        self
     }
 
     pub fn limits(&self) -> Limits {
@@ -166,6 +179,9 @@ impl<C: Clock + Clone> SendLimiter<C> {
         if starts.len() >= allowed {
             let oldest = starts[starts.len() - allowed];
             return Err(Wait::Chat(oldest + nanos(window)));
+        }
+        if let Some(quiet) = self.quiet_until.filter(|q| chat >= 0 && starts.is_empty() && *q > now) {
+            return Err(Wait::Chat(quiet));
         }
         let first = self.queue.lock().unwrap_or_else(|e| e.into_inner()).keys().next().copied();
         match (priority, first) {
@@ -314,6 +330,24 @@ mod tests {
         assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
         clock.advance(Duration::from_millis(1));
         assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+    }
+
+    /// A new process counts every private chat as sent to when it started: the last
+    /// process may have sent to it a moment before. Groups and later starts are as usual.
+    #[test]
+    fn after_a_restart_no_private_chat_gets_a_message_within_the_first_second() {
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock).after_restart();
+        assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
+        assert!(matches!(l.try_start(2, Priority::Bulk), Err(Wait::Chat(_))));
+        assert_eq!(l.try_start(-5, Priority::Reply), Ok(()), "a group counts its minute as before");
+        clock.advance(Duration::from_millis(1019));
+        assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()));
+        clock.advance(Duration::from_millis(40));
+        assert_eq!(l.try_start(2, Priority::Reply), Ok(()));
+        assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))), "then a second apart, as always");
     }
 
     /// A rate lifted far above Telegram's (`HUZHU_SEND_RATE`, a bench) keeps its speed:

@@ -21,7 +21,8 @@ pub struct Tg {
 
 impl Tg {
     pub fn new(bot: Bot, limits: Limits) -> Self {
-        Tg { bot, limiter: Arc::new(SendLimiter::new(limits)) }
+        // A new process: the last one may have sent to any chat a moment ago.
+        Tg { bot, limiter: Arc::new(SendLimiter::new(limits).after_restart()) }
     }
 
     /// One attempt at a message, started within the limits.
