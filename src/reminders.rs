@@ -52,14 +52,26 @@ pub struct Planned {
     pub hours: i64,
 }
 
+/// What becomes of reminders whose time has passed when they are planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overdue {
+    /// Re-planned (the shift moved, the reminder times changed): the latest goes out at
+    /// once, since its people have not heard the time it is about.
+    AtOnce,
+    /// For a booking or signup just made: dropped, since the confirmation the person was
+    /// just sent gives the shift's time (a reminder seconds later would only repeat it).
+    Skip,
+}
+
 /// Keeps reminders that are still ahead; if every one is already past but the event is
-/// not, one (the latest) goes out at once. An event that has started gets nothing.
-fn keep_useful(mut plans: Vec<Planned>, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Planned> {
+/// not, one (the latest) goes out at once when `overdue` says so. An event that has
+/// started gets nothing.
+fn keep_useful(mut plans: Vec<Planned>, start: DateTime<Utc>, now: DateTime<Utc>, overdue: Overdue) -> Vec<Planned> {
     if start <= now {
         return vec![];
     }
     plans.sort_by_key(|p| p.due);
-    if plans.iter().any(|p| p.due > now) {
+    if plans.iter().any(|p| p.due > now) || overdue == Overdue::Skip {
         plans.retain(|p| p.due > now);
         plans
     } else {
@@ -68,14 +80,20 @@ fn keep_useful(mut plans: Vec<Planned>, start: DateTime<Utc>, now: DateTime<Utc>
 }
 
 /// A volunteer's reminders for a shift starting at `start`, planned at `now`.
-pub fn volunteer_plan(policy: &Policy, tz: Tz, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Planned> {
+pub fn volunteer_plan(
+    policy: &Policy,
+    tz: Tz,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    overdue: Overdue,
+) -> Vec<Planned> {
     let plans = policy
         .volunteer_reminder_hours
         .iter()
         .filter(|h| **h > 0)
         .map(|h| Planned { due: out_of_quiet(policy, tz, start - Duration::hours(*h)), hours: *h })
         .collect();
-    keep_useful(plans, start, now)
+    keep_useful(plans, start, now, overdue)
 }
 
 /// A family's reminder for a booking: at `family_reminder_time` the evening before.
@@ -85,10 +103,11 @@ pub fn family_plan(
     date: NaiveDate,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
+    overdue: Overdue,
 ) -> Option<Planned> {
     let at = hhmm(&policy.family_reminder_time, NaiveTime::from_hms_opt(20, 0, 0).expect("20:00"));
     let due = out_of_quiet(policy, tz, local_to_utc(tz, (date - Duration::days(1)).and_time(at)));
-    keep_useful(vec![Planned { due, hours: 0 }], start, now).pop()
+    keep_useful(vec![Planned { due, hours: 0 }], start, now, overdue).pop()
 }
 
 /// The coordinators' digest of `date`: at `coordinator_digest_time` the day before. A
@@ -189,19 +208,23 @@ mod tests {
     fn volunteer_plan_keeps_future_reminders_or_one_at_once() {
         let p = Policy::default();
         let start = at(2026, 12, 3, 14, 0);
-        let plan = volunteer_plan(&p, TZ, start, at(2026, 12, 1, 9, 0));
+        let plan = volunteer_plan(&p, TZ, start, at(2026, 12, 1, 9, 0), Overdue::Skip);
         assert_eq!(
             plan,
             vec![Planned { due: at(2026, 12, 2, 14, 0), hours: 24 }, Planned { due: at(2026, 12, 3, 12, 0), hours: 2 }]
         );
         // Signed up 10 h before: the 24 h reminder is gone, the 2 h one stays.
-        let plan = volunteer_plan(&p, TZ, start, at(2026, 12, 3, 4, 0));
+        let plan = volunteer_plan(&p, TZ, start, at(2026, 12, 3, 4, 0), Overdue::Skip);
         assert_eq!(plan, vec![Planned { due: at(2026, 12, 3, 12, 0), hours: 2 }]);
-        // Signed up 1 h before: one reminder at once.
+        // Signed up 1 h before: nothing (the confirmation gave the time)...
         let now = at(2026, 12, 3, 13, 0);
-        assert_eq!(volunteer_plan(&p, TZ, start, now), vec![Planned { due: now, hours: 2 }]);
+        assert!(volunteer_plan(&p, TZ, start, now, Overdue::Skip).is_empty());
+        // ...but a shift moved to start in an hour: one reminder at once.
+        assert_eq!(volunteer_plan(&p, TZ, start, now, Overdue::AtOnce), vec![Planned { due: now, hours: 2 }]);
         // After the start: nothing.
-        assert!(volunteer_plan(&p, TZ, start, at(2026, 12, 3, 14, 0)).is_empty());
+        for overdue in [Overdue::Skip, Overdue::AtOnce] {
+            assert!(volunteer_plan(&p, TZ, start, at(2026, 12, 3, 14, 0), overdue).is_empty());
+        }
     }
 
     #[test]
@@ -209,17 +232,20 @@ mod tests {
         let p = Policy::default();
         let date = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let start = at(2026, 12, 3, 9, 0);
-        assert_eq!(family_plan(&p, TZ, date, start, at(2026, 12, 1, 9, 0)).unwrap().due, at(2026, 12, 2, 20, 0));
-        // Booked at 21:00 the evening before: reminded at once.
+        let early = at(2026, 12, 1, 9, 0);
+        assert_eq!(family_plan(&p, TZ, date, start, early, Overdue::Skip).unwrap().due, at(2026, 12, 2, 20, 0));
+        // Booked at 21:00 the evening before: no reminder after the confirmation...
         let late = at(2026, 12, 2, 21, 0);
-        assert_eq!(family_plan(&p, TZ, date, start, late).unwrap().due, late);
-        assert_eq!(family_plan(&p, TZ, date, start, start), None);
+        assert_eq!(family_plan(&p, TZ, date, start, late, Overdue::Skip), None);
+        // ...but a shift moved to tomorrow morning at 21:00: reminded at once.
+        assert_eq!(family_plan(&p, TZ, date, start, late, Overdue::AtOnce).unwrap().due, late);
+        assert_eq!(family_plan(&p, TZ, date, start, start, Overdue::AtOnce), None);
         assert_eq!(digest_plan(&p, TZ, date, at(2026, 12, 1, 9, 0)), Some(at(2026, 12, 2, 18, 0)));
         assert_eq!(digest_plan(&p, TZ, date, late), Some(late));
         assert_eq!(digest_plan(&p, TZ, date, at(2026, 12, 3, 0, 0)), None);
         // A family reminder set inside quiet hours moves before them.
         let p2 = Policy { family_reminder_time: "23:00".into(), ..Policy::default() };
-        assert_eq!(family_plan(&p2, TZ, date, start, at(2026, 12, 1, 9, 0)).unwrap().due, at(2026, 12, 2, 21, 59));
+        assert_eq!(family_plan(&p2, TZ, date, start, early, Overdue::Skip).unwrap().due, at(2026, 12, 2, 21, 59));
     }
 
     #[test]

@@ -174,8 +174,8 @@ fn a_month_of_reminders_at_the_right_local_times() {
             want(COORD, format!("{prev} 18:00"), format!("digest {d} {shifts}"));
         }
     }
-    // A shift created less than 2 h before it starts: the volunteer and the family are
-    // reminded at once; the day's digest already went out and is not repeated.
+    // A shift created less than 2 h before it starts: the volunteer and the family who
+    // sign up and book then get no reminder (their confirmations gave the time)...
     run_until(&fx, local("2026-12-15 12:45"), &mut log);
     let late = fx
         .svc
@@ -185,10 +185,14 @@ fn a_month_of_reminders_at_the_right_local_times() {
         .id;
     fx.clock.advance(Duration::minutes(5));
     fx.svc.volunteer(&as_(early_vol), late).expect("late volunteer");
-    want(early_vol, "2026-12-15 12:50".into(), format!("volunteer #{late} 2h"));
     run_until(&fx, local("2026-12-15 12:55"), &mut log);
     fx.svc.book(&as_(late_parent), late, late_kid).expect("late booking");
-    want(late_parent, "2026-12-15 12:55".into(), format!("family #{late} Bo"));
+    run_until(&fx, local("2026-12-15 13:00"), &mut log);
+    // ...but when the shift then moves, both are reminded of its new time at once; the
+    // day's digest already went out and is not repeated.
+    fx.svc.move_shift(&fx.coord(), late, date("2026-12-15"), time("14:45"), time("16:00")).expect("move");
+    want(early_vol, "2026-12-15 13:00".into(), format!("volunteer #{late} 2h"));
+    want(late_parent, "2026-12-15 13:00".into(), format!("family #{late} Bo"));
     run_until(&fx, local("2027-01-01 00:00"), &mut log);
 
     let got = set(&log);

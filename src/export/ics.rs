@@ -37,7 +37,7 @@ pub fn signup_uid(signup: u64, centre: u64) -> String {
 
 /// Minutes before `start` the family's evening-before reminder goes out.
 pub fn family_alarm(policy: &Policy, tz: Tz, date: NaiveDate, start: DateTime<Utc>) -> Vec<i64> {
-    reminders::family_plan(policy, tz, date, start, DateTime::<Utc>::MIN_UTC)
+    reminders::family_plan(policy, tz, date, start, DateTime::<Utc>::MIN_UTC, reminders::Overdue::Skip)
         .map(|p| (start - p.due).num_minutes())
         .into_iter()
         .collect()
@@ -45,7 +45,7 @@ pub fn family_alarm(policy: &Policy, tz: Tz, date: NaiveDate, start: DateTime<Ut
 
 /// Minutes before `start` each volunteer reminder goes out.
 pub fn volunteer_alarms(policy: &Policy, tz: Tz, start: DateTime<Utc>) -> Vec<i64> {
-    reminders::volunteer_plan(policy, tz, start, DateTime::<Utc>::MIN_UTC)
+    reminders::volunteer_plan(policy, tz, start, DateTime::<Utc>::MIN_UTC, reminders::Overdue::Skip)
         .into_iter()
         .map(|p| (start - p.due).num_minutes())
         .collect()

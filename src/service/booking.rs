@@ -10,6 +10,7 @@ use super::records::*;
 use super::{Caller, Event, Notice, Outcome, Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::ledger;
+use crate::reminders::Overdue;
 use crate::rota;
 use crate::store::{Key, Tx, T};
 
@@ -107,7 +108,7 @@ pub(super) fn place_booking(
     let mut day = day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date)?;
     day.push(id.0);
     set_day_list(tx, T::ChildDay, Key::new().u64(child.id.0), shift.date, &day)?;
-    plan_booking(tx, centre, shift, id, now)?;
+    plan_booking(tx, centre, shift, id, now, Overdue::Skip)?;
     Ok(b)
 }
 
@@ -304,7 +305,7 @@ impl Service {
             }
             check_volunteer_free(tx, &centre, &shift, caller.user)?;
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
-            plan_signup(tx, &centre, &shift, s.id, now)?;
+            plan_signup(tx, &centre, &shift, s.id, now, Overdue::Skip)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;
             if cover {
@@ -400,7 +401,7 @@ impl Service {
             // Not rebalanced in between: the new volunteer takes the place at once.
             take_signup_off(tx, &mut shift, &mut old, false)?;
             let s = new_signup(tx, &centre, &mut shift, &m, now)?;
-            plan_signup(tx, &centre, &shift, s.id, now)?;
+            plan_signup(tx, &centre, &shift, s.id, now, Overdue::Skip)?;
             m.last_volunteered = Some(shift.date);
             put_member(tx, &m)?;
             let mut notes = vec![Notice {

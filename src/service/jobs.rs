@@ -16,7 +16,7 @@ use super::records::*;
 use super::{Notice, Res, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::ledger;
-use crate::reminders;
+use crate::reminders::{self, Overdue};
 use crate::rota;
 use crate::store::{
     keys::{i64_at, u64_at},
@@ -246,23 +246,39 @@ fn tries_key(job: u64) -> Key {
     Key::new().str("jobtry/").u64(job)
 }
 
-/// (Re)plans a volunteer's reminders for their signup.
-pub fn plan_signup(tx: &Tx, centre: &Centre, shift: &Shift, signup: SignupId, now: DateTime<Utc>) -> Res<()> {
+/// (Re)plans a volunteer's reminders for their signup (`overdue`: what becomes of those
+/// whose time has passed: dropped for a signup just made, at once after a move).
+pub fn plan_signup(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &Shift,
+    signup: SignupId,
+    now: DateTime<Utc>,
+    overdue: Overdue,
+) -> Res<()> {
     cancel_owner(tx, JobOwner::Signup(signup))?;
     let start = shift.starts_at(centre.tz());
-    for p in reminders::volunteer_plan(&centre.policy, centre.tz(), start, now) {
+    for p in reminders::volunteer_plan(&centre.policy, centre.tz(), start, now, overdue) {
         let identity = format!("v{}:{}@{}", signup.0, p.hours, start.timestamp());
         schedule_reminder(tx, JobKind::Volunteer { signup, hours: p.hours }, p.due, &identity, start)?;
     }
     Ok(())
 }
 
-/// (Re)plans a booking's evening-before reminder to its family.
-pub fn plan_booking(tx: &Tx, centre: &Centre, shift: &Shift, booking: BookingId, now: DateTime<Utc>) -> Res<()> {
+/// (Re)plans a booking's evening-before reminder to its family (`overdue` as for
+/// `plan_signup`).
+pub fn plan_booking(
+    tx: &Tx,
+    centre: &Centre,
+    shift: &Shift,
+    booking: BookingId,
+    now: DateTime<Utc>,
+    overdue: Overdue,
+) -> Res<()> {
     cancel_owner(tx, JobOwner::Booking(booking))?;
     let tz = centre.tz();
     let start = shift.starts_at(tz);
-    if let Some(p) = reminders::family_plan(&centre.policy, tz, shift.date, start, now) {
+    if let Some(p) = reminders::family_plan(&centre.policy, tz, shift.date, start, now, overdue) {
         let identity = format!("f{}@{}", booking.0, start.timestamp());
         schedule_reminder(tx, JobKind::Family { booking }, p.due, &identity, start)?;
     }
@@ -296,12 +312,12 @@ pub fn cancel_shift_jobs(tx: &Tx, shift: &Shift) -> Res<()> {
 pub fn replan_shift(tx: &Tx, centre: &Centre, shift: &Shift, now: DateTime<Utc>) -> Res<()> {
     for id in &shift.bookings {
         if booking(tx, *id)?.is_live() {
-            plan_booking(tx, centre, shift, *id, now)?;
+            plan_booking(tx, centre, shift, *id, now, Overdue::AtOnce)?;
         }
     }
     for id in &shift.signups {
         if signup(tx, *id)?.is_on_duty() {
-            plan_signup(tx, centre, shift, *id, now)?;
+            plan_signup(tx, centre, shift, *id, now, Overdue::AtOnce)?;
         }
     }
     plan_digest(tx, centre, shift.date, now)?;
