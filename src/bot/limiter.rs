@@ -67,6 +67,24 @@ impl Default for Limits {
 /// the slot): more than tokio's timer granularity of a millisecond.
 const EARLY_WAKE: Duration = Duration::from_micros(1500);
 
+/// How long a new process keeps every private chat quiet: the last process (killed, or
+/// stopped, and restarted at once by the supervisor) may have sent to any chat up to its
+/// last write to the database (`last_write`, the files' modification time), and the
+/// updates it left go to the same chats at once; without this, a restart could send a
+/// chat two messages within a second. Nothing when the last write is older than a
+/// chat's gap (or there was none), so a normal start answers at once.
+pub fn quiet_after_restart(
+    chat_gap: Duration,
+    last_write: Option<std::time::SystemTime>,
+    now: std::time::SystemTime,
+) -> Duration {
+    match last_write {
+        // A last write in the future (the clock stepped back): the whole gap.
+        Some(at) => chat_gap.saturating_sub(now.duration_since(at).unwrap_or(Duration::ZERO)),
+        None => Duration::ZERO,
+    }
+}
+
 type Global<C> = RateLimiter<NotKeyed, InMemoryState, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
 pub struct SendLimiter<C: Clock + Clone = DefaultClock> {
@@ -137,13 +155,10 @@ impl<C: Clock + Clone> SendLimiter<C> {
         }
     }
 
-    /// For a new process: counts every private chat as sent to at this moment. The
-    /// last process (killed, or stopped, and restarted at once by the supervisor) may
-    /// have sent to any chat within the second before, and its replayed updates go to
-    /// the same chats; without this, a restart could send a chat two messages within
-    /// a second. It costs a chat's first reply at most a second, once per start.
-    pub fn after_restart(mut self) -> Self {
-        self.quiet_until = Some(self.clock.now() + nanos(self.limits.chat_gap));
+    /// No private chat's first message starts within `quiet` from now (see
+    /// [`quiet_after_restart`]).
+    pub fn quiet_for(mut self, quiet: Duration) -> Self {
+        self.quiet_until = (!quiet.is_zero()).then(|| self.clock.now() + nanos(quiet));
         self
     }
 
@@ -337,7 +352,7 @@ mod tests {
     #[test]
     fn after_a_restart_no_private_chat_gets_a_message_within_the_first_second() {
         let clock = FakeRelativeClock::default();
-        let l = limiter(&clock).after_restart();
+        let l = limiter(&clock).quiet_for(Limits::default().chat_gap);
         assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))));
         assert!(matches!(l.try_start(2, Priority::Bulk), Err(Wait::Chat(_))));
         assert_eq!(l.try_start(-5, Priority::Reply), Ok(()), "a group counts its minute as before");
@@ -348,6 +363,21 @@ mod tests {
         clock.advance(Duration::from_millis(40));
         assert_eq!(l.try_start(2, Priority::Reply), Ok(()));
         assert!(matches!(l.try_start(1, Priority::Reply), Err(Wait::Chat(_))), "then a second apart, as always");
+    }
+
+    /// The quiet after a restart is what is left of a chat's gap since the last
+    /// process's last write: none on a first start or long after.
+    #[test]
+    fn the_quiet_after_a_restart_is_what_is_left_of_the_gap_since_the_last_write() {
+        let gap = Duration::from_millis(1020);
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert_eq!(quiet_after_restart(gap, None, now), Duration::ZERO);
+        assert_eq!(quiet_after_restart(gap, Some(now - Duration::from_millis(300)), now), Duration::from_millis(720));
+        assert_eq!(quiet_after_restart(gap, Some(now - Duration::from_secs(60)), now), Duration::ZERO);
+        assert_eq!(quiet_after_restart(gap, Some(now + Duration::from_secs(5)), now), gap);
+        let clock = FakeRelativeClock::default();
+        let l = limiter(&clock).quiet_for(Duration::ZERO);
+        assert_eq!(l.try_start(1, Priority::Reply), Ok(()), "no quiet: at once");
     }
 
     /// A rate lifted far above Telegram's (`HUZHU_SEND_RATE`, a bench) keeps its speed:

@@ -62,6 +62,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Set to true to stop (besides SIGINT and SIGTERM).
     pub stop: Option<watch::Receiver<bool>>,
+    /// When the last process last wrote the database (read before this one opened it):
+    /// chats stay quiet for what is left of a second since (`quiet_after_restart`).
+    pub last_write: Option<std::time::SystemTime>,
 }
 
 /// How many workers take updates (each the chats whose id falls on it, in order):
@@ -75,7 +78,14 @@ const WORKERS: i64 = 64;
 pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(), RequestError> {
     let me = bot.get_me().await?;
     log::info!("connected as @{}", me.username());
-    let tg = Tg::new(bot.clone(), options.limits);
+    let quiet = limiter::quiet_after_restart(options.limits.chat_gap, options.last_write, std::time::SystemTime::now());
+    if !quiet.is_zero() {
+        log::info!(
+            "the last run wrote {} ms before: chats get their first message after that much more",
+            quiet.as_millis()
+        );
+    }
+    let tg = Tg::after_restart(bot.clone(), options.limits, quiet);
     register_commands(&tg, &svc).await;
     let inbox = Inbox::new(svc.store().clone());
     // Done marks are written together, by one thread (`marks`).

@@ -21,8 +21,12 @@ pub struct Tg {
 
 impl Tg {
     pub fn new(bot: Bot, limits: Limits) -> Self {
-        // A new process: the last one may have sent to any chat a moment ago.
-        Tg { bot, limiter: Arc::new(SendLimiter::new(limits).after_restart()) }
+        Tg::after_restart(bot, limits, Duration::ZERO)
+    }
+
+    /// With every private chat kept quiet for `quiet` (`limiter::quiet_after_restart`).
+    pub fn after_restart(bot: Bot, limits: Limits, quiet: Duration) -> Self {
+        Tg { bot, limiter: Arc::new(SendLimiter::new(limits).quiet_for(quiet)) }
     }
 
     /// One attempt at a message, started within the limits.
