@@ -194,8 +194,6 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
     // Waits a few seconds for the database's lock: a process that just stopped (or the
     // tool that seeded it) may hold it a moment longer.
     let cache = Some(config.cache_mb * 1024 * 1024);
-    // Before opening (which writes): when the last process last wrote, for the limiter.
-    let last_write = huzhu::store::last_written(&config.db_path);
     let store = match Store::open_with_cache_waiting(&config.db_path, cache, std::time::Duration::from_secs(5)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -263,7 +261,7 @@ async fn run_bot(config: Config, args: RunArgs) -> ExitCode {
     let options = huzhu::bot::RunOptions {
         limits: huzhu::bot::Limits { per_second: config.send_rate, ..huzhu::bot::Limits::default() },
         stop: None,
-        last_write,
+        last_send: Some(huzhu::bot::last_send::path_for(&config.db_path)),
     };
     let result = huzhu::bot::run(bot, svc, options).await;
     if let Some(h) = control {

@@ -23,6 +23,7 @@ pub mod dialogue;
 pub mod gate;
 pub mod handlers;
 pub mod inbox;
+pub mod last_send;
 pub mod limiter;
 pub mod marks;
 pub mod outbox;
@@ -45,6 +46,7 @@ use self::gate::Gate;
 use self::gate::Place;
 use self::handlers::{Ctx, Handled};
 use self::inbox::{DoneMark, Inbox, InboxListener};
+use self::last_send::LastSend;
 pub use self::limiter::{Limits, Priority};
 use self::marks::Marks;
 use self::render::Reply;
@@ -62,9 +64,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Set to true to stop (besides SIGINT and SIGTERM).
     pub stop: Option<watch::Receiver<bool>>,
-    /// When the last process last wrote the database (read before this one opened it):
-    /// chats stay quiet for what is left of a second since (`quiet_after_restart`).
-    pub last_write: Option<std::time::SystemTime>,
+    /// Where each message's start is kept (`last_send`): the last process's, read at
+    /// start, keeps chats quiet for what is left of a second since. `None`: not kept.
+    pub last_send: Option<std::path::PathBuf>,
 }
 
 /// How many workers take updates (each the chats whose id falls on it, in order):
@@ -78,14 +80,16 @@ const WORKERS: i64 = 64;
 pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(), RequestError> {
     let me = bot.get_me().await?;
     log::info!("connected as @{}", me.username());
-    let quiet = limiter::quiet_after_restart(options.limits.chat_gap, options.last_write, std::time::SystemTime::now());
+    let previous = options.last_send.as_deref().and_then(last_send::previous);
+    let quiet = limiter::quiet_after_restart(options.limits.chat_gap, previous, std::time::SystemTime::now());
     if !quiet.is_zero() {
         log::info!(
-            "the last run wrote {} ms before: chats get their first message after that much more",
+            "the last run sent a message just before: chats get their first message in {} ms",
             quiet.as_millis()
         );
     }
-    let tg = Tg::after_restart(bot.clone(), options.limits, quiet);
+    let mark = options.last_send.as_deref().map_or_else(LastSend::none, LastSend::open);
+    let tg = Tg::after_restart(bot.clone(), options.limits, quiet, mark);
     register_commands(&tg, &svc).await;
     let inbox = Inbox::new(svc.store().clone());
     // Done marks are written together, by one thread (`marks`).

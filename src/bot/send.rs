@@ -8,6 +8,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardMarkup, InputFile, MessageId};
 use teloxide::{ApiError, RequestError};
 
+use super::last_send::LastSend;
 use super::limiter::{Limits, Priority, SendLimiter};
 use crate::domain::UserId;
 use crate::service::Service;
@@ -17,16 +18,24 @@ use crate::service::Service;
 pub struct Tg {
     pub bot: Bot,
     pub limiter: Arc<SendLimiter>,
+    last_send: Arc<LastSend>,
 }
 
 impl Tg {
     pub fn new(bot: Bot, limits: Limits) -> Self {
-        Tg::after_restart(bot, limits, Duration::ZERO)
+        Tg::after_restart(bot, limits, Duration::ZERO, LastSend::none())
     }
 
-    /// With every private chat kept quiet for `quiet` (`limiter::quiet_after_restart`).
-    pub fn after_restart(bot: Bot, limits: Limits, quiet: Duration) -> Self {
-        Tg { bot, limiter: Arc::new(SendLimiter::new(limits).quiet_for(quiet)) }
+    /// With every private chat kept quiet for `quiet` (`limiter::quiet_after_restart`),
+    /// each message's start kept in `last_send` for the next process.
+    pub fn after_restart(bot: Bot, limits: Limits, quiet: Duration, last_send: LastSend) -> Self {
+        Tg { bot, limiter: Arc::new(SendLimiter::new(limits).quiet_for(quiet)), last_send: Arc::new(last_send) }
+    }
+
+    /// Waits until a message to `chat` may start (the limiter), and keeps the time.
+    async fn start(&self, chat: ChatId, priority: Priority) {
+        self.limiter.acquire(chat.0, priority).await;
+        self.last_send.started(std::time::SystemTime::now());
     }
 
     /// One attempt at a message, started within the limits.
@@ -37,7 +46,7 @@ impl Tg {
         markup: Option<InlineKeyboardMarkup>,
         priority: Priority,
     ) -> Result<Message, RequestError> {
-        self.limiter.acquire(chat.0, priority).await;
+        self.start(chat, priority).await;
         let mut req = self.bot.send_message(chat, text);
         if let Some(m) = markup {
             req = req.reply_markup(m);
@@ -48,7 +57,7 @@ impl Tg {
     /// A message with a reply keyboard (or its removal): one attempt, a failure is a
     /// warning (the person can ask again with /start).
     pub async fn send_with_markup(&self, chat: ChatId, text: &str, markup: teloxide::types::ReplyMarkup) {
-        self.limiter.acquire(chat.0, Priority::Reply).await;
+        self.start(chat, Priority::Reply).await;
         if let Err(e) = self.bot.send_message(chat, text).reply_markup(markup).await {
             log::warn!("sendMessage (reply keyboard) to {} failed: {e}", chat.0);
         }
@@ -64,7 +73,7 @@ impl Tg {
         priority: Priority,
     ) -> Result<(), RequestError> {
         loop {
-            self.limiter.acquire(chat.0, priority).await;
+            self.start(chat, priority).await;
             let mut req = self.bot.edit_message_text(chat, id, text);
             if let Some(m) = markup.clone() {
                 req = req.reply_markup(m);
@@ -80,7 +89,7 @@ impl Tg {
     /// Sends a file (a picture or a document) with its caption, cut to Telegram's
     /// 1,024 characters; a failure is a warning.
     pub async fn send_file(&self, chat: ChatId, kind: FileKind, bytes: Vec<u8>, name: &str, caption: &str) {
-        self.limiter.acquire(chat.0, Priority::Reply).await;
+        self.start(chat, Priority::Reply).await;
         let file = InputFile::memory(bytes).file_name(name.to_string());
         let caption: String = caption.chars().take(1000).collect();
         let (method, sent) = match kind {

@@ -234,13 +234,6 @@ thread_local! {
 /// contains this text blocks forever (holding the write lock, as a sled deadlock would).
 static HANG_WRITES_OF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// When the database at `path` was last written: the newest modification time of its
-/// files (sled's log and snapshots), `None` when there is none yet. Read before opening
-/// it, this is when the last process last wrote.
-pub fn last_written(path: impl AsRef<Path>) -> Option<std::time::SystemTime> {
-    std::fs::read_dir(path).ok()?.filter_map(|e| e.ok()?.metadata().ok()?.modified().ok()).max()
-}
-
 /// Arms the test-only fault above (`HUZHU_TEST_HANG_STORE`).
 pub fn hang_writes_of(context: &str) {
     let _ = HANG_WRITES_OF.set(context.to_string());
@@ -606,28 +599,4 @@ fn increment(bytes: &mut Vec<u8>) -> bool {
         }
     }
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// No database yet: no last write; after a write, its time (not before the write).
-    #[test]
-    fn the_last_write_is_the_newest_file_time_of_the_database() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("db");
-        assert_eq!(last_written(&path), None);
-        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
-        let store = Store::open(&path).expect("create");
-        store
-            .write(|tx| {
-                tx.put(T::Families, "a", &1u64)?;
-                Ok::<_, ConflictableTransactionError<()>>(())
-            })
-            .expect("write");
-        drop(store);
-        let at = last_written(&path).expect("files now");
-        assert!(at >= before, "{at:?} before {before:?}");
-    }
 }
