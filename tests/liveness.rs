@@ -373,6 +373,9 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
         users.iter().enumerate().map(|(i, u)| (u.id, shifts.len() + usize::from(i < 10))).collect();
     expected.insert(coord.id, 10);
     all_answered(&h, &expected, Duration::from_secs(45)).await;
+    // Across the kills too, no chat got two messages within a second (each new process
+    // keeps chats quiet for what is left of a second since the last one's last send).
+    check_rates(&h);
     for u in &users {
         let ok = |t: &String| is_booking_answer(t) || t.starts_with("A coordinator adjusted your credits");
         assert!(replies_to(&h, u.id).iter().all(ok), "{:?}", replies_to(&h, u.id));
