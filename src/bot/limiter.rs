@@ -104,7 +104,7 @@ pub struct SendLimiter<C: Clock + Clone = DefaultClock> {
     next_ticket: AtomicU64,
     /// Held by the one bulk send waiting for the overall limit (FIFO: tokio's mutex is fair).
     bulk_gate: tokio::sync::Mutex<()>,
-    /// No private chat's first message starts before this (`after_restart`).
+    /// No private chat's first message starts before this (`quiet_for`).
     quiet_until: Option<C::Instant>,
 }
 

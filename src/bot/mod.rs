@@ -89,7 +89,7 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         );
     }
     let mark = options.last_send.as_deref().map_or_else(LastSend::none, LastSend::open);
-    let tg = Tg::after_restart(bot.clone(), options.limits, quiet, mark);
+    let tg = Tg::new(bot.clone(), options.limits, quiet, mark);
     register_commands(&tg, &svc).await;
     let inbox = Inbox::new(svc.store().clone());
     // Done marks are written together, by one thread (`marks`).

@@ -22,13 +22,9 @@ pub struct Tg {
 }
 
 impl Tg {
-    pub fn new(bot: Bot, limits: Limits) -> Self {
-        Tg::after_restart(bot, limits, Duration::ZERO, LastSend::none())
-    }
-
     /// With every private chat kept quiet for `quiet` (`limiter::quiet_after_restart`),
     /// each message's start kept in `last_send` for the next process.
-    pub fn after_restart(bot: Bot, limits: Limits, quiet: Duration, last_send: LastSend) -> Self {
+    pub fn new(bot: Bot, limits: Limits, quiet: Duration, last_send: LastSend) -> Self {
         Tg { bot, limiter: Arc::new(SendLimiter::new(limits).quiet_for(quiet)), last_send: Arc::new(last_send) }
     }
 
