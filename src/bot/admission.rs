@@ -146,7 +146,8 @@ impl Admission {
         if self.inner.load.is_none() {
             return Some(update);
         }
-        let chat = chat_of(&update)?;
+        // An update of no chat and no sender waits for nobody: it goes on whole.
+        let Some(chat) = chat_of(&update) else { return Some(update) };
         let mut st = self.state();
         match st.waiting.get_mut(&chat) {
             Some(queue) if queue.len() >= self.inner.kept => {
@@ -332,6 +333,27 @@ mod tests {
         .expect("an update");
         assert!(u.chat().is_none());
         assert_eq!(chat_of(&u), Some(42));
+    }
+
+    /// An update of no chat and no sender (a poll's new state) goes on whole even where
+    /// later updates wait by id: it was once dropped there, left in the inbox for ever.
+    #[tokio::test]
+    async fn an_update_of_no_chat_and_no_sender_goes_on() {
+        let poll: Update = serde_json::from_str(
+            r#"{"update_id": 9, "poll": {"id": "p", "question": "?", "options": [], "total_voter_count": 0,
+                "is_closed": true, "is_anonymous": true, "type": "regular", "allows_multiple_answers": false}}"#,
+        )
+        .expect("an update");
+        assert!(matches!(poll.kind, teloxide::types::UpdateKind::Poll(_)), "{:?}", poll.kind);
+        assert_eq!(chat_of(&poll), None);
+        let (load, _) = inbox_of(&[]);
+        let adm = Admission::reading_back(1, 10, 1, load);
+        let (tx, mut rx) = mpsc::channel(100);
+        tokio::spawn(adm.clone().feed(tx));
+        assert!(adm.admit(1, [message(1, 7, "a"), poll, message(10, 7, "b")]).await);
+        adm.stored(1);
+        settle().await;
+        assert_eq!(ids(&mut rx), vec![1, 9]);
     }
 
     async fn settle() {

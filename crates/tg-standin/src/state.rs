@@ -18,6 +18,9 @@ pub(crate) struct PendingUpdate {
     pub id: u32,
     pub kind: String,
     pub payload: Value,
+    /// Created before the bot's `allowed_updates` took effect: delivered whatever its
+    /// kind (the Bot API says so of `allowed_updates`).
+    pub unfiltered: bool,
 }
 
 impl PendingUpdate {
@@ -223,10 +226,10 @@ impl State {
         chat
     }
 
-    pub(crate) fn push_update(&mut self, kind: &str, payload: Value) -> u32 {
+    pub(crate) fn push_update(&mut self, kind: &str, payload: Value, unfiltered: bool) -> u32 {
         let id = self.next_update_id;
         self.next_update_id = self.next_update_id.wrapping_add(1);
-        self.updates.push_back(PendingUpdate { id, kind: kind.to_owned(), payload });
+        self.updates.push_back(PendingUpdate { id, kind: kind.to_owned(), payload, unfiltered });
         id
     }
 
@@ -250,9 +253,10 @@ impl State {
     }
 
     /// Up to `limit` deliverable updates, oldest first. Updates of kinds the
-    /// bot did not subscribe to are dropped, as Telegram never queues them.
+    /// bot did not subscribe to are dropped, as Telegram never queues them, except
+    /// those pushed unfiltered.
     pub(crate) fn take_batch(&mut self, limit: usize) -> Vec<Value> {
-        let allowed: Vec<bool> = self.updates.iter().map(|u| self.update_allowed(&u.kind)).collect();
+        let allowed: Vec<bool> = self.updates.iter().map(|u| u.unfiltered || self.update_allowed(&u.kind)).collect();
         let mut i = 0;
         self.updates.retain(|_| {
             i += 1;
