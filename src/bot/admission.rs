@@ -16,9 +16,11 @@
 //! Memory is bounded two ways. A chat's first [`KEPT_PER_CHAT`] waiting updates are
 //! kept whole; later ones wait by update id only (a few bytes) and are read back from
 //! the inbox when their turn comes, so a flood of any size from one account costs the
-//! poller nothing (it once waited for room, and stopped every chat). An update read back
-//! waits until its batch is stored (the poller hands a batch over before storing it).
-//! And at most [`HELD`] whole updates wait here or on their way to the dispatcher (many
+//! poller nothing (it once waited for room, and stopped every chat). The poller hands a
+//! batch over before it stores it, so an update waiting by id whose batch is not stored
+//! yet is kept aside whole until it is (one batch at most, Telegram's 100 updates): the
+//! feeder never waits for a batch to be stored, which could have waited for ever on the
+//! poller waiting for room. And at most [`HELD`] whole updates wait here or on their way to the dispatcher (many
 //! chats at once); beyond that the poller fetches no more until some have gone on (they
 //! wait at Telegram meanwhile).
 
@@ -54,7 +56,7 @@ struct Inner {
     kept: usize,
     load: Option<Load>,
     state: Mutex<State>,
-    /// Woken when an update is ready to go on, or a batch is stored.
+    /// Woken when an update is ready to go on.
     ready: Notify,
     /// Room for whole updates held: a permit per update from its admission until it
     /// went on.
@@ -66,8 +68,9 @@ enum Entry {
     /// Held whole (it holds a permit of `room`); boxed, so that an entry by id takes
     /// a few bytes, not an update's two KB.
     Whole(Box<Update>),
-    /// Known by its id, read back from the inbox once batch `batch` is stored.
-    Stored { chat: i64, id: u32, batch: u64 },
+    /// Known by its id, read back from the inbox (or taken from `unstored` while its
+    /// batch is not stored yet).
+    Stored { chat: i64, id: u32 },
 }
 
 #[derive(Default)]
@@ -80,6 +83,9 @@ struct State {
     ready: VecDeque<Entry>,
     /// Every batch up to this number is in the inbox (0: the leftovers of the last run).
     stored: u64,
+    /// The updates waiting by id of batches not stored yet, with their batch: the
+    /// inbox does not have them yet. Emptied as their batch is stored.
+    unstored: HashMap<u32, (u64, Box<Update>)>,
     /// The poller has stopped: nothing more goes on.
     closed: bool,
 }
@@ -151,7 +157,11 @@ impl Admission {
         let mut st = self.state();
         match st.waiting.get_mut(&chat) {
             Some(queue) if queue.len() >= self.inner.kept => {
-                queue.push_back(Entry::Stored { chat, id: update.id.0, batch });
+                let id = update.id.0;
+                queue.push_back(Entry::Stored { chat, id });
+                if batch > st.stored {
+                    st.unstored.insert(id, (batch, Box::new(update)));
+                }
                 None
             }
             _ => {
@@ -179,12 +189,13 @@ impl Admission {
         self.inner.ready.notify_one();
     }
 
-    /// Batch `batch` is in the inbox: its updates waiting by id may be read back.
+    /// Batch `batch` is in the inbox: its updates waiting by id are read back from
+    /// there, not kept aside.
     pub fn stored(&self, batch: u64) {
         let mut st = self.state();
         st.stored = st.stored.max(batch);
-        drop(st);
-        self.inner.ready.notify_one();
+        let stored = st.stored;
+        st.unstored.retain(|_, (b, _)| *b > stored);
     }
 
     /// One of `chat`'s updates is done (its done mark is written): the chat's next
@@ -217,8 +228,14 @@ impl Admission {
     /// then lets the poller know (its `admit` returns false).
     pub async fn feed(self, tx: mpsc::Sender<Update>) {
         enum Next {
+            /// Held whole: its permit of `room` goes back once it is handed over.
             Whole(Box<Update>),
-            ReadBack { chat: i64, id: u32 },
+            /// Kept aside until its batch is stored: it holds no permit.
+            Aside(Box<Update>),
+            ReadBack {
+                chat: i64,
+                id: u32,
+            },
             Wait,
         }
         loop {
@@ -227,14 +244,12 @@ impl Admission {
                 if st.closed {
                     break;
                 }
-                match st.ready.front() {
-                    // Its batch is being stored (a moment): it and those behind it wait.
+                match st.ready.pop_front() {
                     None => Next::Wait,
-                    Some(Entry::Stored { batch, .. }) if *batch > st.stored => Next::Wait,
-                    Some(_) => match st.ready.pop_front() {
-                        Some(Entry::Whole(update)) => Next::Whole(update),
-                        Some(Entry::Stored { chat, id, .. }) => Next::ReadBack { chat, id },
-                        None => Next::Wait,
+                    Some(Entry::Whole(update)) => Next::Whole(update),
+                    Some(Entry::Stored { chat, id, .. }) => match st.unstored.remove(&id) {
+                        Some((_, update)) => Next::Aside(update),
+                        None => Next::ReadBack { chat, id },
                     },
                 }
             };
@@ -244,6 +259,11 @@ impl Admission {
                         break;
                     }
                     self.inner.room.add_permits(1);
+                }
+                Next::Aside(update) => {
+                    if tx.send(*update).await.is_err() {
+                        break;
+                    }
                 }
                 Next::ReadBack { chat, id } => match self.read_back(id).await {
                     Some(update) => {
@@ -451,8 +471,8 @@ mod tests {
     }
 
     /// A flood beyond the chat's kept updates waits by id, takes no room (the poller
-    /// does not wait), and is read back in order once its batch is stored; another
-    /// chat's update behind a read-back waits only for the batch to be stored.
+    /// does not wait), and goes on in order: kept aside whole until its batch is
+    /// stored, read back from the inbox after.
     #[tokio::test]
     async fn a_flood_beyond_the_kept_updates_waits_by_id_and_is_read_back_in_order() {
         let flood: Vec<Update> = (1..=50).map(|i| message(i, 7, "/help")).collect();
@@ -468,22 +488,22 @@ mod tests {
         settle().await;
         assert_eq!(ids(&mut rx), vec![1, 2, 51]);
         assert_eq!((adm.waiting(), adm.waiting_by_id()), (48, 45));
-        // Three whole ones go on; the fourth is read back only once batch 1 is stored.
-        for _ in 0..4 {
+        // Three whole ones go on, then the fourth and fifth from aside: batch 1 is not
+        // stored, so the inbox is not asked.
+        for _ in 0..5 {
             adm.done(7);
         }
         settle().await;
-        assert_eq!(ids(&mut rx), vec![3, 4, 5]);
+        assert_eq!(ids(&mut rx), vec![3, 4, 5, 6, 7]);
         assert!(asked.lock().expect("asked").is_empty(), "nothing read back before its batch is stored");
+        // Once it is stored, the rest is read back from the inbox.
         adm.stored(1);
-        settle().await;
-        assert_eq!(ids(&mut rx), vec![6]);
-        for _ in 0..44 {
+        for _ in 0..43 {
             adm.done(7);
         }
         settle().await;
-        assert_eq!(ids(&mut rx), (7..=50).collect::<Vec<u32>>());
-        assert_eq!(*asked.lock().expect("asked"), (6..=50).collect::<Vec<u32>>());
+        assert_eq!(ids(&mut rx), (8..=50).collect::<Vec<u32>>());
+        assert_eq!(*asked.lock().expect("asked"), (8..=50).collect::<Vec<u32>>());
         assert_eq!(adm.waiting(), 0);
     }
 
@@ -510,5 +530,143 @@ mod tests {
         settle().await;
         assert_eq!(ids(&mut rx), vec![6]);
         assert_eq!(adm.waiting(), 0);
+    }
+
+    /// One random run: `chats` in fetch order (one update each, ids from 1), cut into
+    /// batches of `cuts` sizes; `gone` ids are no longer in the inbox when read back.
+    /// A dispatcher stand-in takes each update, checks its chat has at most `per_chat`
+    /// with it, and marks it done a moment later. Returns what each chat got, in order,
+    /// and any read-back of an update whose batch was not yet stored.
+    async fn flood_run(
+        chats: &[i64],
+        cuts: &[usize],
+        gone: &[u32],
+        (per_chat, held, kept): (usize, usize, usize),
+    ) -> Result<(HashMap<i64, Vec<u32>>, Vec<u32>), String> {
+        let updates: Vec<Update> = chats.iter().enumerate().map(|(i, &c)| message(i as u32 + 1, c, "x")).collect();
+        let mut batches: Vec<Vec<Update>> = vec![];
+        let mut rest = updates.as_slice();
+        for &n in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (head, tail) = rest.split_at(n.clamp(1, rest.len()));
+            batches.push(head.to_vec());
+            rest = tail;
+        }
+        let batch_of: HashMap<u32, u64> =
+            batches.iter().enumerate().flat_map(|(b, us)| us.iter().map(move |u| (u.id.0, b as u64 + 1))).collect();
+        let stored = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let early = Arc::new(Mutex::new(vec![]));
+        let inbox: HashMap<u32, Update> =
+            updates.iter().filter(|u| !gone.contains(&u.id.0)).map(|u| (u.id.0, u.clone())).collect();
+        let load: Load = {
+            let (stored, early) = (stored.clone(), early.clone());
+            Arc::new(move |id| {
+                if batch_of[&id] > stored.load(std::sync::atomic::Ordering::SeqCst) {
+                    early.lock().expect("early").push(id);
+                }
+                inbox.get(&id).cloned()
+            })
+        };
+        let adm = Admission::reading_back(per_chat, held, kept, load);
+        let (tx, mut rx) = mpsc::channel(8);
+        tokio::spawn(adm.clone().feed(tx));
+        // The dispatcher: marks each update done a little later, out of order across
+        // chats.
+        let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let dispatcher = tokio::spawn({
+            let (adm, finished) = (adm.clone(), finished.clone());
+            async move {
+                let mut got: HashMap<i64, Vec<u32>> = HashMap::new();
+                let mut with_it: HashMap<i64, usize> = HashMap::new();
+                let mut handling: VecDeque<i64> = VecDeque::new();
+                let (mut seen, mut idle) = (0, 0);
+                loop {
+                    let next = tokio::time::timeout(Duration::from_millis(150), rx.recv()).await;
+                    idle = if next.is_err() { idle + 1 } else { 0 };
+                    match next {
+                        Ok(Some(u)) => {
+                            let chat = chat_of(&u).expect("a chat");
+                            got.entry(chat).or_default().push(u.id.0);
+                            let n = with_it.entry(chat).or_default();
+                            *n += 1;
+                            if *n > per_chat {
+                                return Err(format!("chat {chat} has {n} updates with the dispatcher"));
+                            }
+                            handling.push_back(chat);
+                            seen += 1;
+                        }
+                        Ok(None) => break,
+                        // Nothing more comes, nothing is being handled, every batch is
+                        // in: the end, unless updates still wait (a stall).
+                        Err(_) if handling.is_empty() && finished.load(std::sync::atomic::Ordering::SeqCst) => {
+                            if adm.waiting() == 0 {
+                                break;
+                            }
+                            if idle >= 10 {
+                                return Err(format!("stalled with {} waiting after {seen}: {got:?}", adm.waiting()));
+                            }
+                        }
+                        Err(_) => {}
+                    }
+                    // Every other update, finish the oldest two being handled.
+                    for _ in 0..(seen % 2 + 1) {
+                        if let Some(chat) = handling.pop_front() {
+                            *with_it.get_mut(&chat).expect("counted") -= 1;
+                            adm.done(chat);
+                        }
+                    }
+                }
+                Ok(got)
+            }
+        });
+        // The poller: hands each batch over, then stores it.
+        for (b, batch) in batches.into_iter().enumerate() {
+            let admitted = tokio::time::timeout(Duration::from_secs(5), adm.admit(b as u64 + 1, batch)).await;
+            if admitted != Ok(true) {
+                return Err(format!("batch {} was not admitted: {admitted:?}", b + 1));
+            }
+            tokio::task::yield_now().await;
+            stored.store(b as u64 + 1, std::sync::atomic::Ordering::SeqCst);
+            adm.stored(b as u64 + 1);
+        }
+        finished.store(true, std::sync::atomic::Ordering::SeqCst);
+        let got = dispatcher.await.map_err(|e| e.to_string())??;
+        let early = early.lock().expect("early").clone();
+        Ok((got, early))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+        /// Several chats flooding at once, past their kept updates, in batches: every
+        /// chat gets its updates in order, none missing but those gone from the inbox,
+        /// never more than its share with the dispatcher at a time; nothing is read back
+        /// before its batch is stored; and the poller never waits for ever.
+        #[test]
+        fn several_chats_flooding_at_once_are_served_in_order(
+            chats in proptest::collection::vec(1i64..=5, 0..160),
+            cuts in proptest::collection::vec(1usize..40, 1..6),
+            gone_every in 0u32..12,
+            per_chat in 1usize..=3,
+            held in 2usize..=24,
+            kept in 1usize..=5,
+        ) {
+            let n = chats.len() as u32;
+            let gone: Vec<u32> = if gone_every == 0 { vec![] } else { (1..=n).filter(|i| i % gone_every == 0).collect() };
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            let (got, early) = rt
+                .block_on(flood_run(&chats, &cuts, &gone, (per_chat, held, kept)))
+                .map_err(proptest::test_runner::TestCaseError::fail)?;
+            proptest::prop_assert!(early.is_empty(), "read back before its batch was stored: {early:?}");
+            for chat in 1i64..=5 {
+                let all: Vec<u32> = (1..=n).filter(|&i| chats[i as usize - 1] == chat).collect();
+                let had = got.get(&chat).cloned().unwrap_or_default();
+                proptest::prop_assert!(had.windows(2).all(|w| w[0] < w[1]), "chat {chat} out of order: {had:?}");
+                proptest::prop_assert!(had.iter().all(|i| all.contains(i)), "chat {chat} got another's: {had:?}");
+                let missing: Vec<u32> = all.iter().copied().filter(|i| !had.contains(i) && !gone.contains(i)).collect();
+                proptest::prop_assert!(missing.is_empty(), "chat {chat} never got {missing:?} (had {had:?})");
+            }
+        }
     }
 }
