@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 
 use super::admission::Admission;
 use super::dialogue::{SledStorage, State};
+use super::unreadable;
 use crate::store::{Key, Pending, Store, StoreError, WriteError, T};
 
 /// How long one `getUpdates` long poll waits (under teloxide's 17 s HTTP timeout).
@@ -347,8 +348,14 @@ async fn poller(
     // Fetched batches, numbered from 1 (0: the leftovers, stored already).
     let mut batch: u64 = 0;
     let allowed = vec![AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery];
+    // After an answer teloxide could not read: one update at a time, up to the one that
+    // cannot be read (`unreadable`).
+    let mut one_at_a_time = false;
     loop {
-        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS).allowed_updates(allowed.clone());
+        let mut request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS).allowed_updates(allowed.clone());
+        if one_at_a_time {
+            request = request.limit(1);
+        }
         let result = tokio::select! {
             _ = &mut stop => break,
             r = request.send() => r,
@@ -356,9 +363,31 @@ async fn poller(
         let updates = match result {
             Ok(u) => {
                 failures = 0;
+                one_at_a_time = false;
                 u
             }
             Err(e) => {
+                if let teloxide::RequestError::InvalidJson { raw, source } = &e {
+                    if let Some(first) = unreadable::first_update_id(raw) {
+                        match (one_at_a_time, unreadable::offset_after(first)) {
+                            (false, _) => {
+                                log::warn!("an update from {first} on could not be read ({source}); fetching them one at a time");
+                                one_at_a_time = true;
+                                continue;
+                            }
+                            (true, Some(next)) if next > offset => {
+                                log::error!(
+                                    "update {first} could not be read ({source}): skipped, as updates of kinds huzhu cannot handle are (its first 200 characters: {})",
+                                    raw.chars().take(200).collect::<String>()
+                                );
+                                offset = next;
+                                one_at_a_time = false;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
                 let delay = match &e {
                     teloxide::RequestError::RetryAfter(s) => s.duration(),
                     _ => {
@@ -374,7 +403,11 @@ async fn poller(
             }
         };
         let Some(last) = updates.last() else { continue };
-        let next_offset = last.id.as_offset();
+        let Some(next_offset) = unreadable::offset_after(last.id.0) else {
+            log::error!("update id {} is beyond getUpdates' offsets: it cannot be confirmed", last.id.0);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
         // Handed to the handlers at once (a reply waits for no store write of the
         // inbox's), stored meanwhile, and durable before the next getUpdates confirms
         // the batch: a crash before that gets the batch again from Telegram, and an

@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod qr;
 pub mod render;
 pub mod send;
+pub mod unreadable;
 
 use std::sync::Arc;
 use std::time::Duration;
