@@ -96,8 +96,25 @@ async fn family_joins_books_is_waitlisted_and_promoted() {
     let r = h.press(&alice, "Mia").await;
     assert_has(&r, &format!("#{morning} "));
     assert_has(&r, "is full: Mia (infant (6-12 m)) would join the waitlist");
-    let r = h.press(&alice, "✅ Confirm").await;
+    let (msg, data) = h.find_button(&alice, "✅ Confirm");
+    let before = h.seq();
+    let query = h.standin.press_button(&alice, msg.message_id, &data);
+    let r = h.next_to(&alice, before, "an answer to pressing Confirm").await;
     assert_has(&r, "is full: Mia is on the waitlist (position 1, booking #");
+    // The reply (the edit) reaches Telegram first, then the answer that stops the
+    // button's spinner: it would only compete with the reply for the machine.
+    let edit_at = h
+        .standin
+        .calls()
+        .iter()
+        .rposition(|c| c.method == "editmessagetext" && c.params["chat_id"].as_i64() == Some(alice.id));
+    let answer_at = || {
+        h.standin.calls().iter().position(|c| {
+            c.method == "answercallbackquery" && c.params["callback_query_id"].as_str() == Some(query.as_str())
+        })
+    };
+    h.wait_until("the press answered", || answer_at().is_some()).await;
+    assert!(edit_at.is_some() && edit_at < answer_at(), "the edit ({edit_at:?}) before the answer ({:?})", answer_at());
     let waiting = number_after(&r.text, "booking #");
     let r = h.say(&alice, "/my").await;
     assert_has(&r, &format!("#{waiting} Mia · #{morning} "));

@@ -461,16 +461,13 @@ async fn on_callback(
     if let Some(text) = toast {
         answer = answer.text(text.chars().take(190).collect::<String>()).show_alert(true);
     }
-    // The answer to the press and the reply go out together: the reply does not wait
-    // for a round trip it does not need.
-    let reply = async {
-        if !handled.error {
-            let editable = q.regular_message().map(|m| m.id);
-            send_reply(&tg, &svc, chat, editable, &handled).await;
-        }
-    };
-    let (answered, ()) = tokio::join!(answer.send(), reply);
-    if let Err(e) = answered {
+    // The reply first, then the answer to the press (which only stops the button's
+    // spinner): sent together, they share two cores with the reply's own work.
+    if !handled.error {
+        let editable = q.regular_message().map(|m| m.id);
+        send_reply(&tg, &svc, chat, editable, &handled).await;
+    }
+    if let Err(e) = answer.send().await {
         log::warn!("answerCallbackQuery failed: {e}");
     }
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
