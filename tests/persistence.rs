@@ -17,17 +17,34 @@ fn as_(user: UserId) -> Caller {
     Caller::new(user)
 }
 
+/// sled lets go of its lock a moment after the last handle is dropped (its threads
+/// finish first), so a reopen right after a drop waits for it.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn open(path: &Path) -> Arc<Store> {
-    match Store::open(path) {
+    match Store::open_waiting(path, LOCK_WAIT) {
         Ok(store) => Arc::new(store),
         Err(e) => panic!("open {}: {e}", path.display()),
     }
 }
 
 fn open_err(path: &Path) -> StoreError {
-    match Store::open(path) {
+    match Store::open_waiting(path, LOCK_WAIT) {
         Ok(_) => panic!("{} opened, expected an error", path.display()),
         Err(e) => e,
+    }
+}
+
+/// sled itself, below huzhu's store, waiting for the lock like `open`.
+fn sled_open(path: &Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match sled::open(path) {
+            Err(e) if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            r => return r.expect("open the database with sled"),
+        }
     }
 }
 
@@ -136,7 +153,7 @@ fn a_different_schema_version_refuses_to_open() {
         other => panic!("expected SchemaMismatch, got {other}"),
     }
     // Nothing was touched: put the version back by hand and the data is all there.
-    let db = sled::open(&path).unwrap();
+    let db = sled_open(&path);
     db.open_tree("meta").unwrap().insert("schema_version", encode(&SCHEMA_VERSION)).unwrap();
     db.open_tree("meta").unwrap().flush().unwrap();
     drop(db);

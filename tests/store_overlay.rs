@@ -17,7 +17,8 @@ use sled::transaction::ConflictableTransactionError;
 type R<V> = Result<V, ConflictableTransactionError<&'static str>>;
 
 fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(dir.path().join("huzhu.db")).expect("open")
+    // A reopen right after a drop waits for sled to let go of its lock.
+    Store::open_waiting(&dir.path().join("huzhu.db"), std::time::Duration::from_secs(10)).expect("open")
 }
 
 #[test]

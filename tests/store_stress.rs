@@ -138,7 +138,10 @@ fn sixteen_threads_of_mixed_calls_never_hang_and_keep_the_books() {
     let sum_before = fx.svc.ledger_sum().expect("sum");
     drop(fx);
     drop(store);
-    let store = Arc::new(Store::open(dir.path().join("huzhu.db")).expect("reopen"));
+    // sled lets go of its lock a moment after the last handle is dropped.
+    let store = Arc::new(
+        Store::open_waiting(&dir.path().join("huzhu.db"), std::time::Duration::from_secs(10)).expect("reopen"),
+    );
     let svc = Service::new(store, Arc::new(huzhu::clock::SystemClock), Default::default());
     assert_eq!(svc.ledger_sum().expect("sum"), sum_before);
     for (user, (_, granted)) in &results {

@@ -20,9 +20,9 @@
 //! batch over before it stores it, so an update waiting by id whose batch is not stored
 //! yet is kept aside whole until it is (one batch at most, Telegram's 100 updates): the
 //! feeder never waits for a batch to be stored, which could have waited for ever on the
-//! poller waiting for room. And at most [`HELD`] whole updates wait here or on their way to the dispatcher (many
-//! chats at once); beyond that the poller fetches no more until some have gone on (they
-//! wait at Telegram meanwhile).
+//! poller waiting for room. And at most [`HELD`] whole updates wait here or on their way
+//! to the dispatcher (many chats at once); beyond that the poller fetches no more until
+//! some have gone on (they wait at Telegram meanwhile).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -247,7 +247,7 @@ impl Admission {
                 match st.ready.pop_front() {
                     None => Next::Wait,
                     Some(Entry::Whole(update)) => Next::Whole(update),
-                    Some(Entry::Stored { chat, id, .. }) => match st.unstored.remove(&id) {
+                    Some(Entry::Stored { chat, id }) => match st.unstored.remove(&id) {
                         Some((_, update)) => Next::Aside(update),
                         None => Next::ReadBack { chat, id },
                     },
