@@ -68,18 +68,18 @@ impl Default for Limits {
 const EARLY_WAKE: Duration = Duration::from_micros(1500);
 
 /// How long a new process keeps every private chat quiet: the last process (killed, or
-/// stopped, and restarted at once by the supervisor) may have sent to any chat up to its
-/// last write to the database (`last_write`, the files' modification time), and the
+/// stopped, and restarted at once by the supervisor) may have sent to any chat up to
+/// when it last started a message (`last_send`, a file's modification time), and the
 /// updates it left go to the same chats at once; without this, a restart could send a
-/// chat two messages within a second. Nothing when the last write is older than a
-/// chat's gap (or there was none), so a normal start answers at once.
+/// chat two messages within a second. Nothing when that is older than a chat's gap (or
+/// there was none), so a normal start answers at once.
 pub fn quiet_after_restart(
     chat_gap: Duration,
-    last_write: Option<std::time::SystemTime>,
+    last_send: Option<std::time::SystemTime>,
     now: std::time::SystemTime,
 ) -> Duration {
-    match last_write {
-        // A last write in the future (the clock stepped back): the whole gap.
+    match last_send {
+        // A last send in the future (the clock stepped back): the whole gap.
         Some(at) => chat_gap.saturating_sub(now.duration_since(at).unwrap_or(Duration::ZERO)),
         None => Duration::ZERO,
     }
@@ -366,9 +366,9 @@ mod tests {
     }
 
     /// The quiet after a restart is what is left of a chat's gap since the last
-    /// process's last write: none on a first start or long after.
+    /// process last started a message: none on a first start or long after.
     #[test]
-    fn the_quiet_after_a_restart_is_what_is_left_of_the_gap_since_the_last_write() {
+    fn the_quiet_after_a_restart_is_what_is_left_of_the_gap_since_the_last_send() {
         let gap = Duration::from_millis(1020);
         let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000);
         assert_eq!(quiet_after_restart(gap, None, now), Duration::ZERO);
