@@ -336,6 +336,19 @@ pub fn dir_mb(path: &Path) -> f64 {
     walk(path) as f64 / (1024.0 * 1024.0)
 }
 
+/// Blocks a directory tree's files take on disk, in MB (a sparse file's holes left out).
+pub fn dir_allocated_mb(path: &Path) -> f64 {
+    use std::os::unix::fs::MetadataExt;
+    fn walk(p: &Path) -> u64 {
+        let Ok(meta) = std::fs::metadata(p) else { return 0 };
+        if meta.is_file() {
+            return meta.blocks() * 512;
+        }
+        std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path())).sum()).unwrap_or(0)
+    }
+    walk(path) as f64 / (1024.0 * 1024.0)
+}
+
 /// Every shift in the store checked against its centre's rules (room, class caps,
 /// mixed class, caregivers' load) with its confirmed children and caregivers on duty:
 /// (shifts checked, shifts over capacity, confirmed, waitlisted).
