@@ -324,29 +324,26 @@ fn date_weekday(d: NaiveDate) -> usize {
     d.weekday().num_days_from_monday() as usize
 }
 
-/// Size of a directory tree on disk, in MB.
+/// Size of a directory tree on disk, in MB (its files' lengths).
 pub fn dir_mb(path: &Path) -> f64 {
-    fn walk(p: &Path) -> u64 {
-        let Ok(meta) = std::fs::metadata(p) else { return 0 };
-        if meta.is_file() {
-            return meta.len();
-        }
-        std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path())).sum()).unwrap_or(0)
-    }
-    walk(path) as f64 / (1024.0 * 1024.0)
+    dir_sum_mb(path, |m| m.len())
 }
 
 /// Blocks a directory tree's files take on disk, in MB (a sparse file's holes left out).
 pub fn dir_allocated_mb(path: &Path) -> f64 {
     use std::os::unix::fs::MetadataExt;
-    fn walk(p: &Path) -> u64 {
+    dir_sum_mb(path, |m| m.blocks() * 512)
+}
+
+fn dir_sum_mb(path: &Path, size: fn(&std::fs::Metadata) -> u64) -> f64 {
+    fn walk(p: &Path, size: fn(&std::fs::Metadata) -> u64) -> u64 {
         let Ok(meta) = std::fs::metadata(p) else { return 0 };
         if meta.is_file() {
-            return meta.blocks() * 512;
+            return size(&meta);
         }
-        std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path())).sum()).unwrap_or(0)
+        std::fs::read_dir(p).map(|rd| rd.flatten().map(|e| walk(&e.path(), size)).sum()).unwrap_or(0)
     }
-    walk(path) as f64 / (1024.0 * 1024.0)
+    walk(path, size) as f64 / (1024.0 * 1024.0)
 }
 
 /// Every shift in the store checked against its centre's rules (room, class caps,
