@@ -67,11 +67,12 @@ async fn exactly(h: &Harness, users: &[TestUser], needle: &str, n: usize, limit:
         while count(u.id) < n {
             assert!(
                 Instant::now() < deadline,
-                "chat {} got {} of {n} {needle:?} within {limit:?}: {:?}\nlog:\n{}",
+                "chat {} got {} of {n} {needle:?} within {limit:?}: {:?}\nlog:\n{}\ncalls:\n{}",
                 u.id,
                 count(u.id),
                 delivered(h, u.id),
-                h.log_tail()
+                h.log_tail(),
+                h.call_timeline()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -119,6 +119,28 @@ impl Harness {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
+    /// The stand-in's calls as a timeline (for failure messages): when each started
+    /// (ms after the first), its method, its chat or offset, and its status (0: no
+    /// answer yet, e.g. a long poll under way); and how many updates wait unfetched.
+    #[allow(dead_code)]
+    pub fn call_timeline(&self) -> String {
+        let calls = self.standin.calls();
+        let Some(first) = calls.first().map(|c| c.at) else { return "no calls".into() };
+        let mut out: Vec<String> = calls
+            .iter()
+            .map(|c| {
+                let arg = match (c.params.get("chat_id"), c.params.get("offset")) {
+                    (Some(chat), _) => format!("chat {chat}"),
+                    (None, Some(offset)) => format!("offset {offset}"),
+                    (None, None) => String::new(),
+                };
+                format!("{:>7} ms {} {arg} -> {}", c.at.duration_since(first).as_millis(), c.method, c.status)
+            })
+            .collect();
+        out.push(format!("updates not fetched: {}", self.standin.pending_updates()));
+        out.join("\n")
+    }
+
     /// Starts the binary on the database directory; returns once it polls for updates.
     pub async fn spawn(&mut self) {
         self.launch(false).await;
@@ -159,7 +181,8 @@ impl Harness {
             .env("HUZHU_DB_PATH", Self::db_path(self.db_dir.path()))
             .env("HUZHU_SUPER_ADMINS", ADMIN_ID.to_string())
             .env("HUZHU_DEFAULT_TZ", "Asia/Shanghai")
-            .env("RUST_LOG", "info")
+            // HUZHU_TEST_LOG: the bot's log filter when a test is looked into (e.g. debug).
+            .env("RUST_LOG", std::env::var("HUZHU_TEST_LOG").unwrap_or_else(|_| "info".into()))
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone().expect("the log file")))
             .stderr(Stdio::from(log));
