@@ -1,8 +1,9 @@
 //! Which fetched updates go on to the dispatcher now, so that one chat cannot hold up
 //! the others.
 //!
-//! teloxide's dispatcher hands each update to its chat's worker and waits for room in
-//! that worker's queue (64 updates) before it takes the next update, whatever its chat.
+//! The dispatch (`super::dispatch`) hands each update to its chat's worker and waits for
+//! room in that worker's queue (64 updates) before it takes the next update, whatever
+//! its chat (as teloxide's dispatcher, which it replaced, did).
 //! A chat that sends more than that at once, each answer waiting a second for the
 //! chat's send rate, would stop every chat for as long as its flood lasts (measured:
 //! 200 messages from one member left everyone else unanswered). So at most
@@ -90,11 +91,11 @@ struct State {
     closed: bool,
 }
 
-/// Whose turn an update waits for: its chat, as the dispatcher's distribution sees it;
-/// for an update without a chat (a button under an inline message), its sender, whose
-/// private chat has the same id and is where any answer goes. (Updates without a chat
-/// are handled all at once by teloxide's default worker, so a flood of them would hold
-/// every place in the gate.)
+/// Whose turn an update waits for, and whose worker handles it (`super::dispatch`): its
+/// chat; for an update without a chat (a button under an inline message), its sender,
+/// whose private chat has the same id and is where any answer goes (so a flood of such
+/// presses waits its turn like any other chat's, and never holds every place in the
+/// gate).
 pub fn chat_of(update: &Update) -> Option<i64> {
     update.chat().map(|c| c.id.0).or_else(|| update.from().and_then(|u| i64::try_from(u.id.0).ok()))
 }

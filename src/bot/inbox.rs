@@ -8,15 +8,12 @@
 //! update handled again after a crash changes nothing more (its reply is sent again:
 //! at least once).
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::stream::BoxStream;
 use teloxide::prelude::*;
 use teloxide::stop::{mk_stop_token, StopFlag, StopToken};
 use teloxide::types::{AllowedUpdate, ChatId, UpdateKind};
-use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::sync::mpsc;
 
 use super::admission::Admission;
@@ -261,11 +258,13 @@ impl Inbox {
 
 /// The update listener: the inbox's leftovers first, then long polling, each fetched
 /// batch stored before its offset is confirmed by the next `getUpdates`. Updates reach
-/// the dispatcher through the `admission` (a chat's flood waits there, not in front of
+/// `updates` through the `admission` (a chat's flood waits there, not in front of
 /// every other chat).
 pub struct InboxListener {
-    rx: mpsc::Receiver<Update>,
-    stop: StopToken,
+    /// What goes on to the dispatch (`super::dispatch`); it ends once the poller stopped.
+    pub updates: mpsc::Receiver<Update>,
+    /// Stops the poller.
+    pub stop: StopToken,
 }
 
 impl InboxListener {
@@ -277,29 +276,11 @@ impl InboxListener {
         admission: Admission,
         expiry_ms: impl Fn() -> i64 + Send + Sync + 'static,
     ) -> InboxListener {
-        let (tx, rx) = mpsc::channel(QUEUE);
+        let (tx, updates) = mpsc::channel(QUEUE);
         let (stop, flag) = mk_stop_token();
         tokio::spawn(admission.clone().feed(tx));
         tokio::spawn(poller(bot, inbox, admission, flag, expiry_ms));
-        InboxListener { rx, stop }
-    }
-}
-
-impl<'a> AsUpdateStream<'a> for InboxListener {
-    type StreamErr = Infallible;
-    type Stream = BoxStream<'a, Result<Update, Infallible>>;
-
-    fn as_stream(&'a mut self) -> Self::Stream {
-        let rx = &mut self.rx;
-        Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|u| u.map(Ok))))
-    }
-}
-
-impl UpdateListener for InboxListener {
-    type Err = Infallible;
-
-    fn stop_token(&mut self) -> StopToken {
-        self.stop.clone()
+        InboxListener { updates, stop }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod broadcaster;
 pub mod callback;
 pub mod command;
 pub mod dialogue;
+pub mod dispatch;
 pub mod gate;
 pub mod handlers;
 pub mod inbox;
@@ -34,9 +35,8 @@ pub mod unreadable;
 
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, MessageId, Recipient};
+use teloxide::types::{BotCommand, BotCommandScope, ChatId, Me, MessageId, Recipient, UpdateKind};
 use teloxide::RequestError;
 use tokio::sync::watch;
 
@@ -57,8 +57,6 @@ use crate::i18n::Lang;
 use crate::service::{Event, Notice, Service};
 use crate::t;
 
-type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
-
 /// How the bot runs: its send rate and, for the sandbox, a way to stop it.
 #[derive(Clone, Default)]
 pub struct RunOptions {
@@ -70,11 +68,10 @@ pub struct RunOptions {
     pub last_send: Option<std::path::PathBuf>,
 }
 
-/// How many workers take updates (each the chats whose id falls on it, in order):
-/// about the gate's bound at Telegram's 30/s (60), so a burst keeps the limiter busy,
-/// and bounded, so memory does not grow with the number of chats (each worker's queue
-/// keeps about 64 KB after a burst: 128 workers measured 4 MB more at a burst's peak).
-const WORKERS: i64 = 64;
+/// How many workers take updates (each the chats whose id falls on it, in order;
+/// `dispatch`): about the gate's bound at Telegram's 30/s (60), so a burst keeps the
+/// limiter busy, and bounded, so memory does not grow with the number of chats.
+const WORKERS: usize = 64;
 
 /// Runs the bot until SIGINT, SIGTERM or `options.stop`; then stops every loop and
 /// flushes the store.
@@ -95,12 +92,6 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
     let inbox = Inbox::new(svc.store().clone());
     // Done marks are written together, by one thread (`marks`).
     let marks = Marks::start(inbox.clone());
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_edited_message().endpoint(on_edited))
-        .branch(Update::filter_callback_query().endpoint(on_callback));
-    let done_marks = marks.clone();
-    let done_svc = svc.clone();
     // Updates handled at once, bounded by a few seconds of the send rate (`gate`).
     // At most two updates of a chat with the dispatcher at a time (`admission`).
     // A chat's flood beyond its first few waiting updates waits by id and is read back
@@ -115,25 +106,17 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         )
     };
     let gate = Gate::with_admission(Gate::bound_for_rate(options.limits.per_second), Some(admission.clone()));
-    let done_gate = gate.clone();
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
-        // Updates of one chat are handled in order by one worker; chats share
-        // `WORKERS` workers by chat id. teloxide's default (a worker per chat) keeps
-        // about 64 KB a chat (its queue) after a burst: 130 MB for 2,000 chats.
-        .distribution_function(|u| u.chat().map(|c| c.id.0.rem_euclid(WORKERS)))
-        .dependencies(dptree::deps![svc.clone(), marks.clone(), tg.clone(), gate.clone()])
-        // Anything else (a group's message, a kind we do not read) is done at once.
-        .default_handler(move |update: Arc<Update>| {
-            let (marks, svc, gate) = (done_marks.clone(), done_svc.clone(), done_gate.clone());
-            async move {
-                let place = gate.enter(&update).await;
-                finish(&svc, &marks, &update, None, place).await
-            }
-        })
-        .enable_ctrlc_handler()
-        .build();
-    let token = dispatcher.shutdown_token();
-    let mut external_stop = options.stop.clone();
+    let (stop_tx, stop) = watch::channel(false);
+    let settler = tokio::spawn(settle_loop(tg.clone(), svc.clone(), stop.clone()));
+    let outbox = tokio::spawn(outbox::outbox_loop(tg.clone(), svc.clone(), stop.clone()));
+    let broadcasts = tokio::spawn(broadcaster::broadcast_loop(tg.clone(), svc.clone(), stop.clone()));
+    let janitor = tokio::spawn(limiter_janitor(tg.clone(), stop.clone()));
+    let pruner = tokio::spawn(retention_loop(svc.clone(), stop));
+    let clock_svc = svc.clone();
+    let listener = InboxListener::start(bot, inbox, admission, move || clock_svc.expiry(clock_svc.now()));
+    let (listener_stop, mut external_stop) = (listener.stop.clone(), options.stop.clone());
+    // SIGINT, SIGTERM or the caller's stop: the poller stops; the updates it handed
+    // over are handled, and what waits for a chat's turn stays in the inbox.
     tokio::spawn(async move {
         let external = async {
             match external_stop.as_mut() {
@@ -161,23 +144,12 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         tokio::select! {
             _ = external => log::info!("stopping"),
             _ = term => log::info!("SIGTERM: stopping"),
+            _ = tokio::signal::ctrl_c() => log::info!("SIGINT: stopping"),
         }
-        // The dispatcher may still be starting; try until it accepts.
-        while token.shutdown().is_err() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        listener_stop.stop();
     });
-    let (stop_tx, stop) = watch::channel(false);
-    let settler = tokio::spawn(settle_loop(tg.clone(), svc.clone(), stop.clone()));
-    let outbox = tokio::spawn(outbox::outbox_loop(tg.clone(), svc.clone(), stop.clone()));
-    let broadcasts = tokio::spawn(broadcaster::broadcast_loop(tg.clone(), svc.clone(), stop.clone()));
-    let janitor = tokio::spawn(limiter_janitor(tg.clone(), stop.clone()));
-    let pruner = tokio::spawn(retention_loop(svc.clone(), stop));
-    let clock_svc = svc.clone();
-    let listener = InboxListener::start(bot, inbox, admission, move || clock_svc.expiry(clock_svc.now()));
-    dispatcher
-        .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("the update listener failed"))
-        .await;
+    let shell = Shell { tg: tg.clone(), svc: svc.clone(), marks: marks.clone(), gate: gate.clone(), me };
+    dispatch::dispatch(listener.updates, WORKERS, move |update| shell.clone().handle(update)).await;
     log::info!("updates handled at once: at most {} (bound {})", gate.peak(), gate.bound());
     // Every done mark handed over is written before the final flush.
     let _ = tokio::task::spawn_blocking(move || marks.stop()).await;
@@ -366,21 +338,40 @@ fn label_of(update: u32, text: Option<&str>) -> String {
     format!("update {update} ({what})")
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn on_message(
+/// What the handling of every update needs (the dispatch's workers share it).
+#[derive(Clone)]
+struct Shell {
     tg: Tg,
-    msg: Message,
-    update: Update,
-    me: Me,
     svc: Arc<Service>,
     marks: Marks,
     gate: Gate,
-) -> HandlerResult {
+    me: Me,
+}
+
+impl Shell {
+    /// Handles one update: a message, an edit or a button press; anything else (a
+    /// kind we do not read) is marked done at once.
+    async fn handle(self, update: Update) {
+        let Shell { tg, svc, marks, gate, me } = self;
+        match update.kind.clone() {
+            UpdateKind::Message(msg) => on_message(tg, msg, update, me, svc, marks, gate).await,
+            UpdateKind::EditedMessage(msg) => on_edited(tg, msg, update, svc, marks, gate).await,
+            UpdateKind::CallbackQuery(q) => on_callback(tg, q, update, me, svc, marks, gate).await,
+            _ => {
+                let place = gate.enter(&update).await;
+                finish(&svc, &marks, &update, None, place).await;
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn on_message(tg: Tg, msg: Message, update: Update, me: Me, svc: Arc<Service>, marks: Marks, gate: Gate) {
     let place = gate.enter(&update).await;
     let id = update.id.0;
     let (Some(from), true) = (msg.from.clone(), msg.chat.is_private()) else {
         finish(&svc, &marks, &update, None, place).await;
-        return Ok(());
+        return;
     };
     let user = UserId(from.id.0 as i64);
     let chat = msg.chat.id;
@@ -406,31 +397,21 @@ async fn on_message(
     send_reply(&tg, &svc, msg.chat.id, None, &handled).await;
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
     finish(&svc, &marks, &update, handled.state.clone().map(|s| (msg.chat.id, s)), place).await;
-    Ok(())
 }
 
 /// Edited messages are not read (an edit of a command could book twice); the person is
 /// told to send it again.
-async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, marks: Marks, gate: Gate) -> HandlerResult {
+async fn on_edited(tg: Tg, msg: Message, update: Update, svc: Arc<Service>, marks: Marks, gate: Gate) {
     let place = gate.enter(&update).await;
     if let (Some(from), true) = (msg.from.as_ref(), msg.chat.is_private()) {
         let lang = lang_of(&svc, UserId(from.id.0 as i64), from.language_code.as_deref(), false);
         send(&tg, &svc, msg.chat.id, &t!(lang, "edit-not-read"), None, Priority::Reply).await;
     }
     finish(&svc, &marks, &update, None, place).await;
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn on_callback(
-    tg: Tg,
-    q: CallbackQuery,
-    update: Update,
-    me: Me,
-    svc: Arc<Service>,
-    marks: Marks,
-    gate: Gate,
-) -> HandlerResult {
+async fn on_callback(tg: Tg, q: CallbackQuery, update: Update, me: Me, svc: Arc<Service>, marks: Marks, gate: Gate) {
     let place = gate.enter(&update).await;
     let id = update.id.0;
     let user = UserId(q.from.id.0 as i64);
@@ -472,7 +453,6 @@ async fn on_callback(
     }
     deliver(&tg, &svc, &handled.notices, Priority::Reply).await;
     finish(&svc, &marks, &update, handled.state.clone().map(|s| (chat, s)), place).await;
-    Ok(())
 }
 
 /// Telegram's limit is 4096 characters; long lists go out in parts, buttons on the last.
