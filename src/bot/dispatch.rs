@@ -4,13 +4,14 @@
 //!
 //! Why not teloxide's `Dispatcher`: it drops the workers it thinks idle whenever it has
 //! more than the most that were ever busy at once, and waits for each one it drops to
-//! end before it takes the next update. "Idle" is read from two flags a worker sets
-//! one after the other: a worker that has just taken an update and not yet marked itself
-//! busy looks idle, is dropped, and the dispatcher waits for the whole of that update's
-//! handling. Seen here: a reply Telegram refused with a 500 (teloxide waits 10 s inside
-//! such a request) left every other chat unanswered for those 10 s, on a machine whose
-//! second core was busy (the worker's thread was preempted between the two flags).
-//! Here nothing waits for a worker but the worker's own queue, and the workers stay.
+//! end before it takes the next update. "Idle" is read from the worker's queue being
+//! empty and a flag the worker clears just after it takes an update: one that has just
+//! taken an update and not yet cleared the flag looks idle, is dropped, and the
+//! dispatcher waits for the whole of that update's handling. Seen here: a reply Telegram
+//! refused with a 500 (teloxide waits 10 s inside such a request) left every other chat
+//! unanswered for those 10 s, on a machine whose second core was busy (most likely the
+//! worker's thread was preempted in that moment). Here nothing waits for a worker but
+//! the worker's own queue, and the workers stay.
 //!
 //! Invariants: a chat's updates are handled in the order they came, one at a time; a
 //! handler that panics loses its update's reply (its update stays in the inbox for the
