@@ -386,20 +386,28 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
     check_books(&db, users.len(), &granted);
 }
 
-/// SIGTERM: the bot finishes what it has, stops every loop, flushes, and exits 0.
+/// SIGTERM and SIGINT (Ctrl-C) alike: the bot finishes what it has, stops every loop,
+/// flushes, and exits 0; started again, it answers as before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_stops_cleanly() {
+async fn sigterm_and_sigint_stop_cleanly() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (users, _, _) = seed(dir.path(), 3, 1);
     let mut h = Harness::start_with(dir, vec![]).await;
     h.register(&users.iter().collect::<Vec<_>>());
-    let r = h.say(&users[0], "/balance").await;
-    assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
-    let exit = h.stop().await;
-    let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
-    assert!(exit.success(), "exit status {exit}:\n{log}");
-    assert!(!log.contains("panicked"), "a panic while stopping:\n{log}");
-    assert!(log.contains("stopped"), "the stop was logged:\n{log}");
+    for (round, signal) in ["TERM", "INT"].into_iter().enumerate() {
+        if round > 0 {
+            h.spawn().await;
+        }
+        let r = h.say(&users[round], "/balance").await;
+        assert!(r.text.starts_with("Time credits:"), "{:?}", r.text);
+        let exit = h.stop_with(signal).await;
+        let log = std::fs::read_to_string(h.log_path()).unwrap_or_default();
+        assert!(exit.success(), "SIG{signal}: exit status {exit}:\n{log}");
+        assert!(!log.contains("panicked"), "a panic while stopping:\n{log}");
+        assert_eq!(log.matches(&format!("SIG{signal}: stopping")).count(), 1, "SIG{signal} was logged:\n{log}");
+        let stops = log.lines().filter(|l| l.ends_with("> stopped")).count();
+        assert_eq!(stops, round + 1, "the stop was logged:\n{log}");
+    }
 }
 
 /// A store write that never returns (a test-only fault standing in for a sled

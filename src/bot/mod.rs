@@ -141,10 +141,16 @@ pub async fn run(bot: Bot, svc: Arc<Service>, options: RunOptions) -> Result<(),
         };
         #[cfg(not(unix))]
         let term = std::future::pending::<()>();
+        // A handler that cannot be set up is no stop: wait for the others.
+        let interrupt = async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
         tokio::select! {
             _ = external => log::info!("stopping"),
             _ = term => log::info!("SIGTERM: stopping"),
-            _ = tokio::signal::ctrl_c() => log::info!("SIGINT: stopping"),
+            _ = interrupt => log::info!("SIGINT: stopping"),
         }
         listener_stop.stop();
     });

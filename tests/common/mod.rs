@@ -219,15 +219,20 @@ impl Harness {
     /// SIGTERM, and waits for the exit: the bot finishes the updates under way (their
     /// replies and done marks) first.
     pub async fn stop(&mut self) -> std::process::ExitStatus {
+        self.stop_with("TERM").await
+    }
+
+    /// `stop` with another signal (`INT`: Ctrl-C).
+    pub async fn stop_with(&mut self, signal: &str) -> std::process::ExitStatus {
         let mut child = self.child.take().expect("the bot runs");
-        let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status();
         assert!(status.expect("run kill").success());
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(s) = child.try_wait().expect("wait") {
                 return s;
             }
-            assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIGTERM:\n{}", self.log_tail());
+            assert!(Instant::now() < deadline, "huzhu did not stop within 20 s of SIG{signal}:\n{}", self.log_tail());
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
