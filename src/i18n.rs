@@ -152,6 +152,29 @@ mod tests {
     }
 
     #[test]
+    fn the_waitlist_answer_says_whether_volunteers_would_help() {
+        let waitlisted = |lang, needed: u32| {
+            let args = [
+                ("shift", "#1".into()),
+                ("child", "Mia".into()),
+                ("position", 2.into()),
+                ("booking", 7.into()),
+                ("needed", needed.into()),
+                ("cost", "3".into()),
+            ];
+            tr(lang, "waitlisted", &args)
+        };
+        assert!(waitlisted(Lang::En, 0).contains("No volunteer can make room"));
+        assert!(waitlisted(Lang::En, 1).contains("One more volunteer would let the waitlist in."));
+        assert!(waitlisted(Lang::En, 2).contains("2 more volunteers would let the waitlist in."));
+        assert!(waitlisted(Lang::Zh, 0).contains("增加志愿者也排不上"));
+        assert!(waitlisted(Lang::Zh, 2).contains("再有 2 位志愿者就能排上。已冻结 3 小时"));
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(!waitlisted(lang, 0).contains("0 "), "{}", waitlisted(lang, 0));
+        }
+    }
+
+    #[test]
     fn guesses_language() {
         assert_eq!(Lang::guess(Some("en-US")), Lang::En);
         assert_eq!(Lang::guess(Some("zh-hans")), Lang::Zh);

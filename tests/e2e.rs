@@ -101,6 +101,7 @@ async fn family_joins_books_is_waitlisted_and_promoted() {
     let query = h.standin.press_button(&alice, msg.message_id, &data);
     let r = h.next_to(&alice, before, "an answer to pressing Confirm").await;
     assert_has(&r, "is full: Mia is on the waitlist (position 1, booking #");
+    assert_has(&r, "One more volunteer would let the waitlist in.");
     // The reply (the edit) reaches Telegram first, then the answer that stops the
     // button's spinner: it would only compete with the reply for the machine.
     let edit_at = h
@@ -175,6 +176,8 @@ async fn cancelled_shift_returns_every_familys_credits() {
     assert!(r.text.starts_with("✅ Booked #"), "{:?}", r.text);
     let r = h.say(&quinn, &format!("/book {shift}")).await;
     assert_has(&r, "is on the waitlist (position 1");
+    // The room is full: volunteers cannot help, and the answer does not say they could.
+    assert_has(&r, "No volunteer can make room: a place opens only if a confirmed booking is cancelled.");
     for p in [&pia, &quinn] {
         assert!(h.balance(p).await.contains("available 3 h · held 3 h"));
     }

@@ -166,7 +166,11 @@ book-confirm-waitlist = { $shift } is full: { $child } ({ $group }) would join t
 booked = ✅ Booked #{ $booking }: { $child }, { $shift }.
     { $cost } h held; { $after } h available.
 waitlisted = ⏳ { $shift } is full: { $child } is on the waitlist (position { $position }, booking #{ $booking }).
-    { $needed } more volunteers would let the waitlist in. { $cost } h held, returned in full if no place opens.
+    { $needed ->
+        [0] No volunteer can make room: a place opens only if a confirmed booking is cancelled.
+        [1] One more volunteer would let the waitlist in.
+       *[other] { $needed } more volunteers would let the waitlist in.
+    } { $cost } h held, returned in full if no place opens.
 alternatives = Nearby shifts with room:
 
 volunteer-pick = Pick a shift to help with (most needed first):

@@ -166,7 +166,10 @@ book-confirm-waitlist = 该时段已满，{ $child }（{ $group }）将进入 { 
 booked = ✅ 预约成功 #{ $booking }：{ $child }，{ $shift }。
     冻结 { $cost } 小时，可用余额 { $after } 小时。
 waitlisted = ⏳ 该时段已满：{ $child } 已进入 { $shift } 的候补（第 { $position } 位，预约 #{ $booking }）。
-    再有 { $needed } 位志愿者就能排上。已冻结 { $cost } 小时，未排上会全额退回。
+    { $needed ->
+        [0] 名额已满，增加志愿者也排不上：只有已确认的预约取消后才会空出名额。
+       *[other] 再有 { $needed } 位志愿者就能排上。
+    }已冻结 { $cost } 小时，未排上会全额退回。
 alternatives = 附近还有空位的时段：
 
 volunteer-pick = 选择要帮带的时段（最缺人的在前）：
