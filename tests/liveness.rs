@@ -30,6 +30,17 @@ fn member(id: i64) -> TestUser {
 /// Families of one member each, with one toddler, approved; and `shifts` shifts on the
 /// days after today. Returns (members, their children, the shifts).
 fn seed(dir: &std::path::Path, families: i64, shifts: usize) -> (Vec<TestUser>, Vec<ChildId>, Vec<ShiftId>) {
+    seed_from(dir, families, shifts, 1, 40)
+}
+
+/// `seed` with the shifts from `first_day` days ahead, `places` places each.
+fn seed_from(
+    dir: &std::path::Path,
+    families: i64,
+    shifts: usize,
+    first_day: i64,
+    places: u32,
+) -> (Vec<TestUser>, Vec<ChildId>, Vec<ShiftId>) {
     let store = Arc::new(Store::open(Harness::db_path(dir)).expect("open the database"));
     store.set_durable(false);
     let fx = Fixture::with_store(store.clone(), chrono::Utc::now());
@@ -46,9 +57,9 @@ fn seed(dir: &std::path::Path, families: i64, shifts: usize) -> (Vec<TestUser>, 
     }
     let mut shift_ids = Vec::new();
     for s in 0..shifts {
-        let date = day(1 + s as i64 / 2);
+        let date = day(first_day + s as i64 / 2);
         let (start, end) = if s % 2 == 0 { ("09:00", "10:00") } else { ("14:00", "15:00") };
-        shift_ids.push(fx.shift(&date.to_string(), start, end, 40));
+        shift_ids.push(fx.shift(&date.to_string(), start, end, places));
     }
     store.flush().expect("flush the seeded database");
     (users, children, shift_ids)
@@ -219,7 +230,13 @@ async fn booking_rush(round: u32) {
 /// the ledger sums to zero. Returns the live bookings per family.
 fn check_books(db: &std::path::Path, families: usize, granted: &HashMap<i64, i64>) -> HashMap<i64, usize> {
     let store = Arc::new(Store::open(db).expect("reopen the database"));
-    assert_eq!(store.tree(huzhu::store::T::Inbox).len(), 0, "every update was handled");
+    let left: Vec<String> = store
+        .tree(huzhu::store::T::Inbox)
+        .iter()
+        .filter_map(Result::ok)
+        .map(|(k, v)| format!("{:?} => {}", k, String::from_utf8_lossy(&v)))
+        .collect();
+    assert!(left.is_empty(), "every update was handled, yet the inbox holds {left:#?}");
     let svc = huzhu::service::Service::new(
         store.clone(),
         Arc::new(huzhu::clock::SystemClock),
@@ -605,4 +622,212 @@ async fn several_members_flooding_at_once_are_answered_in_full() {
         quiet_took.as_millis(),
         FLOODERS * EACH
     );
+}
+
+/// A notice the bot sends of its own accord after someone else's change (a place freed,
+/// a shift cancelled or moved, a grant), as opposed to the answer to a command.
+fn is_notice(t: &str) -> bool {
+    ["⚠", "🎉", "📅", "A coordinator adjusted your credits", "Thank you for helping"].iter().any(|p| t.starts_with(p))
+}
+
+/// The answers (not notices, not automatic messages) the bot sent to `chat`.
+fn answers_to(h: &Harness, chat: i64) -> Vec<String> {
+    replies_to(h, chat).into_iter().filter(|t| !is_notice(t)).collect()
+}
+
+/// Waits until every chat has at least its expected number of answers.
+async fn all_answers(h: &Harness, expected: &HashMap<i64, usize>, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let short: Vec<(i64, usize, Vec<String>)> = expected
+            .iter()
+            .map(|(chat, want)| (*chat, *want, answers_to(h, *chat)))
+            .filter(|(_, want, got)| got.len() < *want)
+            .collect();
+        if short.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} chats short of answers, e.g. {:?}; bot log:\n{}",
+            short.len(),
+            &short[..short.len().min(3)],
+            h.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the bot has sent nothing for `quiet` (at most 30 s): a kill may make a
+/// chat's count of answers complete with a second copy of an early answer while a later
+/// command still waits its turn, so a count alone does not say everything was answered.
+async fn until_quiet(h: &Harness, quiet: Duration) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let last = h.standin.calls().into_iter().filter(|c| c.method.starts_with("send")).map(|c| c.at).max();
+        if last.is_none_or(|t| t.elapsed() >= quiet) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the bot kept sending for 30 s; bot log:\n{}", h.log_tail());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The numbers that follow `marker` in `texts` (`#` then digits, or `v` then digits).
+fn ids_after(texts: &[String], marker: &str) -> Vec<u64> {
+    let mut out = vec![];
+    for t in texts {
+        for (i, _) in t.match_indices(marker) {
+            let digits: String = t[i + marker.len()..].chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(n) = digits.parse() {
+                out.push(n);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Kills the bot (SIGKILL) `times` times at random moments and starts it again each time.
+async fn kill_at_random(h: &mut Harness, times: usize, next: &mut impl FnMut() -> u64) {
+    for k in 0..times {
+        let wait = Duration::from_millis(150 + next() % 1200);
+        tokio::time::sleep(wait).await;
+        h.kill();
+        eprintln!("kill {} after {} ms", k + 1, wait.as_millis());
+        h.spawn().await;
+    }
+}
+
+/// A busy week, every kind of change at once from many chats, the bot killed (SIGKILL)
+/// at random moments throughout: families book shifts that fill (waitlists), volunteers
+/// sign up (and let waiting children in), families cancel and book again, volunteers
+/// drop, the coordinator grants credits, cancels one shift and moves another. Every
+/// command is answered at least once; afterwards every answer is true of the store
+/// (a booking or signup it names exists; one it says is cancelled or dropped is), no
+/// shift breaks its caps, nobody waits for a place that is free, no family holds two
+/// places on one shift, every family's credits are its grants with its holds matching
+/// its bookings, and the ledger sums to zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_week_with_kills_keeps_every_rule() {
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Shifts from three days ahead: every cancellation is free, so each family's credits
+    // are its grants exactly. Eight places and one staff: five toddlers fit, the rest wait.
+    let (users, children, shifts) = seed_from(dir.path(), 30, 6, 3, 8);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let coord = coordinator();
+    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    let mut seed = 0x2545F4914F6CDD1Du64 ^ std::process::id() as u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut expected: HashMap<i64, usize> = HashMap::new();
+    let send = |expected: &mut HashMap<i64, usize>, h: &Harness, u: &TestUser, text: String| {
+        h.standin.send_text(u, &text);
+        *expected.entry(u.id).or_default() += 1;
+    };
+
+    // Part 1: three bookings a family, twelve volunteers, five grants.
+    for k in 0..3 {
+        for (i, (u, c)) in users.iter().zip(&children).enumerate() {
+            send(&mut expected, &h, u, format!("/book {} {}", shifts[(i + k) % 6].0, c.0));
+            if k == 0 && i < 12 {
+                send(&mut expected, &h, u, format!("/volunteer {}", shifts[i % 6].0));
+            }
+        }
+    }
+    for u in &users[..5] {
+        send(&mut expected, &h, &coord, format!("/grant {} 10 busy week", u.id));
+    }
+    kill_at_random(&mut h, 4, &mut next).await;
+    all_answers(&h, &expected, Duration::from_secs(45)).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+
+    // Part 2: each family cancels its first booking and books a fourth shift, six
+    // volunteers drop, the coordinator cancels the last shift and moves the one before
+    // it two days on (same hours, so the same cost).
+    for (i, (u, c)) in users.iter().zip(&children).enumerate() {
+        let answers = answers_to(&h, u.id);
+        let booked = ids_after(&answers, "Booked #");
+        send(&mut expected, &h, u, format!("/cancel {}", booked.first().expect("a booking answered with its number")));
+        send(&mut expected, &h, u, format!("/book {} {}", shifts[(i + 3) % 6].0, c.0));
+        if i < 6 {
+            let signed = ids_after(&answers, "Signed up v");
+            if let Some(v) = signed.first() {
+                send(&mut expected, &h, u, format!("/cancel v{v}"));
+            }
+        }
+    }
+    send(&mut expected, &h, &coord, format!("/cancelshift {} heating broken", shifts[5].0));
+    send(&mut expected, &h, &coord, format!("/moveshift {} {} 09:00-10:00", shifts[4].0, day(7)));
+    kill_at_random(&mut h, 4, &mut next).await;
+    all_answers(&h, &expected, Duration::from_secs(45)).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+    check_rates(&h);
+    h.stop().await;
+
+    // Every answer is true of the store.
+    let granted: HashMap<i64, i64> = users[..5].iter().map(|u| (u.id, 10)).collect();
+    check_books(&db, users.len(), &granted);
+    let store = Arc::new(Store::open(&db).expect("reopen the database"));
+    let svc = huzhu::service::Service::new(
+        store.clone(),
+        Arc::new(huzhu::clock::SystemClock),
+        huzhu::service::ServiceConfig::default(),
+    );
+    use huzhu::domain::{BookingId, BookingStatus, ShiftStatus, SignupId};
+    for u in &users {
+        let answers = answers_to(&h, u.id);
+        let said = |marker: &str| ids_after(&answers, marker);
+        for b in said("Booked #").into_iter().chain(said("booking #")) {
+            let b = svc.booking(BookingId(b)).expect("read").expect("a booking answered is in the store");
+            assert_eq!(b.booked_by.0, u.id, "{answers:#?}");
+        }
+        let cancelled: Vec<String> = answers.iter().filter(|t| t.contains(" cancelled")).cloned().collect();
+        for b in ids_after(&cancelled, "Booking #") {
+            let b = svc.booking(BookingId(b)).expect("read").expect("a cancelled booking is in the store");
+            assert!(!b.is_live(), "booking #{} was answered as cancelled but is {:?}", b.id.0, b.status);
+        }
+        let signed = ids_after(&answers.iter().filter(|t| t.contains("Signed up")).cloned().collect::<Vec<_>>(), "v");
+        for s in signed {
+            assert!(svc.signup(SignupId(s)).expect("read").is_some(), "signup v{s} was answered and is not stored");
+        }
+        let dropped = ids_after(&answers.iter().filter(|t| t.starts_with("Dropped")).cloned().collect::<Vec<_>>(), "v");
+        for s in dropped {
+            let s = svc.signup(SignupId(s)).expect("read").expect("a dropped signup is in the store");
+            assert!(!s.is_on_duty(), "signup v{} was answered as dropped", s.id.0);
+        }
+    }
+    // No shift breaks its caps, and nobody waits while the head of its waitlist fits.
+    for id in &shifts {
+        let shift = svc.shift(*id).expect("read").expect("the shift");
+        let centre = svc.centre(shift.centre).expect("read").expect("the centre");
+        let bookings: Vec<_> =
+            shift.bookings.iter().map(|b| svc.booking(*b).expect("read").expect("a listed booking")).collect();
+        let confirmed = huzhu::rota::Occupancy::of(
+            bookings.iter().filter(|b| b.status == BookingStatus::Confirmed).map(|b| b.group),
+        );
+        let waiting: Vec<_> =
+            bookings.iter().filter(|b| b.status == BookingStatus::Waitlisted).map(|b| (b.id, b.group)).collect();
+        let on_duty = shift.signups.iter().filter(|s| svc.signup(**s).expect("read").is_some_and(|s| s.is_on_duty()));
+        let caregivers = shift.staff + on_duty.count() as u32;
+        if shift.status == ShiftStatus::Cancelled {
+            assert!(bookings.iter().all(|b| !b.is_live()), "a cancelled shift keeps a live booking");
+            continue;
+        }
+        assert!(
+            huzhu::rota::check(&confirmed, caregivers, shift.capacity, &centre.policy).is_ok(),
+            "shift {} over its caps: {confirmed:?} with {caregivers} caregivers",
+            id.0
+        );
+        let promotable = huzhu::rota::promotable(confirmed, &waiting, caregivers, shift.capacity, &centre.policy);
+        assert!(promotable.is_empty(), "shift {}: {promotable:?} wait for a place that is free", id.0);
+    }
+    assert_eq!(svc.shift(shifts[4]).expect("read").expect("moved").date, day(7), "the move is stored");
 }
