@@ -658,14 +658,19 @@ async fn all_answers(h: &Harness, expected: &HashMap<i64, usize>, limit: Duratio
     }
 }
 
-/// Waits until the bot has sent nothing for `quiet` (at most 30 s): a kill may make a
-/// chat's count of answers complete with a second copy of an early answer while a later
-/// command still waits its turn, so a count alone does not say everything was answered.
+/// Waits until the bot has sent nothing for `quiet` since this was called (at most
+/// 30 s): a kill may make a chat's count of answers complete with a second copy of an
+/// early answer while a later command still waits its turn, so a count alone does not
+/// say everything was answered.
 async fn until_quiet(h: &Harness, quiet: Duration) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let called = Instant::now();
+    let deadline = called + Duration::from_secs(30);
     loop {
-        let last = h.standin.calls().into_iter().filter(|c| c.method.starts_with("send")).map(|c| c.at).max();
-        if last.is_none_or(|t| t.elapsed() >= quiet) {
+        let sent = |c: &tg_standin::ApiCall| {
+            c.method.starts_with("send") || c.method == "editmessagetext" || c.method == "answercallbackquery"
+        };
+        let last = h.standin.calls().into_iter().filter(sent).map(|c| c.at).max();
+        if last.map_or(called, |t| t.max(called)).elapsed() >= quiet {
             return;
         }
         assert!(Instant::now() < deadline, "the bot kept sending for 30 s; bot log:\n{}", h.log_tail());
@@ -830,4 +835,120 @@ async fn a_busy_week_with_kills_keeps_every_rule() {
         assert!(promotable.is_empty(), "shift {}: {promotable:?} wait for a place that is free", id.0);
     }
     assert_eq!(svc.shift(shifts[4]).expect("read").expect("moved").date, day(7), "the move is stored");
+}
+
+/// Every text the bot sent to `chat` or edited into a message there: a button's answer
+/// edits the message it was pressed under, which the next press's answer edits again.
+fn said_to(h: &Harness, chat: i64) -> Vec<String> {
+    h.standin
+        .calls()
+        .into_iter()
+        .filter(|c| c.status == 200 && (c.method == "sendmessage" || c.method == "editmessagetext"))
+        .filter(|c| c.params["chat_id"].as_i64() == Some(chat))
+        .filter_map(|c| c.params["text"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Buttons pressed twice, and offered volunteer shifts raced for, from many chats at
+/// once with the bot killed at random moments: every family presses *Confirm* on a
+/// booking twice and eight of them *Volunteer* twice; then the eight offer their shift
+/// for swap and two others press *Take* on each offer at once. Afterwards every update
+/// is handled, no child holds two places on a shift, nobody volunteers twice on one,
+/// each offer changed hands at most once (the shift keeps its eight volunteers), and
+/// the books balance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_presses_and_raced_swaps_with_kills_change_things_once() {
+    use huzhu::bot::callback::Callback;
+    use huzhu::domain::SignupId;
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed_from(dir.path(), 24, 4, 3, 8);
+    let db = Harness::db_path(dir.path());
+    let mut h = Harness::start_with(dir, vec![]).await;
+    h.register(&users.iter().collect::<Vec<_>>());
+    let mut seed = 0x9E3779B97F4A7C15u64 ^ (std::process::id() as u64).rotate_left(17);
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    // A message of the bot's in every chat, to press buttons under.
+    let mut expected: HashMap<i64, usize> = HashMap::new();
+    for u in &users {
+        h.standin.send_text(u, "/balance");
+        expected.insert(u.id, 1);
+    }
+    all_answers(&h, &expected, Duration::from_secs(30)).await;
+    let under =
+        |h: &Harness, u: &TestUser| h.standin.last_message_to(u.id).expect("a message to press under").message_id;
+    let volunteers = &users[..8];
+
+    // Part 1: every press twice.
+    for (i, (u, c)) in users.iter().zip(&children).enumerate() {
+        let book = Callback::BookDo(shifts[i % 4], *c).encode();
+        h.standin.press_button(u, under(&h, u), &book);
+        h.standin.press_button(u, under(&h, u), &book);
+        if i < volunteers.len() {
+            let volunteer = Callback::VolunteerDo(shifts[0]).encode();
+            h.standin.press_button(u, under(&h, u), &volunteer);
+            h.standin.press_button(u, under(&h, u), &volunteer);
+        }
+    }
+    kill_at_random(&mut h, 3, &mut next).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+
+    // The volunteers' signups, from the bot's answers (an edit of the pressed message).
+    let signup_of = |u: &TestUser| -> SignupId {
+        let texts = said_to(&h, u.id);
+        let ids = ids_after(&texts, "Signed up v");
+        assert_eq!(ids.len(), 1, "one signup for {}: {texts:#?}", u.id);
+        SignupId(ids[0])
+    };
+    let offered: Vec<SignupId> = volunteers.iter().map(signup_of).collect();
+
+    // Part 2: each volunteer offers their shift (twice), and two others take each offer.
+    for (u, v) in volunteers.iter().zip(&offered) {
+        let offer = Callback::OfferSwap(*v).encode();
+        h.standin.press_button(u, under(&h, u), &offer);
+        h.standin.press_button(u, under(&h, u), &offer);
+    }
+    until_quiet(&h, Duration::from_secs(2)).await;
+    for (u, v) in volunteers.iter().zip(&offered) {
+        let offer = format!("Signup v{} is offered for swap", v.0);
+        let texts = said_to(&h, u.id);
+        assert!(texts.iter().any(|t| t.contains(&offer)), "{offer}: {texts:#?}");
+    }
+    let takers = &users[volunteers.len()..];
+    for (k, v) in offered.iter().enumerate() {
+        for u in [&takers[2 * k], &takers[2 * k + 1]] {
+            h.standin.press_button(u, under(&h, u), &Callback::TakeSwap(*v).encode());
+        }
+    }
+    kill_at_random(&mut h, 3, &mut next).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+    h.stop().await;
+
+    check_books(&db, users.len(), &HashMap::new());
+    let store = Arc::new(Store::open(&db).expect("reopen the database"));
+    let svc = huzhu::service::Service::new(
+        store.clone(),
+        Arc::new(huzhu::clock::SystemClock),
+        huzhu::service::ServiceConfig::default(),
+    );
+    let shift = svc.shift(shifts[0]).expect("read").expect("the shift");
+    let on_duty: Vec<_> =
+        shift.signups.iter().filter_map(|s| svc.signup(*s).expect("read")).filter(|s| s.is_on_duty()).collect();
+    let mut people: Vec<i64> = on_duty.iter().map(|s| s.user.0).collect();
+    people.sort_unstable();
+    people.dedup();
+    assert_eq!(people.len(), on_duty.len(), "nobody volunteers twice on one shift: {on_duty:#?}");
+    assert_eq!(on_duty.len(), volunteers.len(), "swaps keep the shift's volunteers: {on_duty:#?}");
+    for (k, v) in offered.iter().enumerate() {
+        let old = svc.signup(*v).expect("read").expect("the offered signup");
+        let pair = [takers[2 * k].id, takers[2 * k + 1].id];
+        let took: Vec<_> = on_duty.iter().filter(|s| pair.contains(&s.user.0)).collect();
+        assert!(!old.is_on_duty(), "v{} was offered and pressed for, yet not taken", v.0);
+        assert_eq!(took.len(), 1, "v{} changed hands once: {took:?}", v.0);
+    }
 }
