@@ -952,3 +952,125 @@ async fn double_presses_and_raced_swaps_with_kills_change_things_once() {
         assert_eq!(took.len(), 1, "v{} changed hands once: {took:?}", v.0);
     }
 }
+
+/// Members leave, are suspended and are removed while everyone books, from many chats
+/// at once with the bot killed at random moments: 24 families book three shifts each
+/// and volunteer; meanwhile two members leave (the button under `/leave`), the
+/// coordinator suspends two and removes two. Afterwards every update is handled; those
+/// six families hold no live booking and no signup on duty (their places went to the
+/// waitlist: nobody waits for a free place), and their credits are whole; the others'
+/// books balance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_leaving_during_a_rush_take_nothing_with_them() {
+    use huzhu::domain::{Booking, BookingStatus, Signup};
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed_from(dir.path(), 24, 4, 3, 8);
+    let db = Harness::db_path(dir.path());
+    // The last six go: two leave themselves, two are suspended, two removed.
+    let (staying, going) = users.split_at(18);
+    let families: Vec<huzhu::domain::FamilyId> = {
+        let svc = huzhu::service::Service::new(
+            Arc::new(Store::open(&db).expect("open the database")),
+            Arc::new(huzhu::clock::SystemClock),
+            huzhu::service::ServiceConfig::default(),
+        );
+        let family = |u: &TestUser| svc.member(UserId(u.id)).expect("read").and_then(|m| m.family);
+        going.iter().map(|u| family(u).expect("a family")).collect()
+    };
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let coord = coordinator();
+    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    let mut seed = 0xD1B54A32D192ED03u64 ^ std::process::id() as u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut expected: HashMap<i64, usize> = HashMap::new();
+    for u in &going[..2] {
+        h.standin.send_text(u, "/leave");
+        expected.insert(u.id, 1);
+    }
+    all_answers(&h, &expected, Duration::from_secs(30)).await;
+
+    for k in 0..3 {
+        for (i, (u, c)) in users.iter().zip(&children).enumerate() {
+            h.standin.send_text(u, &format!("/book {} {}", shifts[(i + k) % 4].0, c.0));
+            if k == 0 && i % 3 == 0 {
+                h.standin.send_text(u, &format!("/volunteer {}", shifts[i % 4].0));
+            }
+        }
+        if k == 1 {
+            for u in &going[..2] {
+                let (msg, data) = h.find_button(u, "Leave");
+                h.standin.press_button(u, msg.message_id, &data);
+            }
+            for u in &going[2..4] {
+                h.standin.send_text(&coord, &format!("/suspend {}", u.id));
+            }
+            for u in &going[4..] {
+                h.standin.send_text(&coord, &format!("/remove {}", u.id));
+            }
+        }
+    }
+    kill_at_random(&mut h, 4, &mut next).await;
+    // Three bookings, and a signup for a third of them; the coordinator's four actions.
+    let mut expected: HashMap<i64, usize> =
+        staying.iter().enumerate().map(|(i, u)| (u.id, 3 + usize::from(i % 3 == 0))).collect();
+    expected.insert(coord.id, 4);
+    all_answers(&h, &expected, Duration::from_secs(45)).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+    h.stop().await;
+    for u in &going[..2] {
+        assert!(said_to(&h, u.id).iter().any(|t| t.starts_with("You have left the centre.")), "{} left", u.id);
+    }
+    let told = said_to(&h, coord.id);
+    for (u, done) in going[2..4].iter().map(|u| (u, "Suspended")).chain(going[4..].iter().map(|u| (u, "Removed"))) {
+        let name = format!("{done} Member {}", u.id);
+        assert!(told.iter().any(|t| t.starts_with(&name)), "{name}: {told:#?}");
+    }
+
+    check_books(&db, staying.len(), &HashMap::new());
+    let store = Store::open(&db).expect("reopen the database");
+    let gone: Vec<i64> = going.iter().map(|u| u.id).collect();
+    let bookings = store.scan::<Booking>(huzhu::store::T::Bookings, &[]).expect("bookings");
+    for (_, b) in &bookings {
+        assert!(!(gone.contains(&b.booked_by.0) && b.is_live()), "a member who went keeps {b:#?}");
+    }
+    for (_, s) in store.scan::<Signup>(huzhu::store::T::Signups, &[]).expect("signups") {
+        assert!(!(gone.contains(&s.user.0) && s.is_on_duty()), "a member who went keeps {s:#?}");
+    }
+    // Their places went on to the waitlist: no open shift has a free place and a queue.
+    let confirmed =
+        |shift| bookings.iter().filter(|(_, b)| b.shift == shift && b.status == BookingStatus::Confirmed).count();
+    let waiting =
+        |shift| bookings.iter().filter(|(_, b)| b.shift == shift && b.status == BookingStatus::Waitlisted).count();
+    drop(store);
+    let svc = huzhu::service::Service::new(
+        Arc::new(Store::open(&db).expect("reopen the database")),
+        Arc::new(huzhu::clock::SystemClock),
+        huzhu::service::ServiceConfig::default(),
+    );
+    for id in &shifts {
+        let shift = svc.shift(*id).expect("read").expect("the shift");
+        let on_duty = shift.signups.iter().filter(|s| svc.signup(**s).expect("read").is_some_and(|s| s.is_on_duty()));
+        // One staff and each volunteer carry five toddlers; eight places.
+        let room = (5 * (shift.staff as usize + on_duty.count())).min(shift.capacity as usize);
+        assert!(
+            confirmed(*id) == room || waiting(*id) == 0,
+            "shift {}: {} confirmed of {room} places while {} wait",
+            id.0,
+            confirmed(*id),
+            waiting(*id)
+        );
+    }
+    // What the members who went had is theirs still: their welcome credits, nothing held.
+    for (u, family) in going.iter().zip(families) {
+        let f = svc.family(family).expect("read").expect("the family");
+        assert_eq!(f.held, 0, "the family of {} holds nothing", u.id);
+        let available = svc.account_balance(huzhu::domain::AccountId::Family(family)).expect("balance");
+        assert_eq!(available, 360, "the family of {} has its welcome credits whole", u.id);
+    }
+}

@@ -8,7 +8,7 @@
 //! indexes first and each is checked again inside the transaction; a booking made in
 //! between is cancelled by a second pass once the family is closed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::access::{former_key, request_key, FormerFamily};
@@ -34,9 +34,6 @@ pub struct Departure {
     /// The family's balance, kept for their return, when the family closed.
     pub balance: Option<i64>,
 }
-
-/// A person and their signups from yesterday on.
-type PersonSignups = (UserId, Vec<SignupId>);
 
 /// Who asked for the departure.
 #[derive(Clone, Copy, PartialEq)]
@@ -116,8 +113,7 @@ fn depart(
     by: By,
     keep_membership: bool,
     now: DateTime<Utc>,
-    bookings: &[BookingId],
-    signups: &[SignupId],
+    from: NaiveDate,
     notes: &mut Vec<Notice>,
 ) -> Res<Departure> {
     let mut m = member_in(tx, centre.id, user)?;
@@ -130,8 +126,8 @@ fn depart(
     };
     let mut d = Departure { user, name: m.name.clone(), cancelled: 0, dropped: 0, charged: 0, balance: None };
     if !keep_membership {
-        for id in signups {
-            if drop_for_departure(tx, centre, (*id, user), false, now, notes)? {
+        for id in member_signups_from(tx, user, from)? {
+            if drop_for_departure(tx, centre, (id, user), false, now, notes)? {
                 d.dropped += 1;
             }
         }
@@ -142,9 +138,9 @@ fn depart(
         if fam.guardians.contains(&user) {
             let last = fam.guardians.iter().all(|g| *g == user);
             if last {
-                for id in bookings {
+                for id in family_bookings_from(tx, fid, from)? {
                     let memo = "left the centre";
-                    if let Some(charged) = cancel_for_departure(tx, centre, (*id, fid), by, actor, memo, now, notes)? {
+                    if let Some(charged) = cancel_for_departure(tx, centre, (id, fid), by, actor, memo, now, notes)? {
                         d.cancelled += 1;
                         d.charged += charged;
                     }
@@ -191,82 +187,25 @@ fn depart(
 }
 
 impl Service {
-    /// What each named person's departure must look at: their signups, and their
-    /// family's bookings.
-    fn departure_reads(&self, users: &[UserId]) -> Result<(Vec<BookingId>, Vec<PersonSignups>), ServiceError> {
-        let from = self.yesterday_anywhere();
-        let mut bookings = vec![];
-        let mut signups = vec![];
-        for u in users {
-            if let Some(fid) = self.member(*u)?.and_then(|m| m.family) {
-                for b in self.booking_ids_from(fid, from)? {
-                    if !bookings.contains(&b) {
-                        bookings.push(b);
-                    }
-                }
-            }
-            signups.push((*u, self.signup_ids_from(*u, from)?));
-        }
-        Ok((bookings, signups))
-    }
-
-    /// A booking made while the family was closing is cancelled too (free of charge).
-    fn sweep_closed_family(&self, fam: FamilyId, actor: UserId) -> Result<(), ServiceError> {
-        let ids = self.booking_ids_from(fam, self.yesterday_anywhere())?;
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let out = self.change(&Caller::new(actor), |tx, now| {
-            let f = family(tx, fam)?;
-            let mut notes = vec![];
-            if !f.guardians.is_empty() {
-                return Ok(((), notes));
-            }
-            let centre = centre(tx, f.centre)?;
-            for id in &ids {
-                let by = By::Coordinator(actor);
-                cancel_for_departure(tx, &centre, (*id, fam), by, actor, "left the centre", now, &mut notes)?;
-            }
-            Ok(((), notes))
-        })?;
-        if !out.notices.is_empty() {
-            log::info!("family {fam}: {} late bookings cancelled after it closed", out.notices.len());
-        }
-        Ok(())
-    }
-
-    fn after_departure(&self, family: Option<FamilyId>, d: &Departure, actor: UserId) -> Result<(), ServiceError> {
-        if let (Some(fid), Some(_)) = (family, d.balance) {
-            self.sweep_closed_family(fid, actor)?;
-        }
-        Ok(())
-    }
-
     /// A member leaves the centre: their future signups are dropped; if they were their
     /// family's last guardian, its future bookings are cancelled with the usual charges
     /// and its balance is kept for their return.
     pub fn leave_centre(&self, caller: &Caller) -> Result<Outcome<Departure>, ServiceError> {
-        let family = self.member(caller.user)?.and_then(|m| m.family);
-        let (bookings, signups) = self.departure_reads(&[caller.user])?;
-        let out = self.change(caller, |tx, now| {
+        let from = self.yesterday_anywhere();
+        self.change(caller, |tx, now| {
             let m = member(tx, caller.user)?;
             let centre = centre(tx, m.centre)?;
             let mut notes = vec![];
-            let d = depart(tx, &centre, caller.user, By::Themselves, false, now, &bookings, &signups[0].1, &mut notes)?;
+            let d = depart(tx, &centre, caller.user, By::Themselves, false, now, from, &mut notes)?;
             Ok((d, notes))
-        })?;
-        if !out.replayed {
-            self.after_departure(family, &out.value, caller.user)?;
-        }
-        Ok(out)
+        })
     }
 
     /// A guardian leaves the family. A parent has no place in the centre without one,
     /// so a parent leaves the centre too; staff and coordinators stay members.
     pub fn leave_family(&self, caller: &Caller) -> Result<Outcome<Departure>, ServiceError> {
-        let family = self.member(caller.user)?.and_then(|m| m.family);
-        let (bookings, signups) = self.departure_reads(&[caller.user])?;
-        let out = self.change(caller, |tx, now| {
+        let from = self.yesterday_anywhere();
+        self.change(caller, |tx, now| {
             let m = member(tx, caller.user)?;
             if m.family.is_none() {
                 return Err(ServiceError::NoFamily.into());
@@ -274,13 +213,9 @@ impl Service {
             let centre = centre(tx, m.centre)?;
             let keep = m.role != Role::Parent && m.is_active();
             let mut notes = vec![];
-            let d = depart(tx, &centre, caller.user, By::Themselves, keep, now, &bookings, &signups[0].1, &mut notes)?;
+            let d = depart(tx, &centre, caller.user, By::Themselves, keep, now, from, &mut notes)?;
             Ok((d, notes))
-        })?;
-        if !out.replayed {
-            self.after_departure(family, &out.value, caller.user)?;
-        }
-        Ok(out)
+        })
     }
 
     /// A coordinator removes a member (a guardian, staff, another coordinator) from the
@@ -289,54 +224,44 @@ impl Service {
         if target == caller.user {
             return Err(ServiceError::UnknownMember);
         }
-        let family = self.member(target)?.and_then(|m| m.family);
-        let (bookings, signups) = self.departure_reads(&[target])?;
-        let out = self.change(caller, |tx, now| {
+        let from = self.yesterday_anywhere();
+        self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
             let by = By::Coordinator(caller.user);
             let mut notes = vec![];
-            let d = depart(tx, &centre, target, by, false, now, &bookings, &signups[0].1, &mut notes)?;
+            let d = depart(tx, &centre, target, by, false, now, from, &mut notes)?;
             super::audit::record(tx, centre.id, caller.user, now, super::AuditAction::MemberRemoved { user: target })?;
             Ok((d, notes))
-        })?;
-        if !out.replayed {
-            self.after_departure(family, &out.value, caller.user)?;
-        }
-        Ok(out)
+        })
     }
 
     /// A coordinator removes a whole family (named by any of its guardians): every
     /// guardian leaves, its future bookings are cancelled free of charge, its balance kept.
     pub fn remove_family(&self, caller: &Caller, guardian: UserId) -> Result<Outcome<Vec<Departure>>, ServiceError> {
-        let fam = self.member(guardian)?.and_then(|m| m.family).ok_or(ServiceError::UnknownMember)?;
-        let guardians = self.family(fam)?.map(|f| f.guardians).unwrap_or_default();
-        if guardians.contains(&caller.user) {
-            // A coordinator leaves their own family with /family leave.
-            return Err(ServiceError::UnknownMember);
-        }
-        let (bookings, signups) = self.departure_reads(&guardians)?;
-        let out = self.change(caller, |tx, now| {
+        let from = self.yesterday_anywhere();
+        self.change(caller, |tx, now| {
+            let named: Option<Member> = tx.get(T::Members, member_key(guardian))?;
+            let fam = named.and_then(|m| m.family).ok_or(ServiceError::UnknownMember)?;
+            let f = family(tx, fam)?;
+            if f.guardians.contains(&caller.user) {
+                // A coordinator leaves their own family with /family leave.
+                return Err(ServiceError::UnknownMember.into());
+            }
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
-            let f = family(tx, fam)?;
             if f.centre != centre.id || f.guardians.is_empty() {
                 return Err(ServiceError::UnknownMember.into());
             }
             let mut notes = vec![];
             let mut out = vec![];
             for g in &f.guardians {
-                let mine: &[SignupId] = signups.iter().find(|(u, _)| u == g).map(|(_, s)| s.as_slice()).unwrap_or(&[]);
                 let by = By::Coordinator(caller.user);
-                out.push(depart(tx, &centre, *g, by, false, now, &bookings, mine, &mut notes)?);
+                out.push(depart(tx, &centre, *g, by, false, now, from, &mut notes)?);
             }
             let action = super::AuditAction::FamilyRemoved { family: fam, guardians: f.guardians.clone() };
             super::audit::record(tx, centre.id, caller.user, now, action)?;
             Ok((out, notes))
-        })?;
-        if !out.replayed {
-            self.sweep_closed_family(fam, caller.user)?;
-        }
-        Ok(out)
+        })
     }
 }

@@ -320,15 +320,9 @@ impl Service {
     /// any more, the family's bookings on shifts not yet started are cancelled and their
     /// holds released in full.
     pub fn suspend_member(&self, caller: &Caller, target: UserId) -> Result<Outcome<Member>, ServiceError> {
-        // The records to walk come from index ranges read before the transaction (no scans
-        // inside it); each is re-read and re-checked inside.
+        // The records to walk: index ranges read inside the change, so a booking or signup
+        // made just before it is walked too.
         let from = self.yesterday_anywhere();
-        let signups = self.signup_ids_from(target, from)?;
-        let target_family = self.member(target)?.and_then(|m| m.family);
-        let bookings = match target_family {
-            Some(f) => self.booking_ids_from(f, from)?,
-            None => vec![],
-        };
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut m = member_in(tx, coord.centre, target)?;
@@ -344,8 +338,8 @@ impl Service {
             put_member(tx, &m)?;
             let mut notes = vec![Notice { to: target, event: Event::Suspended { centre_name: centre.name.clone() } }];
             // Like a departure's, but they count as asked: the search for cover skips them.
-            for id in &signups {
-                drop_for_departure(tx, &centre, (*id, target), true, now, &mut notes)?;
+            for id in member_signups_from(tx, target, from)? {
+                drop_for_departure(tx, &centre, (id, target), true, now, &mut notes)?;
             }
             if let Some(fid) = m.family {
                 let fam = family(tx, fid)?;
@@ -356,11 +350,11 @@ impl Service {
                 if !anyone_active {
                     // Released in full: the suspension is the centre's decision.
                     let by = By::Coordinator(caller.user);
-                    for id in &bookings {
+                    for id in family_bookings_from(tx, fid, from)? {
                         cancel_for_departure(
                             tx,
                             &centre,
-                            (*id, fid),
+                            (id, fid),
                             by,
                             caller.user,
                             "family suspended",

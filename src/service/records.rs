@@ -345,6 +345,26 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     Ok(())
 }
 
+/// The ids in an index keyed `owner ++ date ++ id`, dated `from` on, read inside the
+/// change (`Tx::keys_from`), so a record made just before the change is among them.
+fn dated_ids(tx: &Tx, t: T, owner: Key, from: NaiveDate) -> Res<Vec<u64>> {
+    let prefix = owner.into_vec();
+    let mut start = prefix.clone();
+    start.extend_from_slice(Key::new().date(from).bytes());
+    let at = start.len();
+    Ok(tx.keys_from(t, &prefix, &start)?.iter().filter_map(|k| crate::store::keys::u64_at(k, at)).collect())
+}
+
+/// A family's bookings on shifts dated `from` on (an index range, inside the change).
+pub fn family_bookings_from(tx: &Tx, family: FamilyId, from: NaiveDate) -> Res<Vec<BookingId>> {
+    Ok(dated_ids(tx, T::BookingsByFamily, Key::new().u64(family.0), from)?.into_iter().map(BookingId).collect())
+}
+
+/// A member's signups on shifts dated `from` on (an index range, inside the change).
+pub fn member_signups_from(tx: &Tx, user: UserId, from: NaiveDate) -> Res<Vec<SignupId>> {
+    Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from)?.into_iter().map(SignupId).collect())
+}
+
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).
 pub fn day_list(tx: &Tx, t: T, who: Key, date: NaiveDate) -> Res<Vec<u64>> {
     Ok(tx.get(t, who.date(date))?.unwrap_or_default())

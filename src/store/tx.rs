@@ -139,6 +139,38 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// The keys of index `t` under `prefix`, from `start` on, as this change sees them: the
+    /// tree's, then the change before this one's writes over them (the tree may hold that
+    /// change half applied, and its writes are the tree's values once applied), then this
+    /// change's own. Read under the writer's lock, so no change can come between this
+    /// read and the writes that rely on it (a range read before the change could miss
+    /// a booking made meanwhile). A range: for the rare changes that walk a person's
+    /// records, never a common operation's.
+    pub fn keys_from(&self, t: T, prefix: &[u8], start: &[u8]) -> TxResult<Vec<IVec>> {
+        let from = IVec::from(if start.is_empty() { prefix } else { start });
+        let mut keys = std::collections::BTreeSet::new();
+        for k in self.trees[t as usize].range(from.clone()..) {
+            let (k, _) = k?;
+            if !k.starts_with(prefix) {
+                break;
+            }
+            keys.insert(k);
+        }
+        let mut over = |writes: &Writes| {
+            for (k, v) in writes.0[t as usize].range(from.clone()..).take_while(|(k, _)| k.starts_with(prefix)) {
+                match v {
+                    Some(_) => keys.insert(k.clone()),
+                    None => keys.remove(k),
+                };
+            }
+        };
+        if let Some(prior) = &self.prior {
+            over(prior);
+        }
+        over(&self.writes.borrow());
+        Ok(keys.into_iter().collect())
+    }
+
     /// Next short id of a kind ("shift", "booking", ...), starting at 1.
     pub fn next_id(&self, kind: &str) -> TxResult<u64> {
         let key = Key::new().str("next_id/").str(kind);
@@ -177,6 +209,27 @@ mod tests {
         next.put(T::Meta, "a", &3u32).expect("put");
         assert_eq!(next.get::<u32>(T::Meta, "a").expect("get"), Some(3), "its own write first");
         assert!(!next.contains(T::Families, "a").expect("contains"), "other trees keep their own keys");
+
+        // A range read sees the same: the trees, the change before, its own writes.
+        trees[T::Meta as usize].insert("k/1", encode(&1u32)).expect("insert");
+        trees[T::Meta as usize].insert("k/2", encode(&1u32)).expect("insert");
+        trees[T::Meta as usize].insert("l/1", encode(&1u32)).expect("insert");
+        let before = Tx::new(&trees);
+        before.del(T::Meta, "k/1").expect("del");
+        before.mark(T::Meta, "k/3").expect("mark");
+        let applying = Arc::new(before.into_writes());
+        let range = Tx::after(&trees, Some(applying.clone()));
+        range.mark(T::Meta, "k/0").expect("mark");
+        range.del(T::Meta, "k/2").expect("del");
+        let keys = |tx: &Tx| -> Vec<String> {
+            let keys = tx.keys_from(T::Meta, b"k/", b"k/").expect("keys");
+            keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
+        };
+        assert_eq!(keys(&range), ["k/0", "k/3"]);
+        assert_eq!(range.keys_from(T::Meta, b"k/", b"k/1").expect("keys").len(), 1, "from `start` on");
+        // Half applied (the removal done, the mark not yet), the same.
+        trees[T::Meta as usize].remove("k/1").expect("remove");
+        assert_eq!(keys(&range), ["k/0", "k/3"]);
 
         // Once the prior change is applied, the trees hold the same values.
         prior.apply(&trees, 1).expect("apply");
