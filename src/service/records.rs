@@ -365,6 +365,21 @@ pub fn member_signups_from(tx: &Tx, user: UserId, from: NaiveDate) -> Res<Vec<Si
     Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from)?.into_iter().map(SignupId).collect())
 }
 
+/// A centre's shifts dated `from` to `to` (an index range of `ShiftsByDate`, keyed
+/// `centre ++ date ++ id`, inside the change: a shift created or moved onto those days
+/// just before is among them).
+pub fn centre_shifts_between(tx: &Tx, centre: CentreId, from: NaiveDate, to: NaiveDate) -> Res<Vec<ShiftId>> {
+    let prefix = Key::new().u64(centre.0);
+    let start = Key::new().u64(centre.0).date(from);
+    let last = Key::new().date(to);
+    let keys = tx.keys_from(T::ShiftsByDate, prefix.bytes(), start.bytes())?;
+    Ok(keys
+        .iter()
+        .take_while(|k| k.get(8..12) <= last.bytes().get(0..4))
+        .filter_map(|k| crate::store::keys::u64_at(k, 12).map(ShiftId))
+        .collect())
+}
+
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).
 pub fn day_list(tx: &Tx, t: T, who: Key, date: NaiveDate) -> Res<Vec<u64>> {
     Ok(tx.get(t, who.date(date))?.unwrap_or_default())

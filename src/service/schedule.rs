@@ -354,7 +354,6 @@ impl Service {
             .get(T::Meta, day_draft_key(draft))?
             .filter(|d: &DayDraft| d.user == caller.user)
             .ok_or(ServiceError::NothingToCancel)?;
-        let ids = self.shift_ids_between(d.centre, d.date, d.date)?;
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             // Confirmed once: a second press finds no draft.
@@ -363,6 +362,7 @@ impl Service {
             }
             tx.del(T::Meta, day_draft_key(draft))?;
             let centre = centre(tx, coord.centre)?;
+            let ids = centre_shifts_between(tx, centre.id, d.date, d.date)?;
             cancel_day_in(tx, &centre, d.date, &ids, &d.reason, caller.user, now)
         })
     }
@@ -379,10 +379,10 @@ impl Service {
         let reason = clean_text(reason, 200)?;
         let (_, home) = self.my_coordinated_centre(caller.user)?;
         check_date(self.today(home.tz()), date)?;
-        let ids = self.shift_ids_between(home.id, date, date)?;
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
+            let ids = centre_shifts_between(tx, centre.id, date, date)?;
             cancel_day_in(tx, &centre, date, &ids, &reason, caller.user, now)
         })
     }

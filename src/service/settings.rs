@@ -24,17 +24,17 @@ impl Service {
         // Validated before anything is written (ranges do not depend on other settings).
         Policy::default().apply(change)?;
         let today = self.today(home.tz());
-        // Future shifts: an index range of the centre's dates, read before the transaction
-        // (each is re-read and re-checked inside it).
-        let ids = if change.moves_reminders() {
-            let to = today.checked_add_days(chrono::Days::new(400)).unwrap_or(today);
-            self.shift_ids_between(home.id, today, to)?
-        } else {
-            vec![]
-        };
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let mut centre = centre(tx, coord.centre)?;
+            // Future shifts: an index range of the centre's dates, read inside the change
+            // (a shift created just before it is re-planned too).
+            let ids = if change.moves_reminders() {
+                let to = today.checked_add_days(chrono::Days::new(400)).unwrap_or(today);
+                centre_shifts_between(tx, centre.id, today, to)?
+            } else {
+                vec![]
+            };
             centre.policy.apply(change).map_err(ServiceError::from)?;
             tx.put(T::Centres, Key::new().u64(centre.id.0), &centre)?;
             let action = super::AuditAction::SettingChanged { change: change.clone() };
