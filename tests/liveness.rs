@@ -65,6 +65,21 @@ fn seed_from(
     (users, children, shift_ids)
 }
 
+/// A random number source for kill times: xorshift, seeded per run.
+fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
+/// The service on a store opened after the bot stopped, on the system clock.
+fn service_on(store: Arc<Store>) -> huzhu::service::Service {
+    huzhu::service::Service::new(store, Arc::new(huzhu::clock::SystemClock), huzhu::service::ServiceConfig::default())
+}
+
 fn coordinator() -> TestUser {
     TestUser::new(COORD.0, "Coordinator", Some("en"))
 }
@@ -237,11 +252,7 @@ fn check_books(db: &std::path::Path, families: usize, granted: &HashMap<i64, i64
         .map(|(k, v)| format!("{:?} => {}", k, String::from_utf8_lossy(&v)))
         .collect();
     assert!(left.is_empty(), "every update was handled, yet the inbox holds {left:#?}");
-    let svc = huzhu::service::Service::new(
-        store.clone(),
-        Arc::new(huzhu::clock::SystemClock),
-        huzhu::service::ServiceConfig::default(),
-    );
+    let svc = service_on(store.clone());
     let mut live_per_family = HashMap::new();
     for i in 0..families as i64 {
         let u = UserId(10_000 + i);
@@ -371,13 +382,7 @@ async fn kill_nine_during_a_rush_loses_and_doubles_nothing() {
         h.standin.send_text(&coord, &format!("/grant {} 10 rush", u.id));
     }
     // Ten kills at random moments while the updates are being handled.
-    let mut seed = 0x9E3779B97F4A7C15u64 ^ std::process::id() as u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0x9E3779B97F4A7C15u64 ^ std::process::id() as u64);
     for k in 0..10 {
         let wait = Duration::from_millis(200 + next() % 1300);
         tokio::time::sleep(wait).await;
@@ -725,13 +730,7 @@ async fn a_busy_week_with_kills_keeps_every_rule() {
     let mut h = Harness::start_with(dir, vec![]).await;
     let coord = coordinator();
     h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
-    let mut seed = 0x2545F4914F6CDD1Du64 ^ std::process::id() as u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0x2545F4914F6CDD1Du64 ^ std::process::id() as u64);
     let mut expected: HashMap<i64, usize> = HashMap::new();
     let send = |expected: &mut HashMap<i64, usize>, h: &Harness, u: &TestUser, text: String| {
         h.standin.send_text(u, &text);
@@ -781,11 +780,7 @@ async fn a_busy_week_with_kills_keeps_every_rule() {
     let granted: HashMap<i64, i64> = users[..5].iter().map(|u| (u.id, 10)).collect();
     check_books(&db, users.len(), &granted);
     let store = Arc::new(Store::open(&db).expect("reopen the database"));
-    let svc = huzhu::service::Service::new(
-        store.clone(),
-        Arc::new(huzhu::clock::SystemClock),
-        huzhu::service::ServiceConfig::default(),
-    );
+    let svc = service_on(store.clone());
     use huzhu::domain::{BookingId, BookingStatus, ShiftStatus, SignupId};
     for u in &users {
         let answers = answers_to(&h, u.id);
@@ -866,13 +861,7 @@ async fn double_presses_and_raced_swaps_with_kills_change_things_once() {
     let db = Harness::db_path(dir.path());
     let mut h = Harness::start_with(dir, vec![]).await;
     h.register(&users.iter().collect::<Vec<_>>());
-    let mut seed = 0x9E3779B97F4A7C15u64 ^ (std::process::id() as u64).rotate_left(17);
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0x9E3779B97F4A7C15u64 ^ (std::process::id() as u64).rotate_left(17));
     // A message of the bot's in every chat, to press buttons under.
     let mut expected: HashMap<i64, usize> = HashMap::new();
     for u in &users {
@@ -931,11 +920,7 @@ async fn double_presses_and_raced_swaps_with_kills_change_things_once() {
 
     check_books(&db, users.len(), &HashMap::new());
     let store = Arc::new(Store::open(&db).expect("reopen the database"));
-    let svc = huzhu::service::Service::new(
-        store.clone(),
-        Arc::new(huzhu::clock::SystemClock),
-        huzhu::service::ServiceConfig::default(),
-    );
+    let svc = service_on(store.clone());
     let shift = svc.shift(shifts[0]).expect("read").expect("the shift");
     let on_duty: Vec<_> =
         shift.signups.iter().filter_map(|s| svc.signup(*s).expect("read")).filter(|s| s.is_on_duty()).collect();
@@ -970,24 +955,14 @@ async fn members_leaving_during_a_rush_take_nothing_with_them() {
     // The last six go: two leave themselves, two are suspended, two removed.
     let (staying, going) = users.split_at(18);
     let families: Vec<huzhu::domain::FamilyId> = {
-        let svc = huzhu::service::Service::new(
-            Arc::new(Store::open(&db).expect("open the database")),
-            Arc::new(huzhu::clock::SystemClock),
-            huzhu::service::ServiceConfig::default(),
-        );
+        let svc = service_on(Arc::new(Store::open(&db).expect("open the database")));
         let family = |u: &TestUser| svc.member(UserId(u.id)).expect("read").and_then(|m| m.family);
         going.iter().map(|u| family(u).expect("a family")).collect()
     };
     let mut h = Harness::start_with(dir, vec![]).await;
     let coord = coordinator();
     h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
-    let mut seed = 0xD1B54A32D192ED03u64 ^ std::process::id() as u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0xD1B54A32D192ED03u64 ^ std::process::id() as u64);
     let mut expected: HashMap<i64, usize> = HashMap::new();
     for u in &going[..2] {
         h.standin.send_text(u, "/leave");
@@ -1048,11 +1023,7 @@ async fn members_leaving_during_a_rush_take_nothing_with_them() {
     let waiting =
         |shift| bookings.iter().filter(|(_, b)| b.shift == shift && b.status == BookingStatus::Waitlisted).count();
     drop(store);
-    let svc = huzhu::service::Service::new(
-        Arc::new(Store::open(&db).expect("reopen the database")),
-        Arc::new(huzhu::clock::SystemClock),
-        huzhu::service::ServiceConfig::default(),
-    );
+    let svc = service_on(Arc::new(Store::open(&db).expect("reopen the database")));
     for id in &shifts {
         let shift = svc.shift(*id).expect("read").expect("the shift");
         let on_duty = shift.signups.iter().filter(|s| svc.signup(**s).expect("read").is_some_and(|s| s.is_on_duty()));
