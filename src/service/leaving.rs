@@ -4,9 +4,9 @@
 //! with the usual rules (free when a coordinator removes them). The family's account
 //! is kept, and found again when the person comes back with the centre's code.
 //!
-//! Transactions cannot scan, so the future bookings and signups are read from their
-//! indexes first and each is checked again inside the transaction; a booking made in
-//! between is cancelled by a second pass once the family is closed.
+//! The future bookings and signups are read from their indexes inside the change
+//! (`records::family_bookings_from`, `member_signups_from`), so one made at the same
+//! moment is either walked or, made after, refused.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -601,27 +601,12 @@ impl Service {
 
     /// Ids of a member's signups on shifts dated `from` on (an index range).
     pub(crate) fn signup_ids_from(&self, user: UserId, from: NaiveDate) -> Result<Vec<SignupId>, ServiceError> {
-        Ok(self.dated_ids(T::SignupsByMember, Key::new().i64(user.0), from)?.into_iter().map(SignupId).collect())
+        self.store.read(|tx| member_signups_from(tx, user, from)).map_err(ServiceError::from_write)
     }
 
     /// Ids of a family's bookings on shifts dated `from` on (an index range).
     pub(crate) fn booking_ids_from(&self, family: FamilyId, from: NaiveDate) -> Result<Vec<BookingId>, ServiceError> {
-        Ok(self.dated_ids(T::BookingsByFamily, Key::new().u64(family.0), from)?.into_iter().map(BookingId).collect())
-    }
-
-    /// The ids in an index keyed `owner ++ date ++ id`, from `from` on.
-    fn dated_ids(&self, t: T, owner: Key, from: NaiveDate) -> Result<Vec<u64>, ServiceError> {
-        let prefix = owner.into_vec();
-        let mut start = prefix.clone();
-        start.extend_from_slice(Key::new().date(from).bytes());
-        let at = start.len();
-        let mut out = vec![];
-        for k in self.store.index_keys(t, &prefix, &start) {
-            if let Some(id) = crate::store::keys::u64_at(&k?, at) {
-                out.push(id);
-            }
-        }
-        Ok(out)
+        self.store.read(|tx| family_bookings_from(tx, family, from)).map_err(ServiceError::from_write)
     }
 
     /// The coordinator's own centre, for `/invite`.

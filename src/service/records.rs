@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Event, Notice, Res, ServiceError};
 use crate::domain::*;
 use crate::ledger;
+use crate::store::keys::{date_at, prefix_end, u64_at};
 use crate::store::{Key, Tx, T};
 
 pub fn member_key(user: UserId) -> Key {
@@ -345,39 +346,43 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     Ok(())
 }
 
-/// The ids in an index keyed `owner ++ date ++ id`, dated `from` on, read inside the
-/// change (`Tx::keys_from`), so a record made just before the change is among them.
+/// The ids in an index keyed `owner ++ date ++ id`, dated `from` on (`Tx::keys_in`: in a
+/// change, a record made just before it is among them).
 fn dated_ids(tx: &Tx, t: T, owner: Key, from: NaiveDate) -> Res<Vec<u64>> {
-    let prefix = owner.into_vec();
-    let mut start = prefix.clone();
-    start.extend_from_slice(Key::new().date(from).bytes());
-    let at = start.len();
-    Ok(tx.keys_from(t, &prefix, &start)?.iter().filter_map(|k| crate::store::keys::u64_at(k, at)).collect())
+    let end = prefix_end(owner.bytes());
+    let start = owner.date(from);
+    let at = start.bytes().len();
+    Ok(tx.keys_in(t, start.bytes(), end.as_deref())?.iter().filter_map(|k| u64_at(k, at)).collect())
 }
 
-/// A family's bookings on shifts dated `from` on (an index range, inside the change).
+/// A family's bookings on shifts dated `from` on (an index range).
 pub fn family_bookings_from(tx: &Tx, family: FamilyId, from: NaiveDate) -> Res<Vec<BookingId>> {
     Ok(dated_ids(tx, T::BookingsByFamily, Key::new().u64(family.0), from)?.into_iter().map(BookingId).collect())
 }
 
-/// A member's signups on shifts dated `from` on (an index range, inside the change).
+/// A member's signups on shifts dated `from` on (an index range).
 pub fn member_signups_from(tx: &Tx, user: UserId, from: NaiveDate) -> Res<Vec<SignupId>> {
     Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from)?.into_iter().map(SignupId).collect())
 }
 
-/// A centre's shifts dated `from` to `to` (an index range of `ShiftsByDate`, keyed
-/// `centre ++ date ++ id`, inside the change: a shift created or moved onto those days
-/// just before is among them).
-pub fn centre_shifts_between(tx: &Tx, centre: CentreId, from: NaiveDate, to: NaiveDate) -> Res<Vec<ShiftId>> {
-    let prefix = Key::new().u64(centre.0);
+/// A centre's shifts dated `from` to `to` with their dates, in date order: a range of
+/// `ShiftsByDate` (keyed `centre ++ date ++ id`; no shift decoded). In a change, a shift
+/// created or moved onto those days just before is among them.
+pub fn centre_dated_shifts(
+    tx: &Tx,
+    centre: CentreId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Res<Vec<(NaiveDate, ShiftId)>> {
     let start = Key::new().u64(centre.0).date(from);
-    let last = Key::new().date(to);
-    let keys = tx.keys_from(T::ShiftsByDate, prefix.bytes(), start.bytes())?;
-    Ok(keys
-        .iter()
-        .take_while(|k| k.get(8..12) <= last.bytes().get(0..4))
-        .filter_map(|k| crate::store::keys::u64_at(k, 12).map(ShiftId))
-        .collect())
+    let end = prefix_end(Key::new().u64(centre.0).date(to).bytes());
+    let keys = tx.keys_in(T::ShiftsByDate, start.bytes(), end.as_deref())?;
+    Ok(keys.iter().filter_map(|k| Some((date_at(k, 8)?, ShiftId(u64_at(k, 12)?)))).collect())
+}
+
+/// `centre_dated_shifts` without the dates.
+pub fn centre_shifts_between(tx: &Tx, centre: CentreId, from: NaiveDate, to: NaiveDate) -> Res<Vec<ShiftId>> {
+    Ok(centre_dated_shifts(tx, centre, from, to)?.into_iter().map(|(_, id)| id).collect())
 }
 
 /// Ids stored in a per-day list (a child's bookings, a volunteer's signups that day).

@@ -11,10 +11,7 @@ use super::records::*;
 use super::{AuditAction, Caller, Event, MoveDrop, Outcome, Service, ServiceError, ShiftBrief};
 use crate::domain::*;
 use crate::rota;
-use crate::store::{
-    keys::{date_at, u64_at},
-    Key, Tx, T,
-};
+use crate::store::{Key, Tx, T};
 
 /// One shift as a parent or coordinator sees it in the schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -496,20 +493,7 @@ impl Service {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, ShiftId)>, ServiceError> {
-        let prefix = Key::new().u64(centre.0);
-        let start = Key::new().u64(centre.0).date(from);
-        let mut out = vec![];
-        for k in self.store.index_keys(T::ShiftsByDate, prefix.bytes(), start.bytes()) {
-            let k = k?;
-            let past_end = k.get(8..12) > Key::new().date(to).bytes().get(0..4);
-            if past_end {
-                break;
-            }
-            if let (Some(date), Some(id)) = (date_at(&k, 8), u64_at(&k, 12)) {
-                out.push((date, ShiftId(id)));
-            }
-        }
-        Ok(out)
+        self.store.read(|tx| centre_dated_shifts(tx, centre, from, to)).map_err(ServiceError::from_write)
     }
 
     /// The view of one shift for `user` (whose bookings and signup are marked).

@@ -55,6 +55,20 @@ impl AsRef<[u8]> for Key {
     }
 }
 
+/// The first key after every key that begins with `prefix` (its last byte below 0xFF
+/// incremented): the end of a prefix's range. None for an all-0xFF prefix, which keys
+/// of ids and dates do not make.
+pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
 /// Reads the big-endian u64 at `offset` of a key (ids in index keys).
 pub fn u64_at(key: &[u8], offset: usize) -> Option<u64> {
     key.get(offset..offset + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes)

@@ -540,12 +540,11 @@ impl Store {
         prefix: &[u8],
         start: &[u8],
     ) -> impl Iterator<Item = Result<sled::IVec, StoreError>> + '_ {
-        let prefix = prefix.to_vec();
-        let mut end = prefix.clone();
-        let from = if start.is_empty() { prefix.clone() } else { start.to_vec() };
-        // Upper bound: the prefix with its last byte incremented (all 0xFF prefixes do not occur).
-        let bounded = increment(&mut end);
-        let iter = if bounded { self.tree(t).range(from..end) } else { self.tree(t).range(from..) };
+        let from = if start.is_empty() { prefix.to_vec() } else { start.to_vec() };
+        let iter = match keys::prefix_end(prefix) {
+            Some(end) => self.tree(t).range(from..end),
+            None => self.tree(t).range(from..),
+        };
         iter.map(|r| r.map(|(k, _)| k).map_err(StoreError::from))
     }
 
@@ -589,14 +588,4 @@ impl Drop for ReadingMark {
     fn drop(&mut self) {
         READING.with(|r| r.set(self.0));
     }
-}
-
-fn increment(bytes: &mut Vec<u8>) -> bool {
-    while let Some(last) = bytes.pop() {
-        if last < 0xFF {
-            bytes.push(last + 1);
-            return true;
-        }
-    }
-    false
 }

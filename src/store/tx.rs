@@ -15,6 +15,7 @@ use sled::transaction::UnabortableTransactionError;
 use sled::IVec;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use super::{decode, encode, journal, Key, T};
@@ -139,25 +140,22 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// The keys of index `t` under `prefix`, from `start` on, as this change sees them: the
-    /// tree's, then the change before this one's writes over them (the tree may hold that
-    /// change half applied, and its writes are the tree's values once applied), then this
-    /// change's own. Read under the writer's lock, so no change can come between this
-    /// read and the writes that rely on it (a range read before the change could miss
-    /// a booking made meanwhile). A range: for the rare changes that walk a person's
-    /// records, never a common operation's.
-    pub fn keys_from(&self, t: T, prefix: &[u8], start: &[u8]) -> TxResult<Vec<IVec>> {
-        let from = IVec::from(if start.is_empty() { prefix } else { start });
+    /// The keys of index `t` from `start` (inclusive) up to `end` (exclusive; None: to
+    /// the tree's end), as this change sees them: the tree's, then the change before this
+    /// one's writes over them (the tree may hold that change half applied, and its writes
+    /// are the tree's values once applied), then this change's own. In a change it is read
+    /// under the writer's lock, so no change can come between this read and the writes
+    /// that rely on it (a range read before the change could miss a booking made
+    /// meanwhile); in `Store::read`, under the lock every apply takes.
+    pub fn keys_in(&self, t: T, start: &[u8], end: Option<&[u8]>) -> TxResult<Vec<IVec>> {
+        let bounds =
+            (Bound::Included(IVec::from(start)), end.map_or(Bound::Unbounded, |e| Bound::Excluded(IVec::from(e))));
         let mut keys = std::collections::BTreeSet::new();
-        for k in self.trees[t as usize].range(from.clone()..) {
-            let (k, _) = k?;
-            if !k.starts_with(prefix) {
-                break;
-            }
-            keys.insert(k);
+        for k in self.trees[t as usize].range(bounds.clone()) {
+            keys.insert(k?.0);
         }
         let mut over = |writes: &Writes| {
-            for (k, v) in writes.0[t as usize].range(from.clone()..).take_while(|(k, _)| k.starts_with(prefix)) {
+            for (k, v) in writes.0[t as usize].range(bounds.clone()) {
                 match v {
                     Some(_) => keys.insert(k.clone()),
                     None => keys.remove(k),
@@ -222,11 +220,13 @@ mod tests {
         range.mark(T::Meta, "k/0").expect("mark");
         range.del(T::Meta, "k/2").expect("del");
         let keys = |tx: &Tx| -> Vec<String> {
-            let keys = tx.keys_from(T::Meta, b"k/", b"k/").expect("keys");
+            let keys = tx.keys_in(T::Meta, b"k/", Some(b"k0")).expect("keys");
             keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
         };
         assert_eq!(keys(&range), ["k/0", "k/3"]);
-        assert_eq!(range.keys_from(T::Meta, b"k/", b"k/1").expect("keys").len(), 1, "from `start` on");
+        assert_eq!(range.keys_in(T::Meta, b"k/1", Some(b"k0")).expect("keys").len(), 1, "from `start` on");
+        assert_eq!(range.keys_in(T::Meta, b"k/", Some(b"k/3")).expect("keys").len(), 1, "up to `end`");
+        assert_eq!(range.keys_in(T::Meta, b"k/", None).expect("keys").len(), 3, "to the end: l/1 too");
         // Half applied (the removal done, the mark not yet), the same.
         trees[T::Meta as usize].remove("k/1").expect("remove");
         assert_eq!(keys(&range), ["k/0", "k/3"]);
