@@ -526,3 +526,35 @@ fn forgetting_after_the_commit_drops_the_family_result() {
     let wishes = r.f.svc.store().scan::<serde_json::Value>(T::Meta, b"wish/").unwrap();
     assert!(wishes.iter().all(|(_, w)| w["by"] != u.0), "{wishes:?}");
 }
+
+/// A wish saved while the round commits is weighed with its family's real standing, or
+/// not at all (it came after): never with a standing of 0 because the standings were
+/// read before the commit took its turn. Two families received care the week before,
+/// the `taker` three times as much as the `other`; both want the one place. The other
+/// must win whenever the taker's wish made it into the commit.
+#[test]
+fn a_wish_saved_while_the_round_commits_counts_with_its_real_standing() {
+    for attempt in 0..40u64 {
+        let r = R::new();
+        let (other, co) = r.family(200);
+        let (taker, ct) = r.family(201);
+        let short = r.f.shift("2026-12-03", "09:00", "10:00", 10);
+        let long = r.f.shift("2026-12-02", "09:00", "12:00", 10);
+        r.f.svc.book(&as_(other), short, co).unwrap();
+        r.f.svc.book(&as_(taker), long, ct).unwrap();
+        let tight = r.f.shift("2026-12-08", "09:00", "12:00", 1);
+        r.wish(other, co, &[tight], 1).unwrap();
+        let (wished, plan) = std::thread::scope(|s| {
+            let wisher = s.spawn(|| r.wish(taker, ct, &[tight], 1).is_ok());
+            // From committing at once (the wish comes after) to waiting for it.
+            std::thread::sleep(std::time::Duration::from_micros(20 * (attempt % 10)));
+            let plan = r.f.svc.commit_round(&r.f.coord(), r.round.id).expect("commit").value;
+            (wisher.join().expect("the wisher"), plan)
+        });
+        let got = |c: ChildId| plan.children.iter().find(|p| p.child == c).map(|p| p.result.got.len());
+        assert_eq!(got(co), Some(1), "attempt {attempt}: the family that received less care wins the place");
+        if wished {
+            assert_eq!(got(ct), Some(0), "attempt {attempt}: the taker's wish was saved before the commit");
+        }
+    }
+}

@@ -346,10 +346,13 @@ pub fn set_coordinator(tx: &Tx, centre: CentreId, user: UserId, on: bool) -> Res
     Ok(())
 }
 
-/// The ids in an index keyed `owner ++ date ++ id`, dated `from` on (`Tx::keys_in`: in a
-/// change, a record made just before it is among them).
-fn dated_ids(tx: &Tx, t: T, owner: Key, from: NaiveDate) -> Res<Vec<u64>> {
-    let end = prefix_end(owner.bytes());
+/// The ids in an index keyed `owner ++ date ++ id`, dated `from` on, and before `until`
+/// when given (`Tx::keys_in`: in a change, a record made just before it is among them).
+fn dated_ids(tx: &Tx, t: T, owner: Key, from: NaiveDate, until: Option<NaiveDate>) -> Res<Vec<u64>> {
+    let end = match until {
+        Some(until) => Some(owner.clone().date(until).into_vec()),
+        None => prefix_end(owner.bytes()),
+    };
     let start = owner.date(from);
     let at = start.bytes().len();
     Ok(tx.keys_in(t, start.bytes(), end.as_deref())?.iter().filter_map(|k| u64_at(k, at)).collect())
@@ -357,12 +360,27 @@ fn dated_ids(tx: &Tx, t: T, owner: Key, from: NaiveDate) -> Res<Vec<u64>> {
 
 /// A family's bookings on shifts dated `from` on (an index range).
 pub fn family_bookings_from(tx: &Tx, family: FamilyId, from: NaiveDate) -> Res<Vec<BookingId>> {
-    Ok(dated_ids(tx, T::BookingsByFamily, Key::new().u64(family.0), from)?.into_iter().map(BookingId).collect())
+    family_bookings_between(tx, family, from, None)
+}
+
+/// A family's bookings on shifts dated `from` on, and before `until` when given.
+pub fn family_bookings_between(
+    tx: &Tx,
+    family: FamilyId,
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+) -> Res<Vec<BookingId>> {
+    Ok(dated_ids(tx, T::BookingsByFamily, Key::new().u64(family.0), from, until)?.into_iter().map(BookingId).collect())
 }
 
 /// A member's signups on shifts dated `from` on (an index range).
 pub fn member_signups_from(tx: &Tx, user: UserId, from: NaiveDate) -> Res<Vec<SignupId>> {
-    Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from)?.into_iter().map(SignupId).collect())
+    member_signups_between(tx, user, from, None)
+}
+
+/// A member's signups on shifts dated `from` on, and before `until` when given.
+pub fn member_signups_between(tx: &Tx, user: UserId, from: NaiveDate, until: Option<NaiveDate>) -> Res<Vec<SignupId>> {
+    Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from, until)?.into_iter().map(SignupId).collect())
 }
 
 /// A centre's shifts dated `from` to `to` with their dates, in date order: a range of

@@ -288,14 +288,13 @@ impl Service {
     pub fn preview_round(&self, user: UserId, round_id: RoundId) -> Result<RoundPlan, ServiceError> {
         let (m, _) = self.my_coordinated_centre(user)?;
         let now = self.now();
-        let standings = self.standings(m.centre, round_id)?;
         self.store
             .read(|tx| -> Res<RoundPlan> {
                 let round = round_in(tx, m.centre, round_id)?;
                 if round.status != RoundStatus::Open {
                     return Err(ServiceError::RoundClosed.into());
                 }
-                Ok(plan(tx, &round, &standings, now)?.0)
+                Ok(plan(tx, &round, &standings(tx, &round)?, now)?.0)
             })
             .map_err(ServiceError::from_write)
     }
@@ -304,11 +303,10 @@ impl Service {
     /// not yet). A committed round answers `RoundClosed` and changes nothing.
     pub fn commit_round(&self, caller: &Caller, round_id: RoundId) -> Result<Outcome<RoundPlan>, ServiceError> {
         let m = self.my_coordinated_centre(caller.user)?.0;
-        let standings = self.standings(m.centre, round_id)?;
         self.change(caller, |tx, now| {
             coordinator(tx, caller.user)?;
             let round = round_in(tx, m.centre, round_id)?;
-            Ok((commit_in(tx, round, &standings, now, Some(caller.user))?, vec![]))
+            Ok((commit_in(tx, round, now, Some(caller.user))?, vec![]))
         })
     }
 
@@ -318,16 +316,11 @@ impl Service {
         let JobKind::RoundCommit { round: id } = job.kind else {
             return Err(ServiceError::UnknownRound);
         };
-        let round: Option<Round> = self.store.get(T::Meta, round_key(id))?;
-        let standings = match &round {
-            Some(r) if r.status == RoundStatus::Open => self.standings(r.centre, id)?,
-            _ => Standings::new(),
-        };
         let now = self.now();
         self.store
             .write(|tx| -> Res<Option<RoundPlan>> {
                 let out = match tx.get::<Round>(T::Meta, round_key(id))? {
-                    Some(r) if r.status == RoundStatus::Open => Some(commit_in(tx, r, &standings, now, None)?),
+                    Some(r) if r.status == RoundStatus::Open => Some(commit_in(tx, r, now, None)?),
                     _ => None,
                 };
                 finish(tx, job)?;
@@ -352,71 +345,47 @@ impl Service {
     pub fn round(&self, id: RoundId) -> Result<Option<Round>, ServiceError> {
         Ok(self.store.get(T::Meta, round_key(id))?)
     }
+}
 
-    /// Each wishing family's standing: care received (booked cost of its children's
-    /// shifts) minus care contributed (what its guardians earned volunteering) over the
-    /// `FAIRNESS_WEEKS` weeks before the round's week, read from the dated indexes.
-    fn standings(&self, centre_id: CentreId, id: RoundId) -> Result<Standings, ServiceError> {
-        let Some(round) = self.store.get::<Round>(T::Meta, round_key(id))? else {
-            return Ok(Standings::new());
-        };
-        if round.centre != centre_id {
-            return Err(ServiceError::UnknownRound);
+/// Each wishing family's standing: care received (booked cost of its children's shifts)
+/// minus care contributed (what its guardians earned volunteering) over the
+/// `FAIRNESS_WEEKS` weeks before the round's week, from the dated indexes. Read in the
+/// commit's own change (or the preview's read), so a wish or a booking saved just before
+/// the commit is weighed with what it stands on, never with a standing read before it.
+fn standings(tx: &Tx, round: &Round) -> Res<Standings> {
+    let centre = centre(tx, round.centre)?;
+    let (from, to) = (round.week_start - chrono::Duration::weeks(FAIRNESS_WEEKS), round.week_start);
+    let mut out = Standings::new();
+    for child in &round.children {
+        let Some(w) = tx.get::<Wish>(T::Meta, wish_key(round.id, *child))? else { continue };
+        if out.contains_key(&w.family) {
+            continue;
         }
-        let Some(centre) = self.centre(centre_id)? else { return Ok(Standings::new()) };
-        let (from, to) = (round.week_start - chrono::Duration::weeks(FAIRNESS_WEEKS), round.week_start);
-        let mut out = Standings::new();
-        for child in &round.children {
-            let Some(w) = self.store.get::<Wish>(T::Meta, wish_key(id, *child))? else { continue };
-            if out.contains_key(&w.family) {
-                continue;
-            }
-            let Some(fam) = self.family(w.family)? else { continue };
-            let mut standing = 0i64;
-            for b in self.dated_range(T::BookingsByFamily, Key::new().u64(fam.id.0), from, to)? {
-                if let Some(b) = self.booking(BookingId(b))? {
-                    if b.status != BookingStatus::Cancelled {
-                        standing += b.charged + b.held;
-                    }
+        let Some(fam) = tx.get::<Family>(T::Families, Key::new().u64(w.family.0))? else { continue };
+        let mut standing = 0i64;
+        for id in family_bookings_between(tx, fam.id, from, Some(to))? {
+            if let Some(b) = tx.get::<Booking>(T::Bookings, Key::new().u64(id.0))? {
+                if b.status != BookingStatus::Cancelled {
+                    standing += b.charged + b.held;
                 }
             }
-            for g in &fam.guardians {
-                for s in self.dated_range(T::SignupsByMember, Key::new().i64(g.0), from, to)? {
-                    let Some(s) = self.store.get::<Signup>(T::Signups, Key::new().u64(s))? else { continue };
-                    if s.family != Some(fam.id)
-                        || !matches!(s.status, SignupStatus::Served | SignupStatus::SignedUp | SignupStatus::Confirmed)
-                    {
-                        continue;
-                    }
-                    if let Some(shift) = self.store.get::<Shift>(T::Shifts, Key::new().u64(s.shift.0))? {
-                        standing -= ledger::volunteer_earning(shift.minutes(), &centre.policy).unwrap_or(0);
-                    }
+        }
+        for g in &fam.guardians {
+            for id in member_signups_between(tx, *g, from, Some(to))? {
+                let Some(s) = tx.get::<Signup>(T::Signups, Key::new().u64(id.0))? else { continue };
+                if s.family != Some(fam.id)
+                    || !matches!(s.status, SignupStatus::Served | SignupStatus::SignedUp | SignupStatus::Confirmed)
+                {
+                    continue;
+                }
+                if let Some(shift) = tx.get::<Shift>(T::Shifts, Key::new().u64(s.shift.0))? {
+                    standing -= ledger::volunteer_earning(shift.minutes(), &centre.policy).unwrap_or(0);
                 }
             }
-            out.insert(fam.id, standing);
         }
-        Ok(out)
+        out.insert(fam.id, standing);
     }
-
-    /// Ids in an index keyed `owner ++ date ++ id` dated in [from, to).
-    fn dated_range(&self, t: T, owner: Key, from: NaiveDate, to: NaiveDate) -> Result<Vec<u64>, ServiceError> {
-        let prefix = owner.into_vec();
-        let at = prefix.len();
-        let mut start = prefix.clone();
-        start.extend_from_slice(Key::new().date(from).bytes());
-        let end = Key::new().date(to).into_vec();
-        let mut out = vec![];
-        for k in self.store.index_keys(t, &prefix, &start) {
-            let k = k?;
-            if k.get(at..at + end.len()) >= Some(end.as_slice()) {
-                break;
-            }
-            if let Some(id) = u64_at(&k, at + end.len()) {
-                out.push(id);
-            }
-        }
-        Ok(out)
-    }
+    Ok(out)
 }
 
 /// What one wished shift is, for the engine (or why it cannot be had at all).
@@ -601,18 +570,12 @@ pub fn summary_of(plan: &RoundPlan) -> RoundSummary {
 /// message stored and its `RoundResult` job planned; the coordinators' summary stored and
 /// its `RoundSummary` job planned (`told`: the coordinator who committed by hand, who has
 /// the plan as their reply and is not sent the summary).
-fn commit_in(
-    tx: &Tx,
-    mut round: Round,
-    standings: &Standings,
-    now: DateTime<Utc>,
-    told: Option<UserId>,
-) -> Res<RoundPlan> {
+fn commit_in(tx: &Tx, mut round: Round, now: DateTime<Utc>, told: Option<UserId>) -> Res<RoundPlan> {
     if round.status != RoundStatus::Open {
         return Err(ServiceError::RoundClosed.into());
     }
     let centre = centre(tx, round.centre)?;
-    let (mut plan, placements, mut shifts, who) = plan(tx, &round, standings, now)?;
+    let (mut plan, placements, mut shifts, who) = plan(tx, &round, &standings(tx, &round)?, now)?;
     let mut fams: HashMap<FamilyId, Family> = HashMap::new();
     for (w, i) in placements {
         let (child, wish) = &who[w];
