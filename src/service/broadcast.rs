@@ -60,17 +60,15 @@ impl Service {
         text: &str,
     ) -> Result<Outcome<Broadcast>, ServiceError> {
         let text = clean_text(text, MAX_BROADCAST)?;
-        let (_, home) = self.my_coordinated_centre(caller.user)?;
-        // Everyone in the centre: an index range read before the transaction.
-        let everyone: Vec<UserId> = match audience {
-            Audience::All => self.members_of(home.id)?.into_iter().filter(|m| m.is_active()).map(|m| m.user).collect(),
-            _ => vec![],
-        };
         self.change(caller, |tx, now| {
             let coord = coordinator(tx, caller.user)?;
             let centre = centre(tx, coord.centre)?;
             let mut recipients: Vec<UserId> = match audience {
-                Audience::All => everyone.clone(),
+                // Read in the change: a member suspended or joined just before counts as
+                // they now are.
+                Audience::All => {
+                    centre_members(tx, centre.id)?.into_iter().filter(|m| m.is_active()).map(|m| m.user).collect()
+                }
                 Audience::Shift(id) | Audience::Waitlist(id) => {
                     let shift = shift_in(tx, centre.id, id)?;
                     ensure_open(&shift)?;

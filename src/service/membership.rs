@@ -569,18 +569,7 @@ impl Service {
 
     /// Every member of a centre (broadcasts, cover search).
     pub fn members_of(&self, centre: CentreId) -> Result<Vec<Member>, ServiceError> {
-        let prefix = Key::new().u64(centre.0);
-        let mut out = vec![];
-        for k in self.store.index_keys(T::MembersByCentre, prefix.bytes(), &[]) {
-            let k = k?;
-            let user = UserId(crate::store::keys::i64_at(&k, 8).unwrap_or(0));
-            if let Some(m) = self.member(user)? {
-                if m.centre == centre {
-                    out.push(m);
-                }
-            }
-        }
-        Ok(out)
+        self.store.read(|tx| centre_members(tx, centre)).map_err(ServiceError::from_write)
     }
 
     /// The active coordinators of a centre (the record `records::coordinators` reads in

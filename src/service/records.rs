@@ -383,6 +383,23 @@ pub fn member_signups_between(tx: &Tx, user: UserId, from: NaiveDate, until: Opt
     Ok(dated_ids(tx, T::SignupsByMember, Key::new().i64(user.0), from, until)?.into_iter().map(SignupId).collect())
 }
 
+/// A centre's members, in user id order: a range of `MembersByCentre` (in a change, a
+/// member who joined or left just before is counted as they now are).
+pub fn centre_members(tx: &Tx, centre: CentreId) -> Res<Vec<Member>> {
+    let prefix = Key::new().u64(centre.0);
+    let end = prefix_end(prefix.bytes());
+    let mut out = vec![];
+    for k in tx.keys_in(T::MembersByCentre, prefix.bytes(), end.as_deref())? {
+        let Some(user) = crate::store::keys::i64_at(&k, 8) else { continue };
+        if let Some(m) = tx.get::<Member>(T::Members, member_key(UserId(user)))? {
+            if m.centre == centre {
+                out.push(m);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A centre's shifts dated `from` to `to` with their dates, in date order: a range of
 /// `ShiftsByDate` (keyed `centre ++ date ++ id`; no shift decoded). In a change, a shift
 /// created or moved onto those days just before is among them.
