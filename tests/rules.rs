@@ -1062,6 +1062,28 @@ fn cancelling_a_day_cancels_every_shift_and_tells_each_person_once() {
     assert_eq!(w.svc.account_balance(AccountId::Escrow(w.centre.id)).unwrap(), 180);
 }
 
+/// A confirmation handled again (the bot stopped after the change, before its answer
+/// went out) answers what the first handling did; a second press is refused.
+#[test]
+fn a_day_cancellation_confirmed_and_handled_again_answers_the_same() {
+    let w = W::new();
+    let a = w.shift_on(DAY, "09:00", "12:00", 12, 1);
+    let p = w.family();
+    w.book(p, a, w.child(p, OLDER));
+    let (draft, preview) = w.svc.draft_cancel_day(&w.coord(), date(DAY), "typhoon").unwrap().value;
+    let press = Caller::with_request(COORD, "update-77");
+    let first = w.svc.confirm_cancel_day(&press, draft).unwrap();
+    let after = w.snapshot();
+    let again = w.svc.confirm_cancel_day(&press, draft).expect("the same answer, not a refusal");
+    assert!(!first.replayed && again.replayed);
+    assert_eq!((first.value.clone(), again.value), (preview.clone(), preview));
+    assert_unchanged(&after, &w.snapshot());
+    w.refuses(ServiceError::NothingToCancel, |s| {
+        s.confirm_cancel_day(&Caller::with_request(COORD, "update-78"), draft)
+    });
+    assert_eq!(w.shift_rec(a).status, ShiftStatus::Cancelled);
+}
+
 /// Item 9: every number a centre may set can be changed, within its range, and takes effect.
 #[test]
 fn every_centre_setting_can_be_changed_and_takes_effect() {

@@ -346,15 +346,17 @@ impl Service {
 
     /// `/cancelday`, second step: the coordinator who drafted it confirms.
     pub fn confirm_cancel_day(&self, caller: &Caller, draft: u64) -> Result<Outcome<DayCancel>, ServiceError> {
-        let d: DayDraft = self
-            .store
-            .get(T::Meta, day_draft_key(draft))?
-            .filter(|d: &DayDraft| d.user == caller.user)
-            .ok_or(ServiceError::NothingToCancel)?;
         self.change(caller, |tx, now| {
+            // The draft is read inside the change: a press handled again after a stop
+            // finds it gone and must answer what the first handling did (the change's
+            // replay record), not "nothing to cancel". Confirmed once: a second press
+            // finds no draft.
+            let d: DayDraft = tx
+                .get(T::Meta, day_draft_key(draft))?
+                .filter(|d: &DayDraft| d.user == caller.user)
+                .ok_or(ServiceError::NothingToCancel)?;
             let coord = coordinator(tx, caller.user)?;
-            // Confirmed once: a second press finds no draft.
-            if !tx.contains(T::Meta, day_draft_key(draft))? || coord.centre != d.centre {
+            if coord.centre != d.centre {
                 return Err(ServiceError::NothingToCancel.into());
             }
             tx.del(T::Meta, day_draft_key(draft))?;
