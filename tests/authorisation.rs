@@ -358,3 +358,134 @@ fn every_command_for_every_role() {
     );
     assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// Every command an allowed role may give, handled twice with the same request key (the
+/// update handled again after a stop, before its done mark): the second answer is the
+/// first one again, word for word and button for button, and the store is as the first
+/// left it. A use case that reads outside its change what the change itself alters
+/// (a draft it deletes, a record it moves) fails here.
+#[test]
+fn every_allowed_command_handled_again_answers_the_same_and_changes_nothing() {
+    let shape = world();
+    let rows = table(&shape);
+    let mut wrong = Vec::new();
+    let mut cells = 0;
+    for (i, (_, expected)) in rows.iter().enumerate() {
+        for (role, allowed) in expected.chars().enumerate() {
+            if allowed != 'A' {
+                continue;
+            }
+            let w = world();
+            let cmd = table(&w).swap_remove(i).0;
+            let mut c = ctx(&w, w.user(role));
+            c.request = Some(format!("update-{i}-{role}"));
+            let first = handlers::command(&c, cmd.clone());
+            let after = w.f.svc.store().snapshot();
+            let again = handlers::command(&c, cmd.clone());
+            cells += 1;
+            let what = format!("{:>16} as {:<12}", row_of(&cmd), ROLES[role]);
+            if (&again.reply.text, &again.reply.buttons, again.error)
+                != (&first.reply.text, &first.reply.buttons, first.error)
+            {
+                wrong.push(format!("{what} answered {:?} then {:?}", first.reply.text, again.reply.text));
+            }
+            if after != w.f.svc.store().snapshot() {
+                wrong.push(format!("{what} changed the store again"));
+            }
+        }
+    }
+    eprintln!("replays: {cells} allowed cells handled twice");
+    assert!(wrong.is_empty(), "{} replays differ:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Every button that changes something, pressed by the one it is for and handled twice
+/// with the same request key (the press handled again after a stop): the second answer
+/// is the first again and the store is as the first left it.
+#[test]
+fn every_changing_button_handled_again_answers_the_same_and_changes_nothing() {
+    use huzhu::bot::callback::Callback as B;
+    use huzhu::bot::dialogue::State;
+    type Setup = fn(&World) -> (UserId, B);
+    let presses: Vec<(&str, Setup)> = vec![
+        ("book", |w| (w.parent, B::BookDo(w.free_shift, w.child))),
+        ("volunteer", |w| (w.parent, B::VolunteerDo(w.free_shift))),
+        ("cancel booking", |w| (w.parent, B::CancelDo(w.booking))),
+        ("drop signup", |w| (w.parent, B::DropDo(w.signup))),
+        ("offer swap", |w| (w.parent, B::OfferSwap(w.signup))),
+        ("take swap", |w| {
+            w.f.svc.offer_swap(&Caller::new(w.parent), w.signup).expect("offered");
+            (w.other, B::TakeSwap(w.signup))
+        }),
+        ("take cover", |w| {
+            // No staff: the shift lacks a caregiver.
+            let bare =
+                w.f.svc.create_shift(&w.f.coord(), date("2026-12-05"), time("09:00"), time("12:00"), Some(12), Some(0));
+            (w.other, B::TakeCover(bare.expect("a shift").value.id))
+        }),
+        ("attend", |w| (w.parent, B::Attend(w.signup))),
+        ("can't come", |w| (w.parent, B::CantCome(w.signup))),
+        ("approve", |w| (COORD, B::Approve(w.pending))),
+        ("reject", |w| (COORD, B::Reject(w.pending))),
+        ("mark child", |w| {
+            w.f.clock.advance(chrono::Duration::days(2));
+            (COORD, B::MarkChild(w.shift, w.booking, false))
+        }),
+        ("mark volunteer", |w| {
+            w.f.clock.advance(chrono::Duration::days(2));
+            (COORD, B::MarkVolunteer(w.shift, w.signup, false))
+        }),
+        ("settle", |w| {
+            w.f.clock.advance(chrono::Duration::days(2) + chrono::Duration::hours(4));
+            (COORD, B::Settle(w.shift))
+        }),
+        ("broadcast send", |w| {
+            let draft = w.f.svc.draft_broadcast(&w.f.coord(), Audience::All, "Hello").expect("a draft").value;
+            (COORD, B::BroadcastSend(draft.id))
+        }),
+        ("broadcast cancel", |w| {
+            let draft = w.f.svc.draft_broadcast(&w.f.coord(), Audience::All, "Hello").expect("a draft").value;
+            (COORD, B::BroadcastCancel(draft.id))
+        }),
+        ("cancel day", |w| {
+            let (draft, _) = w.f.svc.draft_cancel_day(&w.f.coord(), date(DAY), "typhoon").expect("a draft").value;
+            (COORD, B::CancelDayDo(draft))
+        }),
+        ("guardian ok", |w| {
+            let code = w.f.svc.family(w.f.svc.member(w.parent).unwrap().unwrap().family.unwrap()).unwrap().unwrap();
+            w.f.svc.join(&Caller::new(UserId(60)), &code.invite_code, "Grandma").expect("asked");
+            (w.parent, B::GuardianOk(UserId(60)))
+        }),
+        ("guardian no", |w| {
+            let code = w.f.svc.family(w.f.svc.member(w.parent).unwrap().unwrap().family.unwrap()).unwrap().unwrap();
+            w.f.svc.join(&Caller::new(UserId(60)), &code.invite_code, "Grandma").expect("asked");
+            (w.parent, B::GuardianNo(UserId(60)))
+        }),
+        ("leave", |w| (w.other, B::LeaveDo)),
+        ("leave family", |w| (w.other, B::LeaveFamilyDo)),
+        ("language", |w| (w.parent, B::SetLang(false))),
+    ];
+    let mut wrong = Vec::new();
+    for (i, (name, setup)) in presses.iter().enumerate() {
+        let w = world();
+        let (user, press) = setup(&w);
+        let mut c = ctx(&w, user);
+        c.request = Some(format!("press-{i}"));
+        let first = handlers::callback(&c, &State::Idle, press);
+        if first.error {
+            wrong.push(format!("{name:>16}: refused the first time: {}", first.reply.text));
+            continue;
+        }
+        let after = w.f.svc.store().snapshot();
+        let again = handlers::callback(&c, &State::Idle, press);
+        if (&again.reply.text, &again.reply.buttons, again.error)
+            != (&first.reply.text, &first.reply.buttons, first.error)
+        {
+            wrong.push(format!("{name:>16}: answered {:?} then {:?}", first.reply.text, again.reply.text));
+        }
+        if after != w.f.svc.store().snapshot() {
+            wrong.push(format!("{name:>16}: changed the store again"));
+        }
+    }
+    eprintln!("replays: {} buttons pressed and handled again", presses.len());
+    assert!(wrong.is_empty(), "{} replays differ:\n{}", wrong.len(), wrong.join("\n"));
+}
