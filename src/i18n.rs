@@ -174,6 +174,33 @@ mod tests {
         }
     }
 
+    /// English counts agree with their nouns: "1 shift", "2 shifts" (Chinese has no
+    /// plural, so its messages have no selector).
+    #[test]
+    fn english_counts_agree_with_their_nouns() {
+        let day = |n: usize| {
+            let args =
+                [("date", "Thu 3 Dec".into()), ("shifts", n.into()), ("children", n.into()), ("families", n.into())];
+            tr(Lang::En, "cancelday-done", &args)
+        };
+        assert!(day(1).starts_with("Cancelled 1 shift on Thu 3 Dec: 1 child, 1 family;"), "{}", day(1));
+        assert!(day(2).starts_with("Cancelled 2 shifts on Thu 3 Dec: 2 children, 2 families;"), "{}", day(2));
+        let made = |n: usize| tr(Lang::En, "template-generated", &[("count", n.into())]);
+        assert_eq!(
+            (made(0), made(1), made(2)),
+            ("Created 0 shifts.".into(), "Created 1 shift.".into(), "Created 2 shifts.".into())
+        );
+        let needs = |n: usize| tr(Lang::En, "note-understaffed", &[("shift", "#4".into()), ("missing", n.into())]);
+        assert!(needs(1).contains("1 more caregiver needed"), "{}", needs(1));
+        assert!(needs(3).contains("3 more caregivers needed"), "{}", needs(3));
+        let zh = tr(
+            Lang::Zh,
+            "cancelday-done",
+            &[("date", "12月3日".into()), ("shifts", 1.into()), ("children", 1.into()), ("families", 1.into())],
+        );
+        assert!(!zh.contains("shift"), "{zh}");
+    }
+
     #[test]
     fn guesses_language() {
         assert_eq!(Lang::guess(Some("en-US")), Lang::En);

@@ -601,7 +601,7 @@ fn cancelday_asks_first_then_cancels_the_day() {
     assert_unchanged(&before, &w.snapshot());
     let h = say(&w, COORD, &format!("/cancelday {DAY} typhoon"));
     assert!(!h.error, "{}", h.reply.text);
-    assert!(h.reply.text.contains("Cancel all 1 shifts") && h.reply.text.contains("1 children"), "{}", h.reply.text);
+    assert!(h.reply.text.contains("Cancel the one shift") && h.reply.text.contains("1 child,"), "{}", h.reply.text);
     assert_eq!(w.svc().shift(w.shift).unwrap().unwrap().status, ShiftStatus::Open, "nothing yet");
     let Some((_, Callback::CancelDayDo(draft))) = h.reply.buttons[0].first().cloned() else {
         panic!("no confirm button: {:?}", h.reply.buttons)

@@ -95,7 +95,7 @@ async fn a_coordinator_gets_the_months_report_and_parents_their_files() {
     let admin = h.admin.clone();
     let before = h.seq();
     let r = h.say(&admin, &format!("/report {month}")).await;
-    assert_has(&r, &format!("#{centre} 六和: 1 families, 2.0 hours of care, fill rate 16.7%"));
+    assert_has(&r, &format!("#{centre} 六和: 1 family, 2.0 hours of care, fill rate 16.7%"));
     let files = wait_files(&h, &admin, before, 1).await;
     assert_eq!(files[0].file_name.as_deref(), Some(format!("all-centres-{month}-report.csv").as_str()));
 

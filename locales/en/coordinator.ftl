@@ -26,9 +26,15 @@ cmd-invite = Centre invite link
 cmd-approve = Approve a request
 cmd-suspend = Suspend a member
 
-shift-created = Published shift { $shift } with { $places } places and { $staff } staff.
+shift-created = Published shift { $shift } with { $places ->
+        [one] 1 place
+       *[other] { $places } places
+    } and { $staff } staff.
 template-created = Added weekly template { $template }. Create its shifts with /template gen FROM TO.
-template-generated = Created { $count } shifts.
+template-generated = Created { $count ->
+        [one] 1 shift
+       *[other] { $count } shifts
+    }.
 templates-none = No weekly templates yet.
 templates-title = Weekly templates:
 template-line = #{ $id } every { $weekday } { $start }-{ $end } · { $places } places
@@ -47,7 +53,10 @@ roster-child = · { $name } · { $group } · { $months } months
 roster-waitlist = Waitlist ({ $count }):
 roster-volunteers = Volunteers ({ $count }):
 attendance-hint = Mark each one present ✅ or absent ❌; unmarked counts as present. Press Settle when done.
-settled = Settled { $shift }: { $attended } attended, { $noshow } absent; { $served } volunteers served, { $vnoshow } absent; { $earned } h earned.
+settled = Settled { $shift }: { $attended } attended, { $noshow } absent; { $served ->
+        [one] 1 volunteer
+       *[other] { $served } volunteers
+    } served, { $vnoshow } absent; { $earned } h earned.
 invite = Invite code of "{ $centre }": { $code }
     Invite link: { $link }
     Parents who open it can ask to join; you approve them.
@@ -65,7 +74,10 @@ btn-broadcast-send = 📢 Send
 btn-broadcast-cancel = Cancel
 broadcast-cancelled = Broadcast cancelled; nothing was sent.
 broadcast-progress = 📢 Sending… sent { $sent } / { $total }
-broadcast-done = 📢 Broadcast finished: { $total } recipients, { $delivered } delivered, { $blocked } blocked the bot, { $failed } failed.
+broadcast-done = 📢 Broadcast finished: { $total ->
+        [one] 1 recipient
+       *[other] { $total } recipients
+    }, { $delivered } delivered, { $blocked } blocked the bot, { $failed } failed.
 broadcast-blocked-list = Blocked the bot (marked unreachable): { $names }
 broadcast-failed-list = Not delivered: { $names }
 digest-title = 📋 Tomorrow, { $date }:
@@ -100,9 +112,30 @@ settings-view = Settings of "{ $centre }":
     Change one with /settings KEY VALUE, for example /settings remind 24,2 · late 50 · block 2 90 · ages 6-36
 usage-cancelday = Usage: /cancelday YYYY-MM-DD REASON, for example /cancelday 2026-12-08 typhoon warning
 cmd-cancelday = Cancel a whole day
-cancelday-ask = Cancel all { $shifts } shifts on { $date } (reason: { $reason })? That touches { $children } children, { $families } families and { $volunteers } volunteers; every hold is returned in full and each person gets one notice.
+cancelday-ask = Cancel { $shifts ->
+        [one] the one shift
+       *[other] all { $shifts } shifts
+    } on { $date } (reason: { $reason })? That touches { $children ->
+        [one] 1 child
+       *[other] { $children } children
+    }, { $families ->
+        [one] 1 family
+       *[other] { $families } families
+    } and { $volunteers ->
+        [one] 1 volunteer
+       *[other] { $volunteers } volunteers
+    }; every hold is returned in full and each person gets one notice.
 btn-cancelday = Cancel the day
-cancelday-done = Cancelled { $shifts } shifts on { $date }: { $children } children, { $families } families; everyone has been told.
+cancelday-done = Cancelled { $shifts ->
+        [one] 1 shift
+       *[other] { $shifts } shifts
+    } on { $date }: { $children ->
+        [one] 1 child
+       *[other] { $children } children
+    }, { $families ->
+        [one] 1 family
+       *[other] { $families } families
+    }; everyone has been told.
 usage-unblock = Usage: /unblock USER, for example /unblock 123456789 (lifts the sign-up block after repeated no-shows)
 usage-overdraft = Usage: /overdraft USER MINUTES, for example /overdraft 123456789 120 (that member's family may go up to 2 h below zero; 0 for none)
 usage-staff = Usage: /staff USER on|off, for example /staff 123456789 on

@@ -15,7 +15,10 @@ report-title = 📊 { $centre } · { $month } (in brackets: change from the mont
 report-line = { $metric }: { $value } ({ $change })
 report-files = The chart and the CSV tables follow.
 report-overview-title = 📊 { $month }, every centre ({ $count }); the figures are in the CSV. One centre's full report: /report { $month } CENTRE
-report-overview-line = #{ $id } { $centre }: { $families } families, { $hours } hours of care, fill rate { $fill }
+report-overview-line = #{ $id } { $centre }: { $families ->
+        [one] 1 family
+       *[other] { $families } families
+    }, { $hours } hours of care, fill rate { $fill }
 report-none = No centres yet.
 report-no-rate = n/a
 metric-families = Families active
@@ -61,7 +64,10 @@ part-evening = Evening
 timetable-title = { $centre } · 7 days from { $from }
 timetable-free = { $n } free
 timetable-full = full
-timetable-needs = needs { $n } volunteers
+timetable-needs = needs { $n ->
+        [one] 1 volunteer
+       *[other] { $n } volunteers
+    }
 timetable-waiting = { $n } waiting
 timetable-cancelled = cancelled
 timetable-empty = no shifts
@@ -78,7 +84,10 @@ calendar-alarm-booking = Care tomorrow: { $child }
 calendar-alarm-signup = Volunteer shift in { $hours } hours
 calendar-caption = Open this file with your calendar app
 ledger-export-caption = Credit entries (CSV, opens in Excel)
-ledger-export-sent = All { $count } entries are in the CSV file that follows.
+ledger-export-sent = { $count ->
+        [one] The one entry is
+       *[other] All { $count } entries are
+    } in the CSV file that follows.
 report-csv-caption = { $what } (CSV)
 report-csv-summary = Summary
 report-csv-daily = Daily

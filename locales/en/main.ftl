@@ -212,7 +212,10 @@ note-guardian-joined = { $name } joined your family.
 note-promoted = 🎉 Good news: { $child } got a place at { $shift } (booking #{ $booking }).
 note-shift-cancelled = ⚠ Shift { $shift } is cancelled: { $reason }. { $released } h returned.
 note-day-cancelled = ⚠ Every shift on { $date } is cancelled: { $reason }. Yours: { $shifts }. { $released } h returned.
-note-understaffed = ⚠ Shift { $shift } is understaffed: { $missing } more caregivers needed. No confirmed child was dropped.
+note-understaffed = ⚠ Shift { $shift } is understaffed: { $missing ->
+        [one] 1 more caregiver
+       *[other] { $missing } more caregivers
+    } needed. No confirmed child was dropped.
 note-granted = A coordinator adjusted your credits by { $amount } h ({ $memo }). Available now: { $balance } h.
 note-earned = Thank you for helping at { $shift }! You earned { $amount } h.
 note-volunteer-noshow = You were marked absent for { $shift }; { $penalty } h was deducted.
@@ -275,8 +278,14 @@ attend-confirmed = Thank you! You're confirmed for { $shift }.
 cant-come-done = Thanks for telling us. Your signup for { $shift } is dropped; we are looking for someone to cover.
 remind-family = ⏰ Tomorrow: { $child } at { $shift }. Please arrive by { $start } and bring a change of clothes, nappies, a water bottle and any medicine (tell the staff about it). To cancel: /my
 remind-family-waitlisted = ⏰ Tomorrow: { $child } is still number { $position } on the waitlist for { $shift }. You'll be told at once if a place opens; credits held come back if not.
-cover-ask = 🙋 Can you help? Shift { $shift } needs { $missing } more volunteer(s). You would earn { $earn } h.
-cover-ask-no-credits = 🙋 Can you help? Shift { $shift } needs { $missing } more volunteer(s). (You have no family account, so no credits are earned.)
+cover-ask = 🙋 Can you help? Shift { $shift } needs { $missing ->
+        [one] 1 more volunteer
+       *[other] { $missing } more volunteers
+    }. You would earn { $earn } h.
+cover-ask-no-credits = 🙋 Can you help? Shift { $shift } needs { $missing ->
+        [one] 1 more volunteer
+       *[other] { $missing } more volunteers
+    }. (You have no family account, so no credits are earned.)
 btn-take-cover = 🙋 Take this shift
 cover-taken-ok = Thank you! You volunteer at { $shift } now. You'll get a reminder before it.
 broadcast-header = 📢 { $centre }:

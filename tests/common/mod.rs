@@ -387,7 +387,11 @@ impl Harness {
         let places_arg = places.map(|p| format!(" {p}")).unwrap_or_default();
         let r = self.say(coord, &format!("/newshift {date} {span}{places_arg}")).await;
         assert!(r.text.starts_with("Published shift #"), "{:?}", r.text);
-        assert_has(&r, &format!("with {} places and 1 staff", places.unwrap_or(12)));
+        let places = match places.unwrap_or(12) {
+            1 => "1 place".to_string(),
+            n => format!("{n} places"),
+        };
+        assert_has(&r, &format!("with {places} and 1 staff"));
         number_after(&r.text, "shift #")
     }
 
