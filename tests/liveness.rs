@@ -1187,3 +1187,126 @@ fn check_reminders(svc: &huzhu::service::Service, shifts: &[ShiftId], cancelled_
         .collect();
     assert!(stray.is_empty(), "reminders of nothing live: {stray:?}");
 }
+
+/// Twenty people join with the centre's code at once, the coordinator approves some and
+/// rejects others with the buttons under their join notices while the rest still
+/// arrive, and the approved ask for their balance; the bot is killed three times. Every
+/// joiner is answered and ends up as decided (approved: active, with a family and its
+/// start grant; rejected: refused; the others waiting in `/pending`), the coordinator
+/// heard of each request, nobody is a member twice, and the books balance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_joining_at_once_are_each_decided_once() {
+    use huzhu::bot::callback::Callback;
+    use huzhu::domain::MemberStatus;
+    let _alone = RUSH.lock().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    seed_from(dir.path(), 0, 0, 3, 12);
+    let db = Harness::db_path(dir.path());
+    let code = {
+        let store = Store::open(&db).expect("open the database");
+        let centres = store.scan::<huzhu::domain::Centre>(huzhu::store::T::Centres, &[]).expect("centres");
+        centres[0].1.invite_code.clone()
+    };
+    let mut h = Harness::start_with(dir, vec![]).await;
+    let coord = coordinator();
+    let joiners: Vec<TestUser> = (0..20).map(|i| member(20_000 + i)).collect();
+    h.register(&joiners.iter().chain([&coord]).collect::<Vec<_>>());
+    let mut next = xorshift(0xBF58476D1CE4E5B9u64 ^ std::process::id() as u64);
+    let mut expected: HashMap<i64, usize> = HashMap::new();
+    for u in &joiners {
+        h.standin.send_text(u, &format!("/join {code}"));
+        expected.insert(u.id, 1);
+    }
+    // The first ten decided as their notices arrive: even ones approved, odd rejected.
+    let (approved, rejected): (Vec<&TestUser>, Vec<&TestUser>) =
+        joiners[..10].iter().partition(|u| (u.id - 20_000) % 2 == 0);
+    let mut decided: Vec<i64> = vec![];
+    let mut kills = 0;
+    let started = Instant::now();
+    while decided.len() < 10 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "join notices for {decided:?} only; bot log:\n{}",
+            h.log_tail()
+        );
+        for u in &joiners[..10] {
+            if decided.contains(&u.id) {
+                continue;
+            }
+            let notice = h
+                .standin
+                .messages_to(coord.id)
+                .into_iter()
+                .find(|m| m.text.starts_with("New join request") && m.text.contains(&format!("user {})", u.id)));
+            if let Some(m) = notice {
+                let press = if approved.iter().any(|a| a.id == u.id) {
+                    Callback::Approve(UserId(u.id))
+                } else {
+                    Callback::Reject(UserId(u.id))
+                };
+                h.standin.press_button(&coord, m.message_id, &press.encode());
+                decided.push(u.id);
+            }
+        }
+        // Killed twice while the requests and decisions are on their way.
+        if (kills == 0 && decided.len() >= 3) || (kills == 1 && decided.len() >= 7) {
+            kill_at_random(&mut h, 1, &mut next).await;
+            kills += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    all_answers(&h, &expected, Duration::from_secs(45)).await;
+    // Those approved ask for their balance at once.
+    h.wait_until("every approval told", || {
+        approved.iter().all(|u| replies_to(&h, u.id).iter().any(|t| t.contains("You have been approved")))
+    })
+    .await;
+    for u in &approved {
+        h.standin.send_text(u, "/balance");
+        *expected.entry(u.id).or_default() += 1;
+    }
+    kill_at_random(&mut h, 1, &mut next).await;
+    all_answers(&h, &expected, Duration::from_secs(45)).await;
+    until_quiet(&h, Duration::from_secs(3)).await;
+    check_rates(&h);
+    h.stop().await;
+
+    let store = Arc::new(Store::open(&db).expect("reopen the database"));
+    let svc = service_on(store.clone());
+    for u in &joiners {
+        let m = svc.member(UserId(u.id)).expect("read").expect("every joiner is on record");
+        let want = if approved.iter().any(|a| a.id == u.id) {
+            MemberStatus::Active
+        } else if rejected.iter().any(|r| r.id == u.id) {
+            MemberStatus::Rejected
+        } else {
+            MemberStatus::Pending
+        };
+        assert_eq!(m.status, want, "joiner {}", u.id);
+        if want == MemberStatus::Active {
+            let family = m.family.expect("an approved member has a family");
+            let f = svc.family(family).expect("read").expect("the family");
+            assert_eq!(f.guardians, vec![UserId(u.id)], "one guardian, once");
+            let balance = svc.account_balance(huzhu::domain::AccountId::Family(family)).expect("balance");
+            assert_eq!(balance, 360, "the start grant, once: {}", u.id);
+        }
+    }
+    let told = said_to(&h, coord.id);
+    for u in &joiners {
+        assert!(
+            told.iter().any(|t| t.starts_with("New join request") && t.contains(&format!("user {})", u.id))),
+            "the coordinator heard of {}",
+            u.id
+        );
+    }
+    let members = svc.members_of(svc.member(COORD).expect("read").expect("the coordinator").centre).expect("members");
+    let mut ids: Vec<i64> = members.iter().map(|m| m.user.0).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "nobody is a member twice");
+    assert_eq!(all, joiners.len() + 1, "the joiners and the coordinator");
+    let pending = svc.pending_members(COORD).expect("pending");
+    assert_eq!(pending.len(), 10, "the undecided wait in /pending");
+    assert_eq!(svc.ledger_sum().expect("ledger sum"), 0, "the ledger sums to zero");
+}
