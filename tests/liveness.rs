@@ -710,6 +710,35 @@ async fn kill_at_random(h: &mut Harness, times: usize, next: &mut impl FnMut() -
     }
 }
 
+/// A centre with `families` families (a toddler each) and `shifts` shifts, two a day from
+/// three days ahead (so every family cancellation is free and each family's credits are
+/// its grants exactly), eight places and one staff each (five toddlers fit, the rest
+/// wait); the bot running, everyone registered at the stand-in.
+struct Busy {
+    h: Harness,
+    db: std::path::PathBuf,
+    coord: TestUser,
+    users: Vec<TestUser>,
+    children: Vec<ChildId>,
+    shifts: Vec<ShiftId>,
+}
+
+async fn busy_centre(families: i64, shifts: usize) -> Busy {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (users, children, shifts) = seed_from(dir.path(), families, shifts, 3, 8);
+    let db = Harness::db_path(dir.path());
+    let h = Harness::start_with(dir, vec![]).await;
+    let coord = coordinator();
+    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    Busy { h, db, coord, users, children, shifts }
+}
+
+/// Sends `text` from `u` and counts the answer it is owed.
+fn send(expected: &mut HashMap<i64, usize>, h: &Harness, u: &TestUser, text: String) {
+    h.standin.send_text(u, &text);
+    *expected.entry(u.id).or_default() += 1;
+}
+
 /// A busy week, every kind of change at once from many chats, the bot killed (SIGKILL)
 /// at random moments throughout: families book shifts that fill (waitlists), volunteers
 /// sign up (and let waiting children in), families cancel and book again, volunteers
@@ -722,20 +751,9 @@ async fn kill_at_random(h: &mut Harness, times: usize, next: &mut impl FnMut() -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_week_with_kills_keeps_every_rule() {
     let _alone = RUSH.lock().await;
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    // Shifts from three days ahead: every cancellation is free, so each family's credits
-    // are its grants exactly. Eight places and one staff: five toddlers fit, the rest wait.
-    let (users, children, shifts) = seed_from(dir.path(), 30, 6, 3, 8);
-    let db = Harness::db_path(dir.path());
-    let mut h = Harness::start_with(dir, vec![]).await;
-    let coord = coordinator();
-    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    let Busy { mut h, db, coord, users, children, shifts } = busy_centre(30, 6).await;
     let mut next = xorshift(0x2545F4914F6CDD1Du64 ^ std::process::id() as u64);
     let mut expected: HashMap<i64, usize> = HashMap::new();
-    let send = |expected: &mut HashMap<i64, usize>, h: &Harness, u: &TestUser, text: String| {
-        h.standin.send_text(u, &text);
-        *expected.entry(u.id).or_default() += 1;
-    };
 
     // Part 1: three bookings a family, twelve volunteers, five grants.
     for k in 0..3 {
@@ -1046,19 +1064,10 @@ async fn members_leaving_during_a_rush_take_nothing_with_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_cancelled_and_reminders_moved_during_a_rush_leave_nothing_stale() {
     let _alone = RUSH.lock().await;
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    // Six shifts, two a day from three days ahead: every family cancellation is free.
-    let (users, children, shifts) = seed_from(dir.path(), 30, 6, 3, 8);
-    let db = Harness::db_path(dir.path());
-    let mut h = Harness::start_with(dir, vec![]).await;
-    let coord = coordinator();
-    h.register(&users.iter().chain([&coord]).collect::<Vec<_>>());
+    // Six shifts, two a day.
+    let Busy { mut h, db, coord, users, children, shifts } = busy_centre(30, 6).await;
     let mut next = xorshift(0x9E3779B97F4A7C15u64 ^ std::process::id() as u64);
     let mut expected: HashMap<i64, usize> = HashMap::new();
-    let send = |expected: &mut HashMap<i64, usize>, h: &Harness, u: &TestUser, text: String| {
-        h.standin.send_text(u, &text);
-        *expected.entry(u.id).or_default() += 1;
-    };
     let cancelled_day = day(3);
 
     // Part 1: two bookings a family, twelve volunteers; the coordinator moves the
